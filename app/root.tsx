@@ -1,0 +1,63 @@
+import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useRouteError,
+  Link,
+} from "@remix-run/react";
+import styles from "./styles/app.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export const meta: MetaFunction = () => [{ title: "同心 · 支部组织生活" }];
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+        <meta name="theme-color" content="#b91c1c" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = isRouteErrorResponse(error)
+    ? typeof error.data === "string" && error.data
+      ? error.data
+      : status === 404
+        ? "没有找到这个页面，或你没有查看它的权限。"
+        : "请求没有完成，请稍后再试。"
+    : "页面出了点问题，请刷新后再试。";
+  return (
+    <main className="page page--narrow">
+      <div className="card error-card">
+        <p className="error-card__code">{status}</p>
+        <h1 className="h2">{status === 404 ? "页面不存在" : "出错了"}</h1>
+        <p className="muted">{message}</p>
+        <Link className="btn btn--primary" to="/">
+          返回首页
+        </Link>
+      </div>
+    </main>
+  );
+}

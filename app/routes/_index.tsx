@@ -1,0 +1,63 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { listMeetingsFor } from "../../server/services/meetings";
+import { loadSubject } from "../../server/services/subjects";
+import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
+import { AppShell } from "../components/app-shell";
+import { requireUser } from "../lib/auth.server";
+import { formatDate, formatTime } from "../lib/format";
+
+export const meta: MetaFunction = () => [{ title: "首页 · 同心" }];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const user = requireUser(context, request);
+  const { sql } = context.services;
+  const subject = await loadSubject(sql, user.id);
+  const meetings = await listMeetingsFor(sql, subject, { from: new Date() });
+  return { userName: user.displayName, meetings };
+}
+
+export default function Home() {
+  const { userName, meetings } = useLoaderData<typeof loader>();
+  return (
+    <AppShell userName={userName}>
+      <section className="page-head">
+        <p className="eyebrow">你好，{userName}</p>
+        <h1 className="h1">近期组织生活</h1>
+      </section>
+      {meetings.length === 0 ? (
+        <div className="card empty">
+          <p className="h3">近期没有安排</p>
+          <p className="muted">支部安排学习或会议后，会出现在这里。</p>
+        </div>
+      ) : (
+        <ul className="meeting-list">
+          {meetings.map((m) => (
+            <li key={m.id}>
+              <Link to={`/meetings/${m.id}`} className="card meeting-card">
+                <div className="meeting-card__date" aria-hidden="true">
+                  <span className="meeting-card__day">{formatDate(m.startsAt).replace(/^\d+年/, "").split("日")[0]}日</span>
+                  <span className="meeting-card__time">{formatTime(m.startsAt)}</span>
+                </div>
+                <div className="meeting-card__body">
+                  <span className="tag">{MEETING_KIND_LABEL[m.kind]}</span>
+                  <h2 className="meeting-card__title">{m.title}</h2>
+                  <p className="muted small">
+                    {m.orgName}
+                    {m.location ? ` · ${m.location}` : ""}
+                  </p>
+                  <p className="muted small">
+                    {formatDate(m.startsAt)} {formatTime(m.startsAt)}–{formatTime(m.endsAt)}
+                  </p>
+                </div>
+                <span className="meeting-card__go" aria-hidden="true">
+                  ›
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </AppShell>
+  );
+}

@@ -1,0 +1,81 @@
+import { hashPassword } from "../server/auth/password";
+import type { Category, MeetingKind, Role } from "../shared/domain/labels";
+import type { Sql } from "./client";
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  role: string;
+  password: string;
+}
+
+interface Person {
+  username: string;
+  name: string;
+  category: Category;
+  org: "branch" | "group1" | "group2";
+  role: Role;
+  roleLabel: string;
+}
+
+const PEOPLE: Person[] = [
+  { username: "13800000001", name: "王建国", category: "full", org: "branch", role: "secretary", roleLabel: "书记" },
+  { username: "13800000002", name: "李秀英", category: "full", org: "branch", role: "organization_member", roleLabel: "组织委员" },
+  { username: "13800000003", name: "张伟", category: "full", org: "group1", role: "group_leader", roleLabel: "第一党小组组长" },
+  { username: "13800000004", name: "刘洋", category: "full", org: "group1", role: "member", roleLabel: "党员" },
+  { username: "13800000005", name: "陈静", category: "full", org: "group1", role: "member", roleLabel: "党员" },
+  { username: "13800000006", name: "杨帆", category: "full", org: "group2", role: "member", roleLabel: "党员" },
+  { username: "13800000007", name: "赵敏", category: "probationary", org: "group2", role: "member", roleLabel: "预备党员" },
+  { username: "13800000008", name: "黄磊", category: "full", org: "group2", role: "member", roleLabel: "党员" },
+];
+
+/** The next weekday afternoon at least two days ahead, 14:30 to 16:30 China time. */
+function upcomingSlot(now = new Date()): { start: Date; end: Date } {
+  const d = new Date(now.getTime() + 2 * 86_400_000);
+  while ([0, 6].includes(new Date(d.getTime() + 8 * 3_600_000).getUTCDay())) d.setTime(d.getTime() + 86_400_000);
+  const local = new Date(d.getTime() + 8 * 3_600_000);
+  const start = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), 6, 30));
+  return { start, end: new Date(start.getTime() + 2 * 3_600_000) };
+}
+
+/**
+ * Seeds a demo 党支部 into an empty database and returns its sign-ins; does nothing (and
+ * returns []) when any user exists. Serialised by a lock so two nodes cannot both seed.
+ */
+export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[]> {
+  const hashes = await Promise.all(PEOPLE.map(() => hashPassword(password)));
+  return (await sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    await t`select pg_advisory_xact_lock(727002)`;
+    const [{ n }] = await t<{ n: number }[]>`select count(*)::int as n from users`;
+    if (n > 0) return [];
+
+    const [committee] = await t<{ id: string }[]>`
+      insert into organizations (kind, name) values ('committee', '同心示范单位党委') returning id`;
+    const [branch] = await t<{ id: string }[]>`
+      insert into organizations (parent_id, kind, name) values (${committee.id}, 'branch', '机关第一党支部') returning id`;
+    const [group1] = await t<{ id: string }[]>`
+      insert into organizations (parent_id, kind, name) values (${branch.id}, 'group', '第一党小组') returning id`;
+    const [group2] = await t<{ id: string }[]>`
+      insert into organizations (parent_id, kind, name) values (${branch.id}, 'group', '第二党小组') returning id`;
+    const orgs = { branch: branch.id, group1: group1.id, group2: group2.id };
+
+    const ids: string[] = [];
+    for (const [i, p] of PEOPLE.entries()) {
+      const [u] = await t<{ id: string }[]>`
+        insert into users (username, display_name, password_hash, category)
+        values (${p.username}, ${p.name}, ${hashes[i]}, ${p.category}) returning id`;
+      ids.push(u.id);
+      await t`insert into memberships (user_id, org_id, role) values (${u.id}, ${orgs[p.org]}, ${p.role})`;
+    }
+
+    const { start, end } = upcomingSlot();
+    const kind: MeetingKind = "general_assembly";
+    await t`
+      insert into meetings (org_id, kind, title, starts_at, ends_at, location, created_by)
+      values (${branch.id}, ${kind}, '集中学习《中国共产党支部工作条例（试行）》', ${start}, ${end},
+              '机关办公楼三楼党员活动室', ${ids[0]})`;
+
+    return PEOPLE.map((p) => ({ username: p.username, displayName: p.name, role: p.roleLabel, password }));
+  })) as DemoAccount[];
+}

@@ -1,0 +1,177 @@
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { openDatabase, type Database } from "../db/client";
+import { migrate } from "../db/migrate";
+import { seedDemo, type DemoAccount } from "../db/seed";
+import { userColor } from "../shared/colors";
+import { parseDocName } from "../shared/doc-names";
+import { documentAccess } from "../shared/permissions";
+import { createLucia, type Auth } from "./auth/lucia";
+import { CollabServer, type CollabAuth } from "./collab/server";
+import { DocStore } from "./collab/persistence";
+import type { Config } from "./config";
+import type { Services, TongxinContext } from "./context";
+import { log } from "./logger";
+import { meetingResource } from "./services/meetings";
+import { loadSubject } from "./services/subjects";
+
+export interface Tongxin {
+  server: Server;
+  db: Database;
+  services: Services;
+  collab: CollabServer;
+  /** Demo accounts created on this start (empty when the database already had users). */
+  seeded: DemoAccount[];
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  /** "development" serves through Vite's middleware; otherwise the built app in build/. */
+  mode: "development" | "production";
+  root?: string;
+}
+
+export async function startTongxin({ config, mode, root = process.cwd() }: StartOptions): Promise<Tongxin> {
+  const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: path.resolve(root, config.DATA_DIR) });
+  const { version } = await migrate(db.sql);
+  const seeded = config.SEED_DEMO ? await seedDemo(db.sql, config.DEMO_PASSWORD) : [];
+  const auth = createLucia(db.sql, { secure: config.cookieSecure });
+  const services: Services = { sql: db.sql, dbKind: db.kind, auth, migrationVersion: version };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await db.sql`select 1`;
+      res.json({ status: "ok", database: db.kind, migration: version });
+    } catch (e) {
+      log.error("healthz.failed", { error: e });
+      res.status(503).json({ status: "unavailable", database: db.kind, migration: version });
+    }
+  });
+
+  let vite: import("vite").ViteDevServer | undefined;
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (mode === "development") {
+    const { createServer: createVite } = await import("vite");
+    vite = await createVite({ root, server: { middlewareMode: true } });
+    app.use(vite.middlewares);
+    build = () => vite!.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  } else {
+    const client = path.join(root, "build/client");
+    app.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(client, { maxAge: "1h" }));
+    build = (await import(pathToFileURL(path.join(root, "build/server/index.js")).href)) as ServerBuild;
+  }
+
+  app.use(rejectCrossOriginWrites);
+  app.use(sessionMiddleware(auth));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode,
+      getLoadContext: (req, res) =>
+        ({
+          services,
+          user: res.locals.user ?? null,
+          session: res.locals.session ?? null,
+          clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        }) satisfies TongxinContext,
+    }),
+  );
+
+  const server = createServer(app);
+  const collab = new CollabServer(new DocStore(db.sql), collabAuth(services));
+  collab.attach(server);
+
+  let closed: Promise<void> | undefined;
+  return {
+    server,
+    db,
+    services,
+    collab,
+    seeded,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(config.PORT, config.HOST, () => {
+          const a = server.address();
+          const port = typeof a === "object" && a ? a.port : config.PORT;
+          resolve(config.PUBLIC_URL ?? `http://localhost:${port}`);
+        });
+      }),
+    close: () =>
+      (closed ??= (async () => {
+        // Stop accepting, let live documents finish storing, then close the database.
+        const stopped = new Promise<void>((r) => server.close(() => r()));
+        server.closeIdleConnections();
+        await collab.close();
+        await vite?.close();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+        await stopped;
+        await db.close();
+      })()),
+  };
+}
+
+function sessionMiddleware(auth: Auth): express.RequestHandler {
+  return (req, res, next) => {
+    const id = auth.readSessionCookie(req.headers.cookie ?? "");
+    res.locals.user = null;
+    res.locals.session = null;
+    if (!id) return next();
+    auth
+      .validateSession(id)
+      .then(({ session, user }) => {
+        if (session?.fresh) res.append("Set-Cookie", auth.createSessionCookie(session.id).serialize());
+        if (!session) res.append("Set-Cookie", auth.createBlankSessionCookie().serialize());
+        res.locals.user = user;
+        res.locals.session = session;
+        next();
+      })
+      .catch(next);
+  };
+}
+
+// SameSite=Lax already keeps our cookie off cross-site POSTs; this refuses them outright.
+const rejectCrossOriginWrites: express.RequestHandler = (req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const origin = req.headers.origin;
+  if (!origin || origin === "null") return next();
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  if (host === req.headers.host) return next();
+  res.status(403).type("text/plain; charset=utf-8").send("跨站请求被拒绝。");
+};
+
+function collabAuth(services: Services): CollabAuth {
+  return {
+    async authenticate(req) {
+      const id = services.auth.readSessionCookie(req.headers.cookie ?? "");
+      if (!id) return null;
+      const { user } = await services.auth.validateSession(id);
+      if (!user) return null;
+      return { id: user.id, name: user.displayName, color: userColor(user.id) };
+    },
+    async authorize(user, docName) {
+      const doc = parseDocName(docName);
+      if (!doc) return "none";
+      const meeting = await meetingResource(services.sql, doc.meetingId);
+      if (!meeting) return "none";
+      return documentAccess(await loadSubject(services.sql, user.id), { kind: "meeting-minutes", meeting });
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+
+export interface AwarenessUser {
+  id: string;
+  name: string;
+  color: string;
+}
+
+/**
+ * Rewrites an awareness update from a connection so every state it carries names the
+ * authenticated user, and drops entries for client ids that another connection owns.
+ * A client therefore cannot appear as someone else, whatever it sends.
+ */
+export function bindAwarenessUpdate(
+  update: Uint8Array,
+  user: AwarenessUser,
+  mayControl: (clientId: number) => boolean,
+): Uint8Array {
+  const d = decoding.createDecoder(update);
+  const e = encoding.createEncoder();
+  const n = decoding.readVarUint(d);
+  const entries: { clientId: number; clock: number; json: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const clientId = decoding.readVarUint(d);
+    const clock = decoding.readVarUint(d);
+    const state = JSON.parse(decoding.readVarString(d)) as Record<string, unknown> | null;
+    if (!mayControl(clientId)) continue;
+    if (state !== null && typeof state === "object") {
+      const claimed = typeof state.user === "object" && state.user !== null ? state.user : {};
+      state.user = { ...claimed, id: user.id, name: user.name, color: user.color };
+    }
+    entries.push({ clientId, clock, json: JSON.stringify(state) });
+  }
+  encoding.writeVarUint(e, entries.length);
+  for (const x of entries) {
+    encoding.writeVarUint(e, x.clientId);
+    encoding.writeVarUint(e, x.clock);
+    encoding.writeVarString(e, x.json);
+  }
+  return encoding.toUint8Array(e);
+}

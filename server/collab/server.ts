@@ -1,0 +1,174 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Access } from "../../shared/permissions";
+import { log } from "../logger";
+import type { AwarenessUser } from "./awareness";
+import { DocStore } from "./persistence";
+import { ProtocolError, Room, type Conn } from "./room";
+
+export const COLLAB_PREFIX = "/collab/";
+/** Largest single message accepted; larger ones close the connection (1009). */
+export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+const PING_INTERVAL_MS = 30_000;
+/** How long an empty room stays in memory in case someone comes back. */
+const IDLE_UNLOAD_MS = 10_000;
+
+export interface CollabAuth {
+  /** The signed-in user behind the upgrade request's cookie, or null. */
+  authenticate(req: IncomingMessage): Promise<AwarenessUser | null>;
+  /** The user's access to the named document ("none" also for a document that does not exist). */
+  authorize(user: AwarenessUser, docName: string): Promise<Access>;
+}
+
+/**
+ * The y-websocket endpoint: authenticates and authorises the upgrade, then hands the
+ * connection to the document's room. Our own room manager (docs/decisions/003).
+ */
+export class CollabServer {
+  readonly rooms = new Map<string, Room>();
+  private wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  private idleTimers = new Map<string, NodeJS.Timeout>();
+  private pinger: NodeJS.Timeout;
+  private alive = new WeakSet<WebSocket>();
+  private closing = false;
+  readonly store: DocStore;
+
+  constructor(
+    store: DocStore,
+    private auth: CollabAuth,
+  ) {
+    this.store = store;
+    this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
+    this.pinger.unref();
+  }
+
+  attach(server: Server) {
+    server.on("upgrade", (req, socket, head) => {
+      const path = (req.url ?? "").split("?")[0];
+      if (!path.startsWith(COLLAB_PREFIX)) return; // not ours (e.g. Vite's HMR socket)
+      this.upgrade(req, socket, head, decodeURIComponent(path.slice(COLLAB_PREFIX.length))).catch((e) => {
+        log.error("collab.upgrade_failed", { error: e });
+        reject(socket, 500, "Internal Server Error");
+      });
+    });
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, docName: string) {
+    if (this.closing) return reject(socket, 503, "Service Unavailable");
+    if (!sameOrigin(req)) return reject(socket, 403, "Forbidden");
+    const user = await this.auth.authenticate(req);
+    if (!user) return reject(socket, 401, "Unauthorized");
+    const access = await this.auth.authorize(user, docName);
+    // A document the user may not see answers like one that does not exist.
+    if (access === "none") return reject(socket, 404, "Not Found");
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, docName, user, access));
+  }
+
+  private connect(ws: WebSocket, docName: string, user: AwarenessUser, access: "read" | "write") {
+    ws.binaryType = "nodebuffer";
+    const room = this.room(docName);
+    const conn: Conn = { ws, user, access, clientIds: new Set(), pending: [] };
+    this.alive.add(ws);
+    ws.on("pong", () => this.alive.add(ws));
+    ws.on("message", (data: Buffer, isBinary) => {
+      try {
+        if (!isBinary) throw new ProtocolError("text frame");
+        room.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      } catch (e) {
+        const reason = e instanceof ProtocolError ? e.message : String(e);
+        log.warn("collab.bad_message", { doc: docName, user: user.id, reason });
+        ws.close(1008, "protocol error");
+      }
+    });
+    ws.on("close", () => this.disconnect(room, conn));
+    ws.on("error", (e) => log.warn("collab.socket_error", { doc: docName, error: e }));
+    room.add(conn);
+    log.debug("collab.connect", { doc: docName, user: user.id, access });
+  }
+
+  private room(docName: string): Room {
+    const timer = this.idleTimers.get(docName);
+    if (timer) {
+      clearTimeout(timer);
+      this.idleTimers.delete(docName);
+    }
+    let room = this.rooms.get(docName);
+    if (!room) {
+      room = new Room(docName, this.store, (r, reason) => this.fail(r, reason));
+      this.rooms.set(docName, room);
+      const created = room;
+      created.ready.catch((e) => {
+        log.error("collab.load_failed", { doc: docName, error: e });
+        this.fail(created, "load_failed");
+      });
+    }
+    return room;
+  }
+
+  /** Drops a room that could not load or store: its clients reconnect and resync from the database. */
+  private fail(room: Room, reason: string) {
+    if (this.rooms.get(room.name) !== room) return;
+    log.error("collab.room_failed", { doc: room.name, reason });
+    this.rooms.delete(room.name);
+    for (const c of room.conns) c.ws.close(1011, reason);
+    room.destroy();
+  }
+
+  private disconnect(room: Room, conn: Conn) {
+    room.remove(conn);
+    if (room.conns.size > 0 || this.rooms.get(room.name) !== room) return;
+    const t = setTimeout(() => this.unload(room), IDLE_UNLOAD_MS);
+    t.unref();
+    this.idleTimers.set(room.name, t);
+  }
+
+  private async unload(room: Room) {
+    this.idleTimers.delete(room.name);
+    if (room.conns.size > 0 || this.rooms.get(room.name) !== room) return;
+    this.rooms.delete(room.name);
+    await room.settled();
+    if (room.tailLength > 50) room.compactInBackground();
+    room.destroy();
+  }
+
+  private ping() {
+    for (const ws of this.wss.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.delete(ws);
+      ws.ping();
+    }
+  }
+
+  /** Stops taking connections, closes the open ones and waits until every update is stored. */
+  async close() {
+    this.closing = true;
+    clearInterval(this.pinger);
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    for (const ws of this.wss.clients) ws.close(1001, "server shutting down");
+    await Promise.all([...this.rooms.values()].map((r) => r.settled()));
+    await this.store.flush();
+    for (const r of this.rooms.values()) r.destroy();
+    this.rooms.clear();
+    this.wss.close();
+  }
+}
+
+function reject(socket: Duplex, status: number, text: string) {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+// Browsers send Origin on WebSocket handshakes; a page on another site must not open ours.
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+// Environment is read once, at start, and a bad value stops the process with its name.
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** Public URL printed at start and used for origin checks behind a proxy. */
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default("./data"),
+  REDIS_URL: z.string().url().optional(),
+  /** Seed the demo branch into an empty database (set to 0 in production). */
+  SEED_DEMO: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((v) => v === "1" || v === "true"),
+  DEMO_PASSWORD: z.string().min(8).default("tongxin2026"),
+  /** Mark the session cookie Secure; on by default when PUBLIC_URL is https. */
+  COOKIE_SECURE: z
+    .enum(["0", "1", "true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof EnvSchema> & { cookieSecure: boolean };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`环境变量有误 (invalid environment):\n${lines.join("\n")}`);
+  }
+  const c = parsed.data;
+  return { ...c, cookieSecure: c.COOKIE_SECURE ?? (c.PUBLIC_URL?.startsWith("https:") ?? false) };
+}

@@ -1,0 +1,24 @@
+import type { Session, User } from "lucia";
+import type { Database, Sql } from "../db/client";
+import type { Auth } from "./auth/lucia";
+
+// What every Remix loader and action receives. Stateful parts (the connection, Lucia) are
+// created once by the Node entry and passed in here, never imported by app/ code, so the
+// Remix build and Vite's module graph cannot make a second copy of them.
+export interface Services {
+  sql: Sql;
+  dbKind: Database["kind"];
+  auth: Auth;
+  migrationVersion: string | null;
+}
+
+export interface TongxinContext {
+  services: Services;
+  user: User | null;
+  session: Session | null;
+  clientAddress: string;
+}
+
+declare module "@remix-run/server-runtime" {
+  interface AppLoadContext extends TongxinContext {}
+}

@@ -1,0 +1,55 @@
+import { startTongxin } from "./app";
+import { ensureBuild } from "./build";
+import { loadConfig } from "./config";
+import { log } from "./logger";
+
+// The Node entry: `npm start` (build if needed, then serve the build) or `npm run dev` (Vite).
+async function main() {
+  const dev = process.argv.includes("--dev");
+  const config = loadConfig({ ...process.env, NODE_ENV: dev ? "development" : (process.env.NODE_ENV ?? "production") });
+  const root = process.cwd();
+  if (!dev) ensureBuild(root, (m) => console.log(m));
+
+  const app = await startTongxin({ config, mode: dev ? "development" : "production", root });
+  const url = await app.listen();
+
+  const lines = [
+    "",
+    `同心 Tongxin 已启动: ${url}`,
+    `  数据库 database: ${app.db.kind === "pglite" ? `内置 PGlite (${config.DATA_DIR})` : "PostgreSQL (DATABASE_URL)"}`,
+  ];
+  if (app.seeded.length > 0) {
+    lines.push("  已创建演示支部「机关第一党支部」，演示账号 (demo sign-ins):");
+    for (const a of app.seeded) {
+      lines.push(`    登录名 ${a.username}  ${a.displayName}（${a.role}）  密码 ${a.password}`);
+    }
+  }
+  console.log(lines.join("\n") + "\n");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("server.stopping", { signal });
+    const force = setTimeout(() => {
+      log.error("server.stop_timeout");
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await app.close();
+      log.info("server.stopped");
+      process.exit(0);
+    } catch (e) {
+      log.error("server.stop_failed", { error: e });
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

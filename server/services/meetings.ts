@@ -1,0 +1,86 @@
+import type { Sql } from "../../db/client";
+import type { MeetingKind, OrgKind } from "../../shared/domain/labels";
+import { meetingAccess, type Access, type MeetingResource, type Subject } from "../../shared/permissions";
+import { orgPaths } from "./subjects";
+
+export interface Meeting {
+  id: string;
+  orgId: string;
+  orgName: string;
+  kind: MeetingKind;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  location: string | null;
+}
+
+interface MeetingRow {
+  id: string;
+  org_id: string;
+  org_name: string;
+  org_kind: OrgKind;
+  kind: MeetingKind;
+  title: string;
+  starts_at: Date;
+  ends_at: Date;
+  location: string | null;
+}
+
+const toMeeting = (r: MeetingRow): Meeting => ({
+  id: r.id,
+  orgId: r.org_id,
+  orgName: r.org_name,
+  kind: r.kind,
+  title: r.title,
+  startsAt: r.starts_at,
+  endsAt: r.ends_at,
+  location: r.location,
+});
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The meeting as a permission resource, or null if it does not exist. */
+export async function meetingResource(sql: Sql, meetingId: string): Promise<MeetingResource | null> {
+  if (!UUID_RE.test(meetingId)) return null;
+  const rows = await sql<{ org_id: string; org_kind: OrgKind }[]>`
+    select m.org_id, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
+    where m.id = ${meetingId}`;
+  const r = rows[0];
+  if (!r) return null;
+  const paths = await orgPaths(sql, [r.org_id]);
+  return { id: meetingId, orgId: r.org_id, orgKind: r.org_kind, orgPath: paths.get(r.org_id) ?? [r.org_id] };
+}
+
+/**
+ * The meeting if the subject may read it; null both when it does not exist and when the
+ * subject may not see it, so callers answer 404 either way.
+ */
+export async function getMeetingFor(
+  sql: Sql,
+  subject: Subject,
+  meetingId: string,
+): Promise<{ meeting: Meeting; access: Access } | null> {
+  const resource = await meetingResource(sql, meetingId);
+  if (!resource) return null;
+  const access = meetingAccess(subject, resource);
+  if (access === "none") return null;
+  const rows = await sql<MeetingRow[]>`
+    select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
+    where m.id = ${meetingId}`;
+  return { meeting: toMeeting(rows[0]), access };
+}
+
+/** Meetings of the organisations the subject belongs to (and those above them), soonest first. */
+export async function listMeetingsFor(sql: Sql, subject: Subject, opts: { from: Date }): Promise<Meeting[]> {
+  const orgIds = [...new Set(subject.memberships.flatMap((m) => m.orgPath))];
+  if (orgIds.length === 0) return [];
+  const rows = await sql<MeetingRow[]>`
+    select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
+    where m.org_id = any(${orgIds}) and m.ends_at >= ${opts.from}
+    order by m.starts_at limit 50`;
+  // The query casts a wide net (every org on the member's paths); the rule decides.
+  const paths = await orgPaths(sql, [...new Set(rows.map((r) => r.org_id))]);
+  return rows
+    .filter((r) => meetingAccess(subject, { id: r.id, orgId: r.org_id, orgKind: r.org_kind, orgPath: paths.get(r.org_id) ?? [] }) !== "none")
+    .map(toMeeting);
+}

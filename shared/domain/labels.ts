@@ -1,0 +1,68 @@
+// Chinese labels for the stored codes; the codes are English so SQL and logs stay readable.
+export const ROLES = [
+  "secretary",
+  "deputy_secretary",
+  "organization_member",
+  "propaganda_member",
+  "discipline_member",
+  "group_leader",
+  "member",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABEL: Record<Role, string> = {
+  secretary: "书记",
+  deputy_secretary: "副书记",
+  organization_member: "组织委员",
+  propaganda_member: "宣传委员",
+  discipline_member: "纪检委员",
+  group_leader: "党小组长",
+  member: "党员",
+};
+
+/** Roles that sit on a 支部委员会 (or lead the organisation). */
+export const COMMITTEE_ROLES: readonly Role[] = [
+  "secretary",
+  "deputy_secretary",
+  "organization_member",
+  "propaganda_member",
+  "discipline_member",
+];
+
+export const CATEGORIES = ["full", "probationary", "candidate", "activist"] as const;
+export type Category = (typeof CATEGORIES)[number];
+export const CATEGORY_LABEL: Record<Category, string> = {
+  full: "正式党员",
+  probationary: "预备党员",
+  candidate: "发展对象",
+  activist: "入党积极分子",
+};
+
+export const ORG_KINDS = ["committee", "general_branch", "branch", "group"] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+export const ORG_KIND_LABEL: Record<OrgKind, string> = {
+  committee: "党委",
+  general_branch: "党总支",
+  branch: "党支部",
+  group: "党小组",
+};
+
+export const MEETING_KINDS = [
+  "general_assembly",
+  "committee_meeting",
+  "group_meeting",
+  "party_lecture",
+  "theme_day",
+  "life_meeting",
+  "member_review",
+] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+export const MEETING_KIND_LABEL: Record<MeetingKind, string> = {
+  general_assembly: "支部党员大会",
+  committee_meeting: "支委会",
+  group_meeting: "党小组会",
+  party_lecture: "党课",
+  theme_day: "主题党日",
+  life_meeting: "组织生活会",
+  member_review: "民主评议党员",
+};
