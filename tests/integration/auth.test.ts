@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, signIn, startTestServer, type TestServer } from "../setup/server";
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  fetch(`${s.url}${path}`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual", headers });
+
+describe("health", () => {
+  it("reports the database kind and migration version", async () => {
+    const res = await fetch(`${s.url}/healthz`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.database).toBe(process.env.TEST_DATABASE_URL ? "postgres" : "pglite");
+    expect(body.migration).toMatch(/^\d{3}_.*\.sql$/);
+  });
+});
+
+describe("sign-in", () => {
+  it("redirects a signed-out visitor from a protected page to /login, keeping the way back", async () => {
+    const res = await fetch(`${s.url}/meetings/00000000-0000-0000-0000-000000000000`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/login?redirectTo=%2Fmeetings%2F00000000-0000-0000-0000-000000000000");
+  });
+
+  it("signs in with the right password and sets an HttpOnly, SameSite=Lax session cookie", async () => {
+    const res = await post("/login", { username: "13800000004", password: DEMO_PASSWORD, redirectTo: "/" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/");
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("tongxin_session="))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const home = await fetch(`${s.url}/`, { headers: { cookie: cookie.split(";")[0] } });
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    expect(html).toContain("刘洋");
+    expect(html).toContain("集中学习《中国共产党支部工作条例（试行）》");
+  });
+
+  it("refuses a wrong password with a Chinese message and no cookie", async () => {
+    const res = await post("/login", { username: "13800000005", password: "wrong-password" });
+    expect(res.status).toBe(400);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("tongxin_session=") && !c.includes("Max-Age=0"))).toBe(false);
+    expect(await res.text()).toContain("登录名或密码不正确");
+  });
+
+  it("answers empty fields with field errors, not a 500", async () => {
+    const res = await post("/login", { username: "", password: "" });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("请输入登录名");
+    expect(html).toContain("请输入密码");
+  });
+
+  it("never redirects off-site after sign-in", async () => {
+    const res = await post("/login", { username: "13800000006", password: DEMO_PASSWORD, redirectTo: "//evil.example/x" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe("/");
+  });
+
+  it("locks an account after five failures, even for the right password", async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await post("/login", { username: "13800000008", password: `bad-${i}` });
+      expect(r.status).toBe(400);
+    }
+    const locked = await post("/login", { username: "13800000008", password: DEMO_PASSWORD });
+    expect(locked.status).toBe(429);
+    expect(await locked.text()).toMatch(/登录失败次数过多，请 \d+ 分钟后再试/);
+    // Other accounts from the same address are not locked by it.
+    expect((await post("/login", { username: "13800000003", password: DEMO_PASSWORD })).status).toBe(302);
+  });
+
+  it("locks an address after thirty failures across accounts", async () => {
+    // Behind the loopback proxy, X-Forwarded-For is the client address.
+    const from = { "x-forwarded-for": "203.0.113.9" };
+    for (let i = 0; i < 30; i++) {
+      const r = await post("/login", { username: `1390000${String(i).padStart(4, "0")}`, password: "x" }, from);
+      expect(r.status).toBe(400);
+    }
+    expect((await post("/login", { username: "13800000002", password: DEMO_PASSWORD }, from)).status).toBe(429);
+    expect((await post("/login", { username: "13800000002", password: DEMO_PASSWORD })).status).toBe(302);
+  });
+
+  it("signs out: the session no longer opens pages", async () => {
+    const cookie = await signIn(s.url, "13800000001");
+    const out = await fetch(`${s.url}/logout`, { method: "POST", headers: { cookie }, redirect: "manual" });
+    expect(out.status).toBe(302);
+    expect(out.headers.get("location")).toBe("/login");
+    const after = await fetch(`${s.url}/`, { headers: { cookie }, redirect: "manual" });
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toBe("/login");
+  });
+
+  it("refuses a cross-site form post", async () => {
+    const res = await post("/login", { username: "13800000004", password: DEMO_PASSWORD }, { origin: "https://evil.example" });
+    expect(res.status).toBe(403);
+  });
+});

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import * as encoding from "lib0/encoding";
+import * as decoding from "lib0/decoding";
+import { meetingMinutesDoc } from "../../shared/doc-names";
+import { hashPassword } from "../../server/auth/password";
+import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
+
+let s: TestServer;
+let docName: string;
+let liu: string; // 刘洋, a member of the branch's first group
+let huang: string; // 黄磊, a member of the second group
+
+beforeAll(async () => {
+  s = await startTestServer();
+  const [m] = await s.app.db.sql<{ id: string }[]>`select id from meetings limit 1`;
+  docName = meetingMinutesDoc(m.id);
+  liu = await signIn(s.url, "13800000004");
+  huang = await signIn(s.url, "13800000008");
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+describe("collaboration over y-websocket", () => {
+  it("syncs two official clients live, and a third gets the stored state once after a restart", async () => {
+    const a = connectClient(s.url, docName, liu);
+    const b = connectClient(s.url, docName, huang);
+    await Promise.all([a.synced(), b.synced()]);
+    appendParagraph(a.doc, "刘洋：学习条例第一章");
+    appendParagraph(b.doc, "黄磊：结合岗位谈体会");
+    await until(() => a.text().includes("黄磊") && b.text().includes("刘洋"), 5000, "both edits on both clients");
+    expect(a.text()).toBe(b.text());
+    const before = a.text();
+    a.destroy();
+    b.destroy();
+
+    await s.restart();
+
+    const c = connectClient(s.url, docName, await signIn(s.url, "13800000005"));
+    await c.synced();
+    expect(c.text()).toBe(before);
+    expect(c.text().match(/学习条例第一章/g)).toHaveLength(1);
+    c.destroy();
+  });
+
+  it("stores an edit before any other client sees it", async () => {
+    const a = connectClient(s.url, docName, liu);
+    const b = connectClient(s.url, docName, huang);
+    await Promise.all([a.synced(), b.synced()]);
+    appendParagraph(a.doc, "先存后发");
+    await until(() => b.text().includes("先存后发"), 5000, "broadcast");
+    // b has it, so it must already be in the database.
+    const [{ n }] = await s.app.db.sql<{ n: number }[]>`
+      select count(*)::int as n from doc_updates where doc_name = ${docName}`;
+    expect(n).toBeGreaterThan(0);
+    a.destroy();
+    b.destroy();
+  });
+
+  it("refuses an upgrade without a session cookie with HTTP 401", async () => {
+    const url = `${s.url.replace(/^http/, "ws")}/collab/${docName}`;
+    expect(await upgradeStatus(url)).toBe(401);
+    expect(await upgradeStatus(url, { cookie: "tongxin_session=forged" })).toBe(401);
+  });
+
+  it("answers 404 for a document that does not exist or is not the user's", async () => {
+    const base = `${s.url.replace(/^http/, "ws")}/collab/`;
+    expect(await upgradeStatus(base + "meeting.00000000-0000-0000-0000-000000000000.minutes", { cookie: liu })).toBe(404);
+    expect(await upgradeStatus(base + "not-a-document", { cookie: liu })).toBe(404);
+    // Someone outside the branch.
+    const sql = s.app.db.sql;
+    const [other] = await sql<{ id: string }[]>`insert into organizations (kind, name) values ('branch', '另一支部') returning id`;
+    const [u] = await sql<{ id: string }[]>`
+      insert into users (username, display_name, password_hash) values ('13911110000', '外支部党员', ${await hashPassword("another-pass-1")})
+      returning id`;
+    await sql`insert into memberships (user_id, org_id, role) values (${u.id}, ${other.id}, 'member')`;
+    const outsider = await signIn(s.url, "13911110000", "another-pass-1");
+    expect(await upgradeStatus(base + docName, { cookie: outsider })).toBe(404);
+    expect(await upgradeStatus(base + docName, { cookie: liu })).toBe(101);
+  });
+
+  it("gives a committee member of the 党委 above a read-only connection: updates dropped with a permission message", async () => {
+    const sql = s.app.db.sql;
+    const [committee] = await sql<{ id: string }[]>`select id from organizations where kind = 'committee'`;
+    const [u] = await sql<{ id: string }[]>`
+      insert into users (username, display_name, password_hash) values ('13922220000', '党委委员', ${await hashPassword("reviewer-pass-1")})
+      returning id`;
+    await sql`insert into memberships (user_id, org_id, role) values (${u.id}, ${committee.id}, 'organization_member')`;
+    const reviewer = connectClient(s.url, docName, await signIn(s.url, "13922220000", "reviewer-pass-1"));
+    const writer = connectClient(s.url, docName, liu);
+    await Promise.all([reviewer.synced(), writer.synced()]);
+    expect(reviewer.text()).toContain("学习条例第一章");
+
+    const denied = new Promise<string>((resolve) => {
+      const ws = reviewer.provider.ws as unknown as WebSocket;
+      ws.addEventListener("message", (ev: { data: unknown }) => {
+        const d = decoding.createDecoder(new Uint8Array(ev.data as ArrayBuffer));
+        if (decoding.readVarUint(d) === 2 && decoding.readVarUint(d) === 0) resolve(decoding.readVarString(d));
+      });
+    });
+    appendParagraph(reviewer.doc, "审阅者试图修改");
+    expect(await denied).toContain("只读");
+    appendParagraph(writer.doc, "写入者继续记录");
+    await until(() => reviewer.text().includes("写入者继续记录"), 5000, "live update to the reader");
+    expect(writer.text()).not.toContain("审阅者试图修改");
+    const stored = await sql<{ data: Uint8Array }[]>`select data from doc_updates where doc_name = ${docName}`;
+    expect(stored.some((r) => Buffer.from(r.data).includes(Buffer.from("审阅者试图修改")))).toBe(false);
+    reviewer.destroy();
+    writer.destroy();
+  });
+
+  it("binds awareness to the signed-in user: a client cannot appear as someone else", async () => {
+    const a = connectClient(s.url, docName, liu);
+    const b = connectClient(s.url, docName, huang);
+    await Promise.all([a.synced(), b.synced()]);
+    a.provider.awareness.setLocalStateField("user", { name: "王建国（冒充）", color: "#000000" });
+    await until(() => b.provider.awareness.getStates().has(a.doc.clientID), 5000, "awareness");
+    await until(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === "刘洋", 5000, "bound name");
+    const seen = b.provider.awareness.getStates().get(a.doc.clientID)!.user;
+    expect(seen.name).toBe("刘洋");
+    expect(seen.id).toMatch(/^[0-9a-f-]{36}$/);
+    a.destroy();
+    b.destroy();
+  });
+
+  it("closes only the connection that sends a malformed message", async () => {
+    const good = connectClient(s.url, docName, huang);
+    await good.synced();
+    const bad = new WebSocket(`${s.url.replace(/^http/, "ws")}/collab/${docName}`, { headers: { cookie: liu } });
+    await new Promise((r) => bad.once("open", r));
+    const closed = new Promise<number>((r) => bad.once("close", (code) => r(code)));
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 0); // sync
+    encoding.writeVarUint(e, 2); // update
+    encoding.writeVarUint8Array(e, new Uint8Array([255, 255, 255, 1, 2, 3]));
+    bad.send(encoding.toUint8Array(e));
+    expect(await closed).toBe(1008);
+    appendParagraph(good.doc, "服务仍然正常");
+    const check = connectClient(s.url, docName, liu);
+    await check.synced();
+    await until(() => check.text().includes("服务仍然正常"), 5000, "server still serving");
+    good.destroy();
+    check.destroy();
+  });
+});
