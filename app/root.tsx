@@ -9,9 +9,13 @@ import {
   useRouteError,
   Link,
 } from "@remix-run/react";
+import { PlainShell } from "./components/app-shell";
 import styles from "./styles/app.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "同心 · 支部组织生活" }];
 
@@ -49,15 +53,17 @@ export function ErrorBoundary() {
         : "请求没有完成，请稍后再试。"
     : "页面出了点问题，请刷新后再试。";
   return (
-    <main className="page page--narrow">
+    <PlainShell>
       <div className="card error-card">
-        <p className="error-card__code">{status}</p>
+        <p className="error-card__code" aria-hidden="true">
+          {status}
+        </p>
         <h1 className="h2">{status === 404 ? "页面不存在" : "出错了"}</h1>
         <p className="muted">{message}</p>
-        <Link className="btn btn--primary" to="/">
+        <Link className="btn btn--primary error-card__action" to="/">
           返回首页
         </Link>
       </div>
-    </main>
+    </PlainShell>
   );
 }

@@ -49,8 +49,3 @@ export async function migrate(sql: Sql): Promise<{ applied: string[]; version: s
     return { applied: applied.map((m) => m.name), version: executed.at(-1)?.name ?? null };
   }) as Promise<{ applied: string[]; version: string | null }>;
 }
-
-export async function migrationVersion(sql: Sql): Promise<string | null> {
-  const rows = await sql<{ name: string }[]>`select name from schema_migrations order by name desc limit 1`;
-  return rows[0]?.name ?? null;
-}

@@ -15,7 +15,8 @@ import { CollabServer, type CollabAuth } from "./collab/server";
 import { DocStore } from "./collab/persistence";
 import type { Config } from "./config";
 import type { Services, TongxinContext } from "./context";
-import { log } from "./logger";
+import { log, setLogLevel } from "./logger";
+import { isSameOrigin } from "./origin";
 import { meetingResource } from "./services/meetings";
 import { loadSubject } from "./services/subjects";
 
@@ -38,11 +39,12 @@ export interface StartOptions {
 }
 
 export async function startTongxin({ config, mode, root = process.cwd() }: StartOptions): Promise<Tongxin> {
+  setLogLevel(config.LOG_LEVEL);
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: path.resolve(root, config.DATA_DIR) });
   const { version } = await migrate(db.sql);
   const seeded = config.SEED_DEMO ? await seedDemo(db.sql, config.DEMO_PASSWORD) : [];
   const auth = createLucia(db.sql, { secure: config.cookieSecure });
-  const services: Services = { sql: db.sql, dbKind: db.kind, auth, migrationVersion: version };
+  const services: Services = { sql: db.sql, dbKind: db.kind, auth };
 
   const app = express();
   app.disable("x-powered-by");
@@ -145,15 +147,7 @@ function sessionMiddleware(auth: Auth): express.RequestHandler {
 // SameSite=Lax already keeps our cookie off cross-site POSTs; this refuses them outright.
 const rejectCrossOriginWrites: express.RequestHandler = (req, res, next) => {
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const origin = req.headers.origin;
-  if (!origin || origin === "null") return next();
-  let host: string | undefined;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    host = undefined;
-  }
-  if (host === req.headers.host) return next();
+  if (isSameOrigin(req.headers)) return next();
   res.status(403).type("text/plain; charset=utf-8").send("跨站请求被拒绝。");
 };
 

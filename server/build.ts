@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
-const SOURCES = ["app", "shared", "remix.config.js", "vite.config.ts", "package.json"];
+// The server bundle also holds the services and auth code that routes import.
+const SOURCES = ["app", "shared", "server", "db", "public", "remix.config.js", "vite.config.ts", "package.json"];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;

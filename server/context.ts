@@ -9,7 +9,6 @@ export interface Services {
   sql: Sql;
   dbKind: Database["kind"];
   auth: Auth;
-  migrationVersion: string | null;
 }
 
 export interface TongxinContext {

@@ -68,9 +68,9 @@ export class DocStore {
     }
   }
 
-  /** Folds the update log into the snapshot, so a later load reads one row plus a short tail. */
-  async compact(docName: string): Promise<void> {
-    await this.sql.begin(async (tx) => {
+  /** Folds the update log into the snapshot, so a later load reads one row plus a short tail. Returns how many updates it folded. */
+  async compact(docName: string): Promise<number> {
+    return (await this.sql.begin(async (tx) => {
       const t = tx as unknown as Sql;
       await t`select pg_advisory_xact_lock(hashtext(${docName}))`;
       const snap = await t<{ state: Uint8Array; last_update_id: string }[]>`
@@ -78,7 +78,7 @@ export class DocStore {
       const after = snap[0]?.last_update_id ?? "0";
       const rows = await t<{ id: string; data: Uint8Array }[]>`
         select id, data from doc_updates where doc_name = ${docName} and id > ${after} order by id`;
-      if (rows.length === 0) return;
+      if (rows.length === 0) return 0;
       const doc = new Y.Doc();
       if (snap[0]) Y.applyUpdate(doc, snap[0].state);
       for (const r of rows) Y.applyUpdate(doc, r.data);
@@ -91,6 +91,7 @@ export class DocStore {
         on conflict (doc_name) do update set state = excluded.state,
           last_update_id = excluded.last_update_id, updated_at = now()`;
       await t`delete from doc_updates where doc_name = ${docName} and id <= ${last}`;
-    });
+      return rows.length;
+    })) as number;
   }
 }

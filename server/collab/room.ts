@@ -135,10 +135,12 @@ export class Room {
         const step = decoding.readVarUint(d);
         const payload = decoding.readVarUint8Array(d);
         if (step === SYNC_STEP1) {
-          send(conn, syncStep2Message(this.doc, payload));
+          // Answer once every update already applied is stored: nobody receives unstored edits.
+          this.settled().then(() => send(conn, syncStep2Message(this.doc, payload)));
         } else if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
           if (conn.access !== "write") {
-            send(conn, permissionDeniedMessage("只读：你没有编辑此文档的权限"));
+            // The client answers our sync request even when it has nothing; only real edits are refused.
+            if (!isEmptyUpdate(payload)) send(conn, permissionDeniedMessage("只读：你没有编辑此文档的权限"));
             return;
           }
           try {
@@ -185,7 +187,7 @@ export class Room {
 
   compactInBackground() {
     this.store.compact(this.name).then(
-      () => (this.tail = 0),
+      (folded) => (this.tail = Math.max(0, this.tail - folded)),
       (e) => log.warn("collab.compact_failed", { doc: this.name, error: e }),
     );
   }
@@ -198,6 +200,11 @@ export class Room {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/** An update carrying no insertions and no deletions (what Yjs encodes for "nothing new"). */
+function isEmptyUpdate(u: Uint8Array): boolean {
+  return u.length === 2 && u[0] === 0 && u[1] === 0;
 }
 
 export function send(conn: Conn, msg: Uint8Array) {

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Access } from "../../shared/permissions";
 import { log } from "../logger";
+import { isSameOrigin } from "../origin";
 import type { AwarenessUser } from "./awareness";
 import { DocStore } from "./persistence";
 import { ProtocolError, Room, type Conn } from "./room";
@@ -13,6 +14,8 @@ export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 const PING_INTERVAL_MS = 30_000;
 /** How long an empty room stays in memory in case someone comes back. */
 const IDLE_UNLOAD_MS = 10_000;
+/** A room leaving memory folds its log when this many updates have piled up since the snapshot. */
+const COMPACT_ON_UNLOAD = 50;
 
 export interface CollabAuth {
   /** The signed-in user behind the upgrade request's cookie, or null. */
@@ -47,7 +50,13 @@ export class CollabServer {
     server.on("upgrade", (req, socket, head) => {
       const path = (req.url ?? "").split("?")[0];
       if (!path.startsWith(COLLAB_PREFIX)) return; // not ours (e.g. Vite's HMR socket)
-      this.upgrade(req, socket, head, decodeURIComponent(path.slice(COLLAB_PREFIX.length))).catch((e) => {
+      let docName: string;
+      try {
+        docName = decodeURIComponent(path.slice(COLLAB_PREFIX.length));
+      } catch {
+        return reject(socket, 400, "Bad Request");
+      }
+      this.upgrade(req, socket, head, docName).catch((e) => {
         log.error("collab.upgrade_failed", { error: e });
         reject(socket, 500, "Internal Server Error");
       });
@@ -56,7 +65,7 @@ export class CollabServer {
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, docName: string) {
     if (this.closing) return reject(socket, 503, "Service Unavailable");
-    if (!sameOrigin(req)) return reject(socket, 403, "Forbidden");
+    if (!isSameOrigin(req.headers)) return reject(socket, 403, "Forbidden");
     const user = await this.auth.authenticate(req);
     if (!user) return reject(socket, 401, "Unauthorized");
     const access = await this.auth.authorize(user, docName);
@@ -128,7 +137,7 @@ export class CollabServer {
     if (room.conns.size > 0 || this.rooms.get(room.name) !== room) return;
     this.rooms.delete(room.name);
     await room.settled();
-    if (room.tailLength > 50) room.compactInBackground();
+    if (room.tailLength > COMPACT_ON_UNLOAD) room.compactInBackground();
     room.destroy();
   }
 
@@ -160,15 +169,4 @@ export class CollabServer {
 function reject(socket: Duplex, status: number, text: string) {
   if (socket.destroyed) return;
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
-// Browsers send Origin on WebSocket handshakes; a page on another site must not open ours.
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
 }

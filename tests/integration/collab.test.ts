@@ -89,19 +89,21 @@ describe("collaboration over y-websocket", () => {
       returning id`;
     await sql`insert into memberships (user_id, org_id, role) values (${u.id}, ${committee.id}, 'organization_member')`;
     const reviewer = connectClient(s.url, docName, await signIn(s.url, "13922220000", "reviewer-pass-1"));
+    const denials: string[] = [];
+    (reviewer.provider.ws as unknown as WebSocket).addEventListener("message", (ev: { data: unknown }) => {
+      const d = decoding.createDecoder(new Uint8Array(ev.data as ArrayBuffer));
+      if (decoding.readVarUint(d) === 2 && decoding.readVarUint(d) === 0) denials.push(decoding.readVarString(d));
+    });
     const writer = connectClient(s.url, docName, liu);
     await Promise.all([reviewer.synced(), writer.synced()]);
     expect(reviewer.text()).toContain("学习条例第一章");
+    // Merely reading (the client's own empty sync answer) is not refused.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(denials).toEqual([]);
 
-    const denied = new Promise<string>((resolve) => {
-      const ws = reviewer.provider.ws as unknown as WebSocket;
-      ws.addEventListener("message", (ev: { data: unknown }) => {
-        const d = decoding.createDecoder(new Uint8Array(ev.data as ArrayBuffer));
-        if (decoding.readVarUint(d) === 2 && decoding.readVarUint(d) === 0) resolve(decoding.readVarString(d));
-      });
-    });
     appendParagraph(reviewer.doc, "审阅者试图修改");
-    expect(await denied).toContain("只读");
+    await until(() => denials.length > 0, 5000, "permission denied");
+    expect(denials[0]).toContain("只读");
     appendParagraph(writer.doc, "写入者继续记录");
     await until(() => reviewer.text().includes("写入者继续记录"), 5000, "live update to the reader");
     expect(writer.text()).not.toContain("审阅者试图修改");
@@ -109,6 +111,14 @@ describe("collaboration over y-websocket", () => {
     expect(stored.some((r) => Buffer.from(r.data).includes(Buffer.from("审阅者试图修改")))).toBe(false);
     reviewer.destroy();
     writer.destroy();
+  });
+
+  it("refuses a bad document path or a foreign origin without harming the server", async () => {
+    const base = `${s.url.replace(/^http/, "ws")}/collab/`;
+    expect(await upgradeStatus(base + "%E0%A4%A", { cookie: liu })).toBe(400);
+    expect(await upgradeStatus(base + docName, { cookie: liu, origin: "https://evil.example" })).toBe(403);
+    expect(await upgradeStatus(base + docName, { cookie: liu, origin: "null" })).toBe(403);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
   });
 
   it("binds awareness to the signed-in user: a client cannot appear as someone else", async () => {
