@@ -1,4 +1,4 @@
-import { hashPassword } from "../server/auth/password";
+import { hashPassword, verifyPassword } from "../server/auth/password";
 import type { Category, MeetingKind, Role } from "../shared/domain/labels";
 import type { Sql } from "./client";
 
@@ -13,7 +13,7 @@ interface Person {
   username: string;
   name: string;
   category: Category;
-  org: "branch" | "group1" | "group2";
+  org: "committee" | "branch" | "group1" | "group2";
   role: Role;
   roleLabel: string;
 }
@@ -21,17 +21,19 @@ interface Person {
 const PEOPLE: Person[] = [
   { username: "13800000001", name: "王建国", category: "full", org: "branch", role: "secretary", roleLabel: "书记" },
   { username: "13800000002", name: "李秀英", category: "full", org: "branch", role: "organization_member", roleLabel: "组织委员" },
-  { username: "13800000003", name: "张伟", category: "full", org: "group1", role: "group_leader", roleLabel: "第一党小组组长" },
+  { username: "13800000003", name: "张伟", category: "full", org: "group1", role: "group_leader", roleLabel: "党小组长，第一党小组" },
   { username: "13800000004", name: "刘洋", category: "full", org: "group1", role: "member", roleLabel: "党员" },
   { username: "13800000005", name: "陈静", category: "full", org: "group1", role: "member", roleLabel: "党员" },
   { username: "13800000006", name: "杨帆", category: "full", org: "group2", role: "member", roleLabel: "党员" },
   { username: "13800000007", name: "赵敏", category: "probationary", org: "group2", role: "member", roleLabel: "预备党员" },
   { username: "13800000008", name: "黄磊", category: "full", org: "group2", role: "member", roleLabel: "党员" },
+  // Reviews the branch from the 党委 above: reads its records, does not edit them.
+  { username: "13800000009", name: "周志强", category: "full", org: "committee", role: "organization_member", roleLabel: "党委组织委员，只读查阅" },
 ];
 
-/** The next weekday afternoon at least two days ahead, 14:30 to 16:30 China time. */
-function upcomingSlot(now = new Date()): { start: Date; end: Date } {
-  const d = new Date(now.getTime() + 2 * 86_400_000);
+/** The next weekday afternoon at least `days` days ahead, 14:30 to 16:30 China time. */
+function upcomingSlot(days: number, now = new Date()): { start: Date; end: Date } {
+  const d = new Date(now.getTime() + days * 86_400_000);
   while ([0, 6].includes(new Date(d.getTime() + 8 * 3_600_000).getUTCDay())) d.setTime(d.getTime() + 86_400_000);
   const local = new Date(d.getTime() + 8 * 3_600_000);
   const start = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), 6, 30));
@@ -58,7 +60,7 @@ export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[
       insert into organizations (parent_id, kind, name) values (${branch.id}, 'group', '第一党小组') returning id`;
     const [group2] = await t<{ id: string }[]>`
       insert into organizations (parent_id, kind, name) values (${branch.id}, 'group', '第二党小组') returning id`;
-    const orgs = { branch: branch.id, group1: group1.id, group2: group2.id };
+    const orgs = { committee: committee.id, branch: branch.id, group1: group1.id, group2: group2.id };
 
     const ids: string[] = [];
     for (const [i, p] of PEOPLE.entries()) {
@@ -69,13 +71,31 @@ export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[
       await t`insert into memberships (user_id, org_id, role) values (${u.id}, ${orgs[p.org]}, ${p.role})`;
     }
 
-    const { start, end } = upcomingSlot();
-    const kind: MeetingKind = "general_assembly";
-    await t`
-      insert into meetings (org_id, kind, title, starts_at, ends_at, location, created_by)
-      values (${branch.id}, ${kind}, '集中学习《中国共产党支部工作条例（试行）》', ${start}, ${end},
-              '机关办公楼三楼党员活动室', ${ids[0]})`;
+    const meetings: { org: string; kind: MeetingKind; title: string; days: number; place: string; by: number }[] = [
+      { org: branch.id, kind: "general_assembly", title: "集中学习《中国共产党支部工作条例（试行）》", days: 2, place: "机关办公楼三楼党员活动室", by: 0 },
+      { org: group1.id, kind: "group_meeting", title: "第一党小组学习会：交流学习体会", days: 6, place: "二楼小会议室", by: 2 },
+    ];
+    for (const m of meetings) {
+      const { start, end } = upcomingSlot(m.days);
+      await t`
+        insert into meetings (org_id, kind, title, starts_at, ends_at, location, created_by)
+        values (${m.org}, ${m.kind}, ${m.title}, ${start}, ${end}, ${m.place}, ${ids[m.by]})`;
+    }
 
     return PEOPLE.map((p) => ({ username: p.username, displayName: p.name, role: p.roleLabel, password }));
   })) as DemoAccount[];
+}
+
+/** The demo accounts that still sign in with the demo password (to print them on later starts). */
+export async function demoSignIns(sql: Sql, password: string): Promise<DemoAccount[]> {
+  const rows = await sql<{ username: string; password_hash: string | null }[]>`
+    select username, password_hash from users where username = any(${PEOPLE.map((p) => p.username)})`;
+  const hashes = new Map(rows.map((r) => [r.username, r.password_hash]));
+  const valid = await Promise.all(
+    PEOPLE.map(async (p) => {
+      const h = hashes.get(p.username);
+      return h ? verifyPassword(h, password) : false;
+    }),
+  );
+  return PEOPLE.filter((_, i) => valid[i]).map((p) => ({ username: p.username, displayName: p.name, role: p.roleLabel, password }));
 }

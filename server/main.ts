@@ -1,3 +1,4 @@
+import { demoSignIns } from "../db/seed";
 import { startTongxin } from "./app";
 import { ensureBuild } from "./build";
 import { loadConfig } from "./config";
@@ -18,11 +19,14 @@ async function main() {
     `同心 Tongxin 已启动: ${url}`,
     `  数据库 database: ${app.db.kind === "pglite" ? `内置 PGlite (${config.DATA_DIR})` : "PostgreSQL (DATABASE_URL)"}`,
   ];
-  if (app.seeded.length > 0) {
-    lines.push("  已创建演示支部「机关第一党支部」，演示账号 (demo sign-ins):");
-    for (const a of app.seeded) {
-      lines.push(`    登录名 ${a.username}  ${a.displayName}（${a.role}）  密码 ${a.password}`);
-    }
+  const demo = app.seeded.length > 0 ? app.seeded : await demoSignIns(app.db.sql, config.DEMO_PASSWORD);
+  if (demo.length > 0) {
+    lines.push(
+      app.seeded.length > 0
+        ? "  已创建演示支部「机关第一党支部」，演示账号 (demo sign-ins):"
+        : "  演示账号 (demo sign-ins):",
+    );
+    for (const a of demo) lines.push(`    登录名 ${a.username}  ${a.displayName}（${a.role}）  密码 ${a.password}`);
   }
   console.log(lines.join("\n") + "\n");
 
