@@ -20,15 +20,43 @@ interface Person {
 
 const PEOPLE: Person[] = [
   { username: "13800000001", name: "王建国", category: "full", org: "branch", role: "secretary", roleLabel: "书记" },
-  { username: "13800000002", name: "李秀英", category: "full", org: "branch", role: "organization_member", roleLabel: "组织委员" },
-  { username: "13800000003", name: "张伟", category: "full", org: "group1", role: "group_leader", roleLabel: "党小组长，第一党小组" },
+  {
+    username: "13800000002",
+    name: "李秀英",
+    category: "full",
+    org: "branch",
+    role: "organization_member",
+    roleLabel: "组织委员",
+  },
+  {
+    username: "13800000003",
+    name: "张伟",
+    category: "full",
+    org: "group1",
+    role: "group_leader",
+    roleLabel: "党小组长，第一党小组",
+  },
   { username: "13800000004", name: "刘洋", category: "full", org: "group1", role: "member", roleLabel: "党员" },
   { username: "13800000005", name: "陈静", category: "full", org: "group1", role: "member", roleLabel: "党员" },
   { username: "13800000006", name: "杨帆", category: "full", org: "group2", role: "member", roleLabel: "党员" },
-  { username: "13800000007", name: "赵敏", category: "probationary", org: "group2", role: "member", roleLabel: "预备党员" },
+  {
+    username: "13800000007",
+    name: "赵敏",
+    category: "probationary",
+    org: "group2",
+    role: "member",
+    roleLabel: "预备党员",
+  },
   { username: "13800000008", name: "黄磊", category: "full", org: "group2", role: "member", roleLabel: "党员" },
   // Reviews the branch from the 党委 above: reads its records, does not edit them.
-  { username: "13800000009", name: "周志强", category: "full", org: "committee", role: "organization_member", roleLabel: "党委组织委员，只读查阅" },
+  {
+    username: "13800000009",
+    name: "周志强",
+    category: "full",
+    org: "committee",
+    role: "organization_member",
+    roleLabel: "党委组织委员，只读查阅",
+  },
 ];
 
 /** The next weekday afternoon at least `days` days ahead, 14:30 to 16:30 China time. */
@@ -72,8 +100,22 @@ export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[
     }
 
     const meetings: { org: string; kind: MeetingKind; title: string; days: number; place: string; by: number }[] = [
-      { org: branch.id, kind: "general_assembly", title: "集中学习《中国共产党支部工作条例（试行）》", days: 2, place: "机关办公楼三楼党员活动室", by: 0 },
-      { org: group1.id, kind: "group_meeting", title: "第一党小组学习会：交流学习体会", days: 6, place: "二楼小会议室", by: 2 },
+      {
+        org: branch.id,
+        kind: "general_assembly",
+        title: "集中学习《中国共产党支部工作条例（试行）》",
+        days: 2,
+        place: "机关办公楼三楼党员活动室",
+        by: 0,
+      },
+      {
+        org: group1.id,
+        kind: "group_meeting",
+        title: "第一党小组学习会：交流学习体会",
+        days: 6,
+        place: "二楼小会议室",
+        by: 2,
+      },
     ];
     for (const m of meetings) {
       const { start, end } = upcomingSlot(m.days);
@@ -97,5 +139,10 @@ export async function demoSignIns(sql: Sql, password: string): Promise<DemoAccou
       return h ? verifyPassword(h, password) : false;
     }),
   );
-  return PEOPLE.filter((_, i) => valid[i]).map((p) => ({ username: p.username, displayName: p.name, role: p.roleLabel, password }));
+  return PEOPLE.filter((_, i) => valid[i]).map((p) => ({
+    username: p.username,
+    displayName: p.name,
+    role: p.roleLabel,
+    password,
+  }));
 }

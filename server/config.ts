@@ -33,5 +33,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`环境变量有误 (invalid environment):\n${lines.join("\n")}`);
   }
   const c = parsed.data;
-  return { ...c, cookieSecure: c.COOKIE_SECURE ?? (c.PUBLIC_URL?.startsWith("https:") ?? false) };
+  return { ...c, cookieSecure: c.COOKIE_SECURE ?? c.PUBLIC_URL?.startsWith("https:") ?? false };
 }

@@ -6,8 +6,13 @@ describe("document names", () => {
   it("round-trips a meeting's minutes", () => {
     expect(parseDocName(meetingMinutesDoc(id))).toEqual({ kind: "meeting-minutes", meetingId: id });
   });
-  it.each(["", "meeting", `meeting.${id}`, `meeting.${id}.other`, `meeting.${id}.minutes/x`, `../meeting.${id}.minutes`, "meeting.not-a-uuid.minutes"])(
-    "rejects %j",
-    (name) => expect(parseDocName(name)).toBeNull(),
-  );
+  it.each([
+    "",
+    "meeting",
+    `meeting.${id}`,
+    `meeting.${id}.other`,
+    `meeting.${id}.minutes/x`,
+    `../meeting.${id}.minutes`,
+    "meeting.not-a-uuid.minutes",
+  ])("rejects %j", (name) => expect(parseDocName(name)).toBeNull());
 });

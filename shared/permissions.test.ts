@@ -3,15 +3,42 @@ import { documentAccess, meetingAccess, type MeetingResource, type Subject } fro
 import type { Role } from "./domain/labels";
 
 // Tree: 党委 C → 支部 B → 小组 G1, G2; another 支部 X under C; another 党委 D → 支部 Y.
-const C = "c", B = "b", G1 = "g1", G2 = "g2", X = "x", D = "d", Y = "y";
-const path: Record<string, string[]> = { c: [C], b: [C, B], g1: [C, B, G1], g2: [C, B, G2], x: [C, X], d: [D], y: [D, Y] };
-const kind = { c: "committee", b: "branch", g1: "group", g2: "group", x: "branch", d: "committee", y: "branch" } as const;
+const C = "c",
+  B = "b",
+  G1 = "g1",
+  G2 = "g2",
+  X = "x",
+  D = "d",
+  Y = "y";
+const path: Record<string, string[]> = {
+  c: [C],
+  b: [C, B],
+  g1: [C, B, G1],
+  g2: [C, B, G2],
+  x: [C, X],
+  d: [D],
+  y: [D, Y],
+};
+const kind = {
+  c: "committee",
+  b: "branch",
+  g1: "group",
+  g2: "group",
+  x: "branch",
+  d: "committee",
+  y: "branch",
+} as const;
 
 const who = (...ms: [string, Role][]): Subject => ({
   userId: "u",
   memberships: ms.map(([orgId, role]) => ({ orgId, role, orgPath: path[orgId] })),
 });
-const meetingAt = (orgId: keyof typeof kind): MeetingResource => ({ id: "m", orgId, orgKind: kind[orgId], orgPath: path[orgId] });
+const meetingAt = (orgId: keyof typeof kind): MeetingResource => ({
+  id: "m",
+  orgId,
+  orgKind: kind[orgId],
+  orgPath: path[orgId],
+});
 
 describe("meetingAccess", () => {
   const cases: [string, Subject | null, keyof typeof kind, string][] = [
@@ -32,7 +59,12 @@ describe("meetingAccess", () => {
     ["branch member, a 党委 meeting above", who([G1, "member"]), "c", "none"],
     ["branch secretary, a 党委 meeting above", who([B, "secretary"]), "c", "none"],
     ["党委 member, own 党委 meeting", who([C, "member"]), "c", "write"],
-    ["双重组织生活: 党委 secretary who is also an ordinary group member", who([C, "secretary"], [G1, "member"]), "g1", "write"],
+    [
+      "双重组织生活: 党委 secretary who is also an ordinary group member",
+      who([C, "secretary"], [G1, "member"]),
+      "g1",
+      "write",
+    ],
     ["双重组织生活: same person, the other group", who([C, "secretary"], [G1, "member"]), "g2", "read"],
   ];
   for (const [name, subject, at, expected] of cases) {

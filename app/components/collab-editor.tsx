@@ -5,6 +5,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { baseExtensions, EDITOR_FIELD } from "../../shared/editor/extensions";
+import { BoldIcon, BulletListIcon, ItalicIcon, OrderedListIcon, QuoteIcon } from "./icons";
 
 type Status = "connecting" | "connected" | "disconnected";
 interface Me {
@@ -21,7 +22,17 @@ function collabUrl() {
  * A TipTap editor bound to a live Yjs document. The content comes only from the server:
  * the client never seeds it, so a reload or a second tab cannot duplicate text.
  */
-export default function CollabEditor({ docName, user, readOnly }: { docName: string; user: Me; readOnly: boolean }) {
+export default function CollabEditor({
+  docName,
+  user,
+  readOnly,
+  heading,
+}: {
+  docName: string;
+  user: Me;
+  readOnly: boolean;
+  heading?: React.ReactNode;
+}) {
   const [live, setLive] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
   const [status, setStatus] = useState<Status>("connecting");
   const [synced, setSynced] = useState(false);
@@ -44,11 +55,25 @@ export default function CollabEditor({ docName, user, readOnly }: { docName: str
 
   return (
     <div className="editor-wrap">
-      <div className="editor-status" data-status={synced ? status : "connecting"} aria-live="polite">
-        <span className="editor-status__dot" />
-        {status === "disconnected" ? "连接中断，正在重连…" : synced ? "已同步" : "正在连接…"}
+      <div className="sheet__head">
+        {heading}
+        <span
+          className="editor-status"
+          data-status={status === "disconnected" ? "disconnected" : synced ? status : "connecting"}
+          role="status"
+          aria-live="polite"
+        >
+          <span className="editor-status__dot" />
+          {status === "disconnected" ? "连接中断，正在重连…" : synced ? "已同步" : "正在连接…"}
+        </span>
       </div>
-      {live ? <BoundEditor key={docName} doc={live.doc} provider={live.provider} user={user} readOnly={readOnly} /> : null}
+      {live ? (
+        <BoundEditor key={docName} doc={live.doc} provider={live.provider} user={user} readOnly={readOnly} />
+      ) : (
+        <div className="editor editor--loading" aria-busy="true">
+          正在载入记录…
+        </div>
+      )}
     </div>
   );
 }
@@ -80,9 +105,9 @@ function BoundEditor({
     [doc, provider],
   );
   return (
-    <div className="editor">
+    <div className="editor" data-readonly={readOnly ? "" : undefined}>
       {readOnly ? null : <Toolbar editor={editor} />}
-      <EditorContent editor={editor} />
+      <EditorContent editor={editor} className="editor__body" />
     </div>
   );
 }
@@ -99,28 +124,69 @@ function Toolbar({ editor }: { editor: Editor | null }) {
   }, [editor]);
   if (!editor) return <div className="toolbar" />;
   const chain = () => editor.chain().focus();
-  const buttons: { label: string; title: string; active: boolean; run: () => void }[] = [
-    { label: "标题", title: "小标题", active: editor.isActive("heading", { level: 2 }), run: () => chain().toggleHeading({ level: 2 }).run() },
-    { label: "B", title: "加粗", active: editor.isActive("bold"), run: () => chain().toggleBold().run() },
-    { label: "I", title: "斜体", active: editor.isActive("italic"), run: () => chain().toggleItalic().run() },
-    { label: "• 列表", title: "项目列表", active: editor.isActive("bulletList"), run: () => chain().toggleBulletList().run() },
-    { label: "1. 列表", title: "编号列表", active: editor.isActive("orderedList"), run: () => chain().toggleOrderedList().run() },
-    { label: "引用", title: "引用", active: editor.isActive("blockquote"), run: () => chain().toggleBlockquote().run() },
+  type Button = { title: string; icon: React.ReactNode; text?: boolean; active: boolean; run: () => void };
+  const groups: Button[][] = [
+    [
+      {
+        title: "小标题",
+        icon: "标题",
+        text: true,
+        active: editor.isActive("heading", { level: 2 }),
+        run: () => chain().toggleHeading({ level: 2 }).run(),
+      },
+      {
+        title: "加粗",
+        icon: <BoldIcon size={18} />,
+        active: editor.isActive("bold"),
+        run: () => chain().toggleBold().run(),
+      },
+      {
+        title: "斜体",
+        icon: <ItalicIcon size={18} />,
+        active: editor.isActive("italic"),
+        run: () => chain().toggleItalic().run(),
+      },
+    ],
+    [
+      {
+        title: "项目列表",
+        icon: <BulletListIcon size={20} />,
+        active: editor.isActive("bulletList"),
+        run: () => chain().toggleBulletList().run(),
+      },
+      {
+        title: "编号列表",
+        icon: <OrderedListIcon size={20} />,
+        active: editor.isActive("orderedList"),
+        run: () => chain().toggleOrderedList().run(),
+      },
+      {
+        title: "引用",
+        icon: <QuoteIcon size={20} />,
+        active: editor.isActive("blockquote"),
+        run: () => chain().toggleBlockquote().run(),
+      },
+    ],
   ];
   return (
     <div className="toolbar" role="toolbar" aria-label="格式">
-      {buttons.map((b) => (
-        <button
-          key={b.title}
-          type="button"
-          className="toolbar__btn"
-          title={b.title}
-          aria-pressed={b.active}
-          onMouseDown={(e) => e.preventDefault()}
-          onClick={b.run}
-        >
-          {b.label}
-        </button>
+      {groups.map((group, i) => (
+        <div className="toolbar__group" key={i}>
+          {group.map((b) => (
+            <button
+              key={b.title}
+              type="button"
+              className={b.text ? "toolbar__btn toolbar__btn--text" : "toolbar__btn"}
+              title={b.title}
+              aria-label={b.title}
+              aria-pressed={b.active}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={b.run}
+            >
+              {b.icon}
+            </button>
+          ))}
+        </div>
       ))}
     </div>
   );

@@ -5,7 +5,8 @@ import { loadSubject } from "../../server/services/subjects";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { requireUser } from "../lib/auth.server";
-import { formatDate, formatTime } from "../lib/format";
+import { ChevronRightIcon, ClockIcon, FlagIcon, PinIcon } from "../components/icons";
+import { dateLeaf, formatDate, formatTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "首页 · 同心" }];
 
@@ -24,6 +25,9 @@ export default function Home() {
       <section className="page-head">
         <p className="eyebrow">你好，{userName}</p>
         <h1 className="h1">近期组织生活</h1>
+        {meetings.length > 0 ? (
+          <p className="page-head__sub muted">共 {meetings.length} 项安排，按时间先后排列</p>
+        ) : null}
       </section>
       {meetings.length === 0 ? (
         <div className="card empty">
@@ -32,30 +36,44 @@ export default function Home() {
         </div>
       ) : (
         <ul className="meeting-list">
-          {meetings.map((m) => (
-            <li key={m.id}>
-              <Link to={`/meetings/${m.id}`} className="card meeting-card">
-                <div className="meeting-card__date" aria-hidden="true">
-                  <span className="meeting-card__day">{formatDate(m.startsAt).replace(/^\d+年/, "").split("日")[0]}日</span>
-                  <span className="meeting-card__time">{formatTime(m.startsAt)}</span>
-                </div>
-                <div className="meeting-card__body">
-                  <span className="tag">{MEETING_KIND_LABEL[m.kind]}</span>
-                  <h2 className="meeting-card__title">{m.title}</h2>
-                  <p className="muted small">
-                    {m.orgName}
-                    {m.location ? ` · ${m.location}` : ""}
-                  </p>
-                  <p className="muted small">
-                    {formatDate(m.startsAt)} {formatTime(m.startsAt)}–{formatTime(m.endsAt)}
-                  </p>
-                </div>
-                <span className="meeting-card__go" aria-hidden="true">
-                  ›
-                </span>
-              </Link>
-            </li>
-          ))}
+          {meetings.map((m) => {
+            const leaf = dateLeaf(m.startsAt);
+            return (
+              <li key={m.id}>
+                <Link to={`/meetings/${m.id}`} className="card meeting-card">
+                  <div className="meeting-card__date" aria-hidden="true">
+                    <span className="meeting-card__month">{leaf.month}</span>
+                    <span className="meeting-card__day">{leaf.day}</span>
+                    <span className="meeting-card__weekday">{leaf.weekday}</span>
+                  </div>
+                  <div className="meeting-card__body">
+                    <span className="tag">{MEETING_KIND_LABEL[m.kind]}</span>
+                    <h2 className="meeting-card__title">{m.title}</h2>
+                    <ul className="meta">
+                      <li>
+                        <ClockIcon />
+                        <span className="sr-only">{formatDate(m.startsAt)}</span>
+                        <span className="nowrap">
+                          {formatTime(m.startsAt)}–{formatTime(m.endsAt)}
+                        </span>
+                      </li>
+                      {m.location ? (
+                        <li>
+                          <PinIcon />
+                          <span>{m.location}</span>
+                        </li>
+                      ) : null}
+                      <li>
+                        <FlagIcon />
+                        <span>{m.orgName}</span>
+                      </li>
+                    </ul>
+                  </div>
+                  <ChevronRightIcon size={20} className="meeting-card__go" />
+                </Link>
+              </li>
+            );
+          })}
         </ul>
       )}
     </AppShell>

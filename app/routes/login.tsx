@@ -11,7 +11,11 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   return null;
 }
 
-type ActionData = { formError?: string; fieldErrors?: Partial<Record<"username" | "password", string>>; username?: string };
+type ActionData = {
+  formError?: string;
+  fieldErrors?: Partial<Record<"username" | "password", string>>;
+  username?: string;
+};
 
 export async function action({ context, request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
@@ -41,10 +45,14 @@ export default function Login() {
       <section className="login__brand">
         <Logo size={48} />
         <h1 className="login__title">同心</h1>
-        <p className="login__tagline">三会一课 · 主题党日 · 组织生活会<br />会上记录，一次成稿</p>
+        <p className="login__tagline">
+          三会一课 · 主题党日 · 组织生活会
+          <br />
+          会上记录，一次成稿
+        </p>
       </section>
       <section className="card login__card">
-        <h2 className="h3">登录</h2>
+        <h2 className="h3">账号登录</h2>
         <Form method="post" className="form" noValidate>
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
           {result?.formError ? (

@@ -8,6 +8,7 @@ import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { notFound, requireUser } from "../lib/auth.server";
+import { ChevronLeftIcon, ClockIcon, FlagIcon, PinIcon } from "../components/icons";
 import { formatRange } from "../lib/format";
 
 // The editor touches the DOM and opens a WebSocket: it is loaded in the browser only.
@@ -34,48 +35,78 @@ export default function MeetingPage() {
   const { meeting, canWrite, docName, me } = useLoaderData<typeof loader>();
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
+  const kind = MEETING_KIND_LABEL[meeting.kind];
+  const heading = (
+    <div className="sheet__title">
+      <h2 className="h3" id="minutes-heading">
+        会议记录
+      </h2>
+      {canWrite ? null : <span className="tag tag--muted">只读</span>}
+    </div>
+  );
   return (
     <AppShell userName={me.name}>
-      <nav className="crumbs">
-        <Link to="/">首页</Link>
+      <nav className="crumbs" aria-label="位置">
+        <Link to="/" className="crumbs__back">
+          <ChevronLeftIcon size={16} />
+          首页
+        </Link>
         <span aria-hidden="true">/</span>
-        <span>{MEETING_KIND_LABEL[meeting.kind]}</span>
+        <span aria-current="page">{kind}</span>
       </nav>
-      <section className="card meeting-head">
-        <span className="tag">{MEETING_KIND_LABEL[meeting.kind]}</span>
-        <h1 className="h2">{meeting.title}</h1>
+      <header className="meeting-head">
+        <span className="tag">{kind}</span>
+        <h1 className="meeting-head__title">{meeting.title}</h1>
         <dl className="facts">
           <div>
-            <dt>时间</dt>
+            <dt>
+              <ClockIcon />
+              <span className="sr-only">时间</span>
+            </dt>
             <dd>{formatRange(meeting.startsAt, meeting.endsAt)}</dd>
           </div>
           <div>
-            <dt>地点</dt>
+            <dt>
+              <PinIcon />
+              <span className="sr-only">地点</span>
+            </dt>
             <dd>{meeting.location ?? "线上"}</dd>
           </div>
           <div>
-            <dt>组织</dt>
+            <dt>
+              <FlagIcon />
+              <span className="sr-only">组织</span>
+            </dt>
             <dd>{meeting.orgName}</dd>
           </div>
         </dl>
-      </section>
-      <section className="card doc-card">
-        <header className="doc-card__head">
-          <h2 className="h3">会议记录</h2>
-          {canWrite ? null : <span className="tag tag--muted">只读</span>}
-        </header>
+      </header>
+      <section className="sheet" aria-labelledby="minutes-heading">
         {mounted ? (
-          <Suspense fallback={<EditorPlaceholder />}>
-            <CollabEditor docName={docName} user={me} readOnly={!canWrite} />
+          <Suspense fallback={<EditorPlaceholder heading={heading} />}>
+            <CollabEditor docName={docName} user={me} readOnly={!canWrite} heading={heading} />
           </Suspense>
         ) : (
-          <EditorPlaceholder />
+          <EditorPlaceholder heading={heading} />
         )}
       </section>
     </AppShell>
   );
 }
 
-function EditorPlaceholder() {
-  return <div className="editor editor--loading" aria-busy="true">正在载入记录…</div>;
+function EditorPlaceholder({ heading }: { heading: React.ReactNode }) {
+  return (
+    <div className="editor-wrap">
+      <div className="sheet__head">
+        {heading}
+        <span className="editor-status" data-status="connecting">
+          <span className="editor-status__dot" />
+          正在载入…
+        </span>
+      </div>
+      <div className="editor editor--loading" aria-busy="true">
+        正在载入记录…
+      </div>
+    </div>
+  );
 }

@@ -2,8 +2,16 @@ import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
 import type { Sql } from "../../db/client";
 
 // Lucia's storage, over our own postgres.js connection so it works on PGlite and PostgreSQL alike.
-interface SessionRow { id: string; user_id: string; expires_at: Date }
-interface UserRow { id: string; username: string; display_name: string }
+interface SessionRow {
+  id: string;
+  user_id: string;
+  expires_at: Date;
+}
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+}
 
 const toSession = (r: SessionRow): DatabaseSession => ({
   id: r.id,

@@ -4,8 +4,7 @@ import { dummyHash, verifyPassword } from "./password";
 import { clearFailures, lockedFor, recordFailure, type ThrottleKey } from "./throttle";
 
 export type SignInResult =
-  | { ok: true; cookie: string; userId: string }
-  | { ok: false; status: 400 | 429; message: string };
+  { ok: true; cookie: string; userId: string } | { ok: false; status: 400 | 429; message: string };
 
 export async function signIn(
   sql: Sql,

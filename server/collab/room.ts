@@ -88,14 +88,13 @@ export class Room {
     this.tail++;
     const msg = updateMessage(update);
     // Broadcasts keep the order of the updates: each waits for its own commit and the previous broadcast.
-    this.broadcastChain = this.broadcastChain.then(
-      () =>
-        stored.then(
-          () => {
-            for (const c of this.conns) if (c !== origin) send(c, msg);
-          },
-          () => this.onFailure(this, "persist_failed"),
-        ),
+    this.broadcastChain = this.broadcastChain.then(() =>
+      stored.then(
+        () => {
+          for (const c of this.conns) if (c !== origin) send(c, msg);
+        },
+        () => this.onFailure(this, "persist_failed"),
+      ),
     );
   }
 
@@ -107,7 +106,11 @@ export class Room {
   add(conn: Conn) {
     this.conns.add(conn);
     if (this.loaded) this.greet(conn);
-    else this.ready.then(() => this.conns.has(conn) && this.greet(conn), () => {});
+    else
+      this.ready.then(
+        () => this.conns.has(conn) && this.greet(conn),
+        () => {},
+      );
   }
 
   private greet(conn: Conn) {

@@ -81,6 +81,14 @@ export async function listMeetingsFor(sql: Sql, subject: Subject, opts: { from: 
   // The query casts a wide net (every org on the member's paths); the rule decides.
   const paths = await orgPaths(sql, [...new Set(rows.map((r) => r.org_id))]);
   return rows
-    .filter((r) => meetingAccess(subject, { id: r.id, orgId: r.org_id, orgKind: r.org_kind, orgPath: paths.get(r.org_id) ?? [] }) !== "none")
+    .filter(
+      (r) =>
+        meetingAccess(subject, {
+          id: r.id,
+          orgId: r.org_id,
+          orgKind: r.org_kind,
+          orgPath: paths.get(r.org_id) ?? [],
+        }) !== "none",
+    )
     .map(toMeeting);
 }

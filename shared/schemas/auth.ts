@@ -1,11 +1,7 @@
 import { z } from "zod";
 
 export const LoginSchema = z.object({
-  username: z
-    .string({ error: "请输入登录名" })
-    .trim()
-    .min(1, "请输入登录名（手机号或工号）")
-    .max(64, "登录名过长"),
+  username: z.string({ error: "请输入登录名" }).trim().min(1, "请输入登录名（手机号或工号）").max(64, "登录名过长"),
   password: z.string({ error: "请输入密码" }).min(1, "请输入密码").max(256, "密码过长"),
   redirectTo: z.string().optional(),
 });

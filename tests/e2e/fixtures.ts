@@ -45,7 +45,9 @@ export async function signInThroughForm(page: Page, username: string, password =
 
 /** A new browser context (phone or desktop) signed in as the given member. */
 export async function memberPage(browser: Browser, username: string, opts: { phone?: boolean } = {}) {
-  const context = await browser.newContext(opts.phone ? { ...phone, locale: "zh-CN", timezoneId: "Asia/Shanghai" } : {});
+  const context = await browser.newContext(
+    opts.phone ? { ...phone, locale: "zh-CN", timezoneId: "Asia/Shanghai" } : {},
+  );
   const page = await context.newPage();
   const problems = guardConsole(page);
   await signInThroughForm(page, username);

@@ -46,7 +46,9 @@ describe("sign-in", () => {
   it("refuses a wrong password with a Chinese message and no cookie", async () => {
     const res = await post("/login", { username: "13800000005", password: "wrong-password" });
     expect(res.status).toBe(400);
-    expect(res.headers.getSetCookie().some((c) => c.startsWith("tongxin_session=") && !c.includes("Max-Age=0"))).toBe(false);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("tongxin_session=") && !c.includes("Max-Age=0"))).toBe(
+      false,
+    );
     expect(await res.text()).toContain("登录名或密码不正确");
   });
 
@@ -59,7 +61,11 @@ describe("sign-in", () => {
   });
 
   it("never redirects off-site after sign-in", async () => {
-    const res = await post("/login", { username: "13800000006", password: DEMO_PASSWORD, redirectTo: "//evil.example/x" });
+    const res = await post("/login", {
+      username: "13800000006",
+      password: DEMO_PASSWORD,
+      redirectTo: "//evil.example/x",
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/");
   });
@@ -98,7 +104,11 @@ describe("sign-in", () => {
   });
 
   it("refuses a cross-site form post", async () => {
-    const res = await post("/login", { username: "13800000004", password: DEMO_PASSWORD }, { origin: "https://evil.example" });
+    const res = await post(
+      "/login",
+      { username: "13800000004", password: DEMO_PASSWORD },
+      { origin: "https://evil.example" },
+    );
     expect(res.status).toBe(403);
   });
 });

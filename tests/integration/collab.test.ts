@@ -67,11 +67,15 @@ describe("collaboration over y-websocket", () => {
 
   it("answers 404 for a document that does not exist or is not the user's", async () => {
     const base = `${s.url.replace(/^http/, "ws")}/collab/`;
-    expect(await upgradeStatus(base + "meeting.00000000-0000-0000-0000-000000000000.minutes", { cookie: liu })).toBe(404);
+    expect(await upgradeStatus(base + "meeting.00000000-0000-0000-0000-000000000000.minutes", { cookie: liu })).toBe(
+      404,
+    );
     expect(await upgradeStatus(base + "not-a-document", { cookie: liu })).toBe(404);
     // Someone outside the branch.
     const sql = s.app.db.sql;
-    const [other] = await sql<{ id: string }[]>`insert into organizations (kind, name) values ('branch', '另一支部') returning id`;
+    const [other] = await sql<
+      { id: string }[]
+    >`insert into organizations (kind, name) values ('branch', '另一支部') returning id`;
     const [u] = await sql<{ id: string }[]>`
       insert into users (username, display_name, password_hash) values ('13911110000', '外支部党员', ${await hashPassword("another-pass-1")})
       returning id`;

@@ -49,7 +49,9 @@ describe("npm start's entry", () => {
       ["13800000002", "李秀英", "组织委员"],
       ["13800000003", "张伟", "党小组长"],
     ]) {
-      expect(lines.filter((l) => l.includes(user) && l.includes(name) && l.includes(role) && l.includes("tongxin2026"))).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.includes(user) && l.includes(name) && l.includes(role) && l.includes("tongxin2026")),
+      ).toHaveLength(1);
     }
     const health = await (await fetch(`${first.url}/healthz`)).json();
     expect(health.status).toBe("ok");
