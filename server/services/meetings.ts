@@ -70,15 +70,28 @@ export async function getMeetingFor(
   return { meeting: toMeeting(rows[0]), access };
 }
 
-/** Meetings of the organisations the subject belongs to (and those above them), soonest first. */
-export async function listMeetingsFor(sql: Sql, subject: Subject, opts: { from: Date }): Promise<Meeting[]> {
-  const orgIds = [...new Set(subject.memberships.flatMap((m) => m.orgPath))];
-  if (orgIds.length === 0) return [];
+/**
+ * Meetings the subject may see, soonest first: those of the organisations on their paths
+ * (their own, and the branch above their group) and of the organisations under the ones they
+ * belong to (what a committee member reviews). The query casts the net; the rule decides.
+ */
+export async function listMeetingsFor(
+  sql: Sql,
+  subject: Subject,
+  opts: { from: Date; limit?: number },
+): Promise<Meeting[]> {
+  const up = [...new Set(subject.memberships.flatMap((m) => m.orgPath))];
+  const own = [...new Set(subject.memberships.map((m) => m.orgId))];
+  if (own.length === 0) return [];
   const rows = await sql<MeetingRow[]>`
+    with recursive down as (
+      select id from organizations where id = any(${own})
+      union
+      select o.id from organizations o join down on o.parent_id = down.id
+    )
     select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
-    where m.org_id = any(${orgIds}) and m.ends_at >= ${opts.from}
-    order by m.starts_at limit 50`;
-  // The query casts a wide net (every org on the member's paths); the rule decides.
+    where (m.org_id = any(${up}) or m.org_id in (select id from down)) and m.ends_at >= ${opts.from}
+    order by m.starts_at limit 500`;
   const paths = await orgPaths(sql, [...new Set(rows.map((r) => r.org_id))]);
   return rows
     .filter(
@@ -90,5 +103,6 @@ export async function listMeetingsFor(sql: Sql, subject: Subject, opts: { from: 
           orgPath: paths.get(r.org_id) ?? [],
         }) !== "none",
     )
+    .slice(0, opts.limit ?? 50)
     .map(toMeeting);
 }

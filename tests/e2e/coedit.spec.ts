@@ -49,3 +49,31 @@ test("a meeting that does not exist answers 404 in Chinese", async ({ browser })
   await expect(m.page.getByRole("heading", { name: "页面不存在" })).toBeVisible();
   await m.context.close();
 });
+
+test("a 党委 reviewer finds the branch's meetings and reads the minutes without editing", async ({ browser }) => {
+  const writer = await memberPage(browser, "13800000005"); // 陈静, group 1
+  await writer.page.getByRole("link", { name: /集中学习/ }).click();
+  await writer.page.waitForURL(/\/meetings\//);
+  await expect(writer.page.getByText("已同步")).toBeVisible();
+  await writer.page.getByTestId("minutes-editor").click();
+  await writer.page.keyboard.type("陈静补充：按时缴纳党费");
+
+  const reviewer = await memberPage(browser, "13800000009", { phone: true }); // 周志强, 党委组织委员
+  // Both meetings below his 党委 are listed; he is in neither organisation himself.
+  await expect(reviewer.page.getByRole("link", { name: /集中学习/ })).toBeVisible();
+  await expect(reviewer.page.getByRole("link", { name: /第一党小组学习会/ })).toBeVisible();
+  await reviewer.page.getByRole("link", { name: /集中学习/ }).click();
+  await reviewer.page.waitForURL(/\/meetings\//);
+  const editor = reviewer.page.getByTestId("minutes-editor");
+  await expect(reviewer.page.getByText("只读", { exact: true })).toBeVisible();
+  await expect(editor).toHaveAttribute("contenteditable", "false");
+  await expect(editor).toContainText("陈静补充：按时缴纳党费");
+  // Live: what the writer adds now reaches the reader.
+  await writer.page.keyboard.type("，并按规定交纳");
+  await expect(editor).toContainText("并按规定交纳");
+  await reviewer.page.screenshot({ path: "test-results/screens/readonly-phone.png", fullPage: true });
+  expect(writer.problems).toEqual([]);
+  expect(reviewer.problems).toEqual([]);
+  await writer.context.close();
+  await reviewer.context.close();
+});
