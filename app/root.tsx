@@ -9,7 +9,7 @@ import {
   useRouteError,
   Link,
 } from "@remix-run/react";
-import { PlainShell } from "./components/app-shell";
+import { AppShell } from "./components/app-shell";
 import styles from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -53,7 +53,7 @@ export function ErrorBoundary() {
         : "请求没有完成，请稍后再试。"
     : "页面出了点问题，请刷新后再试。";
   return (
-    <PlainShell>
+    <AppShell narrow>
       <div className="card error-card">
         <p className="error-card__code" aria-hidden="true">
           {status}
@@ -64,6 +64,6 @@ export function ErrorBoundary() {
           返回首页
         </Link>
       </div>
-    </PlainShell>
+    </AppShell>
   );
 }
