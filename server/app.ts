@@ -48,7 +48,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", config.TRUST_PROXY === "false" ? false : config.TRUST_PROXY);
 
   app.get("/healthz", async (_req, res) => {
     try {

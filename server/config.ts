@@ -9,6 +9,11 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default("./data"),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (sign-in throttling):
+   * Express's trust-proxy setting, e.g. "loopback", "10.0.0.0/8", or "false" for none.
+   */
+  TRUST_PROXY: z.string().default("loopback"),
   REDIS_URL: z.string().url().optional(),
   /** Seed the demo branch into an empty database (set to 0 in production). */
   SEED_DEMO: z

@@ -28,13 +28,15 @@ export interface Conn {
   access: Exclude<Access, "none">;
   /** Awareness client ids this connection has announced. */
   clientIds: Set<number>;
-  /** Messages that arrived before the stored state was loaded. */
+  /** Messages that arrived before the stored state was loaded, and their total size. */
   pending: Uint8Array[];
+  pendingBytes: number;
 }
 
 const LOADED = Symbol("loaded");
-/** Messages held per connection while a document loads, before the connection is dropped. */
+/** Messages (and bytes) held per connection while a document loads, before the connection is dropped. */
 export const MAX_PENDING = 200;
+export const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 /** Thrown for a message that breaks the protocol; the connection is closed with the reason. */
 export class ProtocolError extends Error {}
@@ -118,12 +120,16 @@ export class Room {
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) send(conn, awarenessMessage(this.awareness, states));
     const queued = conn.pending.splice(0);
+    conn.pendingBytes = 0;
     for (const m of queued) this.handle(conn, m);
   }
 
   receive(conn: Conn, data: Uint8Array) {
     if (!this.loaded) {
-      if (conn.pending.length >= MAX_PENDING) throw new ProtocolError("too many messages before load");
+      conn.pendingBytes += data.byteLength;
+      if (conn.pending.length >= MAX_PENDING || conn.pendingBytes > MAX_PENDING_BYTES) {
+        throw new ProtocolError("too much sent before the document loaded");
+      }
       conn.pending.push(data);
       return;
     }

@@ -77,7 +77,7 @@ export class CollabServer {
   private connect(ws: WebSocket, docName: string, user: AwarenessUser, access: "read" | "write") {
     ws.binaryType = "nodebuffer";
     const room = this.room(docName);
-    const conn: Conn = { ws, user, access, clientIds: new Set(), pending: [] };
+    const conn: Conn = { ws, user, access, clientIds: new Set(), pending: [], pendingBytes: 0 };
     this.alive.add(ws);
     ws.on("pong", () => this.alive.add(ws));
     ws.on("message", (data: Buffer, isBinary) => {
