@@ -34,10 +34,12 @@ export default defineConfig({
   },
   projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium, channel: undefined } }],
   webServer: {
-    command: "npx tsx tests/e2e/serve.ts",
+    command: "node --import tsx tests/e2e/serve.ts",
     url: `http://localhost:${PORT}/healthz`,
     env: { PORT: String(PORT) },
     reuseExistingServer: false,
+    // SIGTERM lets serve.ts close the app and drop its test database.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     timeout: 180_000,
     stdout: "ignore",
     stderr: "pipe",
