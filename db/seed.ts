@@ -73,6 +73,9 @@ function upcomingSlot(days: number, now = new Date()): { start: Date; end: Date 
  * returns []) when any user exists. Serialised by a lock so two nodes cannot both seed.
  */
 export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[]> {
+  // Most starts find users already: skip the hashing then (the lock below re-checks).
+  const [{ any }] = await sql<{ any: boolean }[]>`select exists (select 1 from users) as any`;
+  if (any) return [];
   const hashes = await Promise.all(PEOPLE.map(() => hashPassword(password)));
   return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;

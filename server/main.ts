@@ -19,7 +19,8 @@ async function main() {
     `同心 Tongxin 已启动: ${url}`,
     `  数据库 database: ${app.db.kind === "pglite" ? `内置 PGlite (${config.DATA_DIR})` : "PostgreSQL (DATABASE_URL)"}`,
   ];
-  const demo = app.seeded.length > 0 ? app.seeded : await demoSignIns(app.db.sql, config.DEMO_PASSWORD);
+  const demo =
+    app.seeded.length > 0 || !config.SEED_DEMO ? app.seeded : await demoSignIns(app.db.sql, config.DEMO_PASSWORD);
   if (demo.length > 0) {
     lines.push(
       app.seeded.length > 0

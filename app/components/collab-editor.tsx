@@ -5,6 +5,7 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { baseExtensions, EDITOR_FIELD } from "../../shared/editor/extensions";
+import { EditorFrame } from "./editor-frame";
 import { BoldIcon, BulletListIcon, ItalicIcon, OrderedListIcon, QuoteIcon } from "./icons";
 
 type Status = "connecting" | "connected" | "disconnected";
@@ -53,28 +54,13 @@ export default function CollabEditor({
     };
   }, [docName]);
 
+  const shown = status === "disconnected" ? "disconnected" : synced ? status : "connecting";
   return (
-    <div className="editor-wrap">
-      <div className="sheet__head">
-        {heading}
-        <span
-          className="editor-status"
-          data-status={status === "disconnected" ? "disconnected" : synced ? status : "connecting"}
-          role="status"
-          aria-live="polite"
-        >
-          <span className="editor-status__dot" />
-          {status === "disconnected" ? "连接中断，正在重连…" : synced ? "已同步" : "正在连接…"}
-        </span>
-      </div>
+    <EditorFrame heading={heading} status={shown}>
       {live ? (
         <BoundEditor key={docName} doc={live.doc} provider={live.provider} user={user} readOnly={readOnly} />
-      ) : (
-        <div className="editor editor--loading" aria-busy="true">
-          正在载入记录…
-        </div>
-      )}
-    </div>
+      ) : null}
+    </EditorFrame>
   );
 }
 

@@ -7,6 +7,7 @@ import { userColor } from "../../shared/colors";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
+import { EditorFrame } from "../components/editor-frame";
 import { notFound, requireUser } from "../lib/auth.server";
 import { ChevronLeftIcon, ClockIcon, FlagIcon, PinIcon } from "../components/icons";
 import { formatRange } from "../lib/format";
@@ -95,18 +96,5 @@ export default function MeetingPage() {
 }
 
 function EditorPlaceholder({ heading }: { heading: React.ReactNode }) {
-  return (
-    <div className="editor-wrap">
-      <div className="sheet__head">
-        {heading}
-        <span className="editor-status" data-status="connecting">
-          <span className="editor-status__dot" />
-          正在载入…
-        </span>
-      </div>
-      <div className="editor editor--loading" aria-busy="true">
-        正在载入记录…
-      </div>
-    </div>
-  );
+  return <EditorFrame heading={heading} status="loading" />;
 }

@@ -23,9 +23,9 @@ export async function signIn(
   const rows = await sql<{ id: string; password_hash: string | null }[]>`
     select id, password_hash from users where lower(username) = lower(${username})`;
   const user = rows[0];
-  const valid = user?.password_hash
-    ? await verifyPassword(user.password_hash, input.password)
-    : (await verifyPassword(await dummyHash(), input.password), false);
+  let valid = false;
+  if (user?.password_hash) valid = await verifyPassword(user.password_hash, input.password);
+  else await verifyPassword(await dummyHash(), input.password); // same cost as a real check
   if (!user || !valid) {
     await recordFailure(sql, keys);
     return { ok: false, status: 400, message: "登录名或密码不正确。" };

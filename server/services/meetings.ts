@@ -39,16 +39,29 @@ const toMeeting = (r: MeetingRow): Meeting => ({
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The meeting's row and the meeting as a permission resource, in one read; null if it does not exist. */
+async function findMeeting(
+  sql: Sql,
+  meetingId: string,
+): Promise<{ row: MeetingRow; resource: MeetingResource } | null> {
+  if (!UUID_RE.test(meetingId)) return null;
+  const [row] = await sql<MeetingRow[]>`
+    select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
+    where m.id = ${meetingId}`;
+  if (!row) return null;
+  const paths = await orgPaths(sql, [row.org_id]);
+  const resource = {
+    id: row.id,
+    orgId: row.org_id,
+    orgKind: row.org_kind,
+    orgPath: paths.get(row.org_id) ?? [row.org_id],
+  };
+  return { row, resource };
+}
+
 /** The meeting as a permission resource, or null if it does not exist. */
 export async function meetingResource(sql: Sql, meetingId: string): Promise<MeetingResource | null> {
-  if (!UUID_RE.test(meetingId)) return null;
-  const rows = await sql<{ org_id: string; org_kind: OrgKind }[]>`
-    select m.org_id, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
-    where m.id = ${meetingId}`;
-  const r = rows[0];
-  if (!r) return null;
-  const paths = await orgPaths(sql, [r.org_id]);
-  return { id: meetingId, orgId: r.org_id, orgKind: r.org_kind, orgPath: paths.get(r.org_id) ?? [r.org_id] };
+  return (await findMeeting(sql, meetingId))?.resource ?? null;
 }
 
 /**
@@ -60,14 +73,11 @@ export async function getMeetingFor(
   subject: Subject,
   meetingId: string,
 ): Promise<{ meeting: Meeting; access: Access } | null> {
-  const resource = await meetingResource(sql, meetingId);
-  if (!resource) return null;
-  const access = meetingAccess(subject, resource);
+  const found = await findMeeting(sql, meetingId);
+  if (!found) return null;
+  const access = meetingAccess(subject, found.resource);
   if (access === "none") return null;
-  const rows = await sql<MeetingRow[]>`
-    select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
-    where m.id = ${meetingId}`;
-  return { meeting: toMeeting(rows[0]), access };
+  return { meeting: toMeeting(found.row), access };
 }
 
 /**

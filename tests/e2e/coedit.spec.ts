@@ -27,6 +27,8 @@ test("two members co-edit the minutes live; after a reload the text is there exa
   // And the other's caret, labelled with the real name.
   await expect(liu.page.locator(".collaboration-carets__label", { hasText: "黄磊" })).toBeVisible();
   await expect(huang.page.locator(".collaboration-carets__label", { hasText: "刘洋" })).toBeVisible();
+  // Focus scrolled the pages; a full-page capture of a scrolled page misplaces the sticky bar.
+  for (const p of [liu.page, huang.page]) await p.evaluate(() => window.scrollTo(0, 0));
   await liu.page.screenshot({ path: "test-results/screens/coedit-desktop.png", fullPage: true });
   await huang.page.screenshot({ path: "test-results/screens/coedit-phone.png", fullPage: true });
 
