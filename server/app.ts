@@ -15,6 +15,7 @@ import { CollabServer, type CollabAuth } from "./collab/server";
 import { DocStore } from "./collab/persistence";
 import type { Config } from "./config";
 import type { Services, TongxinContext } from "./context";
+import type { LiveAccess } from "./services/actor";
 import { log, setLogLevel } from "./logger";
 import { isSameOrigin } from "./origin";
 import { meetingResource } from "./services/meetings";
@@ -44,7 +45,14 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   const { version } = await migrate(db.sql);
   const seeded = config.SEED_DEMO ? await seedDemo(db.sql, config.DEMO_PASSWORD) : [];
   const auth = createLucia(db.sql, { secure: config.cookieSecure });
-  const services: Services = { sql: db.sql, dbKind: db.kind, auth };
+  // The collaboration server is created below; permission changes reach it through this.
+  const hub: { collab?: CollabServer } = {};
+  const live: LiveAccess = {
+    accessChanged: (userIds) =>
+      void hub.collab?.revalidate(userIds).catch((e) => log.error("collab.revalidate_failed", { error: e })),
+    sessionsEnded: (userId, keep) => hub.collab?.closeSessions(userId, keep),
+  };
+  const services: Services = { sql: db.sql, dbKind: db.kind, auth, live };
 
   const app = express();
   app.disable("x-powered-by");
@@ -92,7 +100,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   );
 
   const server = createServer(app);
-  const collab = new CollabServer(new DocStore(db.sql), collabAuth(services));
+  const collab = (hub.collab = new CollabServer(new DocStore(db.sql), collabAuth(services)));
   collab.attach(server);
 
   let closed: Promise<void> | undefined;
@@ -156,16 +164,16 @@ function collabAuth(services: Services): CollabAuth {
     async authenticate(req) {
       const id = services.auth.readSessionCookie(req.headers.cookie ?? "");
       if (!id) return null;
-      const { user } = await services.auth.validateSession(id);
-      if (!user) return null;
-      return { id: user.id, name: user.displayName, color: userColor(user.id) };
+      const { user, session } = await services.auth.validateSession(id);
+      if (!user || !session) return null;
+      return { user: { id: user.id, name: user.displayName, color: userColor(user.id) }, sessionId: session.id };
     },
-    async authorize(user, docName) {
+    async authorize(userId, docName) {
       const doc = parseDocName(docName);
       if (!doc) return "none";
       const meeting = await meetingResource(services.sql, doc.meetingId);
       if (!meeting) return "none";
-      return documentAccess(await loadSubject(services.sql, user.id), { kind: "meeting-minutes", meeting });
+      return documentAccess(await loadSubject(services.sql, userId), { kind: "meeting-minutes", meeting });
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Session, User } from "lucia";
 import type { Database, Sql } from "../db/client";
 import type { Auth } from "./auth/lucia";
+import type { LiveAccess } from "./services/actor";
 
 // What every Remix loader and action receives. Stateful parts (the connection, Lucia) are
 // created once by the Node entry and passed in here, never imported by app/ code, so the
@@ -9,6 +10,7 @@ export interface Services {
   sql: Sql;
   dbKind: Database["kind"];
   auth: Auth;
+  live: LiveAccess;
 }
 
 export interface TongxinContext {

@@ -1,81 +1,361 @@
 import { describe, expect, it } from "vitest";
-import { documentAccess, meetingAccess, type MeetingResource, type Subject } from "./permissions";
-import type { Role } from "./domain/labels";
+import {
+  auditAccess,
+  canManage,
+  canRead,
+  canWrite,
+  documentAccess,
+  meetingAccess,
+  memberAccess,
+  orgAccess,
+  type Access,
+  type MeetingResource,
+  type MemberResource,
+  type OrgResource,
+  type Subject,
+} from "./permissions";
+import type { OrgKind, Role } from "./domain/labels";
 
-// Tree: 党委 C → 支部 B → 小组 G1, G2; another 支部 X under C; another 党委 D → 支部 Y.
+// ---------------------------------------------------------------------------------------------
+// The tree
+//
+//   党委 C ─┬─ 党支部 B ─┬─ 党小组 G1
+//           │            └─ 党小组 G2
+//           ├─ 党支部 X
+//           └─ 党总支 GB ── 党支部 Z
+//   党委 D ─── 党支部 Y
+// ---------------------------------------------------------------------------------------------
+
 const C = "c",
   B = "b",
   G1 = "g1",
   G2 = "g2",
   X = "x",
+  GB = "gb",
+  Z = "z",
   D = "d",
   Y = "y";
-const path: Record<string, string[]> = {
-  c: [C],
-  b: [C, B],
-  g1: [C, B, G1],
-  g2: [C, B, G2],
-  x: [C, X],
-  d: [D],
-  y: [D, Y],
-};
-const kind = {
-  c: "committee",
-  b: "branch",
-  g1: "group",
-  g2: "group",
-  x: "branch",
-  d: "committee",
-  y: "branch",
-} as const;
+type OrgId = typeof C | typeof B | typeof G1 | typeof G2 | typeof X | typeof GB | typeof Z | typeof D | typeof Y;
 
-const who = (...ms: [string, Role][]): Subject => ({
-  userId: "u",
-  memberships: ms.map(([orgId, role]) => ({ orgId, role, orgPath: path[orgId] })),
+const TREE: Record<OrgId, { kind: OrgKind; path: string[]; branchId: string | null }> = {
+  c: { kind: "committee", path: [C], branchId: null },
+  b: { kind: "branch", path: [C, B], branchId: B },
+  g1: { kind: "group", path: [C, B, G1], branchId: B },
+  g2: { kind: "group", path: [C, B, G2], branchId: B },
+  x: { kind: "branch", path: [C, X], branchId: X },
+  gb: { kind: "general_branch", path: [C, GB], branchId: null },
+  z: { kind: "branch", path: [C, GB, Z], branchId: Z },
+  d: { kind: "committee", path: [D], branchId: null },
+  y: { kind: "branch", path: [D, Y], branchId: Y },
+};
+
+const org = (id: OrgId): OrgResource => ({ id, kind: TREE[id].kind, path: TREE[id].path });
+
+/** A subject with live memberships, built the way server/services/subjects.ts loads them. */
+const who = (userId: string, ...ms: [OrgId, Role][]): Subject => ({
+  userId,
+  memberships: ms.map(([orgId, role]) => ({
+    orgId,
+    orgKind: TREE[orgId].kind,
+    role,
+    orgPath: TREE[orgId].path,
+    branchId: TREE[orgId].branchId,
+  })),
 });
-const meetingAt = (orgId: keyof typeof kind): MeetingResource => ({
-  id: "m",
+
+const meetingAt = (orgId: OrgId): MeetingResource => ({
+  id: `meeting-${orgId}`,
   orgId,
-  orgKind: kind[orgId],
-  orgPath: path[orgId],
+  orgKind: TREE[orgId].kind,
+  orgPath: TREE[orgId].path,
 });
+
+// ---------------------------------------------------------------------------------------------
+// The subjects
+// ---------------------------------------------------------------------------------------------
+
+const SUBJECTS = {
+  "党委 administrator (组织委员 of C)": who("c-admin", [C, "organization_member"]),
+  "党委 书记 (of C)": who("c-secretary", [C, "secretary"]),
+  "党委 ordinary 党员 (of C)": who("c-member", [C, "member"]),
+  "党总支 书记 (of GB)": who("gb-secretary", [GB, "secretary"]),
+  "支部 书记 (of B)": who("b-secretary", [B, "secretary"]),
+  "支部 副书记 (of B)": who("b-deputy", [B, "deputy_secretary"]),
+  "支部 组织委员 (of B)": who("b-organization", [B, "organization_member"]),
+  // On the 支委会, but not a manager: reads like a member, manages nothing.
+  "支部 宣传委员 (of B)": who("b-propaganda", [B, "propaganda_member"]),
+  "支部 纪检委员 (of B)": who("b-discipline", [B, "discipline_member"]),
+  "党小组长 (of G1)": who("g1-leader", [G1, "group_leader"]),
+  "党员 (in G1)": who("g1-member", [G1, "member"]),
+  // A 预备党员 has exactly the access of a 正式党员 in the same place: access comes from
+  // memberships, and a Subject carries no category at all. Category only matters for voting
+  // (shared/domain/people.ts hasVote), which is tested elsewhere.
+  "预备党员 (in G1)": who("g1-probationary", [G1, "member"]),
+  "双重组织生活 (书记 of X, 党员 in G1)": who("dual", [X, "secretary"], [G1, "member"]),
+  "党员 of sibling 支部 X": who("x-member", [X, "member"]),
+  "党员 of other 党委's 支部 Y": who("y-member", [Y, "member"]),
+  "signed out": null,
+} satisfies Record<string, Subject | null>;
+type SubjectName = keyof typeof SUBJECTS;
+
+// Shorthands so the matrices stay readable as tables.
+const n = "none",
+  r = "read",
+  w = "write",
+  M = "manage";
+
+/** One it() per cell: `${row} × ${column} → ${expected}`. */
+function matrix<T>(
+  columns: readonly string[],
+  rows: [SubjectName, Access[]][],
+  resource: (column: string) => T,
+  check: (subject: Subject | null, resource: T) => Access,
+) {
+  it("has one full row per subject", () => {
+    expect(rows.map(([name]) => name).sort()).toEqual(Object.keys(SUBJECTS).sort());
+    for (const [name, expected] of rows) expect(expected, `row "${name}"`).toHaveLength(columns.length);
+  });
+  for (const [name, expected] of rows) {
+    columns.forEach((column, i) => {
+      it(`${name} × ${column} → ${expected[i]}`, () => {
+        expect(check(SUBJECTS[name], resource(column))).toBe(expected[i]);
+      });
+    });
+  }
+}
+
+const ORG_COLUMNS = [C, B, G1, G2, X, GB, Z, Y] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Access levels
+// ---------------------------------------------------------------------------------------------
+
+describe("canRead / canWrite / canManage", () => {
+  const cases: [Access, boolean, boolean, boolean][] = [
+    //        read   write  manage
+    ["none", false, false, false],
+    ["read", true, false, false],
+    ["write", true, true, false],
+    ["manage", true, true, true],
+  ];
+  for (const [access, read, write, manage] of cases) {
+    it(`${access} → read ${read}, write ${write}, manage ${manage}`, () => {
+      expect(canRead(access)).toBe(read);
+      expect(canWrite(access)).toBe(write);
+      expect(canManage(access)).toBe(manage);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Organisations
+// ---------------------------------------------------------------------------------------------
+
+describe("orgAccess", () => {
+  matrix(
+    ORG_COLUMNS,
+    // prettier-ignore
+    [
+      //                                         C  B  G1 G2 X  GB Z  Y
+      ["党委 administrator (组织委员 of C)",   [M, M, M, M, M, M, M, n]],
+      ["党委 书记 (of C)",                     [M, M, M, M, M, M, M, n]],
+      ["党委 ordinary 党员 (of C)",            [r, n, n, n, n, n, n, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, M, M, n]],
+      ["支部 书记 (of B)",                     [n, M, M, M, n, n, n, n]],
+      ["支部 副书记 (of B)",                   [n, M, M, M, n, n, n, n]],
+      ["支部 组织委员 (of B)",                 [n, M, M, M, n, n, n, n]],
+      ["支部 宣传委员 (of B)",                 [n, r, r, r, n, n, n, n]],
+      ["支部 纪检委员 (of B)",                 [n, r, r, r, n, n, n, n]],
+      ["党小组长 (of G1)",                     [n, r, r, r, n, n, n, n]],
+      ["党员 (in G1)",                         [n, r, r, r, n, n, n, n]],
+      ["预备党员 (in G1)",                     [n, r, r, r, n, n, n, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, r, r, r, M, n, n, n]],
+      ["党员 of sibling 支部 X",               [n, n, n, n, r, n, n, n]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, n, n, n, n, r]],
+      ["signed out",                           [n, n, n, n, n, n, n, n]],
+    ],
+    (id) => org(id as OrgId),
+    orgAccess,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Audit log
+// ---------------------------------------------------------------------------------------------
+
+describe("auditAccess", () => {
+  // Only those who manage an organisation read its audit log; nobody writes it.
+  matrix(
+    ORG_COLUMNS,
+    // prettier-ignore
+    [
+      //                                         C  B  G1 G2 X  GB Z  Y
+      ["党委 administrator (组织委员 of C)",   [r, r, r, r, r, r, r, n]],
+      ["党委 书记 (of C)",                     [r, r, r, r, r, r, r, n]],
+      ["党委 ordinary 党员 (of C)",            [n, n, n, n, n, n, n, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, r, r, n]],
+      ["支部 书记 (of B)",                     [n, r, r, r, n, n, n, n]],
+      ["支部 副书记 (of B)",                   [n, r, r, r, n, n, n, n]],
+      ["支部 组织委员 (of B)",                 [n, r, r, r, n, n, n, n]],
+      ["支部 宣传委员 (of B)",                 [n, n, n, n, n, n, n, n]],
+      ["支部 纪检委员 (of B)",                 [n, n, n, n, n, n, n, n]],
+      ["党小组长 (of G1)",                     [n, n, n, n, n, n, n, n]],
+      ["党员 (in G1)",                         [n, n, n, n, n, n, n, n]],
+      ["预备党员 (in G1)",                     [n, n, n, n, n, n, n, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, n, n, n, r, n, n, n]],
+      ["党员 of sibling 支部 X",               [n, n, n, n, n, n, n, n]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, n, n, n, n, n]],
+      ["signed out",                           [n, n, n, n, n, n, n, n]],
+    ],
+    (id) => org(id as OrgId),
+    auditAccess,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// People
+// ---------------------------------------------------------------------------------------------
+
+describe("memberAccess", () => {
+  const person = (userId: string, ...ms: [OrgId, boolean][]): MemberResource => ({
+    userId,
+    memberships: ms.map(([id, active]) => ({ org: org(id), active })),
+  });
+  /** The subject as a person: their own live memberships. */
+  const self = (s: Subject): MemberResource => ({
+    userId: s.userId,
+    memberships: s.memberships.map((m) => ({ org: org(m.orgId as OrgId), active: true })),
+  });
+
+  const PEOPLE: Record<string, (s: Subject | null) => MemberResource> = {
+    "党员 in G2": () => person("p-g2", [G2, true]),
+    "党员 in X": () => person("p-x", [X, true]),
+    "former 党员 of B (only membership ended)": () => person("p-ended-b", [B, false]),
+    // Not in the original brief: 组织关系 transferred from B (ended) to the other 党委's Y (live).
+    "transferred from B to Y": () => person("p-moved", [B, false], [Y, true]),
+    themself: (s) => (s ? self(s) : person("nobody")),
+  };
+
+  matrix(
+    Object.keys(PEOPLE),
+    // prettier-ignore
+    [
+      // columns: 党员 in G2 · 党员 in X · former 党员 of B · transferred B→Y · themself
+      //                                         G2 X  ex B→Y self
+      ["党委 administrator (组织委员 of C)",   [M, M, M, r, M]],
+      ["党委 书记 (of C)",                     [M, M, M, r, M]],
+      ["党委 ordinary 党员 (of C)",            [n, n, n, n, w]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, M]],
+      // Managers keep managing people who left and belong nowhere (to re-admit them); once they
+      // belong elsewhere, the old organisation only reads its history (B→Y column).
+      ["支部 书记 (of B)",                     [M, n, M, r, M]],
+      ["支部 副书记 (of B)",                   [M, n, M, r, M]],
+      ["支部 组织委员 (of B)",                 [M, n, M, r, M]],
+      // Readers see only live memberships, so not those who have left.
+      ["支部 宣传委员 (of B)",                 [r, n, n, n, w]],
+      ["支部 纪检委员 (of B)",                 [r, n, n, n, w]],
+      ["党小组长 (of G1)",                     [r, n, n, n, w]],
+      ["党员 (in G1)",                         [r, n, n, n, w]],
+      ["预备党员 (in G1)",                     [r, n, n, n, w]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [r, M, n, n, M]],
+      ["党员 of sibling 支部 X",               [n, r, n, n, w]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, r, w]],
+      ["signed out",                           [n, n, n, n, n]],
+    ],
+    (column) => column,
+    (subject, column) => memberAccess(subject, PEOPLE[column](subject)),
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Meetings and their documents
+// ---------------------------------------------------------------------------------------------
 
 describe("meetingAccess", () => {
-  const cases: [string, Subject | null, keyof typeof kind, string][] = [
-    ["signed out", null, "b", "none"],
-    ["branch secretary, own branch meeting", who([B, "secretary"]), "b", "write"],
-    ["branch member, own branch meeting", who([B, "member"]), "b", "write"],
-    ["group member, their branch's meeting", who([G1, "member"]), "b", "write"],
-    ["group member, own group meeting", who([G1, "member"]), "g1", "write"],
-    ["group member, the other group's meeting", who([G2, "member"]), "g1", "none"],
-    ["group leader, the other group's meeting", who([G2, "group_leader"]), "g1", "none"],
-    ["branch secretary, a group meeting of the branch", who([B, "secretary"]), "g1", "read"],
-    ["branch ordinary member, a group meeting", who([B, "member"]), "g1", "none"],
-    ["党委 committee member, a branch meeting below", who([C, "organization_member"]), "b", "read"],
-    ["党委 committee member, a group meeting below", who([C, "secretary"]), "g2", "read"],
-    ["党委 ordinary member, a branch meeting below", who([C, "member"]), "b", "none"],
-    ["member of a sibling branch", who([X, "secretary"]), "b", "none"],
-    ["member of another 党委's branch", who([Y, "secretary"]), "b", "none"],
-    ["branch member, a 党委 meeting above", who([G1, "member"]), "c", "none"],
-    ["branch secretary, a 党委 meeting above", who([B, "secretary"]), "c", "none"],
-    ["党委 member, own 党委 meeting", who([C, "member"]), "c", "write"],
+  matrix(
+    ORG_COLUMNS,
+    // prettier-ignore
+    [
+      //                                         C  B  G1 G2 X  GB Z  Y
+      ["党委 administrator (组织委员 of C)",   [w, r, r, r, r, r, r, n]],
+      ["党委 书记 (of C)",                     [w, r, r, r, r, r, r, n]],
+      ["党委 ordinary 党员 (of C)",            [w, n, n, n, n, n, n, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, w, r, n]],
+      ["支部 书记 (of B)",                     [n, w, r, r, n, n, n, n]],
+      ["支部 副书记 (of B)",                   [n, w, r, r, n, n, n, n]],
+      ["支部 组织委员 (of B)",                 [n, w, r, r, n, n, n, n]],
+      ["支部 宣传委员 (of B)",                 [n, w, r, r, n, n, n, n]],
+      ["支部 纪检委员 (of B)",                 [n, w, r, r, n, n, n, n]],
+      ["党小组长 (of G1)",                     [n, w, w, n, n, n, n, n]],
+      ["党员 (in G1)",                         [n, w, w, n, n, n, n, n]],
+      ["预备党员 (in G1)",                     [n, w, w, n, n, n, n, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, w, w, n, w, n, n, n]],
+      ["党员 of sibling 支部 X",               [n, n, n, n, w, n, n, n]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, n, n, n, n, w]],
+      ["signed out",                           [n, n, n, n, n, n, n, n]],
+    ],
+    (id) => meetingAt(id as OrgId),
+    meetingAccess,
+  );
+
+  // The earlier hand-written cases, kept: they include subjects the matrix does not (an ordinary
+  // member directly in a 支部, a 党委 secretary who is also a group member).
+  const cases: [string, Subject | null, OrgId, Access][] = [
+    ["signed out", null, B, n],
+    ["branch secretary, own branch meeting", who("u", [B, "secretary"]), B, w],
+    ["branch member, own branch meeting", who("u", [B, "member"]), B, w],
+    ["group member, their branch's meeting", who("u", [G1, "member"]), B, w],
+    ["group member, own group meeting", who("u", [G1, "member"]), G1, w],
+    ["group member, the other group's meeting", who("u", [G2, "member"]), G1, n],
+    ["group leader, the other group's meeting", who("u", [G2, "group_leader"]), G1, n],
+    ["branch secretary, a group meeting of the branch", who("u", [B, "secretary"]), G1, r],
+    ["branch ordinary member, a group meeting", who("u", [B, "member"]), G1, n],
+    ["党委 committee member, a branch meeting below", who("u", [C, "organization_member"]), B, r],
+    ["党委 committee member, a group meeting below", who("u", [C, "secretary"]), G2, r],
+    ["党委 ordinary member, a branch meeting below", who("u", [C, "member"]), B, n],
+    ["member of a sibling branch", who("u", [X, "secretary"]), B, n],
+    ["member of another 党委's branch", who("u", [Y, "secretary"]), B, n],
+    ["branch member, a 党委 meeting above", who("u", [G1, "member"]), C, n],
+    ["branch secretary, a 党委 meeting above", who("u", [B, "secretary"]), C, n],
+    ["党委 member, own 党委 meeting", who("u", [C, "member"]), C, w],
+    ["党总支 committee member, a branch meeting below", who("u", [GB, "discipline_member"]), Z, r],
+    ["branch member under a 党总支, the 党总支's meeting", who("u", [Z, "member"]), GB, n],
     [
       "双重组织生活: 党委 secretary who is also an ordinary group member",
-      who([C, "secretary"], [G1, "member"]),
-      "g1",
-      "write",
+      who("u", [C, "secretary"], [G1, "member"]),
+      G1,
+      w,
     ],
-    ["双重组织生活: same person, the other group", who([C, "secretary"], [G1, "member"]), "g2", "read"],
+    ["双重组织生活: same person, the other group", who("u", [C, "secretary"], [G1, "member"]), G2, r],
   ];
   for (const [name, subject, at, expected] of cases) {
     it(`${name} → ${expected}`, () => {
       expect(meetingAccess(subject, meetingAt(at))).toBe(expected);
     });
   }
+});
 
-  it("documents inherit the meeting's access", () => {
-    expect(documentAccess(who([B, "member"]), { kind: "meeting-minutes", meeting: meetingAt("b") })).toBe("write");
-    expect(documentAccess(who([C, "secretary"]), { kind: "meeting-minutes", meeting: meetingAt("b") })).toBe("read");
-    expect(documentAccess(who([X, "member"]), { kind: "meeting-minutes", meeting: meetingAt("b") })).toBe("none");
+describe("documentAccess", () => {
+  const minutes = (at: OrgId) => ({ kind: "meeting-minutes" as const, meeting: meetingAt(at) });
+
+  const cases: [string, Subject | null, OrgId, Access][] = [
+    ["branch member, own branch's minutes", who("u", [B, "member"]), B, w],
+    ["党委 secretary, a branch's minutes below", who("u", [C, "secretary"]), B, r],
+    ["member of a sibling branch", who("u", [X, "member"]), B, n],
+    ["signed out", null, B, n],
+  ];
+  for (const [name, subject, at, expected] of cases) {
+    it(`${name} → ${expected}`, () => {
+      expect(documentAccess(subject, minutes(at))).toBe(expected);
+    });
+  }
+
+  it("minutes inherit their meeting's access for every subject and meeting (manage edits like write)", () => {
+    for (const subject of Object.values(SUBJECTS)) {
+      for (const at of ORG_COLUMNS) {
+        const meeting = meetingAccess(subject, meetingAt(at));
+        expect(documentAccess(subject, minutes(at))).toBe(meeting === "manage" ? "write" : meeting);
+      }
+    }
   });
 });

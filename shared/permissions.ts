@@ -1,21 +1,106 @@
-import { COMMITTEE_ROLES, type OrgKind, type Role } from "./domain/labels";
+import { COMMITTEE_ROLES, MANAGER_ROLES, type OrgKind, type Role } from "./domain/labels";
 
-// The one place that answers "may this user read / write this?". Loaders, actions and the
-// collaboration server all call these functions with data the server loaded; nothing checks
-// roles inline. Pure functions, so they are unit-tested as a matrix.
+// The one place that answers "may this user read / write / manage this?", one function per
+// resource. Loaders, actions and the collaboration server all call these with data the server
+// loaded; nothing checks roles inline. Pure functions, so they are unit-tested as a matrix.
+//
+// A resource the user may not see answers "none", and callers answer 404 for it, so its
+// existence does not leak.
 
-export type Access = "none" | "read" | "write";
+/** Ordered: each level includes the ones before it. */
+export type Access = "none" | "read" | "write" | "manage";
+const LEVEL: Record<Access, number> = { none: 0, read: 1, write: 2, manage: 3 };
+const max = (a: Access, b: Access): Access => (LEVEL[a] >= LEVEL[b] ? a : b);
+
+export const canRead = (a: Access) => LEVEL[a] >= LEVEL.read;
+export const canWrite = (a: Access) => LEVEL[a] >= LEVEL.write;
+export const canManage = (a: Access) => a === "manage";
+
+/** An organisation as the permission module sees it. */
+export interface OrgResource {
+  id: string;
+  kind: OrgKind;
+  /** Ids from the root of the tree down to and including id. */
+  path: string[];
+}
 
 export interface SubjectMembership {
   orgId: string;
+  orgKind: OrgKind;
   role: Role;
   /** Ids from the root of the tree down to and including orgId. */
   orgPath: string[];
+  /** The 党支部 this membership sits in (the org itself or the branch above a group); null above branches. */
+  branchId: string | null;
 }
 
 export interface Subject {
   userId: string;
+  /** Live memberships only. */
   memberships: SubjectMembership[];
+}
+
+/**
+ * Organisations.
+ * - manage: 书记, 副书记 or 组织委员 of the organisation or of one above it (a 党委
+ *   administrator manages every branch below; a branch secretary their branch and its groups).
+ * - read: anything inside one's own 党支部 (its home, its groups); an organisation one belongs
+ *   to; and, for committee members of a 党委 or 党总支, everything below it.
+ * - none: everything else, including sibling branches.
+ */
+export function orgAccess(subject: Subject | null, org: OrgResource): Access {
+  if (!subject) return "none";
+  let access: Access = "none";
+  for (const m of subject.memberships) {
+    const atOrAbove = org.path.includes(m.orgId);
+    if (atOrAbove && m.orgKind !== "group" && MANAGER_ROLES.includes(m.role)) return "manage";
+    if (m.orgId === org.id) access = "read";
+    else if (m.branchId && org.path.includes(m.branchId)) access = "read";
+    else if (atOrAbove && COMMITTEE_ROLES.includes(m.role)) access = "read";
+  }
+  return access;
+}
+
+/** A person, with the organisations they belong to (ended memberships included, as history). */
+export interface MemberResource {
+  userId: string;
+  memberships: { org: OrgResource; active: boolean }[];
+}
+
+/**
+ * People. Managers of any organisation the person belongs to manage them; whoever
+ * may read one of their live organisations sees them in its roster; a person writes their own
+ * profile (password, devices) and nobody else's.
+ */
+export function memberAccess(subject: Subject | null, member: MemberResource): Access {
+  if (!subject) return "none";
+  let access: Access = subject.userId === member.userId ? "write" : "none";
+  const live = member.memberships.some((m) => m.active);
+  for (const m of member.memberships) {
+    const o = orgAccess(subject, m.org);
+    // A person who moved on belongs to their new organisation: the old one keeps read access
+    // to its history, and manages them only if they belong nowhere now (e.g. to re-admit them).
+    if (o === "manage") access = max(access, m.active || !live ? "manage" : "read");
+    else if (o === "read" && m.active) access = max(access, "read");
+  }
+  return access;
+}
+
+/** Which of a person's memberships a subject may see listed: live ones in organisations they can read, past ones in organisations they manage. */
+export function membershipVisible(
+  subject: Subject | null,
+  member: MemberResource,
+  m: MemberResource["memberships"][number],
+): boolean {
+  if (!subject) return false;
+  if (subject.userId === member.userId) return true;
+  const o = orgAccess(subject, m.org);
+  return m.active ? o !== "none" : o === "manage";
+}
+
+/** The audit log of an organisation's scope: only those who manage it. */
+export function auditAccess(subject: Subject | null, org: OrgResource): Access {
+  return orgAccess(subject, org) === "manage" ? "read" : "none";
 }
 
 export interface MeetingResource {
@@ -27,9 +112,9 @@ export interface MeetingResource {
 }
 
 /**
- * Members of the meeting's organisation take part and may write; for a branch meeting that
- * includes the members of its 党小组. Committee members of an organisation above it review
- * and may read. Anyone else may not know the meeting exists.
+ * Meetings. Members of the meeting's organisation take part and may write; for a branch
+ * meeting that includes the members of its 党小组. Committee members of an organisation above
+ * review and may read. Anyone else may not know the meeting exists.
  */
 export function meetingAccess(subject: Subject | null, meeting: MeetingResource): Access {
   if (!subject) return "none";
@@ -45,13 +130,12 @@ export function meetingAccess(subject: Subject | null, meeting: MeetingResource)
 
 export type DocumentResource = { kind: "meeting-minutes"; meeting: MeetingResource };
 
-/** Live documents inherit the access of the record they belong to. */
-export function documentAccess(subject: Subject | null, doc: DocumentResource): Access {
+/** Live documents inherit the access of the record they belong to; "manage" edits like "write". */
+export function documentAccess(subject: Subject | null, doc: DocumentResource): "none" | "read" | "write" {
   switch (doc.kind) {
-    case "meeting-minutes":
-      return meetingAccess(subject, doc.meeting);
+    case "meeting-minutes": {
+      const a = meetingAccess(subject, doc.meeting);
+      return a === "manage" ? "write" : a;
+    }
   }
 }
-
-export const canRead = (a: Access) => a === "read" || a === "write";
-export const canWrite = (a: Access) => a === "write";

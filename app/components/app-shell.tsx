@@ -1,9 +1,16 @@
-import { Form, Link } from "@remix-run/react";
-import { LogoutIcon } from "./icons";
+import { Form, Link, NavLink } from "@remix-run/react";
+import { HomeIcon, LogoutIcon, UserIcon, UsersIcon } from "./icons";
 import { Logo } from "./logo";
 
+const NAV = [
+  { to: "/", label: "首页", icon: HomeIcon, end: true },
+  { to: "/orgs", label: "组织", icon: UsersIcon, end: false },
+  { to: "/me", label: "我的", icon: UserIcon, end: false },
+];
+
 // The frame of every page: a top bar with the product and, when someone is signed in, the
-// member and sign-out. Error pages pass no userName and get the brand only.
+// member, sign-out and the main sections (a bottom tab bar on phones). Error pages pass no
+// userName and get the brand only.
 export function AppShell({
   userName,
   narrow = false,
@@ -14,7 +21,7 @@ export function AppShell({
   children: React.ReactNode;
 }) {
   return (
-    <div className="shell">
+    <div className={userName ? "shell shell--nav" : "shell"}>
       <header className="topbar">
         <div className="topbar__inner">
           <Link to="/" className="topbar__brand" aria-label="同心 首页">
@@ -22,18 +29,28 @@ export function AppShell({
             <span className="topbar__wordmark">同心</span>
           </Link>
           {userName ? (
-            <div className="topbar__user">
-              <span className="avatar" aria-hidden="true">
-                {userName.slice(-2)}
-              </span>
-              <span className="topbar__name">{userName}</span>
-              <Form method="post" action="/logout">
-                <button className="btn btn--ghost btn--small topbar__signout" type="submit">
-                  <LogoutIcon size={16} />
-                  退出
-                </button>
-              </Form>
-            </div>
+            <>
+              <nav className="mainnav" aria-label="主导航">
+                {NAV.map(({ to, label, icon: Icon, end }) => (
+                  <NavLink key={to} to={to} end={end} className="mainnav__link">
+                    <Icon size={20} />
+                    <span>{label}</span>
+                  </NavLink>
+                ))}
+              </nav>
+              <div className="topbar__user">
+                <span className="avatar" aria-hidden="true">
+                  {userName.slice(-2)}
+                </span>
+                <span className="topbar__name">{userName}</span>
+                <Form method="post" action="/logout">
+                  <button className="btn btn--ghost btn--small topbar__signout" type="submit">
+                    <LogoutIcon size={16} />
+                    退出
+                  </button>
+                </Form>
+              </div>
+            </>
           ) : null}
         </div>
       </header>

@@ -6,6 +6,7 @@ import { loadSubject } from "../../server/services/subjects";
 import { userColor } from "../../shared/colors";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
+import { canWrite } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { EditorFrame } from "../components/editor-frame";
 import { notFound, requireUser } from "../lib/auth.server";
@@ -26,7 +27,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!found) notFound();
   return {
     meeting: found.meeting,
-    canWrite: found.access === "write",
+    canWrite: canWrite(found.access),
     docName: meetingMinutesDoc(found.meeting.id),
     me: { id: user.id, name: user.displayName, color: userColor(user.id) },
   };

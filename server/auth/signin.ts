@@ -1,4 +1,5 @@
 import type { Sql } from "../../db/client";
+import { normalizeSignInName } from "../../shared/domain/people";
 import type { Auth } from "./lucia";
 import { dummyHash, verifyPassword } from "./password";
 import { clearFailures, lockedFor, recordFailure, type ThrottleKey } from "./throttle";
@@ -11,7 +12,7 @@ export async function signIn(
   auth: Auth,
   input: { username: string; password: string; address: string },
 ): Promise<SignInResult> {
-  const username = input.username.trim();
+  const username = normalizeSignInName(input.username);
   const keys: ThrottleKey[] = [
     { kind: "account", value: username.toLowerCase() },
     { kind: "address", value: input.address },

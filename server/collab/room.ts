@@ -2,7 +2,6 @@ import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import type { WebSocket } from "ws";
-import type { Access } from "../../shared/permissions";
 import { log } from "../logger";
 import { bindAwarenessUpdate, type AwarenessUser } from "./awareness";
 import type { DocStore } from "./persistence";
@@ -25,7 +24,10 @@ import {
 export interface Conn {
   ws: WebSocket;
   user: AwarenessUser;
-  access: Exclude<Access, "none">;
+  /** The sign-in session behind the connection, so signing out elsewhere can close it. */
+  sessionId: string;
+  /** Re-checked when the user's memberships change (CollabServer.revalidate). */
+  access: "read" | "write";
   /** Awareness client ids this connection has announced. */
   clientIds: Set<number>;
   /** Messages that arrived before the stored state was loaded, and their total size. */

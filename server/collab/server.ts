@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import type { Access } from "../../shared/permissions";
 import { log } from "../logger";
 import { isSameOrigin } from "../origin";
 import type { AwarenessUser } from "./awareness";
@@ -17,11 +16,18 @@ const IDLE_UNLOAD_MS = 10_000;
 /** A room leaving memory folds its log when this many updates have piled up since the snapshot. */
 const COMPACT_ON_UNLOAD = 50;
 
+/** Close codes the browser client acts on (app/components/collab-editor.tsx). */
+export const CLOSE_ACCESS_REVOKED = 4403; // no access any more: stop reconnecting
+export const CLOSE_ACCESS_CHANGED = 4409; // access changed (e.g. now read-only): reconnect and reload
+export const CLOSE_SIGNED_OUT = 4401; // the session was ended elsewhere
+
+export type DocAccess = "none" | "read" | "write";
+
 export interface CollabAuth {
-  /** The signed-in user behind the upgrade request's cookie, or null. */
-  authenticate(req: IncomingMessage): Promise<AwarenessUser | null>;
+  /** The signed-in user and session behind the upgrade request's cookie, or null. */
+  authenticate(req: IncomingMessage): Promise<{ user: AwarenessUser; sessionId: string } | null>;
   /** The user's access to the named document ("none" also for a document that does not exist). */
-  authorize(user: AwarenessUser, docName: string): Promise<Access>;
+  authorize(userId: string, docName: string): Promise<DocAccess>;
 }
 
 /**
@@ -66,18 +72,18 @@ export class CollabServer {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, docName: string) {
     if (this.closing) return reject(socket, 503, "Service Unavailable");
     if (!isSameOrigin(req.headers)) return reject(socket, 403, "Forbidden");
-    const user = await this.auth.authenticate(req);
-    if (!user) return reject(socket, 401, "Unauthorized");
-    const access = await this.auth.authorize(user, docName);
+    const who = await this.auth.authenticate(req);
+    if (!who) return reject(socket, 401, "Unauthorized");
+    const access = await this.auth.authorize(who.user.id, docName);
     // A document the user may not see answers like one that does not exist.
     if (access === "none") return reject(socket, 404, "Not Found");
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, docName, user, access));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, docName, who.user, who.sessionId, access));
   }
 
-  private connect(ws: WebSocket, docName: string, user: AwarenessUser, access: "read" | "write") {
+  private connect(ws: WebSocket, docName: string, user: AwarenessUser, sessionId: string, access: "read" | "write") {
     ws.binaryType = "nodebuffer";
     const room = this.room(docName);
-    const conn: Conn = { ws, user, access, clientIds: new Set(), pending: [], pendingBytes: 0 };
+    const conn: Conn = { ws, user, sessionId, access, clientIds: new Set(), pending: [], pendingBytes: 0 };
     this.alive.add(ws);
     ws.on("pong", () => this.alive.add(ws));
     ws.on("message", (data: Buffer, isBinary) => {
@@ -94,6 +100,39 @@ export class CollabServer {
     ws.on("error", (e) => log.warn("collab.socket_error", { doc: docName, error: e }));
     room.add(conn);
     log.debug("collab.connect", { doc: docName, user: user.id, access });
+  }
+
+  /**
+   * Re-checks the open connections of users whose memberships or roles changed. Lost access
+   * closes the connection (the client stops); a change of level takes effect on the spot (a
+   * connection made read-only drops edits from now on) and the client is asked to reconnect
+   * so its page reloads with the new rights.
+   */
+  async revalidate(userIds: Iterable<string>) {
+    const ids = new Set(userIds);
+    const checks: Promise<void>[] = [];
+    for (const room of this.rooms.values()) {
+      for (const conn of room.conns) {
+        if (!ids.has(conn.user.id)) continue;
+        checks.push(
+          this.auth.authorize(conn.user.id, room.name).then((access) => {
+            if (access === conn.access) return;
+            log.info("collab.access_changed", { doc: room.name, user: conn.user.id, from: conn.access, to: access });
+            if (access === "none") return conn.ws.close(CLOSE_ACCESS_REVOKED, "access revoked");
+            conn.access = access;
+            conn.ws.close(CLOSE_ACCESS_CHANGED, "access changed");
+          }),
+        );
+      }
+    }
+    await Promise.all(checks);
+  }
+
+  /** Closes a user's connections that belong to sessions other than `keepSessionId` (signed out elsewhere). */
+  closeSessions(userId: string, keepSessionId: string | null) {
+    for (const room of this.rooms.values())
+      for (const conn of room.conns)
+        if (conn.user.id === userId && conn.sessionId !== keepSessionId) conn.ws.close(CLOSE_SIGNED_OUT, "signed out");
   }
 
   private room(docName: string): Room {

@@ -29,6 +29,9 @@ export const COMMITTEE_ROLES: readonly Role[] = [
   "discipline_member",
 ];
 
+/** Roles that manage an organisation's people and records: they convene, and keep the records. */
+export const MANAGER_ROLES: readonly Role[] = ["secretary", "deputy_secretary", "organization_member"];
+
 export const CATEGORIES = ["full", "probationary", "candidate", "activist"] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const CATEGORY_LABEL: Record<Category, string> = {

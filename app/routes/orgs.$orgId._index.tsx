@@ -1,0 +1,132 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { getOrgFor, orgSummary } from "../../server/services/orgs";
+import { CATEGORIES, CATEGORY_LABEL, ORG_KIND_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
+import { auditAccess, canManage, canRead } from "../../shared/permissions";
+import { AppShell } from "../components/app-shell";
+import { ChevronRightIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon } from "../components/icons";
+import { Crumbs } from "../components/people";
+import { requireActor } from "../lib/actor.server";
+import { notFound } from "../lib/auth.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.org.name} · 同心` : "同心" }];
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const { user, actor } = await requireActor(context, request);
+  const { sql } = context.services;
+  const found = await getOrgFor(sql, actor.subject, params.orgId ?? "");
+  if (!found) notFound();
+  const { org, access } = found;
+  const summary = await orgSummary(sql, org.id);
+  return {
+    userName: user.displayName,
+    org: { id: org.id, name: org.name, kind: org.kind, pathNames: org.pathNames, parentId: org.parentId },
+    summary,
+    manage: canManage(access),
+    audit: canRead(auditAccess(actor.subject, org.resource)),
+  };
+}
+
+export default function OrgHome() {
+  const { userName, org, summary, manage, audit } = useLoaderData<typeof loader>();
+  const base = `/orgs/${org.id}`;
+  return (
+    <AppShell userName={userName}>
+      <Crumbs back={{ to: "/orgs", label: "组织" }} trail={org.pathNames.slice(0, -1)} />
+      <section className="page-head">
+        <span className="tag">{ORG_KIND_LABEL[org.kind]}</span>
+        <h1 className="h1">{org.name}</h1>
+        <p className="page-head__sub muted">
+          共 {summary.total} 人 · 有表决权 {summary.voting} 人
+          {summary.mobile ? ` · 流动党员 ${summary.mobile} 人` : ""}
+        </p>
+      </section>
+
+      <div className="stats" data-testid="category-counts">
+        {CATEGORIES.map((c) => (
+          <Link key={c} to={`${base}/members?category=${c}`} className="stat">
+            <span className="stat__value">{summary.counts[c]}</span>
+            <span className="stat__label">{CATEGORY_LABEL[c]}</span>
+          </Link>
+        ))}
+      </div>
+
+      <div className="actions">
+        <Link to={`${base}/members`} className="btn btn--primary">
+          <UsersIcon size={18} /> 成员名册
+        </Link>
+        {manage ? (
+          <>
+            <Link to={`${base}/members/new`} className="btn">
+              <PlusIcon size={18} /> 添加成员
+            </Link>
+            <Link to={`${base}/import`} className="btn">
+              <UploadIcon size={18} /> 批量导入
+            </Link>
+          </>
+        ) : null}
+        {audit ? (
+          <Link to={`${base}/audit`} className="btn btn--ghost">
+            <ShieldIcon size={18} /> 审计日志
+          </Link>
+        ) : null}
+      </div>
+      {manage && summary.pendingInvites > 0 ? (
+        <p className="alert">
+          有 {summary.pendingInvites} 人尚未激活账号。
+          <Link to={`${base}/members?status=invited`}>查看并重新发送邀请</Link>
+        </p>
+      ) : null}
+
+      <section className="section" aria-labelledby="committee-heading">
+        <h2 className="h2" id="committee-heading">
+          {org.kind === "group" ? "党小组长" : org.kind === "branch" ? "支部委员会" : "委员"}
+        </h2>
+        {summary.committee.length === 0 ? (
+          <p className="muted">尚未设置。</p>
+        ) : (
+          <ul className="list">
+            {summary.committee.map((c) => (
+              <li key={c.userId + c.role}>
+                <Link to={`/members/${c.userId}`} className="row">
+                  <span className="avatar" aria-hidden="true">
+                    {c.displayName.slice(-2)}
+                  </span>
+                  <div className="row__main">
+                    <span className="row__title">{c.displayName}</span>
+                    <span className="row__sub">{ROLE_LABEL[c.role]}</span>
+                  </div>
+                  <ChevronRightIcon size={18} className="row__end" />
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {summary.children.length > 0 ? (
+        <section className="section" aria-labelledby="children-heading">
+          <h2 className="h2" id="children-heading">
+            {org.kind === "branch" ? "党小组" : "下级组织"}
+          </h2>
+          <ul className="list">
+            {summary.children.map((c) => (
+              <li key={c.id}>
+                <Link to={`/orgs/${c.id}`} className="row">
+                  <div className="row__main">
+                    <span className="row__title">{c.name}</span>
+                    <span className="row__sub">
+                      {ORG_KIND_LABEL[c.kind]} · {c.memberCount} 人
+                      {c.leaders.length ? ` · ${c.leaders.join("、")}` : ""}
+                    </span>
+                  </div>
+                  <ChevronRightIcon size={18} className="row__end" />
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </AppShell>
+  );
+}
