@@ -99,7 +99,9 @@ export default function Login() {
             {busy ? "正在登录…" : "登录"}
           </button>
         </Form>
-        <p className="login__hint muted">首次使用请向支部书记或组织委员索取邀请。</p>
+        <p className="login__hint muted">
+          首次使用？请<a href="/invite">输入邀请码</a>，或打开支部发给你的邀请链接。
+        </p>
       </section>
     </main>
   );

@@ -178,6 +178,15 @@ describe("reading files", () => {
     expect((await refusal(readRosterFile("roster.xlsx", ole))).message).toContain("旧版 .xls");
   });
 
+  it("refuses an .xlsx that would unpack to far more than any roster (zip bomb)", async () => {
+    const buf = new Uint8Array(await writeExcelFile([["姓名", "手机号"]]).toBuffer());
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    // Declare a huge uncompressed size for every entry in the central directory.
+    for (let i = 0; i + 4 <= buf.length; i++)
+      if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 0x7fffffff, true);
+    expect((await refusal(readRosterFile("roster.xlsx", buf))).message).toContain("解压后过大");
+  });
+
   it("parses rows pasted from Excel (tabs) and CSV text (commas)", () => {
     expect(parsePastedRoster("姓名\t手机号\t备注\r\n孙丽\t13900000001\t有, 逗号\r\n")).toEqual([
       ["姓名", "手机号", "备注"],
@@ -380,6 +389,27 @@ describe("previewing and importing", () => {
     const { created } = await importRoster(db.sql, secretary, branch.id, parsePastedRoster(pasted), "all");
     expect(created).toHaveLength(1);
     expect(await membershipsOf("13900000501")).toMatchObject([{ org: "第二党小组", mobile: true }]);
+  });
+
+  it("recognises header variants and writes dates as people do", async () => {
+    const table = parsePastedRoster(
+      [
+        "*姓 名（必填）\t工号\t登录名(手机号或工号)\t类别【选填】\t预备期起始\t预备期结束：",
+        "甲\tA001\t13900000701\t预备党员\t2026.7.1\t",
+        "乙\tA002\t13900000702\t预备党员\t20260701\t2027-7-1",
+        "丙\tA003\t13900000703\t预备党员\t2026-7-1\t2026年6月1日",
+        "丁\tA004\t13900000704\t预备党员\t7/1/2026\t",
+      ].join("\n"),
+    );
+    const preview = await previewRoster(db.sql, branch, table);
+    expect(preview.good.map((g) => [g.username, g.person.probationStartedOn, g.person.probationEndsOn])).toEqual([
+      ["13900000701", "2026-07-01", "2027-07-01"],
+      ["13900000702", "2026-07-01", "2027-07-01"],
+    ]);
+    expect(preview.bad.map((b) => [b.line, b.errors])).toEqual([
+      [4, ["预备期结束日期应晚于开始日期"]],
+      [5, ["预备期开始日期“7/1/2026”无法识别：请写成 2026-07-01、2026/7/1 或 2026年7月1日"]],
+    ]);
   });
 
   it("refuses tables without a usable header, without rows, or with too many rows", async () => {
