@@ -13,9 +13,12 @@ interface Person {
   username: string;
   name: string;
   category: Category;
-  org: "committee" | "branch" | "group1" | "group2";
+  org: "committee" | "branch" | "group1" | "group2" | "branch2";
   role: Role;
   roleLabel: string;
+  /** 流动党员: takes part in the host branch, no vote there. */
+  mobile?: boolean;
+  probation?: [string, string];
 }
 
 const PEOPLE: Person[] = [
@@ -46,6 +49,7 @@ const PEOPLE: Person[] = [
     org: "group2",
     role: "member",
     roleLabel: "预备党员",
+    probation: ["2026-06-28", "2027-06-28"],
   },
   { username: "13800000008", name: "黄磊", category: "full", org: "group2", role: "member", roleLabel: "党员" },
   // Reviews the branch from the 党委 above: reads its records, does not edit them.
@@ -57,7 +61,41 @@ const PEOPLE: Person[] = [
     role: "organization_member",
     roleLabel: "党委组织委员，只读查阅",
   },
+  // A sibling branch under the same 党委: its people never see the first branch's, nor it theirs.
+  {
+    username: "13800000010",
+    name: "孙丽",
+    category: "full",
+    org: "branch2",
+    role: "secretary",
+    roleLabel: "书记，机关第二党支部",
+  },
+  {
+    username: "13800000011",
+    name: "吴刚",
+    category: "full",
+    org: "branch2",
+    role: "member",
+    roleLabel: "党员，机关第二党支部",
+  },
+  {
+    username: "13800000012",
+    name: "郑华",
+    category: "full",
+    org: "group2",
+    role: "member",
+    roleLabel: "流动党员，第二党小组",
+    mobile: true,
+  },
 ];
+
+/** 双重组织生活: the 书记 also takes part in a 党小组 as an ordinary member. */
+const EXTRA_MEMBERSHIPS: { username: string; org: Person["org"]; role: Role }[] = [
+  { username: "13800000001", org: "group1", role: "member" },
+];
+
+/** Added by the secretary but not yet activated: shows how invitations look. */
+const INVITED = [{ username: "13800000013", name: "冯雪", category: "activist" as Category, org: "group1" as const }];
 
 /** The next weekday afternoon at least `days` days ahead, 14:30 to 16:30 China time. */
 function upcomingSlot(days: number, now = new Date()): { start: Date; end: Date } {
@@ -91,15 +129,36 @@ export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[
       insert into organizations (parent_id, kind, name) values (${branch.id}, 'group', '第一党小组') returning id`;
     const [group2] = await t<{ id: string }[]>`
       insert into organizations (parent_id, kind, name) values (${branch.id}, 'group', '第二党小组') returning id`;
-    const orgs = { committee: committee.id, branch: branch.id, group1: group1.id, group2: group2.id };
+    const [branch2] = await t<{ id: string }[]>`
+      insert into organizations (parent_id, kind, name) values (${committee.id}, 'branch', '机关第二党支部') returning id`;
+    const orgs = {
+      committee: committee.id,
+      branch: branch.id,
+      group1: group1.id,
+      group2: group2.id,
+      branch2: branch2.id,
+    };
 
     const ids: string[] = [];
     for (const [i, p] of PEOPLE.entries()) {
       const [u] = await t<{ id: string }[]>`
-        insert into users (username, display_name, password_hash, category)
-        values (${p.username}, ${p.name}, ${hashes[i]}, ${p.category}) returning id`;
+        insert into users (username, display_name, password_hash, category, probation_started_on, probation_ends_on)
+        values (${p.username}, ${p.name}, ${hashes[i]}, ${p.category}, ${p.probation?.[0] ?? null},
+                ${p.probation?.[1] ?? null})
+        returning id`;
       ids.push(u.id);
-      await t`insert into memberships (user_id, org_id, role) values (${u.id}, ${orgs[p.org]}, ${p.role})`;
+      await t`insert into memberships (user_id, org_id, role, mobile)
+              values (${u.id}, ${orgs[p.org]}, ${p.role}, ${p.mobile ?? false})`;
+    }
+    for (const x of EXTRA_MEMBERSHIPS) {
+      const id = ids[PEOPLE.findIndex((p) => p.username === x.username)];
+      await t`insert into memberships (user_id, org_id, role) values (${id}, ${orgs[x.org]}, ${x.role})`;
+    }
+    for (const x of INVITED) {
+      const [u] = await t<{ id: string }[]>`
+        insert into users (username, display_name, category) values (${x.username}, ${x.name}, ${x.category})
+        returning id`;
+      await t`insert into memberships (user_id, org_id, role, created_by) values (${u.id}, ${orgs[x.org]}, 'member', ${ids[0]})`;
     }
 
     const meetings: { org: string; kind: MeetingKind; title: string; days: number; place: string; by: number }[] = [

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { useRevalidator } from "@remix-run/react";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
@@ -37,23 +38,45 @@ export default function CollabEditor({
   const [live, setLive] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
   const [status, setStatus] = useState<Status>("connecting");
   const [synced, setSynced] = useState(false);
+  const [revoked, setRevoked] = useState(false);
+  const revalidator = useRevalidator();
+  const revalidate = revalidator.revalidate;
 
   useEffect(() => {
     const doc = new Y.Doc();
     const provider = new WebsocketProvider(collabUrl(), docName, doc);
     const onStatus = (e: { status: Status }) => setStatus(e.status);
     const onSync = (s: boolean) => setSynced(s);
+    // The server closes with these codes when the member's rights change (server/collab/server.ts):
+    // reload the page's data so it shows the new rights (or the 404 / sign-in page).
+    const onClose = (e: CloseEvent | null) => {
+      if (e?.code === 4403) {
+        provider.shouldConnect = false;
+        setRevoked(true);
+      }
+      if (e?.code === 4403 || e?.code === 4409 || e?.code === 4401) revalidate();
+    };
     provider.on("status", onStatus);
     provider.on("sync", onSync);
+    provider.on("connection-close", onClose);
     setLive({ doc, provider });
     return () => {
       provider.off("status", onStatus);
       provider.off("sync", onSync);
+      provider.off("connection-close", onClose);
       provider.destroy();
       doc.destroy();
     };
-  }, [docName]);
+  }, [docName, revalidate]);
 
+  if (revoked)
+    return (
+      <EditorFrame heading={heading} status="disconnected">
+        <p className="alert alert--error" role="alert">
+          你已没有权限查看或编辑这份记录。
+        </p>
+      </EditorFrame>
+    );
   const shown = status === "disconnected" ? "disconnected" : synced ? status : "connecting";
   return (
     <EditorFrame heading={heading} status={shown}>
@@ -90,6 +113,10 @@ function BoundEditor({
     },
     [doc, provider],
   );
+  // Rights can change while the page is open (a role change downgrades the connection).
+  useEffect(() => {
+    editor?.setEditable(!readOnly);
+  }, [editor, readOnly]);
   return (
     <div className="editor" data-readonly={readOnly ? "" : undefined}>
       {readOnly ? null : <Toolbar editor={editor} />}

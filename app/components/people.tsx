@@ -1,5 +1,12 @@
 import { Link } from "@remix-run/react";
-import { CATEGORY_LABEL, ORG_KIND_LABEL, ROLE_LABEL, type Category, type OrgKind, type Role } from "../../shared/domain/labels";
+import {
+  CATEGORY_LABEL,
+  ORG_KIND_LABEL,
+  ROLE_LABEL,
+  type Category,
+  type OrgKind,
+  type Role,
+} from "../../shared/domain/labels";
 import { ChevronLeftIcon } from "./icons";
 
 const CATEGORY_TONE: Record<Category, string> = {

@@ -55,9 +55,7 @@ export default function Invite() {
       <section className="login__brand">
         <Logo size={48} />
         <h1 className="login__title">同心</h1>
-        <p className="login__tagline">
-          {invitation ? `欢迎你，${invitation.displayName}` : "邀请码不可用"}
-        </p>
+        <p className="login__tagline">{invitation ? `欢迎你，${invitation.displayName}` : "邀请码不可用"}</p>
       </section>
       <section className="card login__card">
         {!invitation ? (
@@ -86,13 +84,26 @@ export default function Invite() {
               <input type="hidden" name="username" autoComplete="username" value={invitation.username} />
               <label className="field">
                 <span className="field__label">密码</span>
-                <input className="input" type="password" name="password" autoComplete="new-password" aria-invalid={e.password ? true : undefined} autoFocus />
+                <input
+                  className="input"
+                  type="password"
+                  name="password"
+                  autoComplete="new-password"
+                  aria-invalid={e.password ? true : undefined}
+                  autoFocus
+                />
                 <span className="field__hint">至少 8 位，不能全是数字。</span>
                 <FieldError id="password-error" message={e.password} />
               </label>
               <label className="field">
                 <span className="field__label">再次输入密码</span>
-                <input className="input" type="password" name="confirm" autoComplete="new-password" aria-invalid={e.confirm ? true : undefined} />
+                <input
+                  className="input"
+                  type="password"
+                  name="confirm"
+                  autoComplete="new-password"
+                  aria-invalid={e.confirm ? true : undefined}
+                />
                 <FieldError id="confirm-error" message={e.confirm} />
               </label>
               <button className="btn btn--primary btn--block" type="submit" disabled={busy}>

@@ -44,7 +44,11 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   try {
     if (form.intent === "sessions") {
-      const n = await signOutOtherDevices(sql, auth, { userId: user.id, sessionId: session.id, address: context.clientAddress });
+      const n = await signOutOtherDevices(sql, auth, {
+        userId: user.id,
+        sessionId: session.id,
+        address: context.clientAddress,
+      });
       live.sessionsEnded(user.id, session.id);
       return { ok: n > 0 ? `已退出其他 ${n} 台设备。` : "没有其他设备登录。", intent: "sessions" } satisfies Result;
     }
@@ -105,18 +109,36 @@ export default function Me() {
           <input type="hidden" name="intent" value="password" />
           <label className="field">
             <span className="field__label">当前密码</span>
-            <input className="input" type="password" name="current" autoComplete="current-password" aria-invalid={e.current ? true : undefined} />
+            <input
+              className="input"
+              type="password"
+              name="current"
+              autoComplete="current-password"
+              aria-invalid={e.current ? true : undefined}
+            />
             <FieldError id="current-error" message={e.current} />
           </label>
           <label className="field">
             <span className="field__label">新密码</span>
-            <input className="input" type="password" name="next" autoComplete="new-password" aria-invalid={e.next ? true : undefined} />
+            <input
+              className="input"
+              type="password"
+              name="next"
+              autoComplete="new-password"
+              aria-invalid={e.next ? true : undefined}
+            />
             <span className="field__hint">至少 8 位，不能全是数字。</span>
             <FieldError id="next-error" message={e.next} />
           </label>
           <label className="field">
             <span className="field__label">再次输入新密码</span>
-            <input className="input" type="password" name="confirm" autoComplete="new-password" aria-invalid={e.confirm ? true : undefined} />
+            <input
+              className="input"
+              type="password"
+              name="confirm"
+              autoComplete="new-password"
+              aria-invalid={e.confirm ? true : undefined}
+            />
             <FieldError id="confirm-error" message={e.confirm} />
           </label>
           <button className="btn btn--primary" type="submit" disabled={busy}>

@@ -45,9 +45,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     });
   }
   // Where a manager may place this person: the organisations they manage.
-  const places = manage
-    ? (await Promise.all(managedRoots(actor.subject).map((r) => orgTree(sql, r)))).flat()
-    : [];
+  const places = manage ? (await Promise.all(managedRoots(actor.subject).map((r) => orgTree(sql, r)))).flat() : [];
   return {
     userName: user.displayName,
     self,
@@ -110,9 +108,7 @@ export default function MemberPage() {
   const errorsFor = (intent: string) => (result?.intent === intent ? result.fieldErrors : undefined);
   return (
     <AppShell userName={userName}>
-      <Crumbs
-        back={home ? { to: `/orgs/${home.orgId}/members`, label: "成员名册" } : { to: "/orgs", label: "组织" }}
-      />
+      <Crumbs back={home ? { to: `/orgs/${home.orgId}/members`, label: "成员名册" } : { to: "/orgs", label: "组织" }} />
       <section className="page-head">
         <div className="row" style={{ padding: 0 }}>
           <span className="avatar" aria-hidden="true" style={{ width: 48, height: 48, fontSize: 15 }}>
@@ -177,7 +173,9 @@ export default function MemberPage() {
                       <input type="hidden" name="intent" value="role" />
                       <input type="hidden" name="membershipId" value={m.id} />
                       <select className="select" name="role" defaultValue={m.role} aria-label="职务">
-                        {ROLES.filter((r) => (m.orgKind === "group") === (r === "group_leader" || r === "member") || r === "member").map((r) => (
+                        {ROLES.filter(
+                          (r) => (m.orgKind === "group") === (r === "group_leader" || r === "member") || r === "member",
+                        ).map((r) => (
                           <option key={r} value={r}>
                             {ROLE_LABEL[r]}
                           </option>
@@ -255,12 +253,22 @@ export default function MemberPage() {
               <div className="form-grid">
                 <label className="field">
                   <span className="field__label">预备期开始（预备党员必填）</span>
-                  <input className="input" type="date" name="probationStartedOn" defaultValue={person.probationStartedOn ?? ""} />
+                  <input
+                    className="input"
+                    type="date"
+                    name="probationStartedOn"
+                    defaultValue={person.probationStartedOn ?? ""}
+                  />
                   <FieldError id="p-start" message={errorsFor("person")?.probationStartedOn} />
                 </label>
                 <label className="field">
                   <span className="field__label">预备期结束</span>
-                  <input className="input" type="date" name="probationEndsOn" defaultValue={person.probationEndsOn ?? ""} />
+                  <input
+                    className="input"
+                    type="date"
+                    name="probationEndsOn"
+                    defaultValue={person.probationEndsOn ?? ""}
+                  />
                   <FieldError id="p-end" message={errorsFor("person")?.probationEndsOn} />
                 </label>
               </div>

@@ -37,8 +37,7 @@ export default function OrgHome() {
         <span className="tag">{ORG_KIND_LABEL[org.kind]}</span>
         <h1 className="h1">{org.name}</h1>
         <p className="page-head__sub muted">
-          共 {summary.total} 人 · 有表决权 {summary.voting} 人
-          {summary.mobile ? ` · 流动党员 ${summary.mobile} 人` : ""}
+          共 {summary.total} 人 · 有表决权 {summary.voting} 人{summary.mobile ? ` · 流动党员 ${summary.mobile} 人` : ""}
         </p>
       </section>
 

@@ -51,7 +51,9 @@ function describe(detail: Record<string, unknown>): string {
       const { from, to } = v as { from: unknown; to: unknown };
       parts.push(`${k}: ${label(from)} → ${label(to)}`);
     } else if (k === "from" || k === "to" || k === "org" || k === "reason" || k === "role" || k === "name") {
-      parts.push(`${{ from: "原", to: "新", org: "组织", reason: "原因", role: "职务", name: "名称" }[k]}：${label(v)}`);
+      parts.push(
+        `${{ from: "原", to: "新", org: "组织", reason: "原因", role: "职务", name: "名称" }[k]}：${label(v)}`,
+      );
     } else if (k === "count") parts.push(`${v} 人`);
   }
   return parts.join("；");

@@ -86,7 +86,13 @@ export default function NewMember() {
         <FormAlert error={result?.formError} />
         <label className="field">
           <span className="field__label">姓名</span>
-          <input className="input" name="displayName" defaultValue={v?.displayName} maxLength={32} aria-invalid={e.displayName ? true : undefined} />
+          <input
+            className="input"
+            name="displayName"
+            defaultValue={v?.displayName}
+            maxLength={32}
+            aria-invalid={e.displayName ? true : undefined}
+          />
           <FieldError id="displayName-error" message={e.displayName} />
         </label>
         <label className="field">
@@ -117,7 +123,13 @@ export default function NewMember() {
           <div className="form-grid">
             <label className="field">
               <span className="field__label">预备期开始</span>
-              <input className="input" type="date" name="probationStartedOn" defaultValue={v?.probationStartedOn} aria-invalid={e.probationStartedOn ? true : undefined} />
+              <input
+                className="input"
+                type="date"
+                name="probationStartedOn"
+                defaultValue={v?.probationStartedOn}
+                aria-invalid={e.probationStartedOn ? true : undefined}
+              />
               <FieldError id="probationStartedOn-error" message={e.probationStartedOn} />
             </label>
             <label className="field">

@@ -34,7 +34,9 @@ export async function changePassword(
 }
 
 async function endOtherSessions(sql: Sql, auth: Auth, userId: string, keepSessionId: string): Promise<number> {
-  const rows = await sql<{ id: string }[]>`select id from auth_sessions where user_id = ${userId} and id <> ${keepSessionId}`;
+  const rows = await sql<
+    { id: string }[]
+  >`select id from auth_sessions where user_id = ${userId} and id <> ${keepSessionId}`;
   for (const r of rows) await auth.invalidateSession(r.id);
   return rows.length;
 }

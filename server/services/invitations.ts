@@ -20,11 +20,7 @@ function newCode(): string {
 
 /** Case, dashes, spaces and the look-alikes O/I/L do not matter when a code is typed in. */
 export function normalizeCode(raw: string): string | null {
-  const s = raw
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/O/g, "0")
-    .replace(/[IL]/g, "1");
+  const s = raw.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
   return /^[0-9A-HJKMNP-TV-Z]{12}$/.test(s) ? s : null;
 }
 

@@ -1,7 +1,13 @@
 import type { Sql } from "../../db/client";
 import { ROLE_LABEL, type Category, type OrgKind, type Role } from "../../shared/domain/labels";
 import { hasVote, type PersonInput } from "../../shared/domain/people";
-import { memberAccess, membershipVisible, type Access, type MemberResource, type Subject } from "../../shared/permissions";
+import {
+  memberAccess,
+  membershipVisible,
+  type Access,
+  type MemberResource,
+  type Subject,
+} from "../../shared/permissions";
 import type { Actor } from "./actor";
 import { audit } from "./audit";
 import { DomainError, hidden, isUniqueViolation, UUID_RE } from "./errors";
@@ -187,7 +193,13 @@ export interface CreatedMember {
   code: string;
 }
 
-async function insertMember(t: Sql, actor: Actor, org: Org, m: NewMember, via: "form" | "import"): Promise<CreatedMember> {
+async function insertMember(
+  t: Sql,
+  actor: Actor,
+  org: Org,
+  m: NewMember,
+  via: "form" | "import",
+): Promise<CreatedMember> {
   checkRoleFits(org, m.role);
   const [dup] = await t`select 1 from users where lower(username) = lower(${m.username})`;
   if (dup) throw TAKEN(m.username);
@@ -281,7 +293,9 @@ export async function updatePerson(sql: Sql, actor: Actor, userId: string, p: Pe
 
 async function lockMembership(t: Sql, actor: Actor, membershipId: string) {
   if (!UUID_RE.test(membershipId)) throw hidden();
-  const [m] = await t<{ id: string; user_id: string; org_id: string; role: Role; mobile: boolean; ended_at: Date | null }[]>`
+  const [m] = await t<
+    { id: string; user_id: string; org_id: string; role: Role; mobile: boolean; ended_at: Date | null }[]
+  >`
     select id, user_id, org_id, role, mobile, ended_at from memberships where id = ${membershipId} for update`;
   if (!m) throw hidden();
   const org = await requireManagedOrg(t, actor, m.org_id);
@@ -341,7 +355,8 @@ export async function moveMembership(sql: Sql, actor: Actor, membershipId: strin
     if (to.id === org.id) return [];
     const role: Role = m.role === "group_leader" || to.kind === "group" ? "member" : m.role;
     await guardLastSecretary(t, m, org);
-    const [dup] = await t`select 1 from memberships where user_id = ${m.user_id} and org_id = ${to.id} and ended_at is null`;
+    const [dup] =
+      await t`select 1 from memberships where user_id = ${m.user_id} and org_id = ${to.id} and ended_at is null`;
     if (dup) throw new DomainError(`此人已经是“${to.name}”的成员。`, 409, "orgId");
     await endRow(t, actor, m.id, `调至${to.name}`);
     await t`insert into memberships (user_id, org_id, role, mobile, created_by)
@@ -399,7 +414,8 @@ export async function addMembership(
       await requireManagedMember(t, actor, userId);
       const org = await requireManagedOrg(t, actor, input.orgId);
       checkRoleFits(org, input.role);
-      const [dup] = await t`select 1 from memberships where user_id = ${userId} and org_id = ${org.id} and ended_at is null`;
+      const [dup] =
+        await t`select 1 from memberships where user_id = ${userId} and org_id = ${org.id} and ended_at is null`;
       if (dup) throw new DomainError(`此人已经是“${org.name}”的成员。`, 409, "orgId");
       await t`insert into memberships (user_id, org_id, role, mobile, created_by)
               values (${userId}, ${org.id}, ${input.role}, ${input.mobile}, ${actor.userId})`;

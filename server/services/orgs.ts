@@ -36,7 +36,11 @@ export async function findOrg(sql: Sql, orgId: string): Promise<Org | null> {
 }
 
 /** The organisation if the subject may see it; null when it does not exist or is hidden (answer 404). */
-export async function getOrgFor(sql: Sql, subject: Subject, orgId: string): Promise<{ org: Org; access: Access } | null> {
+export async function getOrgFor(
+  sql: Sql,
+  subject: Subject,
+  orgId: string,
+): Promise<{ org: Org; access: Access } | null> {
   const org = await findOrg(sql, orgId);
   if (!org) return null;
   const access = orgAccess(subject, org.resource);
@@ -154,7 +158,12 @@ const PARENT_KINDS: Record<OrgKind, OrgKind[]> = {
   branch: ["committee", "general_branch"],
   group: ["branch"],
 };
-const KIND_NAME: Record<OrgKind, string> = { committee: "党委", general_branch: "党总支", branch: "党支部", group: "党小组" };
+const KIND_NAME: Record<OrgKind, string> = {
+  committee: "党委",
+  general_branch: "党总支",
+  branch: "党支部",
+  group: "党小组",
+};
 
 function checkPlacement(kind: OrgKind, parent: Org) {
   if (!PARENT_KINDS[kind].includes(parent.kind))
@@ -225,7 +234,11 @@ export async function moveOrg(sql: Sql, actor: Actor, orgId: string, newParentId
     if (!org.parentId) throw new DomainError("最上级的党委不能移动。", 400, "parentId");
     const parent = await requireManagedOrg(t, actor, newParentId);
     if (parent.path.includes(org.id))
-      throw new DomainError(`不能把“${org.name}”移到它自己或它的下级组织“${parent.name}”之下：组织关系会形成循环。`, 400, "parentId");
+      throw new DomainError(
+        `不能把“${org.name}”移到它自己或它的下级组织“${parent.name}”之下：组织关系会形成循环。`,
+        400,
+        "parentId",
+      );
     checkPlacement(org.kind, parent);
     if (parent.id === org.parentId) return [];
     await checkNameFree(t, parent.id, org.name, org.id);

@@ -43,7 +43,10 @@ const isoDate = z
   .string()
   .trim()
   .regex(DATE_RE, "日期格式应为 2026-07-01")
-  .refine((s) => !Number.isNaN(Date.parse(s + "T00:00:00Z")) && new Date(s + "T00:00:00Z").toISOString().startsWith(s), "日期不存在");
+  .refine(
+    (s) => !Number.isNaN(Date.parse(s + "T00:00:00Z")) && new Date(s + "T00:00:00Z").toISOString().startsWith(s),
+    "日期不存在",
+  );
 
 /** One year after a date, as the 党章 sets the probation (29 Feb rolls to 1 Mar). */
 export function oneYearAfter(isoDay: string): string {

@@ -439,7 +439,7 @@ describe("previewing and importing", () => {
     const sql = db.sql;
     const [other] = await sql<{ id: string }[]>`
       insert into organizations (parent_id, kind, name)
-      select parent_id, 'branch', '机关第二党支部' from organizations where id = ${branch.id} returning id`;
+      select parent_id, 'branch', '测试外支部' from organizations where id = ${branch.id} returning id`;
     const [u] = await sql<{ id: string }[]>`
       insert into users (username, display_name) values ('13911110001', '外支部书记') returning id`;
     await sql`insert into memberships (user_id, org_id, role) values (${u.id}, ${other.id}, 'secretary')`;
@@ -453,6 +453,6 @@ describe("previewing and importing", () => {
     // Their own branch works, and 第一党小组 is not a group of theirs.
     const own = parsePastedRoster("姓名,手机号,党小组\n外人,13900000601,第一党小组");
     const preview = await previewRoster(sql, (await findOrg(sql, other.id))!, own);
-    expect(preview.bad[0].errors[0]).toContain("“机关第二党支部”下没有党小组");
+    expect(preview.bad[0].errors[0]).toContain("“测试外支部”下没有党小组");
   });
 });
