@@ -2,29 +2,24 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { createMember, type CreatedMember } from "../../server/services/members";
-import { getOrgFor, orgTree } from "../../server/services/orgs";
+import { orgTree } from "../../server/services/orgs";
 import { CATEGORIES, CATEGORY_LABEL, ROLE_LABEL, ROLES } from "../../shared/domain/labels";
-import { canManage } from "../../shared/permissions";
 import { NewMemberSchema } from "../../shared/schemas/members";
 import { AppShell } from "../components/app-shell";
 import { InvitationCode } from "../components/invitation-code";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { requireActor } from "../lib/actor.server";
-import { notFound } from "../lib/auth.server";
+import { managedOrg } from "../lib/org-access.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "添加成员 · 同心" }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const { user, actor } = await requireActor(context, request);
-  const { sql } = context.services;
-  const found = await getOrgFor(sql, actor.subject, params.orgId ?? "");
-  if (!found) notFound();
-  if (!canManage(found.access)) throw new Response("只有本组织的书记、副书记或组织委员可以添加成员。", { status: 403 });
-  const tree = await orgTree(sql, found.org.id);
+  const { user, org } = await managedOrg(context, request, params.orgId, "添加成员");
+  const tree = await orgTree(context.services.sql, org.id);
   return {
     userName: user.displayName,
-    org: { id: found.org.id, name: found.org.name },
+    org: { id: org.id, name: org.name },
     places: tree.map((n) => ({ id: n.id, name: n.name, depth: n.depth, kind: n.kind })),
   };
 }

@@ -1,6 +1,6 @@
 import type { Sql } from "../../db/client";
-import { ROLE_LABEL, type Category, type OrgKind, type Role } from "../../shared/domain/labels";
-import { hasVote, type PersonInput } from "../../shared/domain/people";
+import { CATEGORY_LABEL, ROLE_LABEL, type Category, type OrgKind, type Role } from "../../shared/domain/labels";
+import { hasVote, postEligibilityError, type PersonInput } from "../../shared/domain/people";
 import {
   memberAccess,
   membershipVisible,
@@ -171,6 +171,16 @@ function checkRoleFits(org: Org, role: Role) {
     throw new DomainError("“党小组长”只能设在党小组内。", 400, "role");
 }
 
+function checkEligible(category: Category, role: Role) {
+  const e = postEligibilityError(category, role);
+  if (e) throw new DomainError(e + "。", 400, "role");
+}
+
+async function categoryOf(t: Sql, userId: string): Promise<Category> {
+  const [u] = await t<{ category: Category }[]>`select category from users where id = ${userId}`;
+  return u.category;
+}
+
 const TAKEN = (username: string) =>
   new DomainError(
     `登录名 ${username} 已被使用。如是同一人参加双重组织生活，请在其个人页“增加组织关系”；否则请换一个登录名。`,
@@ -272,6 +282,13 @@ export async function updatePerson(sql: Sql, actor: Actor, userId: string, p: Pe
   await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const { person, memberships } = await requireManagedMember(t, actor, userId);
+    const post = memberships.find((m) => m.active && m.role !== "member");
+    if (post && p.category !== "full")
+      throw new DomainError(
+        `此人现任“${post.orgName}”${ROLE_LABEL[post.role]}，须先调整职务，才能改为${CATEGORY_LABEL[p.category]}。`,
+        400,
+        "category",
+      );
     await t`update users set display_name = ${p.displayName}, category = ${p.category},
       probation_started_on = ${p.probationStartedOn}, probation_ends_on = ${p.probationEndsOn}
       where id = ${userId}`;
@@ -330,6 +347,7 @@ export async function changeMembership(
     const { m, org } = await lockMembership(t, actor, membershipId);
     if (m.role === next.role && m.mobile === next.mobile) return [];
     checkRoleFits(org, next.role);
+    checkEligible(await categoryOf(t, m.user_id), next.role);
     if (next.role !== "secretary") await guardLastSecretary(t, m, org);
     await endRow(t, actor, m.id, "职务变更");
     await t`insert into memberships (user_id, org_id, role, mobile, created_by)
@@ -414,6 +432,7 @@ export async function addMembership(
       await requireManagedMember(t, actor, userId);
       const org = await requireManagedOrg(t, actor, input.orgId);
       checkRoleFits(org, input.role);
+      checkEligible(await categoryOf(t, userId), input.role);
       const [dup] =
         await t`select 1 from memberships where user_id = ${userId} and org_id = ${org.id} and ended_at is null`;
       if (dup) throw new DomainError(`此人已经是“${org.name}”的成员。`, 409, "orgId");

@@ -15,6 +15,7 @@ import {
   PersonSchema,
   signInNameError,
   yesNo,
+  postEligibilityError,
 } from "../../shared/domain/people";
 import type { Actor } from "./actor";
 import { log } from "../logger";
@@ -496,6 +497,10 @@ export async function previewRoster(sql: Sql, org: Org, table: string[][]): Prom
     if (!role) errors.push(`职务“${rawRole}”无法识别：应填 ${ROLE_LIST} 之一（不填即为党员）`);
     if (role && target) {
       const e = roleFitError(target, role);
+      if (e) errors.push(e);
+    }
+    if (role && category) {
+      const e = postEligibilityError(category, role);
       if (e) errors.push(e);
     }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CATEGORIES, ROLES, type Category } from "./labels";
+import { CATEGORIES, CATEGORY_LABEL, ROLE_LABEL, ROLES, type Category, type Role } from "./labels";
 
 // Rules about people that both the forms (for instant feedback) and the server (for the
 // final word) apply: sign-in names, the person form, probation and voting rights.
@@ -104,4 +104,10 @@ export const PasswordSchema = z
  */
 export function hasVote(category: Category, membership: { mobile: boolean }): boolean {
   return category === "full" && !membership.mobile;
+}
+
+/** Only a 正式党员 may be elected, so only they hold a post; others are ordinary members. */
+export function postEligibilityError(category: Category, role: Role): string | null {
+  if (role === "member" || category === "full") return null;
+  return `${CATEGORY_LABEL[category]}没有被选举权，不能担任“${ROLE_LABEL[role]}”`;
 }

@@ -1,0 +1,17 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { getOrgFor } from "../../server/services/orgs";
+import { canManage } from "../../shared/permissions";
+import { requireActor } from "./actor.server";
+import { notFound } from "./auth.server";
+
+/**
+ * The organisation for a page only its managers use: 404 if the user may not see it, 403 if
+ * they may see it but not manage it.
+ */
+export async function managedOrg(context: AppLoadContext, request: Request, orgId: string | undefined, what: string) {
+  const { user, actor } = await requireActor(context, request);
+  const found = await getOrgFor(context.services.sql, actor.subject, orgId ?? "");
+  if (!found) notFound();
+  if (!canManage(found.access)) throw new Response(`只有本组织的书记、副书记或组织委员可以${what}。`, { status: 403 });
+  return { user, actor, org: found.org };
+}
