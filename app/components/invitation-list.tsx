@@ -58,9 +58,7 @@ export function InvitationList({ members }: { members: Invited[] }) {
               <tr key={m.userId}>
                 <td>{m.displayName}</td>
                 <td>{m.username}</td>
-                <td className="code-box__code" style={{ fontSize: "1rem" }}>
-                  {m.code}
-                </td>
+                <td className="table__code">{m.code}</td>
               </tr>
             ))}
           </tbody>

@@ -37,6 +37,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       password: parsed.data.password,
       address: context.clientAddress,
     });
+    // A code also resets a forgotten password: whoever held the old one loses their live documents too.
+    context.services.live.sessionsEnded(userId, null);
     const session = await auth.createSession(userId, {});
     throw redirect("/?welcome=1", { headers: { "Set-Cookie": auth.createSessionCookie(session.id).serialize() } });
   } catch (e) {
@@ -51,7 +53,7 @@ export default function Invite() {
   const busy = useNavigation().state === "submitting";
   const e = result?.fieldErrors ?? {};
   return (
-    <main className="login">
+    <main className="login login--anchored">
       <section className="login__brand">
         <Logo size={48} />
         <h1 className="login__title">同心</h1>
@@ -62,7 +64,7 @@ export default function Invite() {
           <>
             <h2 className="h3">这个邀请码无法使用</h2>
             <p className="muted">它可能已被使用、已过期或已重新生成。请联系支部书记或组织委员重新获取。</p>
-            <Link to="/invite" className="btn btn--block">
+            <Link to="/invite" className="btn btn--primary btn--block">
               重新输入邀请码
             </Link>
             <Link to="/login" className="btn btn--ghost btn--block">
@@ -92,8 +94,8 @@ export default function Invite() {
                   aria-invalid={e.password ? true : undefined}
                   autoFocus
                 />
-                <span className="field__hint">至少 8 位，不能全是数字。</span>
                 <FieldError id="password-error" message={e.password} />
+                <span className="field__hint">至少 8 位，不能全是数字。</span>
               </label>
               <label className="field">
                 <span className="field__label">再次输入密码</span>

@@ -19,7 +19,7 @@ export default function InviteEntry() {
   const [params] = useSearchParams();
   const bad = params.get("code") !== null;
   return (
-    <main className="login">
+    <main className="login login--anchored">
       <section className="login__brand">
         <Logo size={48} />
         <h1 className="login__title">同心</h1>

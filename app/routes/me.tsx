@@ -78,34 +78,40 @@ export default function Me() {
       <section className="page-head">
         <p className="eyebrow">我的</p>
         <h1 className="h1">{userName}</h1>
-        <p className="row__title">
+        <p className="page-head__meta">
           <CategoryTag category={category} />
-          <span className="muted small">登录名 {username}</span>
+          <span>登录名 {username}</span>
         </p>
       </section>
-      <ul className="list">
-        {memberships.map((m) => (
-          <li key={m.id}>
-            <Link to={`/orgs/${m.orgId}`} className="row">
-              <div className="row__main">
-                <span className="row__title">{m.orgName}</span>
-                <span className="row__sub">
-                  {ROLE_LABEL[m.role]}
-                  {m.mobile ? " · 流动党员" : ""} · {CATEGORY_LABEL[category]}
-                </span>
-              </div>
-              <ChevronRightIcon size={18} className="row__end" />
-            </Link>
-          </li>
-        ))}
-      </ul>
+      <section className="section" aria-labelledby="orgs-heading">
+        <h2 className="h3" id="orgs-heading">
+          所在组织
+        </h2>
+        {memberships.length === 0 ? <p className="muted">目前没有组织关系。</p> : null}
+        <ul className="list" hidden={memberships.length === 0}>
+          {memberships.map((m) => (
+            <li key={m.id}>
+              <Link to={`/orgs/${m.orgId}`} className="row">
+                <div className="row__main">
+                  <span className="row__title">{m.orgName}</span>
+                  <span className="row__sub">
+                    {ROLE_LABEL[m.role]}
+                    {m.mobile ? " · 流动党员" : ""} · {CATEGORY_LABEL[category]}
+                  </span>
+                </div>
+                <ChevronRightIcon size={18} className="row__end" />
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
 
       <section className="card section" aria-labelledby="pw-heading">
         <h2 className="h3" id="pw-heading">
           修改密码
         </h2>
         {result?.intent === "password" ? <FormAlert error={result.formError} ok={result.ok} /> : null}
-        <Form method="post" className="form" noValidate>
+        <Form method="post" className="form form--narrow" noValidate>
           <input type="hidden" name="intent" value="password" />
           <label className="field">
             <span className="field__label">当前密码</span>
@@ -127,8 +133,8 @@ export default function Me() {
               autoComplete="new-password"
               aria-invalid={e.next ? true : undefined}
             />
-            <span className="field__hint">至少 8 位，不能全是数字。</span>
             <FieldError id="next-error" message={e.next} />
+            <span className="field__hint">至少 8 位，不能全是数字。</span>
           </label>
           <label className="field">
             <span className="field__label">再次输入新密码</span>

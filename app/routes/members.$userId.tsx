@@ -109,24 +109,22 @@ export default function MemberPage() {
   return (
     <AppShell userName={userName}>
       <Crumbs back={home ? { to: `/orgs/${home.orgId}/members`, label: "成员名册" } : { to: "/orgs", label: "组织" }} />
-      <section className="page-head">
-        <div className="row" style={{ padding: 0 }}>
-          <span className="avatar" aria-hidden="true" style={{ width: 48, height: 48, fontSize: 15 }}>
-            {person.displayName.slice(-2)}
+      <section className="person-head">
+        <span className="avatar" aria-hidden="true">
+          {person.displayName.slice(-2)}
+        </span>
+        <div className="person-head__main">
+          <h1 className="h1">{person.displayName}</h1>
+          <span className="person-head__tags">
+            <CategoryTag category={person.category} />
+            {!person.activated ? <span className="tag tag--muted">未激活</span> : null}
           </span>
-          <div className="row__main">
-            <h1 className="h1">{person.displayName}</h1>
-            <span className="row__title">
-              <CategoryTag category={person.category} />
-              {!person.activated ? <span className="tag tag--muted">未激活</span> : null}
-            </span>
-          </div>
         </div>
       </section>
       <FormAlert error={result?.formError} ok={result?.ok} />
       {result?.code ? <InvitationCode name={person.displayName} code={result.code} /> : null}
 
-      <dl className="facts card">
+      <dl className="facts facts--grid card">
         {person.username ? (
           <div>
             <dt>登录名</dt>
@@ -154,9 +152,9 @@ export default function MemberPage() {
         {active.length === 0 ? <p className="muted">当前没有组织关系。</p> : null}
         <ul className="list" data-testid="memberships">
           {active.map((m) => (
-            <li key={m.id} className="row" style={{ flexDirection: "column", alignItems: "stretch" }}>
+            <li key={m.id} className="membership">
               <div className="row__main">
-                <span className="row__title">
+                <span className="membership__title">
                   <Link to={`/orgs/${m.orgId}`}>{m.orgName}</Link>
                   <span className="tag tag--muted">{ORG_KIND_LABEL[m.orgKind]}</span>
                 </span>
@@ -166,8 +164,8 @@ export default function MemberPage() {
                 </span>
               </div>
               {manage ? (
-                <div className="actions">
-                  <details className="panel" style={{ flex: "1 1 100%" }}>
+                <div className="panel-group">
+                  <details className="panel">
                     <summary>调整职务</summary>
                     <Form method="post" className="panel__body form">
                       <input type="hidden" name="intent" value="role" />
@@ -190,7 +188,7 @@ export default function MemberPage() {
                       </button>
                     </Form>
                   </details>
-                  <details className="panel" style={{ flex: "1 1 100%" }}>
+                  <details className="panel">
                     <summary>调到其他组织</summary>
                     <Form method="post" className="panel__body form">
                       <input type="hidden" name="intent" value="move" />
@@ -208,7 +206,7 @@ export default function MemberPage() {
                       </button>
                     </Form>
                   </details>
-                  <details className="panel" style={{ flex: "1 1 100%" }}>
+                  <details className="panel">
                     <summary>结束组织关系</summary>
                     <Form method="post" className="panel__body form">
                       <input type="hidden" name="intent" value="end" />
@@ -231,87 +229,94 @@ export default function MemberPage() {
           <h2 className="h2" id="manage-heading">
             管理
           </h2>
-          <details className="panel" open={result?.intent === "person"}>
-            <summary>修改基本信息</summary>
-            <Form method="post" className="panel__body form" noValidate>
-              <input type="hidden" name="intent" value="person" />
-              <label className="field">
-                <span className="field__label">姓名</span>
-                <input className="input" name="displayName" defaultValue={person.displayName} maxLength={32} />
-                <FieldError id="p-name" message={errorsFor("person")?.displayName} />
-              </label>
-              <label className="field">
-                <span className="field__label">人员类别</span>
-                <select className="select" name="category" defaultValue={person.category}>
-                  {CATEGORIES.map((c) => (
-                    <option key={c} value={c}>
-                      {CATEGORY_LABEL[c]}
+          <div className="panel-group">
+            <details className="panel" open={result?.intent === "person"}>
+              <summary>修改基本信息</summary>
+              <Form method="post" className="panel__body form" noValidate>
+                <input type="hidden" name="intent" value="person" />
+                <label className="field">
+                  <span className="field__label">姓名</span>
+                  <input className="input" name="displayName" defaultValue={person.displayName} maxLength={32} />
+                  <FieldError id="p-name" message={errorsFor("person")?.displayName} />
+                </label>
+                <label className="field">
+                  <span className="field__label">人员类别</span>
+                  <select className="select" name="category" defaultValue={person.category}>
+                    {CATEGORIES.map((c) => (
+                      <option key={c} value={c}>
+                        {CATEGORY_LABEL[c]}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <div className="form-grid">
+                  <label className="field">
+                    <span className="field__label">预备期开始（预备党员必填）</span>
+                    <input
+                      className="input"
+                      type="date"
+                      name="probationStartedOn"
+                      defaultValue={person.probationStartedOn ?? ""}
+                    />
+                    <FieldError id="p-start" message={errorsFor("person")?.probationStartedOn} />
+                  </label>
+                  <label className="field">
+                    <span className="field__label">预备期结束</span>
+                    <input
+                      className="input"
+                      type="date"
+                      name="probationEndsOn"
+                      defaultValue={person.probationEndsOn ?? ""}
+                    />
+                    <FieldError id="p-end" message={errorsFor("person")?.probationEndsOn} />
+                  </label>
+                </div>
+                <button className="btn btn--small" type="submit" disabled={busy}>
+                  保存
+                </button>
+              </Form>
+            </details>
+            <details className="panel" open={result?.intent === "add"}>
+              <summary>增加组织关系（双重组织生活、流动党员）</summary>
+              <Form method="post" className="panel__body form">
+                <input type="hidden" name="intent" value="add" />
+                <select className="select" name="orgId" aria-label="组织">
+                  {places.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {"　".repeat(p.depth)}
+                      {p.name}
                     </option>
                   ))}
                 </select>
-              </label>
-              <div className="form-grid">
-                <label className="field">
-                  <span className="field__label">预备期开始（预备党员必填）</span>
-                  <input
-                    className="input"
-                    type="date"
-                    name="probationStartedOn"
-                    defaultValue={person.probationStartedOn ?? ""}
-                  />
-                  <FieldError id="p-start" message={errorsFor("person")?.probationStartedOn} />
+                <FieldError id="add-org" message={errorsFor("add")?.orgId ?? errorsFor("add")?.role} />
+                <select className="select" name="role" defaultValue="member" aria-label="职务">
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_LABEL[r]}
+                    </option>
+                  ))}
+                </select>
+                <label className="check">
+                  <input type="checkbox" name="mobile" value="是" />
+                  流动党员（在此参加活动，不表决）
                 </label>
-                <label className="field">
-                  <span className="field__label">预备期结束</span>
-                  <input
-                    className="input"
-                    type="date"
-                    name="probationEndsOn"
-                    defaultValue={person.probationEndsOn ?? ""}
-                  />
-                  <FieldError id="p-end" message={errorsFor("person")?.probationEndsOn} />
-                </label>
-              </div>
+                <button className="btn btn--small" type="submit" disabled={busy}>
+                  增加
+                </button>
+              </Form>
+            </details>
+            <Form method="post" className="panel-group__row">
+              <input type="hidden" name="intent" value="invite" />
+              <span>
+                {person.activated
+                  ? "本人忘记密码时，生成一次性邀请码，让本人重新设置。"
+                  : "尚未激活。重新生成后，之前发出的邀请码即失效。"}
+              </span>
               <button className="btn btn--small" type="submit" disabled={busy}>
-                保存
+                {person.activated ? "生成重置密码的邀请码" : "重新生成邀请码"}
               </button>
             </Form>
-          </details>
-          <details className="panel" open={result?.intent === "add"}>
-            <summary>增加组织关系（双重组织生活、流动党员）</summary>
-            <Form method="post" className="panel__body form">
-              <input type="hidden" name="intent" value="add" />
-              <select className="select" name="orgId" aria-label="组织">
-                {places.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {"　".repeat(p.depth)}
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-              <FieldError id="add-org" message={errorsFor("add")?.orgId ?? errorsFor("add")?.role} />
-              <select className="select" name="role" defaultValue="member" aria-label="职务">
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {ROLE_LABEL[r]}
-                  </option>
-                ))}
-              </select>
-              <label className="check">
-                <input type="checkbox" name="mobile" value="是" />
-                流动党员（在此参加活动，不表决）
-              </label>
-              <button className="btn btn--small" type="submit" disabled={busy}>
-                增加
-              </button>
-            </Form>
-          </details>
-          <Form method="post">
-            <input type="hidden" name="intent" value="invite" />
-            <button className="btn" type="submit" disabled={busy}>
-              {person.activated ? "生成重置密码的邀请码" : "重新生成邀请码"}
-            </button>
-          </Form>
+          </div>
         </section>
       ) : null}
 

@@ -50,7 +50,7 @@ export default function OrgHome() {
         ))}
       </div>
 
-      <div className="actions">
+      <div className="actions actions--grid">
         <Link to={`${base}/members`} className="btn btn--primary">
           <UsersIcon size={18} /> 成员名册
         </Link>

@@ -88,14 +88,14 @@ export default function AuditLog() {
           {entries.map((e) => (
             <li key={e.id} className="row">
               <div className="row__main">
-                <span className="row__title">
+                <span className="row__title audit__title">
                   {e.actorName ?? "系统"} · {AUDIT_LABEL[e.action] ?? e.action}
                   {e.subjectName ? <span className="muted">：{e.subjectName}</span> : null}
                 </span>
                 <span className="row__sub">
                   {formatDate(e.at)} {formatTime(e.at)}
                   {e.orgName ? ` · ${e.orgName}` : ""}
-                  {e.address ? ` · ${e.address}` : ""}
+                  {e.address ? <span className="nowrap"> · {e.address}</span> : null}
                 </span>
                 {describe(e.detail) ? <span className="row__sub">{describe(e.detail)}</span> : null}
               </div>

@@ -114,8 +114,12 @@ export default function ImportMembers() {
     return (
       <AppShell userName={userName}>
         <Crumbs back={{ to: back, label: "成员名册" }} trail={[org.name]} />
-        <h1 className="h1">已导入 {result.created.length} 人</h1>
-        {result.skipped ? <p className="muted">按你的选择，跳过了 {result.skipped} 行有问题的数据。</p> : null}
+        <section className="page-head">
+          <h1 className="h1">已导入 {result.created.length} 人</h1>
+          {result.skipped ? (
+            <p className="page-head__sub muted">按你的选择，跳过了 {result.skipped} 行有问题的数据。</p>
+          ) : null}
+        </section>
         <InvitationList members={result.created} />
         <Link to={back} className="btn">
           返回成员名册
@@ -141,7 +145,7 @@ export default function ImportMembers() {
             <h2 className="h3 text-danger" id="bad-heading">
               有问题的行（不会导入）
             </h2>
-            <div className="table-wrap">
+            <div className="table-wrap table-wrap--danger">
               <table className="table" data-testid="bad-rows">
                 <thead>
                   <tr>
@@ -153,7 +157,7 @@ export default function ImportMembers() {
                 <tbody>
                   {bad.map((b) => (
                     <tr key={b.line}>
-                      <td>第 {b.line} 行</td>
+                      <td className="num">第 {b.line} 行</td>
                       <td>{Object.values(b.cells)[0] || "（空）"}</td>
                       <td className="wrap text-danger">{b.errors.join("；")}</td>
                     </tr>
@@ -183,7 +187,7 @@ export default function ImportMembers() {
                 <tbody>
                   {good.map((g) => (
                     <tr key={g.line}>
-                      <td>{g.line}</td>
+                      <td className="num">{g.line}</td>
                       <td>{g.displayName}</td>
                       <td>{g.username}</td>
                       <td>{g.category}</td>
@@ -196,7 +200,7 @@ export default function ImportMembers() {
             </div>
           </section>
         ) : null}
-        <Form method="post" className="actions" replace>
+        <Form method="post" className="actions actions--stack" replace>
           <input type="hidden" name="intent" value="import" />
           <input type="hidden" name="table" value={result.table} />
           {good.length > 0 ? (

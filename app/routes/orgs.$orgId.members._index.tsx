@@ -70,7 +70,7 @@ export default function Members() {
   return (
     <AppShell userName={userName}>
       <Crumbs back={{ to: base, label: org.name }} />
-      <section className="section__head">
+      <section className="page-head--actions">
         <div className="page-head">
           <h1 className="h1">成员名册</h1>
           <p className="page-head__sub muted" data-testid="member-count">
@@ -161,6 +161,11 @@ export default function Members() {
                     {m.displayName}
                     <CategoryTag category={m.category} />
                     {manage && !m.activated ? <span className="tag tag--muted">未激活</span> : null}
+                    {!m.votes && m.memberships.length > 0 ? (
+                      <span className="tag tag--outline" title="无表决权">
+                        无表决权
+                      </span>
+                    ) : null}
                   </span>
                   <span className="row__sub">
                     {m.memberships.length > 0
@@ -168,14 +173,9 @@ export default function Members() {
                           .map((x) => `${x.orgName} ${ROLE_LABEL[x.role]}${x.mobile ? "（流动）" : ""}`)
                           .join("；")
                       : "已结束组织关系"}
-                    {m.username ? ` · ${m.username}` : ""}
+                    {m.username ? <span className="nowrap"> · {m.username}</span> : null}
                   </span>
                 </div>
-                {m.votes ? null : m.memberships.length > 0 ? (
-                  <span className="row__end small" title="无表决权">
-                    无表决权
-                  </span>
-                ) : null}
                 <ChevronRightIcon size={18} className="row__end" />
               </Link>
             </li>

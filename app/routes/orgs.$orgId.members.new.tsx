@@ -101,8 +101,8 @@ export default function NewMember() {
             defaultValue={v?.username}
             aria-invalid={e.username ? true : undefined}
           />
-          <span className="field__hint">本人用它登录；手机号为 11 位数字。</span>
           <FieldError id="username-error" message={e.username} />
+          <span className="field__hint">本人用它登录；手机号为 11 位数字。</span>
         </label>
         <label className="field">
           <span className="field__label">人员类别</span>
@@ -130,8 +130,8 @@ export default function NewMember() {
             <label className="field">
               <span className="field__label">预备期结束</span>
               <input className="input" type="date" name="probationEndsOn" defaultValue={v?.probationEndsOn} />
-              <span className="field__hint">不填则为开始日期后一年。</span>
               <FieldError id="probationEndsOn-error" message={e.probationEndsOn} />
+              <span className="field__hint">不填则为开始日期后一年。</span>
             </label>
           </div>
         ) : null}

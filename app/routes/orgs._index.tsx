@@ -83,7 +83,7 @@ export default function Orgs() {
       {trees.length > 0 ? (
         <section className="section" aria-labelledby="tree-heading">
           <div className="section__head">
-            <h2 className="h2" id="tree-heading">
+            <h2 className="h2 h-icon" id="tree-heading">
               <TreeIcon size={20} /> 组织架构
             </h2>
           </div>
@@ -104,7 +104,12 @@ function OrgTree({ nodes, errors }: { nodes: OrgNode[]; errors?: Record<string, 
     <>
       <ul className="list tree" data-testid="org-tree">
         {nodes.map((n) => (
-          <li key={n.id} className="tree__node" style={{ "--depth": n.depth } as React.CSSProperties}>
+          <li
+            key={n.id}
+            className="tree__node"
+            data-depth={n.depth}
+            style={{ "--depth": n.depth } as React.CSSProperties}
+          >
             <Link to={`/orgs/${n.id}`} className="row">
               <div className="row__main">
                 <span className="row__title">
@@ -136,7 +141,7 @@ function OrgTree({ nodes, errors }: { nodes: OrgNode[]; errors?: Record<string, 
             </label>
             <label className="field">
               <span className="field__label">类型</span>
-              <select className="select" name="kind" defaultValue="branch">
+              <select className="select" name="kind" defaultValue={nodes[0].kind === "branch" ? "group" : "branch"}>
                 {ORG_KINDS.map((k) => (
                   <option key={k} value={k}>
                     {ORG_KIND_LABEL[k]}
