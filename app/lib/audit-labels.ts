@@ -1,4 +1,12 @@
 import type { AuditAction } from "../../server/services/audit";
+import {
+  CATEGORY_LABEL,
+  ORG_KIND_LABEL,
+  ROLE_LABEL,
+  type Category,
+  type OrgKind,
+  type Role,
+} from "../../shared/domain/labels";
 
 export const AUDIT_LABEL: Record<AuditAction, string> = {
   "member.view": "查看成员信息",
@@ -20,3 +28,52 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "account.password": "修改密码",
   "account.sessions": "退出其他设备",
 };
+
+const FIELD_LABEL: Record<string, string> = {
+  displayName: "姓名",
+  category: "类别",
+  probationStartedOn: "预备期开始",
+  probationEndsOn: "预备期结束",
+  org: "组织",
+  role: "职务",
+  mobile: "流动党员",
+  reason: "原因",
+  name: "名称",
+  kind: "类型",
+  parent: "上级组织",
+  from: "原",
+  to: "新",
+};
+
+function value(v: unknown): string {
+  if (v === null || v === undefined || v === "") return "（空）";
+  if (typeof v === "boolean") return v ? "是" : "否";
+  if (typeof v === "string")
+    return ROLE_LABEL[v as Role] ?? CATEGORY_LABEL[v as Category] ?? ORG_KIND_LABEL[v as OrgKind] ?? v;
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if ("role" in o) return value(o.role) + (o.mobile ? "（流动）" : "");
+  }
+  return String(v);
+}
+
+/** One line, in words, of what an audit entry's detail records. */
+export function describeAudit(detail: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(detail)) {
+    if (k === "via") parts.push(v === "import" ? "名册导入" : "逐个添加");
+    else if (k === "created") parts.push(`新增 ${String(v)} 人`);
+    else if (k === "skippedLines" && Array.isArray(v) && v.length) parts.push(`跳过第 ${v.join("、")} 行`);
+    else if (k === "count") parts.push(`共 ${String(v)} 人`);
+    else if (k === "ended") parts.push(`退出 ${String(v)} 台设备`);
+    else if (k === "otherSessionsEnded") parts.push(`其他设备已退出 ${String(v)} 台`);
+    else if (k === "filters" && v && typeof v === "object") {
+      const f = Object.entries(v as Record<string, unknown>).filter(([, x]) => x);
+      if (f.length) parts.push("筛选：" + f.map(([fk, x]) => (fk === "q" ? `“${String(x)}”` : value(x))).join("、"));
+    } else if (v && typeof v === "object" && "from" in v && "to" in v) {
+      const { from, to } = v as { from: unknown; to: unknown };
+      parts.push(`${FIELD_LABEL[k] ?? k}：${value(from)} → ${value(to)}`);
+    } else if (FIELD_LABEL[k]) parts.push(`${FIELD_LABEL[k]}：${value(v)}`);
+  }
+  return parts.join("；");
+}

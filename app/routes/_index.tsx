@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listMeetingsFor } from "../../server/services/meetings";
 import { loadSubject } from "../../server/services/subjects";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
@@ -20,8 +20,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 
 export default function Home() {
   const { userName, meetings } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   return (
     <AppShell userName={userName}>
+      {params.get("welcome") ? (
+        <p className="alert alert--ok" role="status">
+          欢迎加入同心！密码已设置好，以后用登录名和这个密码登录。你所在的组织在“组织”页，近期的学习和会议在下方。
+        </p>
+      ) : null}
       <section className="page-head">
         <p className="eyebrow">你好，{userName}</p>
         <h1 className="h1">近期组织生活</h1>

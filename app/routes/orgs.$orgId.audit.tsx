@@ -2,13 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { audit, listAudit } from "../../server/services/audit";
 import { getOrgFor } from "../../server/services/orgs";
-import { CATEGORY_LABEL, ROLE_LABEL, type Category, type Role } from "../../shared/domain/labels";
 import { auditAccess, canRead } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { Crumbs } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
-import { AUDIT_LABEL } from "../lib/audit-labels";
+import { AUDIT_LABEL, describeAudit } from "../lib/audit-labels";
 import { formatDate, formatTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 同心" }];
@@ -39,24 +38,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     address: context.clientAddress,
   });
   return { userName: user.displayName, org: { id: found.org.id, name: found.org.name }, entries, action };
-}
-
-/** One line of what changed, in words. */
-function describe(detail: Record<string, unknown>): string {
-  const parts: string[] = [];
-  const label = (v: unknown) =>
-    typeof v === "string" ? (ROLE_LABEL[v as Role] ?? CATEGORY_LABEL[v as Category] ?? v) : JSON.stringify(v);
-  for (const [k, v] of Object.entries(detail)) {
-    if (v && typeof v === "object" && "from" in v && "to" in v) {
-      const { from, to } = v as { from: unknown; to: unknown };
-      parts.push(`${k}: ${label(from)} → ${label(to)}`);
-    } else if (k === "from" || k === "to" || k === "org" || k === "reason" || k === "role" || k === "name") {
-      parts.push(
-        `${{ from: "原", to: "新", org: "组织", reason: "原因", role: "职务", name: "名称" }[k]}：${label(v)}`,
-      );
-    } else if (k === "count") parts.push(`${v} 人`);
-  }
-  return parts.join("；");
 }
 
 export default function AuditLog() {
@@ -97,7 +78,7 @@ export default function AuditLog() {
                   {e.orgName ? ` · ${e.orgName}` : ""}
                   {e.address ? <span className="nowrap"> · {e.address}</span> : null}
                 </span>
-                {describe(e.detail) ? <span className="row__sub">{describe(e.detail)}</span> : null}
+                {describeAudit(e.detail) ? <span className="row__sub">{describeAudit(e.detail)}</span> : null}
               </div>
             </li>
           ))}

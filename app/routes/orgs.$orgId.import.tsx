@@ -187,7 +187,7 @@ export default function ImportMembers() {
                 <tbody>
                   {good.map((g) => (
                     <tr key={g.line}>
-                      <td className="num">{g.line}</td>
+                      <td className="num">第 {g.line} 行</td>
                       <td>{g.displayName}</td>
                       <td>{g.username}</td>
                       <td>{g.category}</td>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
+import { useRef } from "react";
 import { z } from "zod";
 import { audit } from "../../server/services/audit";
 import { listMembers } from "../../server/services/members";
@@ -66,6 +67,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export default function Members() {
   const { userName, org, manage, filters, within, members } = useLoaderData<typeof loader>();
   const submit = useSubmit();
+  const typing = useRef<number>(undefined);
   const base = `/orgs/${org.id}`;
   return (
     <AppShell userName={userName}>
@@ -89,7 +91,19 @@ export default function Members() {
         ) : null}
       </section>
 
-      <Form method="get" className="filters" role="search" onChange={(e) => submit(e.currentTarget, { replace: true })}>
+      <Form
+        method="get"
+        className="filters"
+        role="search"
+        onChange={(e) => {
+          // Selects apply at once; typing waits for a pause, so one search is one request (and one audit entry).
+          const form = e.currentTarget;
+          window.clearTimeout(typing.current);
+          if ((e.target as HTMLElement).tagName === "INPUT")
+            typing.current = window.setTimeout(() => submit(form, { replace: true }), 400);
+          else submit(form, { replace: true });
+        }}
+      >
         <label className="search">
           <SearchIcon size={18} />
           <span className="sr-only">搜索</span>

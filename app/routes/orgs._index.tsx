@@ -89,7 +89,7 @@ export default function Orgs() {
           </div>
           <FormAlert error={result?.formError} ok={result?.ok} />
           {trees.map((tree) => (
-            <OrgTree key={tree[0].id} nodes={tree} errors={result?.fieldErrors} />
+            <OrgTree key={tree[0].id} nodes={tree} errors={result?.fieldErrors} done={result?.ok} />
           ))}
         </section>
       ) : null}
@@ -97,7 +97,7 @@ export default function Orgs() {
   );
 }
 
-function OrgTree({ nodes, errors }: { nodes: OrgNode[]; errors?: Record<string, string> }) {
+function OrgTree({ nodes, errors, done }: { nodes: OrgNode[]; errors?: Record<string, string>; done?: string }) {
   const busy = useNavigation().state === "submitting";
   const parents = nodes.filter((n) => n.kind !== "group");
   return (
@@ -124,7 +124,8 @@ function OrgTree({ nodes, errors }: { nodes: OrgNode[]; errors?: Record<string, 
       </ul>
       <details className="panel">
         <summary>新建下级组织</summary>
-        <Form method="post" className="panel__body form">
+        {/* A new key after each success empties the form, so a second click cannot repeat it. */}
+        <Form method="post" className="panel__body form" key={done ?? "create"}>
           <input type="hidden" name="intent" value="create" />
           <div className="form-grid">
             <label className="field">
