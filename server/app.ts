@@ -50,6 +50,8 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   const live: LiveAccess = {
     accessChanged: (userIds) =>
       void hub.collab?.revalidate(userIds).catch((e) => log.error("collab.revalidate_failed", { error: e })),
+    treeChanged: () =>
+      void hub.collab?.revalidateAll().catch((e) => log.error("collab.revalidate_failed", { error: e })),
     sessionsEnded: (userId, keep) => hub.collab?.closeSessions(userId, keep),
   };
   const services: Services = { sql: db.sql, dbKind: db.kind, auth, live };

@@ -257,7 +257,8 @@ describe("memberAccess", () => {
       ["党小组长 (of G1)",                     [r, n, n, n, w]],
       ["党员 (in G1)",                         [r, n, n, n, w]],
       ["预备党员 (in G1)",                     [r, n, n, n, w]],
-      ["双重组织生活 (书记 of X, 党员 in G1)", [r, M, n, n, M]],
+      // Manages X but not G1, so not their own record as a whole: they edit only their profile.
+      ["双重组织生活 (书记 of X, 党员 in G1)", [r, M, n, n, w]],
       ["党员 of sibling 支部 X",               [n, r, n, n, w]],
       ["党员 of other 党委's 支部 Y",          [n, n, n, r, w]],
       ["signed out",                           [n, n, n, n, n]],

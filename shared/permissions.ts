@@ -68,21 +68,24 @@ export interface MemberResource {
 }
 
 /**
- * People. Managers of any organisation the person belongs to manage them; whoever
- * may read one of their live organisations sees them in its roster; a person writes their own
- * profile (password, devices) and nobody else's.
+ * People. A person is managed by whoever manages every organisation they belong to: their
+ * record and credentials follow their whole organisational life, so a branch 书记 does not
+ * manage a 党委 leader who also attends one of the branch's groups (双重组织生活), nor a
+ * 流动党员 whose home branch is elsewhere; each membership is still managed by its own
+ * organisation's managers (`orgAccess` on it). Someone who left and belongs nowhere is managed
+ * by the managers of an organisation they belonged to (to re-admit them); once they belong
+ * elsewhere, the old organisation only reads its history. Whoever may read one of their live
+ * organisations sees them in its roster; a person writes their own profile (password, devices).
  */
 export function memberAccess(subject: Subject | null, member: MemberResource): Access {
   if (!subject) return "none";
   let access: Access = subject.userId === member.userId ? "write" : "none";
-  const live = member.memberships.some((m) => m.active);
-  for (const m of member.memberships) {
-    const o = orgAccess(subject, m.org);
-    // A person who moved on belongs to their new organisation: the old one keeps read access
-    // to its history, and manages them only if they belong nowhere now (e.g. to re-admit them).
-    if (o === "manage") access = max(access, m.active || !live ? "manage" : "read");
-    else if (o === "read" && m.active) access = max(access, "read");
-  }
+  const live = member.memberships.filter((m) => m.active);
+  const levels = live.map((m) => orgAccess(subject, m.org));
+  if (live.length > 0 && levels.every((a) => a === "manage")) return "manage";
+  if (levels.some((a) => a !== "none")) access = max(access, "read");
+  if (live.length === 0 && member.memberships.some((m) => orgAccess(subject, m.org) === "manage")) return "manage";
+  if (member.memberships.some((m) => !m.active && orgAccess(subject, m.org) === "manage")) access = max(access, "read");
   return access;
 }
 

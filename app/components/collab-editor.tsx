@@ -54,7 +54,7 @@ export default function CollabEditor({
         provider.shouldConnect = false;
         setRevoked(true);
       }
-      if (e?.code === 4403 || e?.code === 4409 || e?.code === 4401) revalidate();
+      if (e?.code === 4403 || e?.code === 4509 || e?.code === 4401) revalidate();
     };
     provider.on("status", onStatus);
     provider.on("sync", onSync);

@@ -34,6 +34,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!found) notFound();
   const { person, memberships, access } = found;
   const manage = canManage(access);
+  const anyManaged = memberships.some((m) => m.manageable);
   const self = person.id === user.id;
   if (!self) {
     await audit(sql, {
@@ -45,7 +46,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     });
   }
   // Where a manager may place this person: the organisations they manage.
-  const places = manage ? (await Promise.all(managedRoots(actor.subject).map((r) => orgTree(sql, r)))).flat() : [];
+  const places =
+    manage || anyManaged ? (await Promise.all(managedRoots(actor.subject).map((r) => orgTree(sql, r)))).flat() : [];
   return {
     userName: user.displayName,
     self,
@@ -53,7 +55,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     person: {
       ...person,
       // The sign-in name (often a phone number) is for the person and their managers only.
-      username: manage || self ? person.username : null,
+      username: manage || anyManaged || self ? person.username : null,
     },
     memberships: memberships.map((m) => ({ ...m, votes: m.active && hasVote(person.category, m) })),
     places: places.map((p) => ({ id: p.id, name: p.name, depth: p.depth, kind: p.kind })),
@@ -163,7 +165,7 @@ export default function MemberPage() {
                   {m.mobile ? " · 流动党员" : ""} · {m.votes ? "有表决权" : "无表决权"} · 自 {formatDate(m.startedAt)}
                 </span>
               </div>
-              {manage ? (
+              {m.manageable ? (
                 <div className="panel-group">
                   <details className="panel">
                     <summary>调整职务</summary>

@@ -38,8 +38,8 @@ export async function action({ context, request }: ActionFunctionArgs) {
         await renameOrg(sql, actor, input.orgId, input.name);
         return { ok: `已更名为“${input.name}”。`, intent: input.intent };
       case "move": {
-        const affected = await moveOrg(sql, actor, input.orgId, input.parentId);
-        live.accessChanged(affected);
+        // Readers above the old and the new place gain or lose access too, so re-check everyone.
+        if (await moveOrg(sql, actor, input.orgId, input.parentId)) live.treeChanged();
         return { ok: "已调整上级组织。", intent: input.intent };
       }
     }

@@ -16,10 +16,14 @@ const IDLE_UNLOAD_MS = 10_000;
 /** A room leaving memory folds its log when this many updates have piled up since the snapshot. */
 const COMPACT_ON_UNLOAD = 50;
 
-/** Close codes the browser client acts on (app/components/collab-editor.tsx). */
-export const CLOSE_ACCESS_REVOKED = 4403; // no access any more: stop reconnecting
-export const CLOSE_ACCESS_CHANGED = 4409; // access changed (e.g. now read-only): reconnect and reload
-export const CLOSE_SIGNED_OUT = 4401; // the session was ended elsewhere
+/**
+ * Close codes the browser client acts on (app/components/collab-editor.tsx). The official
+ * y-websocket client treats 4400–4499 as final (it stops reconnecting) and everything else,
+ * including 4500–4599, as transient.
+ */
+export const CLOSE_ACCESS_REVOKED = 4403; // no access any more: final
+export const CLOSE_SIGNED_OUT = 4401; // the session was ended elsewhere: final
+export const CLOSE_ACCESS_CHANGED = 4509; // access changed (e.g. now read-only): reconnect and reload
 
 export type DocAccess = "none" | "read" | "write";
 
@@ -126,6 +130,13 @@ export class CollabServer {
       }
     }
     await Promise.all(checks);
+  }
+
+  /** Re-checks every open connection: after the tree itself changed, anyone's rights may have. */
+  async revalidateAll() {
+    const ids = new Set<string>();
+    for (const room of this.rooms.values()) for (const conn of room.conns) ids.add(conn.user.id);
+    await this.revalidate(ids);
   }
 
   /** Closes a user's connections that belong to sessions other than `keepSessionId` (signed out elsewhere). */

@@ -13,5 +13,7 @@ export interface Actor {
  */
 export interface LiveAccess {
   accessChanged(userIds: string[]): void;
+  /** The organisation tree changed shape: everyone's rights may have changed. */
+  treeChanged(): void;
   sessionsEnded(userId: string, keepSessionId: string | null): void;
 }

@@ -4,6 +4,7 @@ import { hasVote, postEligibilityError, type PersonInput } from "../../shared/do
 import {
   memberAccess,
   membershipVisible,
+  orgAccess,
   type Access,
   type MemberResource,
   type Subject,
@@ -80,14 +81,18 @@ export async function getMemberFor(
   sql: Sql,
   subject: Subject,
   userId: string,
-): Promise<{ person: Person; memberships: Membership[]; access: Access } | null> {
+): Promise<{ person: Person; memberships: (Membership & { manageable: boolean })[]; access: Access } | null> {
   const found = await loadMember(sql, userId);
   if (!found) return null;
   const access = memberAccess(subject, found.resource);
   if (access === "none") return null;
-  const visible = found.memberships.filter((m, i) =>
-    membershipVisible(subject, found.resource, found.resource.memberships[i]),
-  );
+  // Each live membership is managed by its own organisation's managers, even when the person is not.
+  const visible = found.memberships
+    .map((m, i) => ({
+      ...m,
+      manageable: m.active && orgAccess(subject, found.resource.memberships[i].org) === "manage",
+    }))
+    .filter((m, i) => membershipVisible(subject, found.resource, found.resource.memberships[i]));
   return { person: found.person, memberships: visible, access };
 }
 

@@ -223,9 +223,9 @@ export async function renameOrg(sql: Sql, actor: Actor, orgId: string, name: str
 /**
  * Moves an organisation (with everything under it) to a new parent. Refuses a move under
  * itself or its own descendants, which would cut the branch off the tree in a circle.
- * Returns the people whose rights may have changed.
+ * Returns whether anything moved (rights may then have changed for anyone above or below).
  */
-export async function moveOrg(sql: Sql, actor: Actor, orgId: string, newParentId: string): Promise<string[]> {
+export async function moveOrg(sql: Sql, actor: Actor, orgId: string, newParentId: string): Promise<boolean> {
   return sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     // Serialise tree moves so two concurrent moves cannot build a cycle between them.
@@ -240,7 +240,7 @@ export async function moveOrg(sql: Sql, actor: Actor, orgId: string, newParentId
         "parentId",
       );
     checkPlacement(org.kind, parent);
-    if (parent.id === org.parentId) return [];
+    if (parent.id === org.parentId) return false;
     await checkNameFree(t, parent.id, org.name, org.id);
     await t`update organizations set parent_id = ${parent.id} where id = ${org.id}`;
     await audit(t, {
@@ -250,13 +250,6 @@ export async function moveOrg(sql: Sql, actor: Actor, orgId: string, newParentId
       detail: { name: org.name, from: org.pathNames.at(-2) ?? null, to: parent.name },
       address: actor.address,
     });
-    const people = await t<{ user_id: string }[]>`
-      with recursive down as (
-        select id from organizations where id = ${org.id}
-        union
-        select o.id from organizations o join down on o.parent_id = down.id
-      )
-      select distinct user_id from memberships where ended_at is null and org_id in (select id from down)`;
-    return people.map((p) => p.user_id);
-  }) as Promise<string[]>;
+    return true;
+  }) as Promise<boolean>;
 }

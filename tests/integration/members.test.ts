@@ -384,17 +384,9 @@ describe("invitations", () => {
 });
 
 describe("account takeover through 双重组织生活", () => {
-  // BUG: memberAccess (shared/permissions.ts:75-87) answers "manage" as soon as ONE of the
-  // person's live memberships is in an organisation the subject manages. A 党委 administrator who
-  // also takes part in a 党小组 as an ordinary member (双重组织生活, the usual case for leading
-  // cadres) is therefore "managed" by that branch's 书记, and reissueInvitation
-  // (server/services/members.ts:458, guarded only by requireManagedMember at :94; reached by
-  // POST /members/<id> intent=invite, app/routes/members.$userId.tsx:87) hands the 书记 a one-time
-  // code that resets the administrator's password (acceptInvitation sets it and signs everyone
-  // out): the 书记 can take over the 党委 account. Resetting someone's credentials should need
-  // management over all of their live memberships (or at least the highest one). Remove `.skip`
-  // once fixed.
-  it.skip("does not let a branch 书记 reset the password of a 党委 administrator who is an ordinary member there", async () => {
+  // A leading cadre also takes part in a 党小组 as an ordinary member; that branch's 书记 manages
+  // the group membership, not the person: no password reset, no edits to their record.
+  it("does not let a branch 书记 reset the password of a 党委 administrator who is an ordinary member there", async () => {
     const adminId = user["13800000009"];
     await addMembership(db.sql, admin, adminId, { orgId: org[G1], role: "member", mobile: false });
     const code = await reissueInvitation(db.sql, secretary, adminId).catch((e: unknown) => e);
