@@ -89,7 +89,13 @@ export default function Orgs() {
           </div>
           <FormAlert error={result?.formError} ok={result?.ok} />
           {trees.map((tree) => (
-            <OrgTree key={tree[0].id} nodes={tree} errors={result?.fieldErrors} done={result?.ok} />
+            <OrgTree
+              key={tree[0].id}
+              nodes={tree}
+              errors={result?.fieldErrors}
+              intent={result?.intent}
+              done={result?.ok}
+            />
           ))}
         </section>
       ) : null}
@@ -97,7 +103,17 @@ export default function Orgs() {
   );
 }
 
-function OrgTree({ nodes, errors, done }: { nodes: OrgNode[]; errors?: Record<string, string>; done?: string }) {
+function OrgTree({
+  nodes,
+  errors,
+  intent,
+  done,
+}: {
+  nodes: OrgNode[];
+  errors?: Record<string, string>;
+  intent?: string;
+  done?: string;
+}) {
   const busy = useNavigation().state === "submitting";
   const parents = nodes.filter((n) => n.kind !== "group");
   return (
@@ -138,7 +154,7 @@ function OrgTree({ nodes, errors, done }: { nodes: OrgNode[]; errors?: Record<st
                   </option>
                 ))}
               </select>
-              <FieldError id="create-parent-error" message={errors?.parentId} />
+              <FieldError id="create-parent-error" message={intent === "create" ? errors?.parentId : undefined} />
             </label>
             <label className="field">
               <span className="field__label">类型</span>
@@ -154,7 +170,7 @@ function OrgTree({ nodes, errors, done }: { nodes: OrgNode[]; errors?: Record<st
           <label className="field">
             <span className="field__label">名称</span>
             <input className="input" name="name" placeholder="如：机关第二党支部" maxLength={60} />
-            <FieldError id="create-name-error" message={errors?.name} />
+            <FieldError id="create-name-error" message={intent === "create" ? errors?.name : undefined} />
           </label>
           <button className="btn btn--primary" type="submit" disabled={busy}>
             新建
@@ -189,9 +205,36 @@ function OrgTree({ nodes, errors, done }: { nodes: OrgNode[]; errors?: Record<st
               </select>
             </label>
           </div>
-          <FieldError id="move-parent-error" message={errors?.parentId} />
+          <FieldError id="move-parent-error" message={intent === "move" ? errors?.parentId : undefined} />
           <button className="btn" type="submit" disabled={busy}>
             调整
+          </button>
+        </Form>
+      </details>
+      <details className="panel">
+        <summary>组织更名</summary>
+        <Form method="post" className="panel__body form" key={done ?? "rename"}>
+          <input type="hidden" name="intent" value="rename" />
+          <div className="form-grid">
+            <label className="field">
+              <span className="field__label">组织</span>
+              <select className="select" name="orgId">
+                {nodes.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {"　".repeat(p.depth)}
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span className="field__label">新名称</span>
+              <input className="input" name="name" maxLength={60} />
+              <FieldError id="rename-name-error" message={intent === "rename" ? errors?.name : undefined} />
+            </label>
+          </div>
+          <button className="btn" type="submit" disabled={busy}>
+            更名
           </button>
         </Form>
       </details>
