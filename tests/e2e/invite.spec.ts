@@ -153,7 +153,7 @@ test.describe("screens of every new page at 375 and 1280 px", () => {
     await expect(admin.page.getByTestId("org-tree")).toContainText("机关第二党支部");
     // A branch with a long name, to see it wrap in the tree, the selects and the heading.
     await admin.page.getByText("新建下级组织").click();
-    await admin.page.getByLabel("名称").fill(LONG_BRANCH);
+    await admin.page.getByLabel("名称", { exact: true }).fill(LONG_BRANCH);
     await admin.page.getByRole("button", { name: "新建", exact: true }).click();
     await expect(admin.page.getByRole("status")).toHaveText(`已新建“${LONG_BRANCH}”。`);
     await expect(admin.page.getByTestId("org-tree")).toContainText(LONG_BRANCH);
