@@ -105,6 +105,8 @@ async function requireManagedMember(sql: Sql, actor: Actor, userId: string) {
   return found;
 }
 
+const byPinyin = new Intl.Collator("zh-CN-u-co-pinyin");
+
 export interface MemberListRow extends Person {
   memberships: { id: string; orgId: string; orgName: string; orgKind: OrgKind; role: Role; mobile: boolean }[];
   /** May vote in this organisation (正式党员 with a regular membership in it or below). */
@@ -158,6 +160,8 @@ export async function listMembers(sql: Sql, orgId: string, f: MemberFilters = {}
       ${q ? sql`and (u.display_name like ${"%" + q + "%"} or u.username like ${"%" + q + "%"})` : sql``}
     order by u.display_name, u.username
     limit 1000`;
+  // By pinyin, as people expect a roster ordered; the database's collation may only know code points.
+  rows.sort((a, b) => byPinyin.compare(a.displayName, b.displayName) || a.username.localeCompare(b.username));
   return rows.map((r) => {
     const memberships = r.memberships ?? [];
     return {
