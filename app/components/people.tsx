@@ -71,3 +71,23 @@ export function FieldError({ id, message }: { id: string; message?: string }) {
     </span>
   ) : null;
 }
+
+/** Organisations as <option>s, indented by depth so the tree shows in a plain select. */
+export function OrgOptions({
+  orgs,
+  indentFrom = 0,
+}: {
+  orgs: { id: string; name: string; depth: number }[];
+  indentFrom?: number;
+}) {
+  return (
+    <>
+      {orgs.map((o) => (
+        <option key={o.id} value={o.id}>
+          {"　".repeat(Math.max(0, o.depth - indentFrom))}
+          {o.name}
+        </option>
+      ))}
+    </>
+  );
+}

@@ -17,7 +17,7 @@ import { canManage } from "../../shared/permissions";
 import { MemberActionSchema } from "../../shared/schemas/members";
 import { AppShell } from "../components/app-shell";
 import { InvitationCode } from "../components/invitation-code";
-import { CategoryTag, Crumbs, FieldError, FormAlert } from "../components/people";
+import { CategoryTag, Crumbs, FieldError, FormAlert, OrgOptions } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
@@ -196,12 +196,7 @@ export default function MemberPage() {
                       <input type="hidden" name="intent" value="move" />
                       <input type="hidden" name="membershipId" value={m.id} />
                       <select className="select" name="orgId" defaultValue={m.orgId} aria-label="调入组织">
-                        {places.map((p) => (
-                          <option key={p.id} value={p.id}>
-                            {"　".repeat(p.depth)}
-                            {p.name}
-                          </option>
-                        ))}
+                        <OrgOptions orgs={places} />
                       </select>
                       <button className="btn btn--small" type="submit" disabled={busy}>
                         调动
@@ -283,12 +278,7 @@ export default function MemberPage() {
               <Form method="post" className="panel__body form">
                 <input type="hidden" name="intent" value="add" />
                 <select className="select" name="orgId" aria-label="组织">
-                  {places.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {"　".repeat(p.depth)}
-                      {p.name}
-                    </option>
-                  ))}
+                  <OrgOptions orgs={places} />
                 </select>
                 <FieldError id="add-org" message={errorsFor("add")?.orgId ?? errorsFor("add")?.role} />
                 <select className="select" name="role" defaultValue="member" aria-label="职务">

@@ -9,7 +9,7 @@ import { CATEGORIES, CATEGORY_LABEL, ROLE_LABEL, ROLES } from "../../shared/doma
 import { canManage } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { ChevronRightIcon, PlusIcon, SearchIcon, UploadIcon } from "../components/icons";
-import { CategoryTag, Crumbs } from "../components/people";
+import { CategoryTag, Crumbs, OrgOptions } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 
@@ -127,12 +127,7 @@ export default function Members() {
           {within.length > 0 ? (
             <select className="select" name="within" defaultValue={filters.within ?? ""} aria-label="所在组织">
               <option value="">全部小组</option>
-              {within.map((w) => (
-                <option key={w.id} value={w.id}>
-                  {"　".repeat(w.depth - 1)}
-                  {w.name}
-                </option>
-              ))}
+              <OrgOptions orgs={within} indentFrom={1} />
             </select>
           ) : null}
           <select className="select" name="role" defaultValue={filters.role ?? ""} aria-label="职务">

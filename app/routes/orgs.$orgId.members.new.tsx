@@ -7,7 +7,7 @@ import { CATEGORIES, CATEGORY_LABEL, ROLE_LABEL, ROLES } from "../../shared/doma
 import { NewMemberSchema } from "../../shared/schemas/members";
 import { AppShell } from "../components/app-shell";
 import { InvitationCode } from "../components/invitation-code";
-import { Crumbs, FieldError, FormAlert } from "../components/people";
+import { Crumbs, FieldError, FormAlert, OrgOptions } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { managedOrg } from "../lib/org-access.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
@@ -139,12 +139,7 @@ export default function NewMember() {
           <label className="field">
             <span className="field__label">所在组织</span>
             <select className="select" name="orgId" defaultValue={v?.orgId ?? places[0].id}>
-              {places.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {"　".repeat(p.depth)}
-                  {p.name}
-                </option>
-              ))}
+              <OrgOptions orgs={places} />
             </select>
             <FieldError id="orgId-error" message={e.orgId} />
           </label>

@@ -6,7 +6,7 @@ import { ORG_KIND_LABEL, ORG_KINDS, ROLE_LABEL } from "../../shared/domain/label
 import { OrgActionSchema } from "../../shared/schemas/orgs";
 import { AppShell } from "../components/app-shell";
 import { ChevronRightIcon, TreeIcon } from "../components/icons";
-import { FieldError, FormAlert } from "../components/people";
+import { FieldError, FormAlert, OrgOptions } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
 
@@ -147,12 +147,7 @@ function OrgTree({
             <label className="field">
               <span className="field__label">上级组织</span>
               <select className="select" name="parentId" defaultValue={nodes[0].id}>
-                {parents.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {"　".repeat(p.depth)}
-                    {p.name}
-                  </option>
-                ))}
+                <OrgOptions orgs={parents} />
               </select>
               <FieldError id="create-parent-error" message={intent === "create" ? errors?.parentId : undefined} />
             </label>
@@ -185,23 +180,13 @@ function OrgTree({
             <label className="field">
               <span className="field__label">要调整的组织</span>
               <select className="select" name="orgId">
-                {nodes.slice(1).map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {"　".repeat(p.depth)}
-                    {p.name}
-                  </option>
-                ))}
+                <OrgOptions orgs={nodes.slice(1)} />
               </select>
             </label>
             <label className="field">
               <span className="field__label">新的上级组织</span>
               <select className="select" name="parentId">
-                {parents.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {"　".repeat(p.depth)}
-                    {p.name}
-                  </option>
-                ))}
+                <OrgOptions orgs={parents} />
               </select>
             </label>
           </div>
@@ -219,12 +204,7 @@ function OrgTree({
             <label className="field">
               <span className="field__label">组织</span>
               <select className="select" name="orgId">
-                {nodes.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {"　".repeat(p.depth)}
-                    {p.name}
-                  </option>
-                ))}
+                <OrgOptions orgs={nodes} />
               </select>
             </label>
             <label className="field">

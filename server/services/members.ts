@@ -388,23 +388,16 @@ export async function moveMembership(sql: Sql, actor: Actor, membershipId: strin
     await endRow(t, actor, m.id, `调至${to.name}`);
     await t`insert into memberships (user_id, org_id, role, mobile, created_by)
             values (${m.user_id}, ${to.id}, ${role}, ${m.mobile}, ${actor.userId})`;
-    await audit(t, {
-      actorId: actor.userId,
-      action: "membership.move",
-      orgId: to.id,
-      subjectUserId: m.user_id,
-      detail: { from: org.name, to: to.name, role },
-      address: actor.address,
-    });
-    // The old organisation's managers see the move too.
-    await audit(t, {
-      actorId: actor.userId,
-      action: "membership.move",
-      orgId: org.id,
-      subjectUserId: m.user_id,
-      detail: { from: org.name, to: to.name, role },
-      address: actor.address,
-    });
+    // Both organisations' managers see the move.
+    for (const orgId of [to.id, org.id])
+      await audit(t, {
+        actorId: actor.userId,
+        action: "membership.move",
+        orgId,
+        subjectUserId: m.user_id,
+        detail: { from: org.name, to: to.name, role },
+        address: actor.address,
+      });
     return [m.user_id];
   })) as string[];
 }
