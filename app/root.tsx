@@ -1,4 +1,5 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { unreadCount } from "../server/services/notifications";
 import {
   Links,
   Meta,
@@ -18,6 +19,12 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction = () => [{ title: "同心 · 支部组织生活" }];
+
+// The unread-notification count for the bell in the top bar, on every page a member sees.
+export async function loader({ context }: LoaderFunctionArgs) {
+  if (!context.user) return { unread: 0 };
+  return { unread: await unreadCount(context.services.sql, context.user.id) };
+}
 
 export function Layout({ children }: { children: React.ReactNode }) {
   return (

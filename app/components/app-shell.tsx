@@ -1,5 +1,5 @@
-import { Form, Link, NavLink } from "@remix-run/react";
-import { HomeIcon, LogoutIcon, UserIcon, UsersIcon } from "./icons";
+import { Form, Link, NavLink, useRouteLoaderData } from "@remix-run/react";
+import { BellIcon, HomeIcon, LogoutIcon, UserIcon, UsersIcon } from "./icons";
 import { Logo } from "./logo";
 
 const NAV = [
@@ -39,6 +39,7 @@ export function AppShell({
                 ))}
               </nav>
               <div className="topbar__user">
+                <Bell />
                 <span className="avatar" aria-hidden="true">
                   {userName.slice(-2)}
                 </span>
@@ -56,5 +57,22 @@ export function AppShell({
       </header>
       <main className={narrow ? "page page--narrow" : "page"}>{children}</main>
     </div>
+  );
+}
+
+/** The bell with the unread count from the root loader (absent on error pages). */
+function Bell() {
+  const root = useRouteLoaderData<{ unread: number }>("root");
+  const unread = root?.unread ?? 0;
+  return (
+    <Link
+      to="/notifications"
+      className="bell"
+      aria-label={unread > 0 ? `通知，${unread} 条未读` : "通知"}
+      data-testid="bell"
+    >
+      <BellIcon size={20} />
+      {unread > 0 ? <span className="bell__count">{unread > 99 ? "99+" : unread}</span> : null}
+    </Link>
   );
 }

@@ -1,0 +1,53 @@
+import type { Sql } from "../../db/client";
+
+// In-app notifications: invitations, schedule changes, leave decisions, make-up tasks, due
+// meetings. Each person sees only their own; there is no other reader.
+
+export type NotificationKind =
+  | "meeting.invited"
+  | "meeting.rescheduled"
+  | "meeting.cancelled"
+  | "leave.requested"
+  | "leave.decided"
+  | "makeup.assigned"
+  | "meeting.due";
+
+export async function notify(
+  sql: Sql,
+  userIds: string[],
+  n: { kind: NotificationKind; title: string; link?: string | null },
+) {
+  if (userIds.length === 0) return;
+  await sql`
+    insert into notifications (user_id, kind, title, link)
+    select u, ${n.kind}, ${n.title}, ${n.link ?? null} from unnest(${userIds}::uuid[]) as u`;
+}
+
+export async function unreadCount(sql: Sql, userId: string): Promise<number> {
+  const [{ n }] = await sql<{ n: number }[]>`
+    select count(*)::int as n from notifications where user_id = ${userId} and read_at is null`;
+  return n;
+}
+
+export interface Notification {
+  id: string;
+  kind: NotificationKind;
+  title: string;
+  link: string | null;
+  createdAt: Date;
+  read: boolean;
+}
+
+export async function listNotifications(sql: Sql, userId: string, limit = 50): Promise<Notification[]> {
+  return sql<Notification[]>`
+    select id::text, kind, title, link, created_at as "createdAt", (read_at is not null) as read
+    from notifications where user_id = ${userId} order by id desc limit ${limit}`;
+}
+
+/** Marks one (by id) or all of the person's notifications read; only ever their own. */
+export async function markRead(sql: Sql, userId: string, id?: string) {
+  if (id !== undefined && !/^\d+$/.test(id)) return;
+  await sql`
+    update notifications set read_at = now()
+    where user_id = ${userId} and read_at is null ${id ? sql`and id = ${id}` : sql``}`;
+}
