@@ -18,6 +18,7 @@ import type { Services, TongxinContext } from "./context";
 import type { LiveAccess } from "./services/actor";
 import { log, setLogLevel } from "./logger";
 import { isSameOrigin } from "./origin";
+import { markOnlinePresence } from "./services/attendance";
 import { meetingResource } from "./services/meetings";
 import { loadSubject } from "./services/subjects";
 
@@ -176,6 +177,10 @@ function collabAuth(services: Services): CollabAuth {
       const meeting = await meetingResource(services.sql, doc.meetingId);
       if (!meeting) return "none";
       return documentAccess(await loadSubject(services.sql, userId), { kind: "meeting-minutes", meeting });
+    },
+    async joined(userId, docName) {
+      const doc = parseDocName(docName);
+      if (doc) await markOnlinePresence(services.sql, userId, doc.meetingId);
     },
   };
 }

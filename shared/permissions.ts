@@ -131,6 +131,42 @@ export function meetingAccess(subject: Subject | null, meeting: MeetingResource)
   return access;
 }
 
+/** A meeting's attendance: who runs it (host) and whether the subject is on its list (应到 or 列席). */
+export interface AttendanceResource {
+  meeting: MeetingResource;
+  hostId: string | null;
+  invited: boolean;
+}
+
+/**
+ * Attendance. manage (show the sign-in code, correct attendance, close it and assign make-up
+ * study): the host, the managers of the meeting's organisation (or of any above), and the
+ * 党小组长 of a group meeting. write (sign oneself in, ask for leave): those on the list.
+ * read: whoever may read the meeting.
+ */
+export function attendanceAccess(subject: Subject | null, r: AttendanceResource): Access {
+  if (!subject) return "none";
+  const org: OrgResource = { id: r.meeting.orgId, kind: r.meeting.orgKind, path: r.meeting.orgPath };
+  if (r.hostId === subject.userId || orgAccess(subject, org) === "manage") return "manage";
+  if (subject.memberships.some((m) => m.orgId === r.meeting.orgId && m.role === "group_leader")) return "manage";
+  if (r.invited) return "write";
+  return meetingAccess(subject, r.meeting) === "none" ? "none" : "read";
+}
+
+/**
+ * Leave requests: decided by whoever manages the meeting's attendance, or by the 党小组长 of a
+ * group the requester belongs to ("through the 党小组长 or the 书记").
+ */
+export function leaveDecisionAccess(
+  subject: Subject | null,
+  r: AttendanceResource & { requesterGroupIds: string[] },
+): Access {
+  if (!subject) return "none";
+  if (attendanceAccess(subject, r) === "manage") return "manage";
+  const leads = subject.memberships.some((m) => m.role === "group_leader" && r.requesterGroupIds.includes(m.orgId));
+  return leads ? "manage" : "none";
+}
+
 export type DocumentResource = { kind: "meeting-minutes"; meeting: MeetingResource };
 
 /** Live documents inherit the access of the record they belong to; "manage" edits like "write". */

@@ -27,6 +27,7 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "audit.view": "查看审计日志",
   "account.password": "修改密码",
   "account.sessions": "退出其他设备",
+  "attendance.correct": "更正考勤",
 };
 
 const FIELD_LABEL: Record<string, string> = {

@@ -32,6 +32,8 @@ export interface CollabAuth {
   authenticate(req: IncomingMessage): Promise<{ user: AwarenessUser; sessionId: string } | null>;
   /** The user's access to the named document ("none" also for a document that does not exist). */
   authorize(userId: string, docName: string): Promise<DocAccess>;
+  /** Told when a user has joined a document (joining a meeting's live page counts as presence). */
+  joined?(userId: string, docName: string): Promise<void>;
 }
 
 /**
@@ -104,6 +106,7 @@ export class CollabServer {
     ws.on("error", (e) => log.warn("collab.socket_error", { doc: docName, error: e }));
     room.add(conn);
     log.debug("collab.connect", { doc: docName, user: user.id, access });
+    this.auth.joined?.(user.id, docName).catch((e) => log.warn("collab.joined_failed", { doc: docName, error: e }));
   }
 
   /**

@@ -19,7 +19,8 @@ export type AuditAction =
   | "org.move"
   | "audit.view"
   | "account.password"
-  | "account.sessions";
+  | "account.sessions"
+  | "attendance.correct";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -1,0 +1,409 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Sql } from "../../db/client";
+import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
+import {
+  attendanceAccess,
+  leaveDecisionAccess,
+  type Access,
+  type MeetingResource,
+  type Subject,
+} from "../../shared/permissions";
+import type { Actor } from "./actor";
+import { audit } from "./audit";
+import { DomainError, hidden, UUID_RE } from "./errors";
+import { notify } from "./notifications";
+import { orgPaths } from "./subjects";
+
+// Attendance (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退, 列席), the host's rotating sign-in code,
+// leave requests and make-up study (补学). Every function checks attendanceAccess or
+// leaveDecisionAccess from shared/permissions on data it loads itself.
+
+export type AttendanceStatus = "present" | "late" | "left_early" | "absent" | "leave";
+export const STATUS_LABEL: Record<AttendanceStatus | "pending", string> = {
+  present: "出席",
+  late: "迟到",
+  left_early: "早退",
+  absent: "缺席",
+  leave: "请假",
+  pending: "未签到",
+};
+
+/** The code changes every 30 seconds; the one before is still taken, so a code read just before it turns works. */
+export const CODE_STEP_MS = 30_000;
+/** Signing in opens this long before the start. */
+export const SIGNIN_OPENS_MS = 30 * 60_000;
+/** Arriving later than this after the start counts as 迟到 (a local rule; default ten minutes). */
+export const LATE_AFTER_MS = 10 * 60_000;
+
+interface MeetingRow {
+  id: string;
+  org_id: string;
+  org_kind: OrgKind;
+  kind: MeetingKind;
+  title: string;
+  starts_at: Date;
+  ends_at: Date;
+  status: string;
+  host_id: string | null;
+  signin_secret: string | null;
+  session_ended_at: Date | null;
+}
+
+interface Loaded {
+  row: MeetingRow;
+  resource: MeetingResource;
+  invited: { role: "attendee" | "guest" } | null;
+}
+
+async function loadMeeting(sql: Sql, meetingId: string, userId: string): Promise<Loaded | null> {
+  if (!UUID_RE.test(meetingId)) return null;
+  const [row] = await sql<MeetingRow[]>`
+    select m.id, m.org_id, o.kind as org_kind, m.kind, m.title, m.starts_at, m.ends_at, m.status, m.host_id,
+      m.signin_secret, m.session_ended_at
+    from meetings m join organizations o on o.id = m.org_id where m.id = ${meetingId}`;
+  if (!row) return null;
+  const paths = await orgPaths(sql, [row.org_id]);
+  const [inv] = await sql<{ role: "attendee" | "guest" }[]>`
+    select role from meeting_invitees where meeting_id = ${meetingId} and user_id = ${userId}`;
+  return {
+    row,
+    resource: { id: row.id, orgId: row.org_id, orgKind: row.org_kind, orgPath: paths.get(row.org_id) ?? [row.org_id] },
+    invited: inv ?? null,
+  };
+}
+
+async function access(sql: Sql, subject: Subject, meetingId: string): Promise<{ m: Loaded; access: Access }> {
+  const m = await loadMeeting(sql, meetingId, subject.userId);
+  if (!m) throw hidden();
+  const a = attendanceAccess(subject, { meeting: m.resource, hostId: m.row.host_id, invited: m.invited !== null });
+  if (a === "none") throw hidden();
+  return { m, access: a };
+}
+
+const requireManage = async (sql: Sql, actor: Actor, meetingId: string) => {
+  const r = await access(sql, actor.subject, meetingId);
+  if (r.access !== "manage") throw new DomainError("只有主持人、书记或组织委员可以管理本次会议的考勤。", 403);
+  return r.m;
+};
+
+/** The 6-digit code for a time window: HMAC of the meeting's secret and the window number. */
+function codeFor(secret: string, window: number): string {
+  const mac = createHmac("sha256", secret).update(String(window)).digest();
+  return String(mac.readUInt32BE(0) % 1_000_000).padStart(6, "0");
+}
+
+async function secretOf(sql: Sql, m: Loaded): Promise<string> {
+  if (m.row.signin_secret) return m.row.signin_secret;
+  const secret = randomBytes(32).toString("base64url");
+  const [row] = await sql<{ signin_secret: string }[]>`
+    update meetings set signin_secret = coalesce(signin_secret, ${secret}) where id = ${m.row.id} returning signin_secret`;
+  return row.signin_secret;
+}
+
+/** The code the host shows now, and when it turns. Only for those who manage the attendance. */
+export async function currentCode(sql: Sql, actor: Actor, meetingId: string, now = new Date()) {
+  const m = await requireManage(sql, actor, meetingId);
+  const window = Math.floor(now.getTime() / CODE_STEP_MS);
+  return { code: codeFor(await secretOf(sql, m), window), turnsAt: new Date((window + 1) * CODE_STEP_MS) };
+}
+
+function sameCode(a: string, b: string) {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+function checkWindow(m: Loaded, now: Date) {
+  if (m.row.status === "cancelled") throw new DomainError("会议已取消，无需签到。", 409);
+  const opens = m.row.starts_at.getTime() - SIGNIN_OPENS_MS;
+  const closes = (m.row.session_ended_at ?? m.row.ends_at).getTime();
+  if (now.getTime() < opens || now.getTime() > closes)
+    throw new DomainError("不在签到时间内：签到从会议开始前 30 分钟开放，到会议结束为止。迟到补签请联系主持人。", 409);
+}
+
+/** Signs the signed-in member in with the host's code. Nobody can sign in someone else. */
+export async function signInWithCode(sql: Sql, actor: Actor, meetingId: string, code: string, now = new Date()) {
+  const { m } = await access(sql, actor.subject, meetingId);
+  if (!m.invited) throw new DomainError("你不在本次会议的应到或列席名单中；如需参加，请联系主持人。", 403);
+  checkWindow(m, now);
+  const typed = code.replace(/\s/g, "");
+  if (!/^\d{6}$/.test(typed)) throw new DomainError("签到码是 6 位数字。", 400, "code");
+  const secret = await secretOf(sql, m);
+  const window = Math.floor(now.getTime() / CODE_STEP_MS);
+  if (!sameCode(typed, codeFor(secret, window)) && !sameCode(typed, codeFor(secret, window - 1)))
+    throw new DomainError("签到码不正确或已过期，请看主持人屏幕上的最新签到码。", 400, "code");
+  const status: AttendanceStatus = now.getTime() > m.row.starts_at.getTime() + LATE_AFTER_MS ? "late" : "present";
+  const rows = await sql`
+    insert into attendance (meeting_id, user_id, status, signed_in_at, via)
+    values (${meetingId}, ${actor.userId}, ${status}, ${now}, 'code')
+    on conflict (meeting_id, user_id) do nothing returning 1`;
+  if (rows.length === 0) throw new DomainError("你已经签到过了，无需重复签到。", 409);
+  return status;
+}
+
+/**
+ * Joining the live session page counts as presence (called when a member opens the meeting's
+ * live document). Outside the sign-in window, or for someone not on the list, it does nothing.
+ */
+export async function markOnlinePresence(sql: Sql, userId: string, meetingId: string, now = new Date()) {
+  const m = await loadMeeting(sql, meetingId, userId);
+  if (!m?.invited || m.row.status === "cancelled") return;
+  const opens = m.row.starts_at.getTime() - SIGNIN_OPENS_MS;
+  const closes = (m.row.session_ended_at ?? m.row.ends_at).getTime();
+  if (now.getTime() < opens || now.getTime() > closes) return;
+  const status: AttendanceStatus = now.getTime() > m.row.starts_at.getTime() + LATE_AFTER_MS ? "late" : "present";
+  await sql`
+    insert into attendance (meeting_id, user_id, status, signed_in_at, via)
+    values (${meetingId}, ${userId}, ${status}, ${now}, 'online')
+    on conflict (meeting_id, user_id) do nothing`;
+}
+
+/** The host's correction of one person's attendance, with a reason, kept and logged. */
+export async function correctAttendance(
+  sql: Sql,
+  actor: Actor,
+  meetingId: string,
+  input: { userId: string; status: AttendanceStatus; reason: string },
+) {
+  const m = await requireManage(sql, actor, meetingId);
+  if (!UUID_RE.test(input.userId)) throw hidden();
+  const [inv] = await sql`select 1 from meeting_invitees where meeting_id = ${meetingId} and user_id = ${input.userId}`;
+  if (!inv) throw new DomainError("此人不在本次会议的应到或列席名单中。", 400, "userId");
+  const reason = input.reason.trim();
+  if (reason.length < 2) throw new DomainError("请填写更正原因。", 400, "reason");
+  await sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const [before] = await t<{ status: string }[]>`
+      select status from attendance where meeting_id = ${meetingId} and user_id = ${input.userId}`;
+    await t`
+      insert into attendance (meeting_id, user_id, status, via, corrected_by, correction_reason, updated_at)
+      values (${meetingId}, ${input.userId}, ${input.status}, 'host', ${actor.userId}, ${reason}, now())
+      on conflict (meeting_id, user_id) do update set status = excluded.status, corrected_by = excluded.corrected_by,
+        correction_reason = excluded.correction_reason, updated_at = now()`;
+    await audit(t, {
+      actorId: actor.userId,
+      action: "attendance.correct",
+      orgId: m.row.org_id,
+      subjectUserId: input.userId,
+      detail: { meeting: m.row.title, from: before?.status ?? null, to: input.status, reason },
+      address: actor.address,
+    });
+  });
+}
+
+export interface SheetRow {
+  userId: string;
+  name: string;
+  role: "attendee" | "guest";
+  status: AttendanceStatus | "pending";
+  signedInAt: Date | null;
+  via: string | null;
+  correctionReason: string | null;
+  leave: { id: string; status: string; reason: string } | null;
+}
+
+export interface Sheet {
+  rows: SheetRow[];
+  /** 应到, 实到, 请假, 缺席, 迟到, 早退, 列席 (guests who came). */
+  counts: {
+    expected: number;
+    present: number;
+    leave: number;
+    absent: number;
+    late: number;
+    leftEarly: number;
+    guests: number;
+  };
+  over: boolean;
+}
+
+/** The attendance table: everyone on the list, with what is known; after the end, no record means 缺席. */
+export async function attendanceSheet(sql: Sql, subject: Subject, meetingId: string, now = new Date()): Promise<Sheet> {
+  const { m } = await access(sql, subject, meetingId);
+  const over = now.getTime() > (m.row.session_ended_at ?? m.row.ends_at).getTime();
+  const rows = await sql<
+    {
+      userId: string;
+      name: string;
+      role: "attendee" | "guest";
+      status: AttendanceStatus | null;
+      signedInAt: Date | null;
+      via: string | null;
+      correctionReason: string | null;
+      leave: SheetRow["leave"];
+    }[]
+  >`
+    select i.user_id as "userId", u.display_name as name, i.role, a.status, a.signed_in_at as "signedInAt", a.via,
+      a.correction_reason as "correctionReason",
+      (select json_build_object('id', l.id, 'status', l.status, 'reason', l.reason) from leave_requests l
+        where l.meeting_id = i.meeting_id and l.user_id = i.user_id and l.status in ('pending', 'approved')
+        limit 1) as leave
+    from meeting_invitees i join users u on u.id = i.user_id
+    where i.meeting_id = ${meetingId}
+    order by i.role, u.display_name`;
+  const sheet: SheetRow[] = rows.map((r) => ({
+    ...r,
+    status: r.status ?? (r.leave?.status === "approved" ? "leave" : over ? "absent" : "pending"),
+  }));
+  const att = sheet.filter((r) => r.role === "attendee");
+  const came = (s: SheetRow["status"]) => s === "present" || s === "late" || s === "left_early";
+  return {
+    rows: sheet,
+    counts: {
+      expected: att.length,
+      present: att.filter((r) => came(r.status)).length,
+      leave: att.filter((r) => r.status === "leave").length,
+      absent: att.filter((r) => r.status === "absent").length,
+      late: att.filter((r) => r.status === "late").length,
+      leftEarly: att.filter((r) => r.status === "left_early").length,
+      guests: sheet.filter((r) => r.role === "guest" && came(r.status)).length,
+    },
+    over,
+  };
+}
+
+async function approversOf(sql: Sql, m: Loaded, requesterId: string): Promise<string[]> {
+  // The meeting's managers (its organisation's, or the branch's for a group meeting), the host,
+  // and the 党小组长 of the requester's groups.
+  const rows = await sql<{ user_id: string }[]>`
+    select distinct user_id from memberships
+    where ended_at is null and (
+      (org_id = any(${m.resource.orgPath}) and role in ('secretary', 'deputy_secretary', 'organization_member'))
+      or (role = 'group_leader' and org_id in (
+        select org_id from memberships where user_id = ${requesterId} and ended_at is null))
+    )`;
+  const ids = new Set(rows.map((r) => r.user_id));
+  if (m.row.host_id) ids.add(m.row.host_id);
+  ids.delete(requesterId);
+  return [...ids];
+}
+
+const when = (d: Date) =>
+  new Intl.DateTimeFormat("zh-CN", {
+    timeZone: "Asia/Shanghai",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  }).format(d);
+
+/** A member asks leave before the meeting, with a reason; approvers are notified. */
+export async function requestLeave(sql: Sql, actor: Actor, meetingId: string, reason: string, now = new Date()) {
+  const { m } = await access(sql, actor.subject, meetingId);
+  if (m.invited?.role !== "attendee") throw new DomainError("你不在本次会议的应到名单中，无需请假。", 403);
+  if (m.row.status === "cancelled") throw new DomainError("会议已取消，无需请假。", 409);
+  if (now >= m.row.starts_at) throw new DomainError("会议已经开始，不能再请假；如有特殊情况，请直接联系主持人。", 409);
+  const text = reason.trim();
+  if (text.length < 2) throw new DomainError("请填写请假原因。", 400, "reason");
+  if (text.length > 200) throw new DomainError("请假原因最长 200 字。", 400, "reason");
+  const [open] = await sql<{ status: string }[]>`
+    select status from leave_requests where meeting_id = ${meetingId} and user_id = ${actor.userId}
+      and status in ('pending', 'approved')`;
+  if (open)
+    throw new DomainError(open.status === "approved" ? "你的请假已获批准。" : "你已提交请假申请，正在等待审批。", 409);
+  const [row] = await sql<{ id: string }[]>`
+    insert into leave_requests (meeting_id, user_id, reason) values (${meetingId}, ${actor.userId}, ${text})
+    on conflict do nothing returning id`;
+  if (!row) throw new DomainError("你已提交请假申请，正在等待审批。", 409);
+  const [me] = await sql<{ display_name: string }[]>`select display_name from users where id = ${actor.userId}`;
+  await notify(sql, await approversOf(sql, m, actor.userId), {
+    kind: "leave.requested",
+    title: `请假申请：${me.display_name}，${MEETING_KIND_LABEL[m.row.kind]}“${m.row.title}”（${when(m.row.starts_at)}）`,
+    link: `/meetings/${meetingId}/attendance`,
+  });
+  return row.id;
+}
+
+/** Approves or declines a pending leave request; the member is told. */
+export async function decideLeave(
+  sql: Sql,
+  actor: Actor,
+  leaveId: string,
+  decision: { approve: boolean; note: string },
+) {
+  if (!UUID_RE.test(leaveId)) throw hidden();
+  const [l] = await sql<{ meeting_id: string; user_id: string; status: string }[]>`
+    select meeting_id, user_id, status from leave_requests where id = ${leaveId}`;
+  if (!l) throw hidden();
+  const m = await loadMeeting(sql, l.meeting_id, actor.userId);
+  if (!m) throw hidden();
+  const groups = await sql<{ org_id: string }[]>`
+    select org_id from memberships where user_id = ${l.user_id} and ended_at is null`;
+  const a = leaveDecisionAccess(actor.subject, {
+    meeting: m.resource,
+    hostId: m.row.host_id,
+    invited: m.invited !== null,
+    requesterGroupIds: groups.map((g) => g.org_id),
+  });
+  if (a !== "manage") throw hidden();
+  const rows = await sql`
+    update leave_requests set status = ${decision.approve ? "approved" : "declined"}, decided_by = ${actor.userId},
+      decided_at = now(), decision_note = ${decision.note.trim() || null}
+    where id = ${leaveId} and status = 'pending' returning 1`;
+  if (rows.length === 0) throw new DomainError("这条请假申请已经处理过了。", 409);
+  await notify(sql, [l.user_id], {
+    kind: "leave.decided",
+    title: `${decision.approve ? "请假已批准" : "请假未批准"}：“${m.row.title}”${decision.note.trim() ? `（${decision.note.trim()}）` : ""}`,
+    link: `/meetings/${l.meeting_id}`,
+  });
+}
+
+/**
+ * Closes attendance after the meeting: freezes it (later changes are the host's corrections)
+ * and gives everyone on the 应到 list who was absent or on leave a make-up study task.
+ */
+export async function closeAttendance(sql: Sql, actor: Actor, meetingId: string, now = new Date()) {
+  const m = await requireManage(sql, actor, meetingId);
+  if (now < m.row.starts_at) throw new DomainError("会议还没有开始，不能结束考勤。", 409);
+  await sql`update meetings set session_ended_at = coalesce(session_ended_at, ${now}) where id = ${meetingId}`;
+  const sheet = await attendanceSheet(
+    sql,
+    actor.subject,
+    meetingId,
+    new Date(Math.max(now.getTime(), m.row.ends_at.getTime()) + 1),
+  );
+  const missing = sheet.rows.filter((r) => r.role === "attendee" && (r.status === "absent" || r.status === "leave"));
+  const created = await sql<{ user_id: string }[]>`
+    insert into makeup_tasks (meeting_id, user_id)
+    select ${meetingId}, u from unnest(${missing.map((r) => r.userId)}::uuid[]) as u
+    on conflict (meeting_id, user_id) do nothing returning user_id`;
+  await notify(
+    sql,
+    created.map((c) => c.user_id),
+    {
+      kind: "makeup.assigned",
+      title: `补学：${MEETING_KIND_LABEL[m.row.kind]}“${m.row.title}”`,
+      link: `/meetings/${meetingId}`,
+    },
+  );
+  return { makeups: created.length };
+}
+
+export interface MakeupTask {
+  id: string;
+  meetingId: string;
+  title: string;
+  kind: MeetingKind;
+  startsAt: Date;
+  completedAt: Date | null;
+  note: string | null;
+}
+
+export async function myMakeups(sql: Sql, userId: string): Promise<MakeupTask[]> {
+  return sql<MakeupTask[]>`
+    select t.id, t.meeting_id as "meetingId", m.title, m.kind, m.starts_at as "startsAt", t.completed_at as "completedAt", t.note
+    from makeup_tasks t join meetings m on m.id = t.meeting_id
+    where t.user_id = ${userId} order by t.completed_at nulls first, m.starts_at desc limit 50`;
+}
+
+/** The member records that they completed their make-up study, with the date. */
+export async function completeMakeup(sql: Sql, actor: Actor, taskId: string, note: string) {
+  if (!UUID_RE.test(taskId)) throw hidden();
+  const rows = await sql`
+    update makeup_tasks set completed_at = now(), note = ${note.trim().slice(0, 500) || null}
+    where id = ${taskId} and user_id = ${actor.userId} and completed_at is null returning 1`;
+  if (rows.length === 0) {
+    const [t] = await sql`select 1 from makeup_tasks where id = ${taskId} and user_id = ${actor.userId}`;
+    if (!t) throw hidden();
+    throw new DomainError("这项补学已经完成。", 409);
+  }
+}
