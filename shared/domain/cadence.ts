@@ -1,0 +1,715 @@
+import { z } from "zod";
+import { MEETING_KINDS, MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "./labels";
+
+// The 三会一课 calendar rules: how often each kind of meeting is due, who should attend, and the
+// local rules a branch may change (org_settings.settings). Pure and dependency-free apart from zod,
+// so the forms, the server and the tests all apply the same rules.
+//
+// Dates: meetings happen on calendar days in China time (Asia/Shanghai, UTC+8, no daylight saving),
+// so every calendar computation here uses a fixed +8 hour offset. A "day" or a period boundary is
+// returned as the UTC instant of local midnight (2027-01-01 00:00 in Beijing = 2026-12-31T16:00Z).
+
+// ---------------------------------------------------------------------------------------------
+// Rules and defaults
+// ---------------------------------------------------------------------------------------------
+
+export const CADENCES = ["monthly", "quarterly", "half_yearly", "yearly", "none"] as const;
+export type Cadence = (typeof CADENCES)[number];
+/** A cadence that has periods (everything but "none"). */
+export type PeriodCadence = Exclude<Cadence, "none">;
+
+export const CADENCE_LABEL: Record<Cadence, string> = {
+  monthly: "每月",
+  quarterly: "每季度",
+  half_yearly: "每半年",
+  yearly: "每年",
+  none: "不定期",
+};
+
+/** 0 = Sunday … 6 = Saturday, as Date.getDay(). */
+export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+/** 1st to 4th, or -1 for the last one in the month. */
+export type NthWeekday = 1 | 2 | 3 | 4 | -1;
+export const WEEKDAY_LABEL = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"] as const;
+
+/** A fixed meeting day (*local*): e.g. the first Friday of the month, or the 15th. */
+export type FixedDay = { weekday: Weekday; nth: NthWeekday } | { dayOfMonth: number /* 1..28 */ };
+
+export type Attendees = "members" | "committee" | "group";
+
+export interface KindRule {
+  cadence: Cadence;
+  /** Who should attend (应到): all members of the branch, the 支部委员会, or one 党小组. */
+  attendees: Attendees;
+  /** Whether 入党积极分子 and 发展对象 are invited (列席), as for a 党课. */
+  inviteActivists: boolean;
+  fixedDay?: FixedDay;
+  /** How many days ahead the members are notified. */
+  noticeDays: number;
+  /** Expected attendance rate 实到 / 应到, 0..1. */
+  attendanceThreshold: number;
+}
+
+/** Defaults from the 条例 and common practice (domain.md); *local* ones can be overridden per branch. */
+export const DEFAULT_RULES: Readonly<Record<MeetingKind, Readonly<KindRule>>> = {
+  general_assembly: {
+    cadence: "quarterly",
+    attendees: "members",
+    inviteActivists: false,
+    noticeDays: 3,
+    attendanceThreshold: 0.8,
+  },
+  committee_meeting: {
+    cadence: "monthly",
+    attendees: "committee",
+    inviteActivists: false,
+    noticeDays: 1,
+    attendanceThreshold: 0.8,
+  },
+  group_meeting: {
+    cadence: "monthly",
+    attendees: "group",
+    inviteActivists: false,
+    // the 党小组长 notifies the members a day ahead
+    noticeDays: 1,
+    attendanceThreshold: 0.8,
+  },
+  party_lecture: {
+    cadence: "quarterly",
+    attendees: "members",
+    inviteActivists: true,
+    noticeDays: 3,
+    attendanceThreshold: 0.8,
+  },
+  theme_day: {
+    cadence: "monthly",
+    attendees: "members",
+    inviteActivists: false,
+    fixedDay: { weekday: 5, nth: 1 },
+    noticeDays: 3,
+    attendanceThreshold: 0.85,
+  },
+  life_meeting: {
+    cadence: "yearly",
+    attendees: "members",
+    inviteActivists: false,
+    noticeDays: 10,
+    attendanceThreshold: 0.8,
+  },
+  member_review: {
+    cadence: "yearly",
+    attendees: "members",
+    inviteActivists: false,
+    noticeDays: 3,
+    attendanceThreshold: 0.8,
+  },
+};
+
+/** Branch-wide local rules. */
+export interface BranchWideSettings {
+  /** Unexcused absences (in the period looked at) that call for a talk with the 书记. */
+  absenceAlertCount: number;
+  /** Days without organisational life after which the 书记 is warned (well before six months). */
+  lapseWarningDays: number;
+  /** Days after a meeting by which its minutes should be written. */
+  minutesDueDays: number;
+}
+
+export const DEFAULT_BRANCH_SETTINGS: Readonly<BranchWideSettings> = {
+  absenceAlertCount: 3,
+  lapseWarningDays: 120,
+  minutesDueDays: 7,
+};
+
+export interface ResolvedSettings extends BranchWideSettings {
+  kinds: Record<MeetingKind, KindRule>;
+}
+
+/**
+ * The least frequent cadence each kind may be set to. The 条例 fixes these; only the 党课
+ * ("按期") and the 主题党日 are left to local rules.
+ */
+export const LEAST_FREQUENT_CADENCE: Record<MeetingKind, Cadence> = {
+  general_assembly: "quarterly",
+  committee_meeting: "monthly",
+  group_meeting: "monthly",
+  party_lecture: "yearly",
+  theme_day: "none",
+  life_meeting: "yearly",
+  member_review: "yearly",
+};
+
+/** Six consecutive months without organisational life counts as leaving the Party (党章). */
+export const LAPSE_MONTHS = 6;
+
+// ---------------------------------------------------------------------------------------------
+// Settings schema (org_settings.settings jsonb) and resolution
+// ---------------------------------------------------------------------------------------------
+
+const WeekdayFixedDaySchema = z
+  .object({
+    weekday: z
+      .number({ error: "请选择星期几" })
+      .int("请选择星期几")
+      .min(0, "请选择星期几")
+      .max(6, "请选择星期几") as z.ZodType<Weekday>,
+    nth: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(-1)], {
+      error: "请选择第几个（第一至第四个，或最后一个）",
+    }),
+  })
+  .strict();
+
+const DayOfMonthFixedDaySchema = z
+  .object({
+    dayOfMonth: z
+      .number({ error: "请填写每月几号" })
+      .int("每月几号应为整数")
+      .min(1, "每月几号应在 1 到 28 之间")
+      .max(28, "每月几号应在 1 到 28 之间（每个月都有的日子）"),
+  })
+  .strict();
+
+export const FixedDaySchema: z.ZodType<FixedDay> = z.union([WeekdayFixedDaySchema, DayOfMonthFixedDaySchema], {
+  error: "固定活动日格式不正确：应为“每月第几个星期几”或“每月几号”",
+});
+
+const CADENCE_ORDER: Record<Cadence, number> = { monthly: 0, quarterly: 1, half_yearly: 2, yearly: 3, none: 4 };
+
+function cadenceSchemaFor(kind: MeetingKind) {
+  const least = LEAST_FREQUENT_CADENCE[kind];
+  return z
+    .enum(CADENCES, { error: "请选择召开频次" })
+    .refine(
+      (c) => CADENCE_ORDER[c] <= CADENCE_ORDER[least],
+      `${MEETING_KIND_LABEL[kind]}至少应${CADENCE_LABEL[least]}召开一次`,
+    );
+}
+
+const FIELD_SCHEMAS = {
+  attendees: z.enum(["members", "committee", "group"], { error: "请选择应到人员" }),
+  inviteActivists: z.boolean({ error: "请选择是否邀请入党积极分子" }),
+  // null removes a default fixed day (e.g. a 主题党日 without a fixed day)
+  fixedDay: FixedDaySchema.nullable(),
+  noticeDays: z
+    .number({ error: "请填写提前通知天数" })
+    .int("提前通知天数应为整数")
+    .min(0, "提前通知天数不能为负数")
+    .max(60, "提前通知天数最多 60 天"),
+  attendanceThreshold: z
+    .number({ error: "请填写出席率要求" })
+    .min(0, "出席率要求应在 0% 到 100% 之间")
+    .max(1, "出席率要求应在 0% 到 100% 之间"),
+};
+
+function kindOverrideSchema(kind: MeetingKind) {
+  return z.object({
+    cadence: cadenceSchemaFor(kind).optional(),
+    attendees: FIELD_SCHEMAS.attendees.optional(),
+    inviteActivists: FIELD_SCHEMAS.inviteActivists.optional(),
+    fixedDay: FIELD_SCHEMAS.fixedDay.optional(),
+    noticeDays: FIELD_SCHEMAS.noticeDays.optional(),
+    attendanceThreshold: FIELD_SCHEMAS.attendanceThreshold.optional(),
+  });
+}
+
+const BRANCH_FIELD_SCHEMAS = {
+  absenceAlertCount: z
+    .number({ error: "请填写缺席提醒次数" })
+    .int("缺席提醒次数应为整数")
+    .min(1, "缺席提醒次数至少为 1")
+    .max(20, "缺席提醒次数最多为 20"),
+  lapseWarningDays: z
+    .number({ error: "请填写预警天数" })
+    .int("预警天数应为整数")
+    .min(7, "预警天数至少为 7 天")
+    .max(150, "预警天数最多 150 天：须在满六个月之前留出处理时间"),
+  minutesDueDays: z
+    .number({ error: "请填写会议记录完成期限" })
+    .int("会议记录完成期限应为整数")
+    .min(1, "会议记录完成期限至少为 1 天")
+    .max(60, "会议记录完成期限最多 60 天"),
+};
+
+const KindsOverrideSchema = z.object(
+  Object.fromEntries(MEETING_KINDS.map((k) => [k, kindOverrideSchema(k).optional()])) as {
+    [K in MeetingKind]: z.ZodOptional<ReturnType<typeof kindOverrideSchema>>;
+  },
+);
+
+/**
+ * The overrides a branch stores in org_settings.settings: only what differs from the defaults,
+ * e.g. `{ "kinds": { "theme_day": { "fixedDay": { "dayOfMonth": 15 } } }, "absenceAlertCount": 2 }`.
+ * Unknown keys are dropped. Use it to validate the settings form; read stored values with
+ * resolveSettings, which never fails.
+ */
+export const BranchSettingsSchema = z.object({
+  kinds: KindsOverrideSchema.optional(),
+  absenceAlertCount: BRANCH_FIELD_SCHEMAS.absenceAlertCount.optional(),
+  lapseWarningDays: BRANCH_FIELD_SCHEMAS.lapseWarningDays.optional(),
+  minutesDueDays: BRANCH_FIELD_SCHEMAS.minutesDueDays.optional(),
+});
+export type BranchSettings = z.infer<typeof BranchSettingsSchema>;
+export type KindRuleOverride = z.infer<ReturnType<typeof kindOverrideSchema>>;
+
+function copyRule(r: Readonly<KindRule>): KindRule {
+  const { fixedDay, ...rest } = r;
+  return fixedDay ? { ...rest, fixedDay: { ...fixedDay } } : { ...rest };
+}
+
+/** A fresh copy of the defaults. */
+export function defaultSettings(): ResolvedSettings {
+  return {
+    kinds: Object.fromEntries(MEETING_KINDS.map((k) => [k, copyRule(DEFAULT_RULES[k])])) as Record<
+      MeetingKind,
+      KindRule
+    >,
+    ...DEFAULT_BRANCH_SETTINGS,
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Merges stored overrides with the defaults. Each field is checked on its own: an invalid or
+ * unknown value (old data, hand-edited jsonb) is ignored and the default used, so one bad field
+ * never discards the rest, and this never throws.
+ */
+export function resolveSettings(overrides: unknown): ResolvedSettings {
+  const out = defaultSettings();
+  try {
+    if (!isRecord(overrides)) return out;
+    for (const key of Object.keys(BRANCH_FIELD_SCHEMAS) as (keyof BranchWideSettings)[]) {
+      const r = BRANCH_FIELD_SCHEMAS[key].safeParse(overrides[key]);
+      if (r.success) out[key] = r.data;
+    }
+    const kinds = overrides.kinds;
+    if (!isRecord(kinds)) return out;
+    for (const kind of MEETING_KINDS) {
+      const o = kinds[kind];
+      if (!isRecord(o)) continue;
+      const rule = out.kinds[kind];
+      const cadence = cadenceSchemaFor(kind).safeParse(o.cadence);
+      if (cadence.success) rule.cadence = cadence.data;
+      const attendees = FIELD_SCHEMAS.attendees.safeParse(o.attendees);
+      if (attendees.success) rule.attendees = attendees.data;
+      const invite = FIELD_SCHEMAS.inviteActivists.safeParse(o.inviteActivists);
+      if (invite.success) rule.inviteActivists = invite.data;
+      if ("fixedDay" in o) {
+        const fixed = FIELD_SCHEMAS.fixedDay.safeParse(o.fixedDay);
+        if (fixed.success) {
+          if (fixed.data === null) delete rule.fixedDay;
+          else rule.fixedDay = { ...fixed.data };
+        }
+      }
+      const notice = FIELD_SCHEMAS.noticeDays.safeParse(o.noticeDays);
+      if (notice.success) rule.noticeDays = notice.data;
+      const threshold = FIELD_SCHEMAS.attendanceThreshold.safeParse(o.attendanceThreshold);
+      if (threshold.success) rule.attendanceThreshold = threshold.data;
+    }
+    return out;
+  } catch {
+    // e.g. a getter that throws on a strange object: fall back to the defaults
+    return defaultSettings();
+  }
+}
+
+function sameFixedDay(a: FixedDay | undefined, b: FixedDay | undefined): boolean {
+  if (!a || !b) return a === b;
+  if ("dayOfMonth" in a) return "dayOfMonth" in b && a.dayOfMonth === b.dayOfMonth;
+  return "weekday" in b && a.weekday === b.weekday && a.nth === b.nth;
+}
+
+/** The minimal overrides to store for resolved settings (only what differs from the defaults). */
+export function settingsOverrides(s: ResolvedSettings): BranchSettings {
+  const out: BranchSettings = {};
+  for (const key of Object.keys(DEFAULT_BRANCH_SETTINGS) as (keyof BranchWideSettings)[]) {
+    if (s[key] !== DEFAULT_BRANCH_SETTINGS[key]) out[key] = s[key];
+  }
+  const kinds: Record<string, KindRuleOverride> = {};
+  for (const kind of MEETING_KINDS) {
+    const d = DEFAULT_RULES[kind];
+    const r = s.kinds[kind];
+    const o: KindRuleOverride = {};
+    if (r.cadence !== d.cadence) o.cadence = r.cadence;
+    if (r.attendees !== d.attendees) o.attendees = r.attendees;
+    if (r.inviteActivists !== d.inviteActivists) o.inviteActivists = r.inviteActivists;
+    if (!sameFixedDay(r.fixedDay, d.fixedDay)) o.fixedDay = r.fixedDay ? { ...r.fixedDay } : null;
+    if (r.noticeDays !== d.noticeDays) o.noticeDays = r.noticeDays;
+    if (r.attendanceThreshold !== d.attendanceThreshold) o.attendanceThreshold = r.attendanceThreshold;
+    if (Object.keys(o).length > 0) kinds[kind] = o;
+  }
+  if (Object.keys(kinds).length > 0) out.kinds = kinds as BranchSettings["kinds"];
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// China-time calendar helpers
+// ---------------------------------------------------------------------------------------------
+
+const OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * The instant of a local (China time) date and time. Months are 1–12; out-of-range values roll
+ * over as in Date.UTC (month 13 is January of the next year, day 0 the last day of the month before).
+ */
+export function chinaTime(year: number, month: number, day: number, hour = 0, minute = 0): Date {
+  return new Date(Date.UTC(year, month - 1, day, hour, minute) - OFFSET_MS);
+}
+
+export interface LocalParts {
+  year: number;
+  /** 1–12 */
+  month: number;
+  day: number;
+  weekday: Weekday;
+  hour: number;
+  minute: number;
+}
+
+/** The China-time calendar fields of an instant. */
+export function chinaParts(d: Date): LocalParts {
+  const s = new Date(d.getTime() + OFFSET_MS);
+  return {
+    year: s.getUTCFullYear(),
+    month: s.getUTCMonth() + 1,
+    day: s.getUTCDate(),
+    weekday: s.getUTCDay() as Weekday,
+    hour: s.getUTCHours(),
+    minute: s.getUTCMinutes(),
+  };
+}
+
+/** Local midnight of the China-time day containing the instant. */
+export function chinaDayStart(d: Date): Date {
+  const p = chinaParts(d);
+  return chinaTime(p.year, p.month, p.day);
+}
+
+/** "2027-03-05", the China-time date of an instant. */
+export function chinaDateKey(d: Date): string {
+  const p = chinaParts(d);
+  return `${p.year}-${pad2(p.month)}-${pad2(p.day)}`;
+}
+
+/** Whole calendar days (China time) from one instant's date to another's; negative if `to` is earlier. */
+export function daysBetween(from: Date, to: Date): number {
+  return Math.round((chinaDayStart(to).getTime() - chinaDayStart(from).getTime()) / DAY_MS);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/**
+ * The same local date `months` later, clamped to the end of a shorter month
+ * (31 August + 6 months = 28 or 29 February), at local midnight.
+ */
+export function addMonthsClamped(d: Date, months: number): Date {
+  const p = chinaParts(d);
+  const total = p.year * 12 + (p.month - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  return chinaTime(year, month, Math.min(p.day, daysInMonth(year, month)));
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/**
+ * The nth weekday of a month (month 1–12, weekday 0 = Sunday, nth -1 = the last), at local midnight.
+ */
+export function nthWeekdayOfMonth(year: number, month: number, weekday: Weekday, nth: NthWeekday): Date {
+  if (nth === -1) {
+    const last = daysInMonth(year, month);
+    const lastWeekday = new Date(Date.UTC(year, month - 1, last)).getUTCDay();
+    return chinaTime(year, month, last - ((lastWeekday - weekday + 7) % 7));
+  }
+  if (![1, 2, 3, 4].includes(nth)) throw new RangeError(`nth must be 1–4 or -1, got ${nth}`);
+  const firstWeekday = new Date(Date.UTC(year, month - 1, 1)).getUTCDay();
+  return chinaTime(year, month, 1 + ((weekday - firstWeekday + 7) % 7) + (nth - 1) * 7);
+}
+
+/** The day a fixed-day rule gives in a month, at local midnight. */
+export function fixedDayInMonth(year: number, month: number, fixed: FixedDay): Date {
+  if ("dayOfMonth" in fixed) return chinaTime(year, month, Math.min(fixed.dayOfMonth, daysInMonth(year, month)));
+  return nthWeekdayOfMonth(year, month, fixed.weekday, fixed.nth);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Periods
+// ---------------------------------------------------------------------------------------------
+
+export interface Period {
+  /** "2026-03", "2026-Q1", "2026-H1" or "2026". */
+  key: string;
+  /** Local midnight of the first day (inclusive). */
+  start: Date;
+  /** Local midnight of the day after the last (exclusive). */
+  end: Date;
+}
+
+const PERIOD_MONTHS: Record<PeriodCadence, number> = { monthly: 1, quarterly: 3, half_yearly: 6, yearly: 12 };
+
+function periodStarting(cadence: PeriodCadence, year: number, firstMonth: number): Period {
+  const n = PERIOD_MONTHS[cadence];
+  const index = Math.floor((firstMonth - 1) / n) + 1;
+  const key =
+    cadence === "monthly"
+      ? `${year}-${pad2(firstMonth)}`
+      : cadence === "quarterly"
+        ? `${year}-Q${index}`
+        : cadence === "half_yearly"
+          ? `${year}-H${index}`
+          : `${year}`;
+  return { key, start: chinaTime(year, firstMonth, 1), end: chinaTime(year, firstMonth + n, 1) };
+}
+
+/** The period of a cadence that contains an instant (by its China-time date). */
+export function periodOf(cadence: PeriodCadence, date: Date): Period {
+  const { year, month } = chinaParts(date);
+  const n = PERIOD_MONTHS[cadence];
+  return periodStarting(cadence, year, Math.floor((month - 1) / n) * n + 1);
+}
+
+/** The periods of a cadence in a calendar year, in order; none for "none". */
+export function periodsInYear(cadence: Cadence, year: number): Period[] {
+  if (cadence === "none") return [];
+  const n = PERIOD_MONTHS[cadence];
+  const out: Period[] = [];
+  for (let m = 1; m <= 12; m += n) out.push(periodStarting(cadence, year, m));
+  return out;
+}
+
+/** The periods of a cadence that overlap [start, end), in order; none for "none". */
+export function periodsBetween(cadence: Cadence, start: Date, end: Date): Period[] {
+  if (cadence === "none" || end.getTime() <= start.getTime()) return [];
+  const out: Period[] = [];
+  let p = periodOf(cadence, start);
+  while (p.start.getTime() < end.getTime()) {
+    out.push(p);
+    p = periodOf(cadence, p.end);
+  }
+  return out;
+}
+
+const QUARTER_LABEL = ["第一季度", "第二季度", "第三季度", "第四季度"];
+
+/** A period in words: "2027年3月", "2027年第一季度", "2027年上半年", "2027年度". */
+export function periodLabel(period: Period): string {
+  const m = /^(\d{4})(?:-(?:(\d{2})|Q(\d)|H(\d)))?$/.exec(period.key);
+  if (!m) return period.key;
+  const [, y, month, q, h] = m;
+  if (month) return `${y}年${Number(month)}月`;
+  if (q) return `${y}年${QUARTER_LABEL[Number(q) - 1]}`;
+  if (h) return `${y}年${h === "1" ? "上半年" : "下半年"}`;
+  return `${y}年度`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The annual plan (年度计划)
+// ---------------------------------------------------------------------------------------------
+
+export interface PlannedMeeting {
+  kind: MeetingKind;
+  /** The 党小组 a group meeting is for; absent for the organisation's own meetings. */
+  orgId?: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  /** The cadence period the meeting fulfils, e.g. "2027-Q1". */
+  periodKey: string;
+  /** True when the date comes from the kind's fixed day (it may then fall on a weekend). */
+  byFixedDay: boolean;
+}
+
+export interface PlanOrg {
+  id?: string;
+  kind: OrgKind;
+  name?: string;
+  groups?: readonly { id: string; name: string }[];
+}
+
+export interface PlanOptions {
+  /**
+   * Dates ("YYYY-MM-DD") to keep free, e.g. the year's official holidays. Defaults to the fixed-date
+   * ones (元旦 1 Jan, 劳动节 1–5 May, 国庆 1–7 Oct); 春节 moves each year, so pass the official list to
+   * avoid it.
+   */
+  holidays?: readonly string[];
+  /** Only propose meetings that start after this instant (e.g. a plan made in March). */
+  notBefore?: Date;
+}
+
+/** Where in its period a kind is placed by default, and on which day of that month. */
+const ANCHOR: Record<MeetingKind, { position: "early" | "middle" | "late"; day: number }> = {
+  committee_meeting: { position: "early", day: 1 },
+  theme_day: { position: "early", day: 1 },
+  group_meeting: { position: "early", day: 8 },
+  party_lecture: { position: "early", day: 15 },
+  general_assembly: { position: "middle", day: 10 },
+  life_meeting: { position: "late", day: 10 },
+  member_review: { position: "late", day: 10 },
+};
+
+/** Order of placement: fixed days first (in kind order), then these. */
+const PLACEMENT_ORDER: MeetingKind[] = [
+  "life_meeting",
+  "member_review",
+  "general_assembly",
+  "committee_meeting",
+  "party_lecture",
+  "group_meeting",
+  "theme_day",
+];
+
+const AFTERNOON = { hour: 14, minute: 30 };
+const MORNING = { hour: 9, minute: 0 };
+const DURATION_MIN: Record<MeetingKind, number> = {
+  general_assembly: 120,
+  committee_meeting: 120,
+  group_meeting: 120,
+  party_lecture: 120,
+  theme_day: 120,
+  life_meeting: 180,
+  member_review: 120,
+};
+
+export function defaultHolidays(year: number): string[] {
+  const out = [`${year}-01-01`];
+  for (let d = 1; d <= 5; d++) out.push(`${year}-05-${pad2(d)}`);
+  for (let d = 1; d <= 7; d++) out.push(`${year}-10-${pad2(d)}`);
+  return out;
+}
+
+function groupMeetingName(groupName: string): string {
+  return groupName.endsWith("党小组") ? `${groupName}会` : `${groupName}${MEETING_KIND_LABEL.group_meeting}`;
+}
+
+function planTitle(kind: MeetingKind, period: Period, groupName?: string): string {
+  const label = kind === "group_meeting" && groupName ? groupMeetingName(groupName) : MEETING_KIND_LABEL[kind];
+  return `${periodLabel(period)}${label}`;
+}
+
+/**
+ * Proposes the year's required meetings for an organisation, for the secretary to adjust and
+ * confirm (they become status "planned"). For a 党支部: every kind by its cadence, with 党小组会
+ * for each group (orgId = the group). For a 党小组: its monthly 党小组会. For a 党委 or 党总支: its
+ * 委员会 meetings. Each meeting gets its own afternoon (14:30), on a weekday that is not a
+ * holiday, unless its fixed day says otherwise; when the preferred afternoon is taken it moves to
+ * the next free weekday in its period.
+ */
+export function proposeAnnualPlan(
+  year: number,
+  settings: ResolvedSettings,
+  org: PlanOrg,
+  options: PlanOptions = {},
+): PlannedMeeting[] {
+  const holidays = new Set(options.holidays ?? defaultHolidays(year));
+  const notBefore = options.notBefore?.getTime() ?? -Infinity;
+  const rules = settings.kinds;
+
+  type Unit = { kind: MeetingKind; orgId?: string; groupName?: string };
+  let units: Unit[];
+  if (org.kind === "branch") {
+    units = [];
+    for (const kind of MEETING_KINDS) {
+      if (kind !== "group_meeting") units.push({ kind });
+      else for (const g of org.groups ?? []) units.push({ kind, orgId: g.id, groupName: g.name });
+    }
+  } else if (org.kind === "group") {
+    units = [{ kind: "group_meeting", orgId: org.id, groupName: org.name }];
+  } else {
+    units = [{ kind: "committee_meeting" }];
+  }
+
+  const fixedFirst = [
+    ...units.filter((u) => rules[u.kind].fixedDay),
+    ...PLACEMENT_ORDER.flatMap((k) => units.filter((u) => u.kind === k && !rules[u.kind].fixedDay)),
+  ];
+
+  const busy = new Set<string>(); // "YYYY-MM-DD am|pm"
+  const out: PlannedMeeting[] = [];
+
+  const slotStart = (day: Date, slot: "am" | "pm") => {
+    const p = chinaParts(day);
+    const t = slot === "pm" ? AFTERNOON : MORNING;
+    return chinaTime(p.year, p.month, p.day, t.hour, t.minute);
+  };
+  const isWorkday = (day: Date) => {
+    const w = chinaParts(day).weekday;
+    return w !== 0 && w !== 6 && !holidays.has(chinaDateKey(day));
+  };
+  const free = (day: Date, slot: "am" | "pm") =>
+    !busy.has(`${chinaDateKey(day)} ${slot}`) && slotStart(day, slot).getTime() > notBefore;
+
+  for (const unit of fixedFirst) {
+    const rule = rules[unit.kind];
+    for (const period of periodsInYear(rule.cadence, year)) {
+      const months = PERIOD_MONTHS[rule.cadence as PeriodCadence];
+      const anchor = ANCHOR[unit.kind];
+      const offset = anchor.position === "early" ? 0 : anchor.position === "late" ? months - 1 : (months - 1) >> 1;
+      const { year: py, month: pm } = chinaParts(period.start);
+      const month = pm + offset;
+
+      const candidates: { day: Date; slot: "am" | "pm"; byFixedDay: boolean }[] = [];
+      let preferred: Date;
+      if (rule.fixedDay) {
+        const fixed = fixedDayInMonth(py, month, rule.fixedDay);
+        // the fixed day itself, even on a weekend, unless it is a holiday; then the same weekday a week later
+        if (!holidays.has(chinaDateKey(fixed))) candidates.push({ day: fixed, slot: "pm", byFixedDay: true });
+        if ("weekday" in rule.fixedDay) {
+          const weekLater = new Date(fixed.getTime() + 7 * DAY_MS);
+          if (weekLater < period.end && !holidays.has(chinaDateKey(weekLater)))
+            candidates.push({ day: weekLater, slot: "pm", byFixedDay: true });
+        }
+        preferred = fixed;
+      } else if (unit.kind === "member_review") {
+        // with the 组织生活会: the next free afternoon after it
+        const life = out.find(
+          (m) => m.kind === "life_meeting" && m.startsAt >= period.start && m.startsAt < period.end,
+        );
+        preferred = life
+          ? chinaDayStart(life.startsAt)
+          : chinaTime(py, month, Math.min(anchor.day, daysInMonth(py, month)));
+      } else {
+        preferred = chinaTime(py, month, Math.min(anchor.day, daysInMonth(py, month)));
+      }
+
+      // then any workday afternoon in the period: forward from the preferred day, then backward;
+      // then the mornings in the same order
+      const forward: Date[] = [];
+      const backward: Date[] = [];
+      for (let d = preferred; d < period.end; d = new Date(d.getTime() + DAY_MS)) forward.push(d);
+      for (let d = new Date(preferred.getTime() - DAY_MS); d >= period.start; d = new Date(d.getTime() - DAY_MS))
+        backward.push(d);
+      for (const slot of ["pm", "am"] as const)
+        for (const day of [...forward, ...backward])
+          if (isWorkday(day)) candidates.push({ day, slot, byFixedDay: false });
+
+      const pick = candidates.find((c) => free(c.day, c.slot));
+      if (!pick) continue; // the period is already over (notBefore) or has no free slot left
+      busy.add(`${chinaDateKey(pick.day)} ${pick.slot}`);
+      const startsAt = slotStart(pick.day, pick.slot);
+      out.push({
+        kind: unit.kind,
+        ...(unit.orgId !== undefined ? { orgId: unit.orgId } : {}),
+        title: planTitle(unit.kind, period, unit.groupName),
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + DURATION_MIN[unit.kind] * 60_000),
+        periodKey: period.key,
+        byFixedDay: pick.byFixedDay,
+      });
+    }
+  }
+
+  const kindOrder = (k: MeetingKind) => MEETING_KINDS.indexOf(k);
+  return out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || kindOrder(a.kind) - kindOrder(b.kind));
+}
