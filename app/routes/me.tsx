@@ -2,10 +2,12 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { changePassword, countOtherSessions, signOutOtherDevices } from "../../server/services/account";
+import { createFeedToken, feedCreatedAt, feedPath, hasFeed, revokeFeed } from "../../server/services/calendar-feed";
 import { getMemberFor } from "../../server/services/members";
 import { CATEGORY_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
 import { PasswordSchema } from "../../shared/domain/people";
 import { AppShell } from "../components/app-shell";
+import { CalendarFeedSection } from "../components/calendar-feed";
 import { ChevronRightIcon, LogoutIcon } from "../components/icons";
 import { CategoryTag, FieldError, FormAlert } from "../components/people";
 import { requireActor } from "../lib/actor.server";
@@ -23,6 +25,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     category: me!.person.category,
     memberships: me!.memberships.filter((m) => m.active),
     otherSessions: await countOtherSessions(sql, user.id, context.session!.id),
+    calendarFeedSince: await feedCreatedAt(sql, user.id),
   };
 }
 
@@ -35,7 +38,7 @@ const PasswordForm = z
   })
   .refine((v) => v.next === v.confirm, { path: ["confirm"], message: "两次输入的新密码不一致" });
 
-type Result = FormErrors & { ok?: string };
+type Result = FormErrors & { ok?: string; feedUrl?: string };
 
 export async function action({ context, request }: ActionFunctionArgs) {
   const { user } = await requireActor(context, request);
@@ -52,6 +55,17 @@ export async function action({ context, request }: ActionFunctionArgs) {
       live.sessionsEnded(user.id, session.id);
       return { ok: n > 0 ? `已退出其他 ${n} 台设备。` : "没有其他设备登录。", intent: "sessions" } satisfies Result;
     }
+    if (form.intent === "feed-create") {
+      // Shown once: only the token's hash is stored. Built from the address the person used.
+      const replaced = await hasFeed(sql, user.id);
+      const feedUrl = new URL(feedPath(await createFeedToken(sql, user.id)), new URL(request.url).origin).href;
+      const ok = replaced ? "已生成新的订阅链接，旧链接已失效。" : "订阅链接已生成。";
+      return { ok, intent: "feed-create", feedUrl } satisfies Result;
+    }
+    if (form.intent === "feed-revoke") {
+      await revokeFeed(sql, user.id);
+      return { ok: "已停止日历订阅，原链接已失效。", intent: "feed-revoke" } satisfies Result;
+    }
     const parsed = PasswordForm.safeParse(form);
     if (!parsed.success) return invalid(parsed.error, "password");
     await changePassword(sql, auth, {
@@ -62,14 +76,15 @@ export async function action({ context, request }: ActionFunctionArgs) {
       address: context.clientAddress,
     });
     live.sessionsEnded(user.id, session.id);
-    return { ok: "密码已修改，其他设备已退出登录。", intent: "password" } satisfies Result;
+    return { ok: "密码已修改，其他设备已退出登录；日历订阅链接也已停用，需要时请重新生成。", intent: "password" } satisfies Result;
   } catch (e) {
     return refused(e, String(form.intent ?? ""));
   }
 }
 
 export default function Me() {
-  const { userName, username, category, memberships, otherSessions } = useLoaderData<typeof loader>();
+  const { userName, username, category, memberships, otherSessions, calendarFeedSince } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state === "submitting";
   const e = result?.intent === "password" ? (result.fieldErrors ?? {}) : {};
@@ -168,6 +183,8 @@ export default function Me() {
           </button>
         </Form>
       </section>
+
+      <CalendarFeedSection createdAt={calendarFeedSince} result={result} busy={busy} />
     </AppShell>
   );
 }

@@ -22,6 +22,8 @@ export async function changePassword(
   if (input.current === input.next) throw new DomainError("新密码不能与当前密码相同。", 400, "next");
   const hashed = await hashPassword(input.next);
   await sql`update users set password_hash = ${hashed} where id = ${input.userId}`;
+  // A new password ends the other ways in: other devices and the calendar-feed link.
+  await sql`delete from calendar_feeds where user_id = ${input.userId}`;
   const ended = await endOtherSessions(sql, auth, input.userId, input.sessionId);
   await audit(sql, {
     actorId: input.userId,

@@ -78,8 +78,10 @@ export async function acceptInvitation(
     if (!inv) throw new DomainError(GONE, 410, "code");
     await t`update invitations set used_at = now() where id = ${inv.id}`;
     await t`update users set password_hash = ${hashed} where id = ${inv.user_id}`;
-    // A code also serves as a reset: whoever had the old password is signed out.
+    // A code also serves as a reset: whoever had the old password is signed out, and the old
+    // calendar-feed link stops working.
     await t`delete from auth_sessions where user_id = ${inv.user_id}`;
+    await t`delete from calendar_feeds where user_id = ${inv.user_id}`;
     const [org] = await t<{ org_id: string }[]>`
       select org_id from memberships where user_id = ${inv.user_id} and ended_at is null order by started_at limit 1`;
     await audit(t, {
