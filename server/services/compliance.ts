@@ -1,0 +1,98 @@
+import type { Sql } from "../../db/client";
+import { periodOf, resolveSettings, type ResolvedSettings } from "../../shared/domain/cadence";
+import {
+  lapseWarnings,
+  lastAttendedLife,
+  meetingsWithoutMinutes,
+  repeatedAbsences,
+  requiredVsHeld,
+  type AttendanceRow,
+  type ComplianceMeeting,
+} from "../../shared/domain/compliance";
+import type { MeetingKind } from "../../shared/domain/labels";
+import type { Org } from "./orgs";
+
+// Loads what the compliance rules (shared/domain/compliance.ts) need for one organisation and
+// its groups, and runs them. Help for the secretary: what is due, what is missing, who needs a
+// talk; never a score or a ranking.
+
+export async function orgSettings(sql: Sql, orgId: string): Promise<ResolvedSettings> {
+  const [row] = await sql<{ settings: unknown }[]>`select settings from org_settings where org_id = ${orgId}`;
+  return resolveSettings(row?.settings ?? {});
+}
+
+interface MeetingRow extends ComplianceMeeting {
+  id: string;
+  title: string;
+}
+
+export async function complianceReport(sql: Sql, org: Org, now = new Date()) {
+  const settings = await orgSettings(sql, org.id);
+  const quarter = periodOf("quarterly", now);
+  const year = periodOf("yearly", now);
+  const subtree = await sql<{ id: string; kind: string; name: string }[]>`
+    with recursive down as (
+      select id, kind, name from organizations where id = ${org.id}
+      union
+      select o.id, o.kind, o.name from organizations o join down on o.parent_id = down.id
+    ) select id, kind, name from down`;
+  const orgIds = subtree.map((o) => o.id);
+  const groupIds = subtree.filter((o) => o.kind === "group").map((o) => o.id);
+  const meetings = await sql<MeetingRow[]>`
+    select m.id, m.title, m.kind, m.org_id as "orgId", m.starts_at as "startsAt", m.status,
+      m.session_started_at as "heldAt",
+      (exists (select 1 from doc_updates d where d.doc_name = 'meeting.' || m.id || '.minutes')
+        or exists (select 1 from doc_snapshots s where s.doc_name = 'meeting.' || m.id || '.minutes')) as "hasMinutes"
+    from meetings m
+    where m.org_id = any(${orgIds}) and m.starts_at >= ${year.start} and m.starts_at < ${year.end}
+    order by m.starts_at`;
+
+  // Attendance over the last twelve months in this organisation, with "no record after the
+  // end" read as 缺席 unless leave was approved (what the attendance sheet shows).
+  const since = new Date(now.getTime() - 365 * 86_400_000);
+  const attendance = await sql<(AttendanceRow & { name: string })[]>`
+    select i.user_id as "userId", u.display_name as name, m.id as "meetingId", m.starts_at as "startsAt",
+      coalesce(a.status,
+        case when exists (select 1 from leave_requests l where l.meeting_id = m.id and l.user_id = i.user_id
+                          and l.status = 'approved') then 'leave' else 'absent' end) as status
+    from meeting_invitees i
+    join meetings m on m.id = i.meeting_id
+    join users u on u.id = i.user_id
+    left join attendance a on a.meeting_id = m.id and a.user_id = i.user_id
+    where i.role = 'attendee' and m.status = 'scheduled' and m.org_id = any(${orgIds})
+      and m.starts_at >= ${since} and coalesce(m.session_ended_at, m.ends_at) < ${now}`;
+
+  // The lapse warning looks at a member's organisational life anywhere (双重组织生活).
+  const members = await sql<{ userId: string; name: string; orgIds: string[]; since: Date }[]>`
+    select m.user_id as "userId", u.display_name as name, array_agg(m.org_id) as "orgIds", min(m.started_at) as since
+    from memberships m join users u on u.id = m.user_id
+    where m.ended_at is null and m.org_id = any(${orgIds}) and u.category in ('full', 'probationary')
+    group by m.user_id, u.display_name`;
+  const everywhere = await sql<AttendanceRow[]>`
+    select a.user_id as "userId", a.meeting_id as "meetingId", m.starts_at as "startsAt", a.status
+    from attendance a join meetings m on m.id = a.meeting_id
+    where a.user_id = any(${members.map((m) => m.userId)}) and a.status in ('present', 'late', 'left_early')`;
+
+  const rules = settings.kinds;
+  return {
+    settings,
+    quarter: { period: quarter, kinds: requiredVsHeld({ rules, period: quarter, meetings, now, groupIds }) },
+    year: { period: year, kinds: requiredVsHeld({ rules, period: year, meetings, now, groupIds }) },
+    groups: subtree.filter((o) => o.kind === "group").map((o) => ({ id: o.id, name: o.name })),
+    withoutMinutes: meetingsWithoutMinutes(meetings, now, settings.minutesDueDays).map((d) => ({
+      id: d.meeting.id,
+      title: d.meeting.title,
+      kind: d.meeting.kind as MeetingKind,
+      startsAt: d.meeting.startsAt,
+      dueOn: d.dueOn,
+      overdue: d.overdue,
+    })),
+    absences: repeatedAbsences(attendance, settings.absenceAlertCount),
+    lapses: lapseWarnings({
+      members,
+      lastLife: lastAttendedLife(everywhere, now),
+      now,
+      warnAfterDays: settings.lapseWarningDays,
+    }),
+  };
+}

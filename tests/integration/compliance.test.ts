@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { complianceReport } from "../../server/services/compliance";
+import { findOrg } from "../../server/services/orgs";
+import { signIn, startTestServer, type TestServer } from "../setup/server";
+
+let s: TestServer;
+const user: Record<string, string> = {};
+let branchId: string;
+
+beforeAll(async () => {
+  s = await startTestServer();
+  const sql = s.app.db.sql;
+  for (const u of await sql<{ id: string; username: string }[]>`select id, username from users`)
+    user[u.username] = u.id;
+  [{ id: branchId }] = await sql<{ id: string }[]>`select id from organizations where name = '机关第一党支部'`;
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const DAY = 86_400_000;
+
+describe("the secretary's compliance report", () => {
+  it("counts held meetings, lists minutes due and repeated unexcused absences, and is for managers only", async () => {
+    const sql = s.app.db.sql;
+    const now = new Date();
+    // Three past branch meetings this year: 杨帆 missed all three, 黄磊 two and had leave for one,
+    // 刘洋 came. Minutes were written for the first only.
+    const ids: string[] = [];
+    for (const daysAgo of [3, 2, 1]) {
+      const start = new Date(now.getTime() - daysAgo * DAY);
+      const [m] = await sql<{ id: string }[]>`
+        insert into meetings (org_id, kind, title, starts_at, ends_at)
+        values (${branchId}, 'theme_day', ${`主题党日 ${daysAgo} 天前`}, ${start}, ${new Date(start.getTime() + 2 * 3600_000)})
+        returning id`;
+      ids.push(m.id);
+      for (const u of ["13800000004", "13800000006", "13800000008"])
+        await sql`insert into meeting_invitees (meeting_id, user_id) values (${m.id}, ${user[u]})`;
+      await sql`insert into attendance (meeting_id, user_id, status, via) values (${m.id}, ${user["13800000004"]}, 'present', 'code')`;
+    }
+    await sql`insert into leave_requests (meeting_id, user_id, reason, status)
+              values (${ids[0]}, ${user["13800000008"]}, '出差', 'approved')`;
+    await sql`insert into doc_updates (doc_name, data) values (${`meeting.${ids[0]}.minutes`}, ${Buffer.from([0, 0])})`;
+
+    const org = (await findOrg(sql, branchId))!;
+    const report = await complianceReport(sql, org, now);
+    const held = report.year.kinds.find((k) => k.kind === "theme_day")!;
+    expect(held.held).toBeGreaterThanOrEqual(3);
+    expect(report.withoutMinutes.map((m) => m.id).sort()).toEqual([ids[1], ids[2]].sort());
+    expect(report.absences.map((a) => a.name)).toEqual(["杨帆"]);
+    expect(report.absences[0].count).toBe(3);
+
+    const secretary = await signIn(s.url, "13800000001");
+    const page = await fetch(`${s.url}/orgs/${branchId}/compliance`, { headers: { cookie: secretary } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("多次缺席，需谈心谈话");
+    expect(html).toContain("杨帆");
+    const member = await signIn(s.url, "13800000004");
+    expect((await fetch(`${s.url}/orgs/${branchId}/compliance`, { headers: { cookie: member } })).status).toBe(403);
+    const other = await signIn(s.url, "13800000011");
+    expect((await fetch(`${s.url}/orgs/${branchId}/compliance`, { headers: { cookie: other } })).status).toBe(404);
+  });
+});
