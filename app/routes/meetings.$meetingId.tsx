@@ -2,16 +2,19 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { getMeetingFor } from "../../server/services/meetings";
+import { findOrg } from "../../server/services/orgs";
+import { meetingDetail } from "../../server/services/schedule";
 import { loadSubject } from "../../server/services/subjects";
 import { userColor } from "../../shared/colors";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
-import { canWrite } from "../../shared/permissions";
+import { canManage, canWrite, orgAccess } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { EditorFrame } from "../components/editor-frame";
 import { notFound, requireUser } from "../lib/auth.server";
 import { ChevronLeftIcon, ClockIcon, FlagIcon, PinIcon } from "../components/icons";
 import { formatRange } from "../lib/format";
+import { AgendaAndMaterials, MicIcon, PeopleIcon } from "../components/meeting-parts";
 
 // The editor touches the DOM and opens a WebSocket: it is loaded in the browser only.
 const CollabEditor = lazy(() => import("../components/collab-editor"));
@@ -23,10 +26,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const { sql } = context.services;
-  const found = await getMeetingFor(sql, await loadSubject(sql, user.id), params.meetingId ?? "");
+  const subject = await loadSubject(sql, user.id);
+  const found = await getMeetingFor(sql, subject, params.meetingId ?? "");
   if (!found) notFound();
+  const detail = await meetingDetail(sql, found.meeting.id);
+  const org = await findOrg(sql, found.meeting.orgId);
   return {
     meeting: found.meeting,
+    detail: detail!,
+    manage: org ? canManage(orgAccess(subject, org.resource)) : false,
     canWrite: canWrite(found.access),
     docName: meetingMinutesDoc(found.meeting.id),
     me: { id: user.id, name: user.displayName, color: userColor(user.id) },
@@ -34,7 +42,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 }
 
 export default function MeetingPage() {
-  const { meeting, canWrite, docName, me } = useLoaderData<typeof loader>();
+  const { meeting, detail, manage, canWrite, docName, me } = useLoaderData<typeof loader>();
+  const cancelled = detail.status === "cancelled";
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   const kind = MEETING_KIND_LABEL[meeting.kind];
@@ -57,8 +66,21 @@ export default function MeetingPage() {
         <span aria-current="page">{kind}</span>
       </nav>
       <header className="meeting-head">
-        <span className="tag">{kind}</span>
+        <span className="page-head__meta">
+          <span className="tag">{kind}</span>
+          {cancelled ? <span className="tag tag--muted">已取消</span> : null}
+          {manage && !cancelled ? (
+            <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small meeting-head__edit">
+              编辑/改期/取消
+            </Link>
+          ) : null}
+        </span>
         <h1 className="meeting-head__title">{meeting.title}</h1>
+        {cancelled ? (
+          <p className="alert alert--error" role="status">
+            此会议已取消{detail.cancelledReason ? `：${detail.cancelledReason}` : "。"}
+          </p>
+        ) : null}
         <dl className="facts">
           <div>
             <dt>
@@ -72,8 +94,41 @@ export default function MeetingPage() {
               <PinIcon />
               <span className="sr-only">地点</span>
             </dt>
-            <dd>{meeting.location ?? "线上"}</dd>
+            <dd>
+              {meeting.location ?? (detail.onlineUrl ? "" : "线上")}
+              {detail.onlineUrl ? (
+                <>
+                  {meeting.location ? " · " : null}
+                  <a href={detail.onlineUrl} target="_blank" rel="noopener noreferrer">
+                    {meeting.location ? "线上参会" : "进入线上会议"}
+                  </a>
+                </>
+              ) : null}
+            </dd>
           </div>
+          {detail.hostName ? (
+            <div>
+              <dt>
+                <MicIcon />
+                <span className="sr-only">主持与记录</span>
+              </dt>
+              <dd>
+                主持人 {detail.hostName}
+                {detail.recorderName ? ` · 记录人 ${detail.recorderName}` : ""}
+              </dd>
+            </div>
+          ) : null}
+          {detail.counts.attendees + detail.counts.guests > 0 ? (
+            <div>
+              <dt>
+                <PeopleIcon />
+                <span className="sr-only">参会人员</span>
+              </dt>
+              <dd>
+                应到 {detail.counts.attendees} 人{detail.counts.guests ? ` · 列席 ${detail.counts.guests} 人` : ""}
+              </dd>
+            </div>
+          ) : null}
           <div>
             <dt>
               <FlagIcon />
@@ -83,6 +138,7 @@ export default function MeetingPage() {
           </div>
         </dl>
       </header>
+      <AgendaAndMaterials agenda={detail.agenda} materials={detail.materials} />
       <section className="sheet" aria-labelledby="minutes-heading">
         {mounted ? (
           <Suspense fallback={<EditorPlaceholder heading={heading} />}>

@@ -1,13 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getOrgFor, orgSummary } from "../../server/services/orgs";
-import { CATEGORIES, CATEGORY_LABEL, ORG_KIND_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
-import { auditAccess, canManage, canRead } from "../../shared/permissions";
+import { upcomingForOrg } from "../../server/services/schedule";
+import { CATEGORIES, CATEGORY_LABEL, MEETING_KIND_LABEL, ORG_KIND_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
+import { auditAccess, canManage, canRead, meetingAccess } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { ChevronRightIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
+import { formatDate, formatTime } from "../lib/format";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.org.name} · 同心` : "同心" }];
 
@@ -18,17 +20,21 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!found) notFound();
   const { org, access } = found;
   const summary = await orgSummary(sql, org.id);
+  // The organisation's own meetings, for those who may see them (not every reader of a group's home may).
+  const seesMeetings = meetingAccess(actor.subject, { id: "", orgId: org.id, orgKind: org.kind, orgPath: org.path });
+  const meetings = seesMeetings === "none" ? [] : await upcomingForOrg(sql, org.id, 5);
   return {
     userName: user.displayName,
     org: { id: org.id, name: org.name, kind: org.kind, pathNames: org.pathNames, parentId: org.parentId },
     summary,
     manage: canManage(access),
+    meetings,
     audit: canRead(auditAccess(actor.subject, org.resource)),
   };
 }
 
 export default function OrgHome() {
-  const { userName, org, summary, manage, audit } = useLoaderData<typeof loader>();
+  const { userName, org, summary, manage, audit, meetings } = useLoaderData<typeof loader>();
   const base = `/orgs/${org.id}`;
   return (
     <AppShell userName={userName}>
@@ -75,6 +81,43 @@ export default function OrgHome() {
           有 {summary.pendingInvites} 人尚未激活账号。
           <Link to={`${base}/members?status=invited`}>查看并重新发送邀请</Link>
         </p>
+      ) : null}
+
+      {manage || meetings.length > 0 ? (
+        <section className="section" aria-labelledby="meetings-heading">
+          <div className="section__head">
+            <h2 className="h2" id="meetings-heading">
+              近期会议
+            </h2>
+            {manage ? (
+              <Link to={`${base}/meetings/new`} className="btn btn--small btn--primary">
+                <PlusIcon size={16} /> 安排会议
+              </Link>
+            ) : null}
+          </div>
+          {meetings.length === 0 ? (
+            <p className="muted">近期没有安排会议。</p>
+          ) : (
+            <ul className="list" data-testid="org-meetings">
+              {meetings.map((m) => (
+                <li key={m.id}>
+                  <Link to={`/meetings/${m.id}`} className="row">
+                    <div className="row__main">
+                      <span className="row__title">
+                        {m.title}
+                        {m.status === "cancelled" ? <span className="tag tag--muted">已取消</span> : null}
+                      </span>
+                      <span className="row__sub">
+                        {MEETING_KIND_LABEL[m.kind]} · {formatDate(m.startsAt)} {formatTime(m.startsAt)}
+                      </span>
+                    </div>
+                    <ChevronRightIcon size={18} className="row__end" />
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
       ) : null}
 
       <section className="section" aria-labelledby="committee-heading">

@@ -1,0 +1,309 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getMeetingFor } from "../../server/services/meetings";
+import { findOrg } from "../../server/services/orgs";
+import {
+  addFileMaterials,
+  cancelMeeting,
+  inviteePool,
+  meetingDetail,
+  pickDefaults,
+  removeFileMaterial,
+  updateMeeting,
+} from "../../server/services/schedule";
+import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
+import { canManage, orgAccess, type Subject } from "../../shared/permissions";
+import { CancelMeetingSchema, chinaParts, FILE_ACCEPT, kindsFor, MAX_FILE_BYTES } from "../../shared/schemas/meetings";
+import { AppShell } from "../components/app-shell";
+import { UploadIcon } from "../components/icons";
+import {
+  MeetingForm,
+  type FormPerson,
+  type MeetingFormResult,
+  type MeetingFormValues,
+} from "../components/meeting-form";
+import { fileKind, fileSize, HistoryList, MaterialLink } from "../components/meeting-parts";
+import { Crumbs, FieldError, FormAlert } from "../components/people";
+import { requireActor } from "../lib/actor.server";
+import { notFound } from "../lib/auth.server";
+import { invalid, refused } from "../lib/form-errors.server";
+import { formatRange } from "../lib/format";
+import { askedKind, formPeople, handleMeetingForm, ticksOf } from "../lib/meetings.server";
+
+// `$meetingId_` keeps /meetings/<id>/edit out of the meeting page's layout: it is a page of its own.
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `编辑：${data.meeting.title} · 同心` : "同心" },
+];
+
+/** Refuse a whole upload past this before reading it; each file is then held to 20 MB. */
+const MAX_UPLOAD_BYTES = 3 * MAX_FILE_BYTES + 1024 * 1024;
+
+/** The meeting and its organisation for its managers: 404 when hidden, 403 when only visible. */
+async function managedMeeting(sql: Parameters<typeof getMeetingFor>[0], subject: Subject, meetingId: string) {
+  const found = await getMeetingFor(sql, subject, meetingId);
+  if (!found) notFound();
+  const org = await findOrg(sql, found.meeting.orgId);
+  if (!org) notFound();
+  if (!canManage(orgAccess(subject, org.resource)))
+    throw new Response("只有本组织的书记、副书记或组织委员可以修改会议安排。", { status: 403 });
+  return { meeting: found.meeting, org };
+}
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const { user, actor } = await requireActor(context, request);
+  const { sql } = context.services;
+  const { meeting, org } = await managedMeeting(sql, actor.subject, params.meetingId ?? "");
+  const detail = (await meetingDetail(sql, meeting.id))!;
+  const kinds = kindsFor(org.kind);
+  const asked = askedKind(request, kinds);
+  const pool = await inviteePool(sql, org);
+  const people: FormPerson[] = formPeople(pool, org);
+  // Whoever is on the meeting but has since left the organisation stays on the form.
+  const known = new Set(people.map((p) => p.id));
+  for (const i of detail.invitees)
+    if (!known.has(i.userId)) {
+      known.add(i.userId);
+      people.push({ id: i.userId, displayName: i.displayName, category: i.category, note: "已不在本组织" });
+    }
+  for (const [id, name] of [
+    [detail.hostId, detail.hostName],
+    [detail.recorderId, detail.recorderName],
+  ])
+    if (id && name && !known.has(id)) {
+      known.add(id);
+      people.push({ id, displayName: name, category: "full", note: "已不在本组织" });
+    }
+  const start = chinaParts(detail.startsAt);
+  const initial: MeetingFormValues = {
+    kind: detail.kind,
+    title: detail.title,
+    date: start.date,
+    startTime: start.time,
+    endTime: chinaParts(detail.endsAt).time,
+    location: detail.location ?? "",
+    onlineUrl: detail.onlineUrl ?? "",
+    hostId: detail.hostId ?? "",
+    recorderId: detail.recorderId ?? "",
+    agenda: detail.agenda.map((a) => a.title).join("\n"),
+    links: detail.materials
+      .filter((m) => m.url)
+      .map((m) => (m.title === m.url ? m.url : `${m.title} | ${m.url}`))
+      .join("\n"),
+  };
+  const ended = new Date(detail.endsAt).getTime() <= Date.now();
+  return {
+    userName: user.displayName,
+    meeting: {
+      id: detail.id,
+      title: detail.title,
+      kind: detail.kind,
+      startsAt: detail.startsAt,
+      endsAt: detail.endsAt,
+    },
+    orgName: org.name,
+    status: detail.status,
+    cancelledReason: detail.cancelledReason,
+    ended,
+    kinds,
+    // `kind` and `ticks` also answer the form's `?kind=` fetch for a kind's default list.
+    kind: asked ?? detail.kind,
+    ticks: asked ? ticksOf(pickDefaults(pool, org, asked)) : ticksOf(detail.invitees),
+    people,
+    initial,
+    files: detail.materials.filter((m) => m.fileId),
+    history: detail.history,
+  };
+}
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const { actor } = await requireActor(context, request);
+  const { sql } = context.services;
+  const { meeting, org } = await managedMeeting(sql, actor.subject, params.meetingId ?? "");
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD_BYTES)
+    return data<MeetingFormResult>(
+      { formError: "文件太大：单个资料不能超过 20 MB，一次上传合计不超过 60 MB。", intent: "upload" },
+      { status: 413 },
+    );
+  const form = await request.formData();
+  const intents = form.getAll("intent").map(String);
+  const intent = intents.includes("defaults") ? "defaults" : (intents[0] ?? "save");
+  const back = `/meetings/${meeting.id}`;
+  try {
+    switch (intent) {
+      case "cancel": {
+        const parsed = CancelMeetingSchema.safeParse({ reason: form.get("reason") ?? "" });
+        if (!parsed.success) return invalid(parsed.error, "cancel");
+        await cancelMeeting(sql, actor, meeting.id, parsed.data.reason);
+        return redirect(back);
+      }
+      case "upload": {
+        const files = form.getAll("files").filter((f): f is File => typeof f !== "string" && f.name !== "");
+        const added = await addFileMaterials(
+          sql,
+          actor,
+          meeting.id,
+          await Promise.all(
+            files.map(async (f) => ({ name: f.name, mime: f.type, bytes: new Uint8Array(await f.arrayBuffer()) })),
+          ),
+        );
+        return data<MeetingFormResult>({ ok: `已上传 ${added.length} 份资料。`, intent });
+      }
+      case "remove":
+        await removeFileMaterial(sql, actor, meeting.id, String(form.get("materialId") ?? ""));
+        return data<MeetingFormResult>({ ok: "已移除资料。", intent: "upload" });
+    }
+  } catch (e) {
+    return refused(e, intent === "remove" ? "upload" : intent);
+  }
+  return handleMeetingForm(
+    form,
+    "save",
+    { org, kinds: kindsFor(org.kind), pool: () => inviteePool(sql, org) },
+    async (input) => {
+      await updateMeeting(sql, actor, meeting.id, input);
+      return redirect(back);
+    },
+  );
+}
+
+export default function EditMeeting() {
+  const { userName, meeting, orgName, status, cancelledReason, ended, kinds, ticks, people, initial, files, history } =
+    useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as MeetingFormResult | undefined;
+  const nav = useNavigation();
+  const busy = nav.state === "submitting";
+  const busyWith = busy ? String(nav.formData?.get("intent") ?? "") : "";
+  const cancelled = status === "cancelled";
+  const about = (intent: string) => (result?.intent === intent ? result : undefined);
+  return (
+    <AppShell userName={userName}>
+      <Crumbs back={{ to: `/meetings/${meeting.id}`, label: "返回会议" }} />
+      <section className="page-head">
+        <span className="page-head__meta">
+          <span className="tag">{MEETING_KIND_LABEL[meeting.kind]}</span>
+          {cancelled ? <span className="tag tag--muted">已取消</span> : null}
+          {ended && !cancelled ? <span className="tag tag--muted">已结束</span> : null}
+        </span>
+        <h1 className="h1">编辑会议</h1>
+        <p className="page-head__sub muted">
+          {orgName} · {meeting.title} · {formatRange(meeting.startsAt, meeting.endsAt)}
+        </p>
+      </section>
+
+      {cancelled ? (
+        <p className="alert alert--error" role="status">
+          此会议已取消{cancelledReason ? `（原因：${cancelledReason}）` : ""}，不能再修改。如需重新安排，请新建会议。
+        </p>
+      ) : ended ? (
+        <p className="alert">会议已经结束，安排不能再修改；仍可上传学习资料，供缺席的同志补学。</p>
+      ) : (
+        <>
+          <p className="alert">修改日期或时间即为改期：参会人员会收到改期通知，变更记录保留在下方。</p>
+          <MeetingForm
+            kinds={kinds}
+            people={people}
+            initial={initial}
+            initialTicks={ticks}
+            result={result}
+            busy={busy && (busyWith === "save" || busyWith === "")}
+            submitLabel="保存修改"
+            busyLabel="正在保存…"
+            intent="save"
+          />
+        </>
+      )}
+
+      {!cancelled ? (
+        <section className="section" aria-labelledby="files-heading">
+          <h2 className="h2" id="files-heading">
+            学习资料文件
+          </h2>
+          <FormAlert error={about("upload")?.formError} ok={about("upload")?.ok} />
+          {files.length > 0 ? (
+            <ul className="list" data-testid="material-files">
+              {files.map((f) => (
+                <li key={f.id} className="material-row">
+                  <MaterialLink m={f} />
+                  <Form method="post">
+                    <input type="hidden" name="materialId" value={f.id} />
+                    <button
+                      className="btn btn--small btn--ghost"
+                      type="submit"
+                      name="intent"
+                      value="remove"
+                      aria-label={`移除 ${f.title}（${fileKind(f.mime)}，${fileSize(f.size)}）`}
+                    >
+                      移除
+                    </button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <Form method="post" encType="multipart/form-data" className="card form">
+            <label className="field">
+              <span className="field__label">上传文件</span>
+              <input
+                className="input"
+                type="file"
+                name="files"
+                multiple
+                accept={FILE_ACCEPT}
+                aria-invalid={about("upload")?.fieldErrors?.files ? true : undefined}
+              />
+              <FieldError id="files-error" message={about("upload")?.fieldErrors?.files} />
+              <span className="field__hint">
+                支持 PDF、Word、PowerPoint、图片（PNG、JPG、WebP）和文本文件，单个不超过 20 MB。
+              </span>
+            </label>
+            <button className="btn" type="submit" name="intent" value="upload" disabled={busy}>
+              <UploadIcon size={18} />
+              {busyWith === "upload" ? "正在上传…" : "上传"}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {!cancelled && !ended ? (
+        <section className="section" aria-labelledby="cancel-heading">
+          <h2 className="h2" id="cancel-heading">
+            取消会议
+          </h2>
+          <details className="panel panel--danger" open={Boolean(about("cancel"))}>
+            <summary>取消这次会议</summary>
+            <Form method="post" className="panel__body form" noValidate>
+              <p className="muted small">取消后会议记录保留，参会人员会收到取消通知。取消后不能恢复。</p>
+              {/* A refusal (already cancelled, already over) is said here; a missing reason by its field. */}
+              <FormAlert error={about("cancel")?.fieldErrors ? undefined : about("cancel")?.formError} />
+              <label className="field">
+                <span className="field__label">取消原因</span>
+                <textarea
+                  className="input input--short"
+                  name="reason"
+                  maxLength={200}
+                  rows={2}
+                  placeholder="如：与上级党委集中学习冲突，另行安排"
+                  aria-invalid={about("cancel")?.fieldErrors?.reason ? true : undefined}
+                />
+                <FieldError id="reason-error" message={about("cancel")?.fieldErrors?.reason} />
+              </label>
+              <button className="btn btn--danger" type="submit" name="intent" value="cancel" disabled={busy}>
+                {busyWith === "cancel" ? "正在取消…" : "取消会议"}
+              </button>
+            </Form>
+          </details>
+        </section>
+      ) : null}
+
+      {history.length > 0 ? (
+        <section className="section" aria-labelledby="history-heading">
+          <h2 className="h2" id="history-heading">
+            变更记录
+          </h2>
+          <HistoryList history={history} />
+        </section>
+      ) : null}
+    </AppShell>
+  );
+}

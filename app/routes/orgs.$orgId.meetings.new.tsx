@@ -1,0 +1,94 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { createMeeting, inviteePool, pickDefaults } from "../../server/services/schedule";
+import { ORG_KIND_LABEL } from "../../shared/domain/labels";
+import { chinaParts, kindsFor } from "../../shared/schemas/meetings";
+import { AppShell } from "../components/app-shell";
+import { MeetingForm, type MeetingFormResult, type MeetingFormValues } from "../components/meeting-form";
+import { Crumbs } from "../components/people";
+import { askedKind, formPeople, handleMeetingForm, ticksOf } from "../lib/meetings.server";
+import { managedOrg } from "../lib/org-access.server";
+
+export const meta: MetaFunction = () => [{ title: "安排会议 · 同心" }];
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const { user, org } = await managedOrg(context, request, params.orgId, "安排会议");
+  const { sql } = context.services;
+  const kinds = kindsFor(org.kind);
+  const kind = askedKind(request, kinds) ?? kinds[0];
+  const pool = await inviteePool(sql, org);
+  const ticks = ticksOf(pickDefaults(pool, org, kind));
+  // The convenor chairs by default; the 组织委员 keeps the record.
+  const inPool = (id: string | undefined) => (id && pool.some((p) => p.id === id) ? id : undefined);
+  const hostId =
+    inPool(user.id) ??
+    pool.find((p) => p.memberships.some((m) => m.orgId === org.id && m.role === "secretary"))?.id ??
+    pool[0]?.id ??
+    "";
+  const recorderId =
+    pool.find(
+      (p) => p.id !== hostId && p.memberships.some((m) => m.orgId === org.id && m.role === "organization_member"),
+    )?.id ?? "";
+  const tomorrow = chinaParts(new Date(Date.now() + 86_400_000)).date;
+  const initial: MeetingFormValues = {
+    kind,
+    title: "",
+    date: tomorrow,
+    startTime: "14:30",
+    endTime: "16:30",
+    location: "",
+    onlineUrl: "",
+    hostId,
+    recorderId,
+    agenda: "",
+    links: "",
+  };
+  return {
+    userName: user.displayName,
+    org: { id: org.id, name: org.name, kind: org.kind },
+    kinds,
+    kind,
+    people: formPeople(pool, org),
+    ticks,
+    initial,
+  };
+}
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const { actor, org } = await managedOrg(context, request, params.orgId, "安排会议");
+  const { sql } = context.services;
+  const form = await request.formData();
+  return handleMeetingForm(
+    form,
+    "create",
+    { org, kinds: kindsFor(org.kind), pool: () => inviteePool(sql, org) },
+    async (input) => redirect(`/meetings/${await createMeeting(sql, actor, org.id, input)}`),
+  );
+}
+
+export default function NewMeeting() {
+  const { userName, org, kinds, people, ticks, initial } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as MeetingFormResult | undefined;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <AppShell userName={userName}>
+      <Crumbs back={{ to: `/orgs/${org.id}`, label: org.name }} />
+      <section className="page-head">
+        <span className="tag">{ORG_KIND_LABEL[org.kind]}</span>
+        <h1 className="h1">安排会议</h1>
+        <p className="page-head__sub muted">安排好后，参会人员会收到通知，并在首页看到这项安排。</p>
+      </section>
+      <MeetingForm
+        kinds={kinds}
+        people={people}
+        initial={initial}
+        initialTicks={ticks}
+        result={result}
+        busy={busy}
+        submitLabel="安排会议"
+        busyLabel="正在安排…"
+        intent="create"
+      />
+    </AppShell>
+  );
+}
