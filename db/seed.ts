@@ -1,4 +1,5 @@
 import { hashPassword, verifyPassword } from "../server/auth/password";
+import { defaultInvitees } from "../server/services/schedule";
 import type { Category, MeetingKind, Role } from "../shared/domain/labels";
 import type { Sql } from "./client";
 
@@ -181,9 +182,15 @@ export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[
     ];
     for (const m of meetings) {
       const { start, end } = upcomingSlot(m.days);
-      await t`
-        insert into meetings (org_id, kind, title, starts_at, ends_at, location, created_by)
-        values (${m.org}, ${m.kind}, ${m.title}, ${start}, ${end}, ${m.place}, ${ids[m.by]})`;
+      // The host convenes, the 组织委员 (or the group leader) keeps the minutes; the invitee list
+      // is what the scheduling page would propose for the kind.
+      const [row] = await t<{ id: string }[]>`
+        insert into meetings (org_id, kind, title, starts_at, ends_at, location, created_by, host_id, recorder_id)
+        values (${m.org}, ${m.kind}, ${m.title}, ${start}, ${end}, ${m.place}, ${ids[m.by]}, ${ids[m.by]},
+                ${ids[m.org === branch.id ? 1 : m.by]})
+        returning id`;
+      for (const inv of await defaultInvitees(t, { id: m.org }, m.kind))
+        await t`insert into meeting_invitees (meeting_id, user_id, role) values (${row.id}, ${inv.userId}, ${inv.role})`;
     }
 
     return PEOPLE.map((p) => ({ username: p.username, displayName: p.name, role: p.roleLabel, password }));

@@ -53,7 +53,10 @@ export default function Home() {
                     <span className="meeting-card__weekday">{leaf.weekday}</span>
                   </div>
                   <div className="meeting-card__body">
-                    <span className="tag">{MEETING_KIND_LABEL[m.kind]}</span>
+                    <span className="row__title">
+                      <span className="tag">{MEETING_KIND_LABEL[m.kind]}</span>
+                      {m.cancelled ? <span className="tag tag--muted">已取消</span> : null}
+                    </span>
                     <h2 className="meeting-card__title">{m.title}</h2>
                     <ul className="meta">
                       <li>

@@ -76,7 +76,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
       address: context.clientAddress,
     });
     live.sessionsEnded(user.id, session.id);
-    return { ok: "密码已修改，其他设备已退出登录；日历订阅链接也已停用，需要时请重新生成。", intent: "password" } satisfies Result;
+    return {
+      ok: "密码已修改，其他设备已退出登录；日历订阅链接也已停用，需要时请重新生成。",
+      intent: "password",
+    } satisfies Result;
   } catch (e) {
     return refused(e, String(form.intent ?? ""));
   }

@@ -69,8 +69,13 @@ export default function MeetingPage() {
         <span className="page-head__meta">
           <span className="tag">{kind}</span>
           {cancelled ? <span className="tag tag--muted">已取消</span> : null}
+          {!cancelled ? (
+            <Link to={`/meetings/${meeting.id}/attendance`} className="btn btn--small meeting-head__edit">
+              签到与请假
+            </Link>
+          ) : null}
           {manage && !cancelled ? (
-            <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small meeting-head__edit">
+            <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small">
               编辑/改期/取消
             </Link>
           ) : null}

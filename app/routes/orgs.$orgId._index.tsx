@@ -5,7 +5,7 @@ import { upcomingForOrg } from "../../server/services/schedule";
 import { CATEGORIES, CATEGORY_LABEL, MEETING_KIND_LABEL, ORG_KIND_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
 import { auditAccess, canManage, canRead, meetingAccess } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
-import { ChevronRightIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon } from "../components/icons";
+import { ChevronRightIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon, ClockIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
@@ -69,6 +69,11 @@ export default function OrgHome() {
               <UploadIcon size={18} /> 批量导入
             </Link>
           </>
+        ) : null}
+        {manage ? (
+          <Link to={`${base}/compliance`} className="btn btn--ghost">
+            <ClockIcon size={18} /> 组织生活提醒
+          </Link>
         ) : null}
         {audit ? (
           <Link to={`${base}/audit`} className="btn btn--ghost">

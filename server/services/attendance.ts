@@ -237,6 +237,7 @@ export async function attendanceSheet(sql: Sql, subject: Subject, meetingId: str
         where l.meeting_id = i.meeting_id and l.user_id = i.user_id and l.status in ('pending', 'approved')
         limit 1) as leave
     from meeting_invitees i join users u on u.id = i.user_id
+      left join attendance a on a.meeting_id = i.meeting_id and a.user_id = i.user_id
     where i.meeting_id = ${meetingId}
     order by i.role, u.display_name`;
   const sheet: SheetRow[] = rows.map((r) => ({
@@ -343,7 +344,7 @@ export async function decideLeave(
   await notify(sql, [l.user_id], {
     kind: "leave.decided",
     title: `${decision.approve ? "请假已批准" : "请假未批准"}：“${m.row.title}”${decision.note.trim() ? `（${decision.note.trim()}）` : ""}`,
-    link: `/meetings/${l.meeting_id}`,
+    link: `/meetings/${l.meeting_id}/attendance`,
   });
 }
 
@@ -372,10 +373,118 @@ export async function closeAttendance(sql: Sql, actor: Actor, meetingId: string,
     {
       kind: "makeup.assigned",
       title: `补学：${MEETING_KIND_LABEL[m.row.kind]}“${m.row.title}”`,
-      link: `/meetings/${meetingId}`,
+      link: "/makeup",
     },
   );
   return { makeups: created.length };
+}
+
+export interface PendingLeave {
+  id: string;
+  userId: string;
+  name: string;
+  reason: string;
+  requestedAt: Date;
+}
+
+export interface AttendanceView {
+  meeting: {
+    id: string;
+    title: string;
+    kind: MeetingKind;
+    orgName: string;
+    startsAt: Date;
+    endsAt: Date;
+    location: string | null;
+    cancelled: boolean;
+    hostName: string | null;
+    /** When the host closed attendance (结束考勤), if they did. */
+    closedAt: Date | null;
+  };
+  access: Access;
+  /** The viewer's place on the list, if any. */
+  invitedRole: "attendee" | "guest" | null;
+  window: { opensAt: Date; closesAt: Date; open: boolean; started: boolean; over: boolean };
+  /** The viewer's latest leave request for this meeting (a declined one too, with the note). */
+  myLeave: { status: string; reason: string; note: string | null; decidedAt: Date | null } | null;
+  /** Whether the viewer has a make-up task for this meeting, and if it is done. */
+  myMakeup: { completedAt: Date | null } | null;
+  /** Pending leave requests the viewer may decide (leaveDecisionAccess per requester). */
+  decidable: PendingLeave[];
+  /** Make-up tasks of the meeting, for those who manage its attendance. */
+  makeups: { userId: string; completedAt: Date | null }[];
+}
+
+/** What the attendance page needs besides the sheet, as the viewer may see it. */
+export async function attendanceView(
+  sql: Sql,
+  subject: Subject,
+  meetingId: string,
+  now = new Date(),
+): Promise<AttendanceView> {
+  const { m, access: a } = await access(sql, subject, meetingId);
+  const [info] = await sql<{ org_name: string; location: string | null; host_name: string | null }[]>`
+    select o.name as org_name, mt.location, h.display_name as host_name
+    from meetings mt join organizations o on o.id = mt.org_id left join users h on h.id = mt.host_id
+    where mt.id = ${meetingId}`;
+  const [mine] = await sql<{ status: string; reason: string; note: string | null; decidedAt: Date | null }[]>`
+    select status, reason, decision_note as note, decided_at as "decidedAt" from leave_requests
+    where meeting_id = ${meetingId} and user_id = ${subject.userId} and status <> 'withdrawn'
+    order by requested_at desc limit 1`;
+  const [task] = await sql<{ completedAt: Date | null }[]>`
+    select completed_at as "completedAt" from makeup_tasks where meeting_id = ${meetingId} and user_id = ${subject.userId}`;
+  const pending = await sql<(PendingLeave & { groups: string[] })[]>`
+    select l.id, l.user_id as "userId", u.display_name as name, l.reason, l.requested_at as "requestedAt",
+      coalesce((select array_agg(ms.org_id::text) from memberships ms where ms.user_id = l.user_id and ms.ended_at is null),
+        '{}'::text[]) as groups
+    from leave_requests l join users u on u.id = l.user_id
+    where l.meeting_id = ${meetingId} and l.status = 'pending' order by l.requested_at`;
+  const decidable = pending
+    .filter(
+      (p) =>
+        leaveDecisionAccess(subject, {
+          meeting: m.resource,
+          hostId: m.row.host_id,
+          invited: m.invited !== null,
+          requesterGroupIds: p.groups,
+        }) === "manage",
+    )
+    .map(({ groups: _groups, ...p }) => p);
+  const makeups =
+    a === "manage"
+      ? await sql<{ userId: string; completedAt: Date | null }[]>`
+          select user_id as "userId", completed_at as "completedAt" from makeup_tasks where meeting_id = ${meetingId}`
+      : [];
+  const opensAt = new Date(m.row.starts_at.getTime() - SIGNIN_OPENS_MS);
+  const closesAt = m.row.session_ended_at ?? m.row.ends_at;
+  const cancelled = m.row.status === "cancelled";
+  return {
+    meeting: {
+      id: m.row.id,
+      title: m.row.title,
+      kind: m.row.kind,
+      orgName: info.org_name,
+      startsAt: m.row.starts_at,
+      endsAt: m.row.ends_at,
+      location: info.location,
+      cancelled,
+      hostName: info.host_name,
+      closedAt: m.row.session_ended_at,
+    },
+    access: a,
+    invitedRole: m.invited?.role ?? null,
+    window: {
+      opensAt,
+      closesAt,
+      open: !cancelled && now >= opensAt && now <= closesAt,
+      started: now >= m.row.starts_at,
+      over: now > closesAt,
+    },
+    myLeave: mine ?? null,
+    myMakeup: task ?? null,
+    decidable,
+    makeups,
+  };
 }
 
 export interface MakeupTask {

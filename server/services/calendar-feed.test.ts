@@ -15,6 +15,7 @@ const meeting = (over: Partial<FeedMeeting> = {}): FeedMeeting => ({
   endsAt: new Date("2026-05-08T08:30:00Z"),
   location: "机关办公楼三楼党员活动室",
   status: "scheduled",
+  cancelled: false,
   updatedAt: new Date("2026-04-01T00:00:00Z"),
   cancelledReason: null,
   onlineUrl: null,

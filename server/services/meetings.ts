@@ -12,6 +12,7 @@ export interface Meeting {
   startsAt: Date;
   endsAt: Date;
   location: string | null;
+  cancelled: boolean;
 }
 
 interface MeetingRow {
@@ -24,6 +25,7 @@ interface MeetingRow {
   starts_at: Date;
   ends_at: Date;
   location: string | null;
+  status: string;
 }
 
 const toMeeting = (r: MeetingRow): Meeting => ({
@@ -35,6 +37,7 @@ const toMeeting = (r: MeetingRow): Meeting => ({
   startsAt: r.starts_at,
   endsAt: r.ends_at,
   location: r.location,
+  cancelled: r.status === "cancelled",
 });
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,3 +1,5 @@
+import type { RequestListener, Server } from "node:http";
+import type { Sql } from "../../db/client";
 import { startTongxin } from "../../server/app";
 import { ensureBuild } from "../../server/build";
 import { loadConfig } from "../../server/config";
@@ -9,6 +11,7 @@ ensureBuild(process.cwd(), (m) => console.log(m));
 const db = await createTestDatabase();
 const config = loadConfig({ ...process.env, ...db.env, HOST: "127.0.0.1", LOG_LEVEL: "warn" });
 const app = await startTongxin({ config, mode: "production" });
+exposeSql(app.server, app.db.sql);
 console.log(`e2e server on ${await app.listen()}`);
 
 const stop = async () => {
@@ -18,3 +21,30 @@ const stop = async () => {
 };
 process.on("SIGTERM", () => void stop());
 process.on("SIGINT", () => void stop());
+
+/**
+ * Test only: POST /__e2e/sql with {"query": "...", "params": [...]} runs one statement on this
+ * server's database and answers its rows as JSON, so a spec can set up what no page makes yet
+ * (a meeting about to start and its list of invitees). Answered before the app sees the request;
+ * this server listens on 127.0.0.1 and exists only for the browser tests.
+ */
+function exposeSql(server: Server, sql: Sql) {
+  const app = server.listeners("request") as RequestListener[];
+  server.removeAllListeners("request");
+  server.on("request", (req, res) => {
+    if (req.url !== "/__e2e/sql" || req.method !== "POST") {
+      for (const l of app) l(req, res);
+      return;
+    }
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (body += c));
+    req.on("end", () => {
+      const { query, params = [] } = JSON.parse(body) as { query: string; params?: unknown[] };
+      sql
+        .unsafe(query, params as never[])
+        .then((rows) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(rows)))
+        .catch((e: Error) => res.writeHead(500, { "content-type": "text/plain" }).end(e.message));
+    });
+  });
+}
