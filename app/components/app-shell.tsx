@@ -1,9 +1,10 @@
 import { Form, Link, NavLink, useRouteLoaderData } from "@remix-run/react";
-import { BellIcon, HomeIcon, LogoutIcon, UserIcon, UsersIcon } from "./icons";
+import { BellIcon, CalendarIcon, HomeIcon, LogoutIcon, UserIcon, UsersIcon } from "./icons";
 import { Logo } from "./logo";
 
 const NAV = [
   { to: "/", label: "首页", icon: HomeIcon, end: true },
+  { to: "/calendar", label: "日历", icon: CalendarIcon, end: false },
   { to: "/orgs", label: "组织", icon: UsersIcon, end: false },
   { to: "/me", label: "我的", icon: UserIcon, end: false },
 ];

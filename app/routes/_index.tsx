@@ -4,8 +4,9 @@ import { listMeetingsFor } from "../../server/services/meetings";
 import { loadSubject } from "../../server/services/subjects";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
+import { MeetingMeta } from "../components/meeting-meta";
 import { requireUser } from "../lib/auth.server";
-import { ChevronRightIcon, ClockIcon, FlagIcon, PinIcon } from "../components/icons";
+import { ChevronRightIcon } from "../components/icons";
 import { dateLeaf, formatDate, formatTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "首页 · 同心" }];
@@ -58,25 +59,12 @@ export default function Home() {
                       {m.cancelled ? <span className="tag tag--muted">已取消</span> : null}
                     </span>
                     <h2 className="meeting-card__title">{m.title}</h2>
-                    <ul className="meta">
-                      <li>
-                        <ClockIcon />
-                        <span className="sr-only">{formatDate(m.startsAt)}</span>
-                        <span className="nowrap">
-                          {formatTime(m.startsAt)}–{formatTime(m.endsAt)}
-                        </span>
-                      </li>
-                      {m.location ? (
-                        <li>
-                          <PinIcon />
-                          <span>{m.location}</span>
-                        </li>
-                      ) : null}
-                      <li>
-                        <FlagIcon />
-                        <span>{m.orgName}</span>
-                      </li>
-                    </ul>
+                    <MeetingMeta
+                      time={`${formatTime(m.startsAt)}–${formatTime(m.endsAt)}`}
+                      date={formatDate(m.startsAt)}
+                      location={m.location}
+                      orgName={m.orgName}
+                    />
                   </div>
                   <ChevronRightIcon size={20} className="meeting-card__go" />
                 </Link>
