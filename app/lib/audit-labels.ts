@@ -28,6 +28,7 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "account.password": "修改密码",
   "account.sessions": "退出其他设备",
   "attendance.correct": "更正考勤",
+  "org.settings": "修改组织生活规则",
 };
 
 const FIELD_LABEL: Record<string, string> = {

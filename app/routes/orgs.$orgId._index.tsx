@@ -75,6 +75,11 @@ export default function OrgHome() {
             <ClockIcon size={18} /> 组织生活提醒
           </Link>
         ) : null}
+        {manage && org.kind !== "group" ? (
+          <Link to={`${base}/settings`} className="btn btn--ghost">
+            组织生活规则
+          </Link>
+        ) : null}
         {audit ? (
           <Link to={`${base}/audit`} className="btn btn--ghost">
             <ShieldIcon size={18} /> 审计日志

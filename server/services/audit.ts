@@ -20,7 +20,8 @@ export type AuditAction =
   | "audit.view"
   | "account.password"
   | "account.sessions"
-  | "attendance.correct";
+  | "attendance.correct"
+  | "org.settings";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/client";
-import { periodOf, resolveSettings, type ResolvedSettings } from "../../shared/domain/cadence";
+import { periodOf } from "../../shared/domain/cadence";
 import {
   lapseWarnings,
   lastAttendedLife,
@@ -11,15 +11,11 @@ import {
 } from "../../shared/domain/compliance";
 import type { MeetingKind } from "../../shared/domain/labels";
 import type { Org } from "./orgs";
+import { orgSettings } from "./org-settings";
 
 // Loads what the compliance rules (shared/domain/compliance.ts) need for one organisation and
 // its groups, and runs them. Help for the secretary: what is due, what is missing, who needs a
 // talk; never a score or a ranking.
-
-export async function orgSettings(sql: Sql, orgId: string): Promise<ResolvedSettings> {
-  const [row] = await sql<{ settings: unknown }[]>`select settings from org_settings where org_id = ${orgId}`;
-  return resolveSettings(row?.settings ?? {});
-}
 
 interface MeetingRow extends ComplianceMeeting {
   id: string;

@@ -62,3 +62,47 @@ describe("the secretary's compliance report", () => {
     expect((await fetch(`${s.url}/orgs/${branchId}/compliance`, { headers: { cookie: other } })).status).toBe(404);
   });
 });
+
+describe("local rules", () => {
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+  const post = (cookie: string, body: URLSearchParams) =>
+    fetch(`${s.url}/orgs/${branchId}/settings`, {
+      method: "POST",
+      headers: { cookie, origin: s.url, "content-type": "application/x-www-form-urlencoded" },
+      body,
+    });
+
+  it("lets the secretary change the branch's rules, refuses a cadence below the 条例 and non-managers", async () => {
+    const secretary = await signIn(s.url, "13800000001");
+    const page = await fetch(`${s.url}/orgs/${branchId}/settings`, { headers: { cookie: secretary } });
+    expect(page.status).toBe(200);
+
+    const ok = await post(
+      secretary,
+      form({
+        absenceAlertCount: "2",
+        lapseWarningDays: "90",
+        minutesDueDays: "5",
+        "theme_day.weekday": "3",
+        "theme_day.nth": "-1",
+      }),
+    );
+    expect(ok.status).toBe(200);
+    const org = (await findOrg(s.app.db.sql, branchId))!;
+    const report = await complianceReport(s.app.db.sql, org);
+    expect(report.settings.absenceAlertCount).toBe(2);
+    expect(report.settings.lapseWarningDays).toBe(90);
+    expect(report.settings.kinds.theme_day.fixedDay).toEqual({ weekday: 3, nth: -1 });
+
+    // 支部党员大会 must be held at least quarterly: a yearly setting is refused, nothing changes.
+    const bad = await post(secretary, form({ "general_assembly.cadence": "yearly", absenceAlertCount: "5" }));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("支部党员大会至少应每季度召开一次");
+    expect((await complianceReport(s.app.db.sql, org)).settings.absenceAlertCount).toBe(2);
+
+    const member = await signIn(s.url, "13800000004");
+    expect((await post(member, form({ absenceAlertCount: "9" }))).status).toBe(403);
+    const other = await signIn(s.url, "13800000011");
+    expect((await post(other, form({ absenceAlertCount: "9" }))).status).toBe(404);
+  });
+});

@@ -1,0 +1,208 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { orgSettings, saveOrgSettings } from "../../server/services/org-settings";
+import {
+  BranchSettingsSchema,
+  CADENCE_LABEL,
+  CADENCES,
+  LEAST_FREQUENT_CADENCE,
+  WEEKDAY_LABEL,
+} from "../../shared/domain/cadence";
+import { MEETING_KIND_LABEL, MEETING_KINDS } from "../../shared/domain/labels";
+import { AppShell } from "../components/app-shell";
+import { Crumbs, FormAlert } from "../components/people";
+import { refused, type FormErrors } from "../lib/form-errors.server";
+import { managedOrg } from "../lib/org-access.server";
+
+export const meta: MetaFunction = () => [{ title: "组织生活规则 · 同心" }];
+
+const ORDER = ["monthly", "quarterly", "half_yearly", "yearly", "none"] as const;
+const NTH = [
+  { value: "1", label: "第一个" },
+  { value: "2", label: "第二个" },
+  { value: "3", label: "第三个" },
+  { value: "4", label: "第四个" },
+  { value: "-1", label: "最后一个" },
+];
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const { user, org } = await managedOrg(context, request, params.orgId, "修改组织生活规则");
+  return {
+    userName: user.displayName,
+    org: { id: org.id, name: org.name },
+    settings: await orgSettings(context.services.sql, org.id),
+  };
+}
+
+const num = (v: FormDataEntryValue | null) => (v === null || v === "" ? undefined : Number(v));
+
+/** The form's flat fields ("theme_day.cadence", …) as the nested overrides the schema checks. */
+function fromForm(form: FormData) {
+  const kinds: Record<string, Record<string, unknown>> = {};
+  for (const kind of MEETING_KINDS) {
+    const weekday = form.get(`${kind}.weekday`);
+    kinds[kind] = {
+      cadence: form.get(`${kind}.cadence`) ?? undefined,
+      noticeDays: num(form.get(`${kind}.noticeDays`)),
+      attendanceThreshold: form.get(`${kind}.threshold`) ? Number(form.get(`${kind}.threshold`)) / 100 : undefined,
+      // "" means 不固定; a post without the field keeps the default.
+      ...(weekday === null
+        ? {}
+        : { fixedDay: weekday === "" ? null : { weekday: Number(weekday), nth: Number(form.get(`${kind}.nth`)) } }),
+    };
+  }
+  return {
+    kinds,
+    absenceAlertCount: num(form.get("absenceAlertCount")),
+    lapseWarningDays: num(form.get("lapseWarningDays")),
+    minutesDueDays: num(form.get("minutesDueDays")),
+  };
+}
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const { actor, org } = await managedOrg(context, request, params.orgId, "修改组织生活规则");
+  const parsed = BranchSettingsSchema.safeParse(fromForm(await request.formData()));
+  if (!parsed.success) return data<FormErrors>({ formError: parsed.error.issues[0].message }, { status: 400 });
+  try {
+    await saveOrgSettings(context.services.sql, actor, org.id, parsed.data);
+    return { ok: "已保存。组织生活提醒和年度计划将按新规则计算。" };
+  } catch (e) {
+    return refused(e);
+  }
+}
+
+export default function Settings() {
+  const { userName, org, settings } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as (FormErrors & { ok?: string }) | undefined;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <AppShell userName={userName}>
+      <Crumbs back={{ to: `/orgs/${org.id}`, label: org.name }} />
+      <section className="page-head">
+        <h1 className="h1">组织生活规则</h1>
+        <p className="page-head__sub muted">
+          默认值依据《中国共产党支部工作条例（试行）》；本单位有具体规定的，可在此调整。频次不能低于条例的最低要求。
+        </p>
+      </section>
+      <FormAlert error={result?.formError} ok={result?.ok} />
+      <Form method="post" className="form">
+        <ul className="list">
+          {MEETING_KINDS.map((kind) => {
+            const rule = settings.kinds[kind];
+            const least = ORDER.indexOf(LEAST_FREQUENT_CADENCE[kind]);
+            const fixed = rule.fixedDay && "weekday" in rule.fixedDay ? rule.fixedDay : null;
+            return (
+              <li key={kind} className="row" style={{ flexDirection: "column", alignItems: "stretch" }}>
+                <span className="row__title">{MEETING_KIND_LABEL[kind]}</span>
+                <div className="form-grid">
+                  <label className="field">
+                    <span className="field__label">频次</span>
+                    <select className="select" name={`${kind}.cadence`} defaultValue={rule.cadence}>
+                      {CADENCES.filter((c) => ORDER.indexOf(c) <= least).map((c) => (
+                        <option key={c} value={c}>
+                          {c === "none" ? "不作要求" : CADENCE_LABEL[c]}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label className="field">
+                    <span className="field__label">提前通知（天）</span>
+                    <input
+                      className="input"
+                      type="number"
+                      min={0}
+                      max={60}
+                      name={`${kind}.noticeDays`}
+                      defaultValue={rule.noticeDays}
+                    />
+                  </label>
+                  <label className="field">
+                    <span className="field__label">出席率要求（%）</span>
+                    <input
+                      className="input"
+                      type="number"
+                      min={0}
+                      max={100}
+                      name={`${kind}.threshold`}
+                      defaultValue={Math.round(rule.attendanceThreshold * 100)}
+                    />
+                  </label>
+                  {kind === "theme_day" ? (
+                    <label className="field">
+                      <span className="field__label">固定活动日</span>
+                      <span className="actions">
+                        <select
+                          className="select"
+                          name={`${kind}.nth`}
+                          defaultValue={String(fixed?.nth ?? 1)}
+                          aria-label="第几个"
+                        >
+                          {NTH.map((n) => (
+                            <option key={n.value} value={n.value}>
+                              每月{n.label}
+                            </option>
+                          ))}
+                        </select>
+                        <select
+                          className="select"
+                          name={`${kind}.weekday`}
+                          defaultValue={fixed ? String(fixed.weekday) : ""}
+                          aria-label="星期几"
+                        >
+                          <option value="">不固定</option>
+                          {WEEKDAY_LABEL.map((w, i) => (
+                            <option key={w} value={i}>
+                              {w}
+                            </option>
+                          ))}
+                        </select>
+                      </span>
+                    </label>
+                  ) : null}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+        <div className="card form-grid">
+          <label className="field">
+            <span className="field__label">无故缺席几次提醒谈心</span>
+            <input
+              className="input"
+              type="number"
+              min={1}
+              max={20}
+              name="absenceAlertCount"
+              defaultValue={settings.absenceAlertCount}
+            />
+          </label>
+          <label className="field">
+            <span className="field__label">多少天未参加组织生活时预警</span>
+            <input
+              className="input"
+              type="number"
+              min={7}
+              max={150}
+              name="lapseWarningDays"
+              defaultValue={settings.lapseWarningDays}
+            />
+          </label>
+          <label className="field">
+            <span className="field__label">会后几天内完成会议记录</span>
+            <input
+              className="input"
+              type="number"
+              min={1}
+              max={60}
+              name="minutesDueDays"
+              defaultValue={settings.minutesDueDays}
+            />
+          </label>
+        </div>
+        <button className="btn btn--primary" type="submit" disabled={busy}>
+          {busy ? "正在保存…" : "保存规则"}
+        </button>
+      </Form>
+    </AppShell>
+  );
+}
