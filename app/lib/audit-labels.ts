@@ -29,6 +29,9 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "account.sessions": "退出其他设备",
   "attendance.correct": "更正考勤",
   "org.settings": "修改组织生活规则",
+  "plan.confirm": "确认年度计划",
+  "series.create": "安排系列会议",
+  "series.cancel": "取消系列会议",
 };
 
 const FIELD_LABEL: Record<string, string> = {
@@ -67,6 +70,9 @@ export function describeAudit(detail: Record<string, unknown>): string {
     else if (k === "created") parts.push(`新增 ${String(v)} 人`);
     else if (k === "skippedLines" && Array.isArray(v) && v.length) parts.push(`跳过第 ${v.join("、")} 行`);
     else if (k === "count") parts.push(`共 ${String(v)} 人`);
+    else if (k === "year") parts.push(`${String(v)} 年`);
+    else if (k === "meetings") parts.push(`共 ${String(v)} 次会议`);
+    else if (k === "rule" && typeof v === "string") parts.push(v);
     else if (k === "ended") parts.push(`退出 ${String(v)} 台设备`);
     else if (k === "otherSessionsEnded") parts.push(`其他设备已退出 ${String(v)} 台`);
     else if (k === "filters" && v && typeof v === "object") {

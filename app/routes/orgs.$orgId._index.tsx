@@ -99,11 +99,21 @@ export default function OrgHome() {
             <h2 className="h2" id="meetings-heading">
               近期会议
             </h2>
-            {manage ? (
-              <Link to={`${base}/meetings/new`} className="btn btn--small btn--primary">
-                <PlusIcon size={16} /> 安排会议
+            <span className="actions">
+              <Link to={`${base}/calendar`} className="btn btn--small btn--ghost">
+                支部日历
               </Link>
-            ) : null}
+              {manage && (org.kind === "branch" || org.kind === "group") ? (
+                <Link to={`${base}/plan`} className="btn btn--small">
+                  年度计划
+                </Link>
+              ) : null}
+              {manage ? (
+                <Link to={`${base}/meetings/new`} className="btn btn--small btn--primary">
+                  <PlusIcon size={16} /> 安排会议
+                </Link>
+              ) : null}
+            </span>
           </div>
           {meetings.length === 0 ? (
             <p className="muted">近期没有安排会议。</p>

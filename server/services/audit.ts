@@ -21,7 +21,10 @@ export type AuditAction =
   | "account.password"
   | "account.sessions"
   | "attendance.correct"
-  | "org.settings";
+  | "org.settings"
+  | "plan.confirm"
+  | "series.create"
+  | "series.cancel";
 
 export interface AuditEntry {
   actorId: string | null;

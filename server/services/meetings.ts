@@ -119,3 +119,57 @@ export async function listMeetingsFor(
     .slice(0, opts.limit ?? 50)
     .map(toMeeting);
 }
+
+/**
+ * The meetings a person should attend, soonest first: those they are invited to (应到 or 列席),
+ * chair or record, in any organisation, cancelled ones included so the calendar can say so.
+ * This, not everything they may read, is a member's own calendar: a 党委 member may read every
+ * branch's meetings but attends few of them.
+ */
+export async function meetingsToAttend(
+  sql: Sql,
+  subject: Subject,
+  opts: { from: Date; to?: Date; limit?: number },
+): Promise<Meeting[]> {
+  const rows = await sql<MeetingRow[]>`
+    select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
+    where m.ends_at >= ${opts.from} ${opts.to ? sql`and m.starts_at < ${opts.to}` : sql``}
+      and (m.id in (select meeting_id from meeting_invitees where user_id = ${subject.userId})
+           or m.host_id = ${subject.userId} or m.recorder_id = ${subject.userId})
+    order by m.starts_at limit ${opts.limit ?? 50}`;
+  return readable(sql, subject, rows);
+}
+
+/** The meetings of an organisation and those below it (a branch and its groups) in a window. */
+export async function meetingsOfOrg(
+  sql: Sql,
+  subject: Subject,
+  orgId: string,
+  opts: { from: Date; to: Date; limit?: number },
+): Promise<Meeting[]> {
+  const rows = await sql<MeetingRow[]>`
+    with recursive down as (
+      select id from organizations where id = ${orgId}
+      union
+      select o.id from organizations o join down on o.parent_id = down.id
+    )
+    select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
+    where m.org_id in (select id from down) and m.ends_at >= ${opts.from} and m.starts_at < ${opts.to}
+    order by m.starts_at limit ${opts.limit ?? 1000}`;
+  return readable(sql, subject, rows);
+}
+
+async function readable(sql: Sql, subject: Subject, rows: MeetingRow[]): Promise<Meeting[]> {
+  const paths = await orgPaths(sql, [...new Set(rows.map((r) => r.org_id))]);
+  return rows
+    .filter(
+      (r) =>
+        meetingAccess(subject, {
+          id: r.id,
+          orgId: r.org_id,
+          orgKind: r.org_kind,
+          orgPath: paths.get(r.org_id) ?? [],
+        }) !== "none",
+    )
+    .map(toMeeting);
+}

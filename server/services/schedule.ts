@@ -117,7 +117,7 @@ export async function defaultInvitees(sql: Sql, org: Pick<Org, "id">, kind: Meet
 // ------------------------------------------------------------------------------------------------
 // Checks shared by create and update
 
-function checkKind(org: Org, kind: MeetingKind) {
+export function checkKind(org: Org, kind: MeetingKind) {
   if (!kindsFor(org.kind).includes(kind))
     throw new DomainError(
       org.kind === "group" ? "党小组只能安排党小组会；其他会议请在党支部安排。" : "党小组会请在相应的党小组安排。",
@@ -126,13 +126,13 @@ function checkKind(org: Org, kind: MeetingKind) {
     );
 }
 
-function checkShape(input: MeetingInput) {
+export function checkShape(input: Pick<MeetingInput, "startsAt" | "endsAt" | "location" | "onlineUrl">) {
   if (input.endsAt.getTime() <= input.startsAt.getTime())
     throw new DomainError("结束时间应晚于开始时间", 400, "endTime");
   if (!input.location && !input.onlineUrl) throw new DomainError("请填写地点或线上会议链接", 400, "location");
 }
 
-const PAST = () => new DomainError("不能把会议安排在过去的时间。", 400, "date");
+export const PAST = () => new DomainError("不能把会议安排在过去的时间。", 400, "date");
 
 async function nameOf(t: Sql, userId: string): Promise<string> {
   const [u] = await t<{ name: string }[]>`select display_name as name from users where id = ${userId}`;
@@ -143,7 +143,12 @@ async function nameOf(t: Sql, userId: string): Promise<string> {
  * Refuses a time at which the host already chairs another scheduled meeting, in any
  * organisation. The clash is named only if the actor may see it.
  */
-async function checkHostFree(t: Sql, actor: Actor, input: MeetingInput, exceptId?: string) {
+export async function checkHostFree(
+  t: Sql,
+  actor: Actor,
+  input: Pick<MeetingInput, "hostId" | "startsAt" | "endsAt">,
+  exceptId?: string,
+) {
   // Two requests scheduling the same host at once must not both pass the check.
   await t`select pg_advisory_xact_lock(727004, hashtext(${input.hostId}))`;
   const [clash] = await t<
@@ -182,9 +187,15 @@ function checkInvitees(list: Invitee[], allowed: (id: string) => boolean) {
 // ------------------------------------------------------------------------------------------------
 // Writes
 
-type Change = "created" | "rescheduled" | "updated" | "cancelled" | "materials";
+export type Change = "created" | "rescheduled" | "updated" | "cancelled" | "materials";
 
-async function history(t: Sql, meetingId: string, actor: Actor, change: Change, detail: Record<string, unknown>) {
+export async function history(
+  t: Sql,
+  meetingId: string,
+  actor: Actor,
+  change: Change,
+  detail: Record<string, unknown>,
+) {
   await t`insert into meeting_history (meeting_id, actor_id, change, detail)
           values (${meetingId}, ${actor.userId}, ${change}, ${t.json(detail as never)})`;
 }
@@ -275,6 +286,7 @@ interface MeetingRow {
   recorder_id: string | null;
   status: "planned" | "scheduled" | "cancelled";
   cancelled_reason: string | null;
+  series_id: string | null;
 }
 
 const resourceOf = (row: { id: string }, org: Org): MeetingResource => ({
@@ -292,7 +304,7 @@ async function lockMeeting(t: Sql, actor: Actor, meetingId: string): Promise<{ r
   if (!UUID_RE.test(meetingId)) throw hidden();
   const [row] = await t<MeetingRow[]>`
     select id, org_id, kind, title, starts_at, ends_at, location, online_url, host_id, recorder_id, status,
-      cancelled_reason
+      cancelled_reason, series_id
     from meetings where id = ${meetingId} for update`;
   if (!row) throw hidden();
   const found = await findOrg(t, row.org_id);
@@ -472,11 +484,17 @@ export async function updateMeeting(
 }
 
 /** Cancels a meeting with a reason; the row and everything on it stay, and the invitees are told. */
-export async function cancelMeeting(sql: Sql, actor: Actor, meetingId: string, reason: string): Promise<void> {
+export async function cancelMeeting(
+  sql: Sql,
+  actor: Actor,
+  meetingId: string,
+  reason: string,
+  opts: { following?: boolean } = {},
+): Promise<number> {
   const why = reason.normalize("NFC").trim().replace(/\s+/g, " ");
   if (!why) throw new DomainError("请填写取消原因，参会人员会收到通知", 400, "reason");
   if (why.length > 200) throw new DomainError("取消原因最长 200 字", 400, "reason");
-  await sql.begin(async (tx) => {
+  return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const { row } = await lockMeeting(t, actor, meetingId);
     if (row.status === "cancelled") throw new DomainError("会议已经取消。", 409);
@@ -486,15 +504,29 @@ export async function cancelMeeting(sql: Sql, actor: Actor, meetingId: string, r
     await history(t, row.id, actor, "cancelled", { reason: why, startsAt: row.starts_at.toISOString() });
     const invitees = await t<{ userId: string }[]>`
       select user_id as "userId" from meeting_invitees where meeting_id = ${row.id}`;
+    // 「取消本系列之后的会议」: the later meetings of its series that have not started.
+    const later =
+      opts.following && row.series_id
+        ? await t<{ id: string; starts_at: Date }[]>`
+            update meetings set status = 'cancelled', cancelled_reason = ${why}, updated_at = now()
+            where series_id = ${row.series_id} and status = 'scheduled' and starts_at > ${row.starts_at}
+              and starts_at > now()
+            returning id, starts_at`
+        : [];
+    for (const m of later)
+      await history(t, m.id, actor, "cancelled", { reason: why, startsAt: m.starts_at.toISOString(), series: true });
     await notify(
       t,
       actor,
       invitees.map((i) => i.userId),
       "meeting.cancelled",
-      `取消：${label(row.kind, row.title)}（原定 ${chinaShort(row.starts_at)}）：${why}`,
+      later.length > 0
+        ? `取消：${label(row.kind, row.title)}及本系列之后的 ${later.length} 次会议（自 ${chinaShort(row.starts_at)} 起）：${why}`
+        : `取消：${label(row.kind, row.title)}（原定 ${chinaShort(row.starts_at)}）：${why}`,
       linkTo(row.id),
     );
-  });
+    return 1 + later.length;
+  })) as number;
 }
 
 // ------------------------------------------------------------------------------------------------

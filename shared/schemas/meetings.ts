@@ -34,7 +34,7 @@ export function chinaShort(at: Date | string): string {
   return `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${time}`;
 }
 
-const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+export const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const text = (v: unknown) => (typeof v === "string" ? v : "");
 const lines = (s: string) =>
   s
@@ -43,7 +43,7 @@ const lines = (s: string) =>
     .map((l, i) => ({ line: i + 1, text: l }))
     .filter((l) => l.text !== "");
 
-const isHttpUrl = (s: string) => {
+export const isHttpUrl = (s: string) => {
   try {
     const u = new URL(s);
     return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
@@ -52,7 +52,7 @@ const isHttpUrl = (s: string) => {
   }
 };
 
-const dateField = z
+export const dateField = z
   .string({ error: "请选择日期" })
   .trim()
   .min(1, "请选择日期")
@@ -62,7 +62,7 @@ const dateField = z
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, "日期不存在");
 
-const timeField = (what: string) =>
+export const timeField = (what: string) =>
   z
     .string({ error: `请填写${what}` })
     .trim()
@@ -70,7 +70,7 @@ const timeField = (what: string) =>
     .regex(TIME_RE, `${what}格式应为 14:30`)
     .transform((s) => s.slice(0, 5));
 
-const personId = (message: string) => z.string({ error: message }).trim().regex(UUID, message);
+export const personId = (message: string) => z.string({ error: message }).trim().regex(UUID, message);
 const idList = z.preprocess(
   (v) => (v == null ? undefined : Array.isArray(v) ? v : [v]),
   z.array(z.string().regex(UUID, "参会人员名单有误，请刷新页面后重试")).max(2000).optional(),

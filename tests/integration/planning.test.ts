@@ -1,0 +1,387 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Sql } from "../../db/client";
+import type { Actor } from "../../server/services/actor";
+import { confirmPlan, proposePlan, type PlanRowInput } from "../../server/services/annual-plan";
+import { RowsRefused } from "../../server/services/bulk-schedule";
+import { DomainError } from "../../server/services/errors";
+import { findOrg, type Org } from "../../server/services/orgs";
+import { cancelMeeting } from "../../server/services/schedule";
+import { createSeries } from "../../server/services/series";
+import { loadSubject } from "../../server/services/subjects";
+import { chinaParts } from "../../shared/domain/cadence";
+import { PlanRowSchema, SeriesFormSchema } from "../../shared/schemas/plan";
+import { signIn, startTestServer, type TestServer } from "../setup/server";
+
+// The annual plan and recurring series over the seeded demo branches: what is proposed, what a
+// confirmation creates (and whom it tells, once), and every refusal leaving nothing behind.
+
+let s: TestServer;
+let sql: Sql;
+const org: Record<string, Org> = {};
+const user: Record<string, string> = {};
+const actors: Record<string, Actor> = {};
+const B1 = "机关第一党支部";
+const B2 = "机关第二党支部";
+const G1 = "第一党小组";
+const G2 = "第二党小组";
+// Always a whole year ahead, whenever the tests run.
+const Y = chinaParts(new Date()).year + 1;
+
+beforeAll(async () => {
+  s = await startTestServer();
+  sql = s.app.services.sql;
+  for (const o of await sql<{ id: string; name: string }[]>`select id, name from organizations`)
+    org[o.name] = (await findOrg(sql, o.id))!;
+  for (const u of await sql<{ id: string; display_name: string }[]>`select id, display_name from users`)
+    user[u.display_name] = u.id;
+  for (const name of ["王建国", "孙丽", "刘洋"])
+    actors[name] = { userId: user[name], subject: await loadSubject(sql, user[name]), address: "198.51.100.7" };
+});
+afterAll(async () => {
+  await s?.stop();
+});
+
+const count = async (table: string) => (await sql<{ n: number }[]>`select count(*)::int as n from ${sql(table)}`)[0].n;
+const unread = async (name: string) =>
+  (await sql<{ n: number }[]>`select count(*)::int as n from notifications where user_id = ${user[name]}`)[0].n;
+
+async function refusal<E extends Error = DomainError>(p: Promise<unknown>): Promise<E> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(DomainError);
+    return e as E;
+  }
+  throw new Error("expected a refusal, but the call succeeded");
+}
+
+const row = (index: number, fields: Record<string, string>): PlanRowInput => ({
+  index,
+  row: PlanRowSchema.parse(fields),
+});
+
+describe("the annual plan", () => {
+  it("proposes every required meeting of the year for the branch and its groups, each in its own slot", async () => {
+    const p = await proposePlan(sql, org[B1], Y);
+    const byKind: Record<string, number> = {};
+    for (const r of p.rows) byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+    expect(byKind).toEqual({
+      committee_meeting: 12,
+      theme_day: 12,
+      group_meeting: 24,
+      general_assembly: 4,
+      party_lecture: 4,
+      life_meeting: 1,
+      member_review: 1,
+    });
+    expect(new Set(p.rows.filter((r) => r.kind === "group_meeting").map((r) => r.orgName))).toEqual(new Set([G1, G2]));
+    const slots = p.rows.map((r) => `${r.date} ${r.startTime}`);
+    expect(new Set(slots).size).toBe(slots.length);
+    expect(p.rows.every((r) => r.date.startsWith(String(Y)))).toBe(true);
+  });
+
+  it("creates the confirmed rows with their chairs and invitees, and tells each invitee once", async () => {
+    const p = await proposePlan(sql, org[B1], Y);
+    const before = { meetings: await count("meetings"), liu: await unread("刘洋"), wang: await unread("王建国") };
+    const rows = p.rows.map((r, i) => row(i, { ...r }));
+    const n = await confirmPlan(sql, actors["王建国"], org[B1].id, Y, rows, {
+      location: "三楼党员活动室",
+      onlineUrl: null,
+    });
+    expect(n).toBe(58);
+    expect(await count("meetings")).toBe(before.meetings + 58);
+    expect(await unread("刘洋")).toBe(before.liu + 1);
+    expect(await unread("王建国")).toBe(before.wang); // the secretary is not told of their own plan
+    const [note] = await sql<{ title: string; link: string }[]>`
+      select title, link from notifications where user_id = ${user["刘洋"]} order by created_at desc, id desc limit 1`;
+    // 刘洋 is in the first group: 12 theme days, 4 assemblies, 4 lectures, 1 life meeting, 1 review, 12 group meetings
+    expect(note.title).toBe(`${B1} ${Y} 年度计划已发布：你需参加其中 34 次会议`);
+    expect(note.link).toBe(`/calendar?view=agenda&month=${Y}-01`);
+
+    const made = await sql<{ kind: string; org_id: string; host: string; recorder: string | null; invitees: number }[]>`
+      select m.kind, m.org_id, h.display_name as host, r.display_name as recorder,
+        (select count(*)::int from meeting_invitees i where i.meeting_id = m.id) as invitees
+      from meetings m join users h on h.id = m.host_id left join users r on r.id = m.recorder_id
+      where m.org_id = any(${[org[B1].id, org[G1].id, org[G2].id]}) and m.starts_at >= ${new Date(`${Y}-01-01T00:00:00+08:00`)}`;
+    expect(made).toHaveLength(58);
+    const committee = made.filter((m) => m.kind === "committee_meeting");
+    expect(new Set(committee.map((m) => `${m.host}/${m.recorder}`))).toEqual(new Set(["王建国/李秀英"]));
+    const g1 = made.filter((m) => m.org_id === org[G1].id);
+    expect(g1).toHaveLength(12);
+    expect(new Set(g1.map((m) => m.host))).toEqual(new Set(["张伟"]));
+    expect(made.every((m) => m.invitees > 0)).toBe(true);
+    const [audit] = await sql<{ detail: { year: number; meetings: number } }[]>`
+      select detail from audit_log where action = 'plan.confirm' and org_id = ${org[B1].id}`;
+    expect(audit.detail).toEqual({ year: Y, meetings: 58 });
+  });
+
+  it("proposes nothing more once the year is covered, and refuses the same plan confirmed twice", async () => {
+    expect((await proposePlan(sql, org[B1], Y)).rows).toEqual([]);
+    const before = await count("meetings");
+    const e = await refusal<RowsRefused>(
+      confirmPlan(
+        sql,
+        actors["王建国"],
+        org[B1].id,
+        Y,
+        [
+          row(0, {
+            kind: "theme_day",
+            orgId: org[B1].id,
+            title: "再来一次",
+            date: `${Y}-03-12`,
+            startTime: "09:00",
+            endTime: "10:00",
+          }),
+        ],
+        { location: "礼堂", onlineUrl: null },
+      ),
+    );
+    expect(e).toBeInstanceOf(RowsRefused);
+    expect(e.rows[0].message).toMatch(/^\d{4}年3月已有安排：“.+”。$/);
+    expect(await count("meetings")).toBe(before);
+  });
+
+  it("marks every bad row at once and creates nothing: past, outside the year, clashing host, doubled period", async () => {
+    const base = { orgId: org[B2].id, startTime: "14:30", endTime: "16:30" };
+    const rows = [
+      row(0, { ...base, kind: "committee_meeting", title: "一月支委会", date: `${Y}-01-05` }),
+      row(1, { ...base, kind: "theme_day", title: "同一时间的主题党日", date: `${Y}-01-05` }),
+      row(2, { ...base, kind: "theme_day", title: "一月第二次主题党日", date: `${Y}-01-20` }),
+      row(3, { ...base, kind: "committee_meeting", title: "去年的支委会", date: "2020-01-06" }),
+      row(4, { ...base, kind: "committee_meeting", title: "明年的支委会", date: `${Y + 1}-01-06` }),
+      row(5, { ...base, kind: "group_meeting", orgId: org[G1].id, title: "别的支部的小组会", date: `${Y}-02-03` }),
+    ];
+    const before = await count("meetings");
+    const e = await refusal<RowsRefused>(
+      confirmPlan(sql, actors["孙丽"], org[B2].id, Y, rows, { location: "会议室", onlineUrl: null }),
+    );
+    const byRow = Object.fromEntries(e.rows.map((r) => [r.index, r.message]));
+    expect(Object.keys(byRow).sort()).toEqual(["2", "3", "4", "5"]);
+    expect(byRow[2]).toContain("已有安排");
+    expect(byRow[3]).toContain(`日期应在 ${Y} 年内`);
+    expect(byRow[4]).toContain(`日期应在 ${Y} 年内`);
+    expect(byRow[5]).toContain("不属于本支部");
+    expect(await count("meetings")).toBe(before);
+
+    // Once the period checks pass, the per-meeting rules run: the host cannot chair two at once.
+    const e2 = await refusal<RowsRefused>(
+      confirmPlan(sql, actors["孙丽"], org[B2].id, Y, rows.slice(0, 2), { location: "会议室", onlineUrl: null }),
+    );
+    expect(e2.rows).toEqual([{ index: 1, message: expect.stringContaining("主持人 孙丽 在该时段已有会议") }]);
+    expect(await count("meetings")).toBe(before);
+    expect(
+      (await refusal(confirmPlan(sql, actors["孙丽"], org[B2].id, Y, [], { location: "会议室", onlineUrl: null })))
+        .message,
+    ).toBe("请至少保留一项安排。");
+  });
+
+  it("refuses a plan to anyone who does not manage the branch", async () => {
+    const rows = [
+      row(0, {
+        kind: "committee_meeting",
+        orgId: org[B1].id,
+        title: "越权",
+        date: `${Y}-06-01`,
+        startTime: "09:00",
+        endTime: "10:00",
+      }),
+    ];
+    expect(
+      (await refusal(confirmPlan(sql, actors["刘洋"], org[B1].id, Y, rows, { location: "x", onlineUrl: null }))).status,
+    ).toBe(403);
+    expect(
+      (await refusal(confirmPlan(sql, actors["孙丽"], org[B1].id, Y, rows, { location: "x", onlineUrl: null }))).status,
+    ).toBe(404);
+  });
+});
+
+describe("recurring series", () => {
+  const series = (over: Record<string, string> = {}) =>
+    SeriesFormSchema.parse({
+      kind: "theme_day",
+      title: "主题党日",
+      everyMonths: "1",
+      pattern: "weekday",
+      nth: "1",
+      weekday: "5",
+      dayOfMonth: "",
+      from: `${Y + 1}-01-01`,
+      until: `${Y + 1}-06-30`,
+      startTime: "09:00",
+      endTime: "11:00",
+      location: "党员活动室",
+      onlineUrl: "",
+      hostId: user["孙丽"],
+      recorderId: "",
+      ...over,
+    });
+
+  it("creates one meeting per date, moving a holiday a week on, under one series, with one notice per invitee", async () => {
+    const before = await unread("吴刚");
+    const n = await createSeries(sql, actors["孙丽"], org[B2].id, series());
+    expect(n).toBe(6);
+    const made = await sql<{ title: string; starts_at: Date; series_id: string }[]>`
+      select title, starts_at, series_id from meetings where org_id = ${org[B2].id} and title like '主题党日（%'
+      order by starts_at`;
+    expect(made).toHaveLength(6);
+    expect(new Set(made.map((m) => m.series_id)).size).toBe(1);
+    expect(made[0].title).toBe(`主题党日（${Y + 1}年1月）`);
+    // 1 January is 元旦: the first Friday that is not a holiday comes a week later at the latest
+    expect(chinaParts(made[0].starts_at).day).toBeGreaterThan(1);
+    expect(made.every((m) => chinaParts(m.starts_at).weekday === 5)).toBe(true);
+    expect(await unread("吴刚")).toBe(before + 1);
+  });
+
+  it("says why a rule yields nothing, and creates nothing", async () => {
+    const before = await count("meetings");
+    const none = await refusal(
+      createSeries(
+        sql,
+        actors["孙丽"],
+        org[B2].id,
+        series({ from: `${Y + 1}-07-08`, until: `${Y + 1}-07-31`, nth: "1" }),
+      ),
+    );
+    expect(none.status).toBe(400);
+    expect(none.message).toContain("按这个规则排不出任何会议");
+    const past = await refusal(
+      createSeries(sql, actors["孙丽"], org[B2].id, series({ from: "2021-01-01", until: "2021-06-30" })),
+    );
+    expect(past.message).toContain("都已过去");
+    expect(await count("meetings")).toBe(before);
+    expect(await count("meeting_series")).toBe(1);
+  });
+
+  it("refuses the whole series when a date clashes with the host's other meeting, naming the date", async () => {
+    const before = await count("meetings");
+    const e = await refusal(
+      createSeries(sql, actors["孙丽"], org[B2].id, series({ kind: "party_lecture", title: "党课" })),
+    );
+    expect(e.status).toBe(409);
+    expect(e.message).toContain("有 6 个日期无法安排");
+    expect(e.message).toContain("主持人 孙丽 在该时段已有会议");
+    expect(await count("meetings")).toBe(before);
+  });
+
+  it("cancels a meeting and the rest of its series, leaving the earlier ones", async () => {
+    const made = await sql<{ id: string }[]>`
+      select id from meetings where org_id = ${org[B2].id} and title like '主题党日（%' order by starts_at`;
+    const cancelled = await cancelMeeting(sql, actors["孙丽"], made[3].id, "改为集中学习", { following: true });
+    expect(cancelled).toBe(3);
+    const status = await sql<{ status: string }[]>`
+      select status from meetings where org_id = ${org[B2].id} and title like '主题党日（%' order by starts_at`;
+    expect(status.map((r) => r.status)).toEqual([
+      "scheduled",
+      "scheduled",
+      "scheduled",
+      "cancelled",
+      "cancelled",
+      "cancelled",
+    ]);
+  });
+});
+
+describe("the pages", () => {
+  const cookies: Record<string, string> = {};
+  beforeAll(async () => {
+    for (const [name, username] of [
+      ["王建国", "13800000001"],
+      ["刘洋", "13800000004"],
+      ["吴刚", "13800000011"],
+      ["孙丽", "13800000010"],
+      ["周志强", "13800000009"],
+    ])
+      cookies[name] = await signIn(s.url, username);
+  });
+  const get = (path: string, who: string) =>
+    fetch(s.url + path, { headers: { cookie: cookies[who] }, redirect: "manual" });
+  const post = (path: string, who: string, body: URLSearchParams) =>
+    fetch(s.url + path, { method: "POST", body, headers: { cookie: cookies[who] }, redirect: "manual" });
+
+  it("opens the plan and series pages to managers only", async () => {
+    expect((await get(`/orgs/${org[B2].id}/plan?year=${Y + 2}`, "孙丽")).status).toBe(200);
+    expect((await get(`/orgs/${org[B1].id}/plan`, "刘洋")).status).toBe(403);
+    expect((await get(`/orgs/${org[B1].id}/plan`, "吴刚")).status).toBe(404);
+    expect((await get(`/orgs/${org[B1].id}/series/new`, "王建国")).status).toBe(200);
+    expect((await get(`/orgs/${org[B1].id}/series/new`, "刘洋")).status).toBe(403);
+  });
+
+  it("shows a plan form that, posted without JavaScript, keeps a bad row's typing and says what is wrong", async () => {
+    const page = await (await get(`/orgs/${org[B2].id}/plan?year=${Y + 2}`, "孙丽")).text();
+    expect(page).toContain(`${Y + 2} 年度计划`);
+    const body = new URLSearchParams({ year: String(Y + 2), location: "会议室", onlineUrl: "" });
+    const r = { kind: "committee_meeting", orgId: org[B2].id, date: `${Y + 2}-03-02`, startTime: "15:00" };
+    for (const [k, v] of Object.entries({ ...r, title: "三月支委会", endTime: "14:00", include: "on" }))
+      body.set(`rows.0.${k}`, v);
+    const before = await count("meetings");
+    const res = await post(`/orgs/${org[B2].id}/plan`, "孙丽", body);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain("结束时间应晚于开始时间");
+    expect(html).toContain('value="三月支委会"');
+    expect(await count("meetings")).toBe(before);
+
+    body.set("rows.0.endTime", "16:00");
+    const ok = await post(`/orgs/${org[B2].id}/plan`, "孙丽", body);
+    expect(ok.status).toBe(302);
+    expect(ok.headers.get("location")).toBe(`/orgs/${org[B2].id}/calendar?view=agenda&month=${Y + 2}-03&planned=1`);
+    expect(await count("meetings")).toBe(before + 1);
+  });
+
+  it("previews a series and answers a rule that yields nothing with a 400 in Chinese", async () => {
+    const fields = {
+      kind: "theme_day",
+      title: "主题党日",
+      everyMonths: "1",
+      pattern: "dayOfMonth",
+      dayOfMonth: "15",
+      nth: "1",
+      weekday: "5",
+      from: `${Y + 2}-05-16`,
+      until: `${Y + 2}-06-14`,
+      startTime: "09:00",
+      endTime: "10:00",
+      location: "会议室",
+      onlineUrl: "",
+      hostId: user["王建国"],
+      recorderId: "",
+      intent: "preview",
+    };
+    const res = await post(`/orgs/${org[B1].id}/series/new`, "王建国", new URLSearchParams(fields));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("按这个规则排不出任何会议");
+    const ok = await post(
+      `/orgs/${org[B1].id}/series/new`,
+      "王建国",
+      new URLSearchParams({ ...fields, until: `${Y + 2}-08-31` }),
+    );
+    expect(ok.status).toBe(200);
+    const html = await ok.text();
+    expect(html).toContain("每月 15 日，共 3 次");
+    expect(html).toContain(`主题党日（${Y + 2}年7月）`);
+  });
+
+  it("shows the branch calendar to its members, with planning tools only for managers", async () => {
+    const month = `${Y}-03`;
+    const mine = await (await get(`/orgs/${org[B1].id}/calendar?view=agenda&month=${month}`, "王建国")).text();
+    expect(mine).toContain("年度计划");
+    expect(mine).toContain("支委会");
+    const member = await get(`/orgs/${org[B1].id}/calendar?view=agenda&month=${month}`, "刘洋");
+    expect(member.status).toBe(200);
+    const memberHtml = await member.text();
+    expect(memberHtml).not.toContain("周期性安排");
+    expect((await get(`/orgs/${org[B1].id}/calendar`, "吴刚")).status).toBe(404);
+  });
+
+  it("keeps a member's own calendar to what they attend: no 支委会 for a member, no branch meetings for the 党委", async () => {
+    const month = `${Y}-03`;
+    const liu = await (await get(`/calendar?view=agenda&month=${month}`, "刘洋")).text();
+    expect(liu).toContain("主题党日");
+    expect(liu).not.toContain("支委会");
+    const wang = await (await get(`/calendar?view=agenda&month=${month}`, "王建国")).text();
+    expect(wang).toContain("支委会");
+    const zhou = await (await get(`/calendar?view=agenda&month=${month}`, "周志强")).text();
+    expect(zhou).not.toContain("主题党日");
+  });
+});
