@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { listMeetingsFor } from "../../server/services/meetings";
+import { meetingsToAttend } from "../../server/services/meetings";
 import { loadSubject } from "../../server/services/subjects";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
@@ -15,7 +15,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const { sql } = context.services;
   const subject = await loadSubject(sql, user.id);
-  const meetings = await listMeetingsFor(sql, subject, { from: new Date() });
+  const meetings = await meetingsToAttend(sql, subject, { from: new Date(), limit: 20 });
   return { userName: user.displayName, meetings };
 }
 

@@ -104,6 +104,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     orgName: org.name,
     status: detail.status,
     cancelledReason: detail.cancelledReason,
+    laterInSeries: detail.laterInSeries,
     ended,
     kinds,
     // `kind` and `ticks` also answer the form's `?kind=` fetch for a kind's default list.
@@ -134,7 +135,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       case "cancel": {
         const parsed = CancelMeetingSchema.safeParse({ reason: form.get("reason") ?? "" });
         if (!parsed.success) return invalid(parsed.error, "cancel");
-        await cancelMeeting(sql, actor, meeting.id, parsed.data.reason);
+        await cancelMeeting(sql, actor, meeting.id, parsed.data.reason, {
+          following: form.get("following") === "on",
+        });
         return redirect(back);
       }
       case "upload": {
@@ -168,8 +171,21 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 }
 
 export default function EditMeeting() {
-  const { userName, meeting, orgName, status, cancelledReason, ended, kinds, ticks, people, initial, files, history } =
-    useLoaderData<typeof loader>();
+  const {
+    userName,
+    meeting,
+    orgName,
+    status,
+    cancelledReason,
+    laterInSeries,
+    ended,
+    kinds,
+    ticks,
+    people,
+    initial,
+    files,
+    history,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as MeetingFormResult | undefined;
   const nav = useNavigation();
   const busy = nav.state === "submitting";
@@ -288,6 +304,12 @@ export default function EditMeeting() {
                 />
                 <FieldError id="reason-error" message={about("cancel")?.fieldErrors?.reason} />
               </label>
+              {laterInSeries > 0 ? (
+                <label className="check">
+                  <input type="checkbox" name="following" />
+                  <span>同时取消本系列之后的 {laterInSeries} 次会议</span>
+                </label>
+              ) : null}
               <button className="btn btn--danger" type="submit" name="intent" value="cancel" disabled={busy}>
                 {busyWith === "cancel" ? "正在取消…" : "取消会议"}
               </button>

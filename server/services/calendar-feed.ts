@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Sql } from "../../db/client";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
-import { listMeetingsFor, type Meeting } from "./meetings";
+import { meetingsToAttend, type Meeting } from "./meetings";
 import { loadSubject } from "./subjects";
 
 // Personal iCalendar feeds. A phone calendar cannot sign in, so the URL carries the credential:
 // 32 random bytes (base64url, 43 characters). Only the SHA-256 of the token is stored, one per
 // user; a new token replaces the old one (the old URL stops working) and revoking deletes it.
-// The feed holds exactly what the pages show the person (listMeetingsFor, meetingAccess), from
+// The feed holds exactly what the calendar page shows the person (meetingsToAttend), from
 // 90 days back, cancelled meetings included so calendars that already have them strike them.
 
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
@@ -63,13 +63,13 @@ export interface FeedMeeting extends Meeting {
 }
 
 /**
- * The meetings the user may see, as on the pages (the same listMeetingsFor and meetingAccess),
+ * The meetings the user should attend, as on their calendar page (meetingsToAttend),
  * from FEED_PAST_DAYS ago on, with the columns a calendar needs besides.
  */
 export async function feedMeetingsFor(sql: Sql, userId: string, now = new Date()): Promise<FeedMeeting[]> {
   const subject = await loadSubject(sql, userId);
   const from = new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000);
-  const meetings = await listMeetingsFor(sql, subject, { from, limit: FEED_MAX_EVENTS });
+  const meetings = await meetingsToAttend(sql, subject, { from, limit: FEED_MAX_EVENTS });
   if (meetings.length === 0) return [];
   const extra = await sql<
     { id: string; status: FeedStatus; updated_at: Date; cancelled_reason: string | null; online_url: string | null }[]

@@ -84,43 +84,6 @@ export async function getMeetingFor(
 }
 
 /**
- * Meetings the subject may see, soonest first: those of the organisations on their paths
- * (their own, and the branch above their group) and of the organisations under the ones they
- * belong to (what a committee member reviews). The query casts the net; the rule decides.
- */
-export async function listMeetingsFor(
-  sql: Sql,
-  subject: Subject,
-  opts: { from: Date; limit?: number },
-): Promise<Meeting[]> {
-  const up = [...new Set(subject.memberships.flatMap((m) => m.orgPath))];
-  const own = [...new Set(subject.memberships.map((m) => m.orgId))];
-  if (own.length === 0) return [];
-  const rows = await sql<MeetingRow[]>`
-    with recursive down as (
-      select id from organizations where id = any(${own})
-      union
-      select o.id from organizations o join down on o.parent_id = down.id
-    )
-    select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
-    where (m.org_id = any(${up}) or m.org_id in (select id from down)) and m.ends_at >= ${opts.from}
-    order by m.starts_at limit 500`;
-  const paths = await orgPaths(sql, [...new Set(rows.map((r) => r.org_id))]);
-  return rows
-    .filter(
-      (r) =>
-        meetingAccess(subject, {
-          id: r.id,
-          orgId: r.org_id,
-          orgKind: r.org_kind,
-          orgPath: paths.get(r.org_id) ?? [],
-        }) !== "none",
-    )
-    .slice(0, opts.limit ?? 50)
-    .map(toMeeting);
-}
-
-/**
  * The meetings a person should attend, soonest first: those they are invited to (应到 or 列席),
  * chair or record, in any organisation, cancelled ones included so the calendar can say so.
  * This, not everything they may read, is a member's own calendar: a 党委 member may read every

@@ -692,6 +692,8 @@ export interface MeetingDetail {
   onlineUrl: string | null;
   status: "planned" | "scheduled" | "cancelled";
   cancelledReason: string | null;
+  /** Scheduled meetings of the same recurring series after this one, not yet started. */
+  laterInSeries: number;
   hostId: string | null;
   hostName: string | null;
   recorderId: string | null;
@@ -717,7 +719,9 @@ export async function meetingDetail(sql: Sql, meetingId: string): Promise<Meetin
     select m.id, m.org_id as "orgId", m.kind, m.title, m.starts_at as "startsAt", m.ends_at as "endsAt",
       m.location, m.online_url as "onlineUrl", m.status, m.cancelled_reason as "cancelledReason",
       m.host_id as "hostId", h.display_name as "hostName", m.recorder_id as "recorderId",
-      r.display_name as "recorderName"
+      r.display_name as "recorderName",
+      (select count(*)::int from meetings s where s.series_id = m.series_id and s.status = 'scheduled'
+         and s.starts_at > m.starts_at and s.starts_at > now()) as "laterInSeries"
     from meetings m left join users h on h.id = m.host_id left join users r on r.id = m.recorder_id
     where m.id = ${meetingId}`;
   if (!m) return null;

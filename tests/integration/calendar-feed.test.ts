@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
+import { defaultInvitees } from "../../server/services/schedule";
 import { MEETING_KIND_LABEL, type MeetingKind } from "../../shared/domain/labels";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 
@@ -36,6 +37,9 @@ async function addMeeting(m: {
             ${new Date(start.getTime() + 90 * 60_000)}, ${m.location ?? null}, ${m.status ?? "scheduled"},
             ${m.reason ?? null})
     returning id`;
+  // Invited as scheduling would: the feed holds what the person should attend.
+  for (const i of await defaultInvitees(sql, { id: orgs[m.org] }, m.kind ?? "general_assembly"))
+    await sql`insert into meeting_invitees (meeting_id, user_id, role) values (${row.id}, ${i.userId}, ${i.role})`;
   return row.id;
 }
 
@@ -50,8 +54,8 @@ beforeAll(async () => {
   const branch = "机关第一党支部";
   ids.cancelled = await addMeeting({
     org: branch,
-    title: "支委会：研究发展党员工作（已取消）",
-    kind: "committee_meeting",
+    title: "支部党员大会：讨论发展党员工作（已取消）",
+    kind: "general_assembly",
     days: 9,
     status: "cancelled",
     reason: "与上级会议冲突",
@@ -186,13 +190,15 @@ describe("personal iCalendar feed", () => {
     expect(ics).toContain("X-WR-TIMEZONE:Asia/Shanghai");
   });
 
-  it("holds exactly the meetings the member may see, as in the database and on the home page", async () => {
+  it("holds exactly the meetings the member should attend, as in the database and on the home page", async () => {
     const events = parse(await (await fetchFeed(url)).text());
-    // The member is in 第一党小组 under 机关第一党支部: that group's and that branch's meetings, from
-    // 90 days back, cancelled ones included; never 第二党小组's or the other branch's.
+    // The member is in 第一党小组 under 机关第一党支部: the meetings they are invited to, from 90 days
+    // back, cancelled ones included; never 第二党小组's or the other branch's, nor the 支委会.
     const expected = await sql<Row[]>`
       select id, kind, title, starts_at, ends_at, status from meetings
       where org_id in (${orgs["机关第一党支部"]}, ${orgs["第一党小组"]}) and ends_at >= now() - interval '90 days'
+        and id in (select meeting_id from meeting_invitees i join users u on u.id = i.user_id
+                   where u.username = '13800000004')
       order by starts_at`;
     expect(expected.length).toBe(5);
     expect(events.map((e) => e.id).sort()).toEqual(expected.map((r) => r.id).sort());
@@ -275,10 +281,13 @@ describe("personal iCalendar feed", () => {
   });
 
   it("gives another branch's member only their branch's meetings", async () => {
+    await addMeeting({ org: "机关第二党支部", title: "机关第二党支部支委会", kind: "committee_meeting", days: 6 });
     const other = await signIn(s.url, "13800000011");
     const events = parse(await (await fetchFeed(await createFeed(other))).text());
+    // 吴刚 is a member of 机关第二党支部, not on its committee: its 支委会 is not his to attend.
     const theirs = await sql<{ id: string }[]>`
-      select id from meetings where org_id = ${orgs["机关第二党支部"]} and ends_at >= now() - interval '90 days'`;
+      select id from meetings where org_id = ${orgs["机关第二党支部"]} and ends_at >= now() - interval '90 days'
+        and kind <> 'committee_meeting'`;
     expect(events.map((e) => e.id).sort()).toEqual(theirs.map((r) => r.id).sort());
     expect(events.map((e) => e.id)).toContain(ids.otherBranch);
     const first = await sql<{ id: string }[]>`

@@ -55,7 +55,7 @@ async function refusal<E extends Error = DomainError>(p: Promise<unknown>): Prom
   throw new Error("expected a refusal, but the call succeeded");
 }
 
-const row = (index: number, fields: Record<string, string>): PlanRowInput => ({
+const row = (index: number, fields: Record<string, unknown>): PlanRowInput => ({
   index,
   row: PlanRowSchema.parse(fields),
 });
