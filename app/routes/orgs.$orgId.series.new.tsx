@@ -140,7 +140,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     return redirect(`/orgs/${org.id}/calendar?view=agenda&month=${parsed.data.rule.from.slice(0, 7)}&planned=${n}`);
   } catch (e) {
     const reply = refused(e);
-    return data<Reply>({ ...reply.data, values }, { status: reply.init?.status ?? 400 });
+    // Said at the top too: on a phone the field may be far from the buttons.
+    const formError = reply.data.formError ?? Object.values(reply.data.fieldErrors ?? {})[0];
+    return data<Reply>({ ...reply.data, formError, values }, { status: reply.init?.status ?? 400 });
   }
 }
 
