@@ -1,8 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { dueInMonth } from "../../server/services/compliance";
 import { meetingsOfOrg } from "../../server/services/meetings";
 import { getOrgFor } from "../../server/services/orgs";
-import { ORG_KIND_LABEL } from "../../shared/domain/labels";
+import { MEETING_KIND_LABEL, ORG_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { CalendarView, monthSummary } from "../components/calendar-view";
@@ -10,8 +11,10 @@ import { Crumbs } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 import { calendarMeetings, calendarMonth } from "../lib/calendar.server";
+import planningStyles from "../styles/planning.css?url";
 
 export const meta: MetaFunction = () => [{ title: "支部日历 · 同心" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: planningStyles }];
 
 // The organisation's calendar: everything it and its groups hold, for the secretary planning
 // the month (and readable by its members). Planning tools show only to those who manage it.
@@ -26,10 +29,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const list = await meetingsOfOrg(sql, actor.subject, org.id, { from: window.monthStart, to: window.monthEnd });
   const planned = Number(new URL(request.url).searchParams.get("planned"));
   const { monthStart: _s, monthEnd: _e, ...calendar } = window;
+  const manages = canManage(access);
   return {
     userName: user.displayName,
     org: { id: org.id, name: org.name, kind: org.kind },
-    manages: canManage(access),
+    manages,
+    // What the rules want this month and nobody has scheduled yet: for those who schedule.
+    due: manages ? await dueInMonth(sql, org, window.year, window.month) : null,
     planned: Number.isInteger(planned) && planned > 0 ? planned : 0,
     ...calendar,
     meetings: calendarMeetings(list, window),
@@ -37,7 +43,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 }
 
 export default function OrgCalendar() {
-  const { userName, org, manages, planned, ...data } = useLoaderData<typeof loader>();
+  const { userName, org, manages, planned, due, ...data } = useLoaderData<typeof loader>();
   const base = `/orgs/${org.id}/calendar`;
   const plans = org.kind === "branch" || org.kind === "group";
   return (
@@ -81,7 +87,41 @@ export default function OrgCalendar() {
             已安排 {planned} 次会议，参会人员各收到一条通知，会前还会按规则提醒。
           </p>
         ) : null}
+        {due ? <MonthDue due={due} orgId={org.id} month={data.month} /> : null}
       </CalendarView>
     </AppShell>
+  );
+}
+
+function MonthDue({
+  due,
+  orgId,
+  month,
+}: {
+  due: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["due"]>;
+  orgId: string;
+  month: number;
+}) {
+  if (due.due.length === 0)
+    return (
+      <p className="cal-due cal-due--ok" data-testid="month-due">
+        {`${month}月应开的会议都已安排。`}
+      </p>
+    );
+  return (
+    <div className="cal-due" data-testid="month-due">
+      <p className="cal-due__title">{due.over ? `${month}月应开而未开：` : `${month}月到期、尚未安排：`}</p>
+      <ul className="cal-due__list">
+        {due.due.map((d) => (
+          <li key={d.kind}>
+            <Link to={`/orgs/${orgId}/meetings/new?kind=${d.kind}`} className={`cal-due__item kind--${d.kind}`}>
+              {MEETING_KIND_LABEL[d.kind]}
+              {d.groups.length > 0 ? `（${d.groups.join("、")}）` : ""}
+              <span className="cal-due__period">{d.periodLabel}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -88,7 +88,7 @@ export async function proposePlan(sql: Sql, org: Org, year: number, now = new Da
     year,
     settings,
     { id: org.id, kind: org.kind, name: org.name, groups },
-    { notBefore: now },
+    { notBefore: now, taken: existing.map((m) => m.startsAt) },
   );
   const rows = proposals
     .map((p) => ({ ...p, orgId: p.orgId ?? org.id }))

@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/client";
-import { periodOf } from "../../shared/domain/cadence";
+import { chinaTime, periodLabel, periodOf } from "../../shared/domain/cadence";
 import {
   lapseWarnings,
   lastAttendedLife,
@@ -91,4 +91,55 @@ export async function complianceReport(sql: Sql, org: Org, now = new Date()) {
       warnAfterDays: settings.lapseWarningDays,
     }),
   };
+}
+
+export interface MonthDue {
+  kind: MeetingKind;
+  /** For 党小组会: the groups with none; empty for the organisation's own kinds. */
+  groups: string[];
+  /** The cadence period that ends this month, in words: 「2027年第一季度」. */
+  periodLabel: string;
+}
+
+/**
+ * What falls due in a month and is not yet on the calendar: for each kind whose cadence period
+ * ends in that month (every month for 支委会, the quarter's last month for 支部党员大会), whether
+ * a meeting is held or scheduled in that period. What the branch calendar tells its secretary.
+ */
+export async function dueInMonth(sql: Sql, org: Org, year: number, month: number, now = new Date()) {
+  const settings = await orgSettings(sql, org.id);
+  const monthStart = chinaTime(year, month, 1);
+  const monthEnd = chinaTime(year, month + 1, 1);
+  const groups =
+    org.kind === "branch"
+      ? await sql<{ id: string; name: string }[]>`
+          select id, name from organizations where parent_id = ${org.id} and kind = 'group' order by name`
+      : [];
+  const ids = [org.id, ...groups.map((g) => g.id)];
+  const meetings = await sql<ComplianceMeeting[]>`
+    select kind, org_id as "orgId", starts_at as "startsAt", status, session_started_at as "heldAt", false as "hasMinutes"
+    from meetings where org_id = any(${ids}) and starts_at >= ${chinaTime(year, 1, 1)} and starts_at < ${monthEnd}`;
+  const kinds = requiredVsHeld({
+    rules: settings.kinds,
+    period: { start: monthStart, end: monthEnd },
+    meetings,
+    now,
+    groupIds: org.kind === "group" ? [org.id] : groups.map((g) => g.id),
+  });
+  const names = new Map([[org.id, org.name], ...groups.map((g) => [g.id, g.name] as const)]);
+  const due: MonthDue[] = [];
+  // A 党小组 holds only 党小组会; a 党委 or 党总支 plans only its own 委员会 meetings.
+  const relevant = (kind: MeetingKind) =>
+    org.kind === "branch" || (org.kind === "group" ? kind === "group_meeting" : kind === "committee_meeting");
+  for (const k of kinds) {
+    if (k.missing === 0 || !relevant(k.kind)) continue;
+    const cadence = settings.kinds[k.kind].cadence;
+    if (cadence === "none") continue;
+    due.push({
+      kind: k.kind,
+      groups: (k.groups ?? []).filter((g) => g.missing > 0).map((g) => names.get(g.orgId) ?? ""),
+      periodLabel: periodLabel(periodOf(cadence, monthStart)),
+    });
+  }
+  return { due, over: monthEnd.getTime() <= now.getTime() };
 }

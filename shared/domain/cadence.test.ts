@@ -431,6 +431,22 @@ describe("proposeAnnualPlan", () => {
     expect(c.theme_day).toBe(0);
   });
 
+  it("leaves the half-days already taken by meetings on the calendar to them", () => {
+    const settings = defaultSettings();
+    const free = proposeAnnualPlan(2027, settings, { kind: "branch", groups });
+    const taken = free.slice(0, 10).map((m) => m.startsAt);
+    const plan = proposeAnnualPlan(2027, settings, { kind: "branch", groups }, { taken });
+    expect(plan).toHaveLength(free.length);
+    const takenSlots = new Set(taken.map((t) => `${chinaDateKey(t)} ${chinaParts(t).hour < 12 ? "am" : "pm"}`));
+    for (const m of plan) {
+      if (m.byFixedDay) continue;
+      expect(
+        takenSlots.has(`${chinaDateKey(m.startsAt)} ${chinaParts(m.startsAt).hour < 12 ? "am" : "pm"}`),
+        m.title,
+      ).toBe(false);
+    }
+  });
+
   it("keeps free the holidays given, e.g. the Spring Festival", () => {
     const holidays = [
       ...defaultHolidays(2028),

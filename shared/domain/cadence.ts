@@ -546,6 +546,8 @@ export interface PlanOptions {
   holidays?: readonly string[];
   /** Only propose meetings that start after this instant (e.g. a plan made in March). */
   notBefore?: Date;
+  /** Starts of meetings already on the calendar: their half-days are not offered again. */
+  taken?: readonly Date[];
 }
 
 /** Where in its period a kind is placed by default, and on which day of that month. */
@@ -636,6 +638,7 @@ export function proposeAnnualPlan(
   ];
 
   const busy = new Set<string>(); // "YYYY-MM-DD am|pm"
+  for (const t of options.taken ?? []) busy.add(`${chinaDateKey(t)} ${chinaParts(t).hour < 12 ? "am" : "pm"}`);
   const out: PlannedMeeting[] = [];
 
   const slotStart = (day: Date, slot: "am" | "pm") => {

@@ -5,6 +5,7 @@ import { confirmPlan, proposePlan, type PlanRowInput } from "../../server/servic
 import { RowsRefused } from "../../server/services/bulk-schedule";
 import { DomainError } from "../../server/services/errors";
 import { findOrg, type Org } from "../../server/services/orgs";
+import { dueInMonth } from "../../server/services/compliance";
 import { cancelMeeting } from "../../server/services/schedule";
 import { createSeries } from "../../server/services/series";
 import { loadSubject } from "../../server/services/subjects";
@@ -174,6 +175,22 @@ describe("the annual plan", () => {
       (await refusal(confirmPlan(sql, actors["孙丽"], org[B2].id, Y, [], { location: "会议室", onlineUrl: null })))
         .message,
     ).toBe("请至少保留一项安排。");
+  });
+
+  it("tells the secretary what falls due in a month and is not yet scheduled", async () => {
+    expect((await dueInMonth(sql, org[B1], Y, 3)).due).toEqual([]);
+    const empty = await dueInMonth(sql, org[B2], Y + 3, 3);
+    expect(empty.over).toBe(false);
+    expect(empty.due.map((d) => d.kind)).toEqual([
+      "general_assembly",
+      "committee_meeting",
+      "party_lecture",
+      "theme_day",
+    ]);
+    expect(empty.due.find((d) => d.kind === "general_assembly")?.periodLabel).toBe(`${Y + 3}年第一季度`);
+    // A group is told about its own 党小组会 only.
+    const group = await dueInMonth(sql, org[G1], Y + 3, 5);
+    expect(group.due).toEqual([{ kind: "group_meeting", groups: [G1], periodLabel: `${Y + 3}年5月` }]);
   });
 
   it("refuses a plan to anyone who does not manage the branch", async () => {
@@ -366,11 +383,13 @@ describe("the pages", () => {
     const month = `${Y}-03`;
     const mine = await (await get(`/orgs/${org[B1].id}/calendar?view=agenda&month=${month}`, "王建国")).text();
     expect(mine).toContain("年度计划");
+    expect(mine).toContain("3月应开的会议都已安排");
     expect(mine).toContain("支委会");
     const member = await get(`/orgs/${org[B1].id}/calendar?view=agenda&month=${month}`, "刘洋");
     expect(member.status).toBe(200);
     const memberHtml = await member.text();
     expect(memberHtml).not.toContain("周期性安排");
+    expect(memberHtml).not.toContain("应开的会议");
     expect((await get(`/orgs/${org[B1].id}/calendar`, "吴刚")).status).toBe(404);
   });
 
