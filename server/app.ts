@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import { openDatabase, type Database } from "../db/client";
+import { openDatabase, type Database, type Sql } from "../db/client";
 import { migrate } from "../db/migrate";
 import { seedDemo, type DemoAccount } from "../db/seed";
 import { userColor } from "../shared/colors";
@@ -20,6 +20,7 @@ import { log, setLogLevel } from "./logger";
 import { isSameOrigin } from "./origin";
 import { markOnlinePresence } from "./services/attendance";
 import { meetingResource } from "./services/meetings";
+import { sendReminders } from "./services/reminders";
 import { loadSubject } from "./services/subjects";
 
 export interface Tongxin {
@@ -105,6 +106,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   const server = createServer(app);
   const collab = (hub.collab = new CollabServer(new DocStore(db.sql), collabAuth(services)));
   collab.attach(server);
+  const reminders = config.REMINDERS ? remindPeriodically(db.sql) : undefined;
 
   let closed: Promise<void> | undefined;
   return {
@@ -126,6 +128,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
       (closed ??= (async () => {
         // Stop accepting, let live documents finish storing, then close the database.
         const stopped = new Promise<void>((r) => server.close(() => r()));
+        await reminders?.stop();
         server.closeIdleConnections();
         await collab.close();
         await vite?.close();
@@ -161,6 +164,31 @@ const rejectCrossOriginWrites: express.RequestHandler = (req, res, next) => {
   if (isSameOrigin(req.headers)) return next();
   res.status(403).type("text/plain; charset=utf-8").send("跨站请求被拒绝。");
 };
+
+/**
+ * Time-based reminders (services/reminders.ts): a few seconds after start, then every 10 minutes, one
+ * run at a time. Every node may run them (they are idempotent); a failure is logged, never thrown.
+ */
+function remindPeriodically(sql: Sql) {
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = running
+      .then(() => sendReminders(sql))
+      .then(
+        (sent) => (sent.meetings > 0 || sent.due > 0 ? log.info("reminders.sent", { ...sent }) : undefined),
+        (e) => log.error("reminders.failed", { error: e }),
+      );
+  };
+  const first = setTimeout(run, 3_000).unref();
+  const every = setInterval(run, 10 * 60_000).unref();
+  return {
+    async stop() {
+      clearTimeout(first);
+      clearInterval(every);
+      await running;
+    },
+  };
+}
 
 function collabAuth(services: Services): CollabAuth {
   return {

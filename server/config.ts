@@ -27,6 +27,11 @@ const EnvSchema = z.object({
     .optional()
     .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Time-based reminders (meetings coming up, meetings due) every 10 minutes; "off" disables them. */
+  REMINDERS: z
+    .enum(["on", "off", "0", "1", "true", "false"])
+    .default("on")
+    .transform((v) => v === "on" || v === "1" || v === "true"),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { cookieSecure: boolean };

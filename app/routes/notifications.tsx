@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { listNotifications, markRead } from "../../server/services/notifications";
+import { listNotifications, markRead, type NotificationKind } from "../../server/services/notifications";
 import { safeRedirect } from "../../shared/schemas/auth";
 import { AppShell } from "../components/app-shell";
-import { BellIcon, ChevronRightIcon } from "../components/icons";
+import { BellIcon, CalendarIcon, ChevronRightIcon, ClockIcon, FlagIcon, UserIcon } from "../components/icons";
 import { requireUser } from "../lib/auth.server";
 import { formatDate, formatTime } from "../lib/format";
 
@@ -26,6 +26,22 @@ export async function action({ context, request }: ActionFunctionArgs) {
   if (typeof id === "string") await markRead(context.services.sql, user.id, id);
   throw redirect(safeRedirect(form.get("link"), "/notifications"));
 }
+
+type Icon = typeof BellIcon;
+
+/** What each kind is called on the list, its icon, and whether it asks for attention (gold). */
+const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: boolean }> = {
+  "meeting.invited": { label: "会议邀请", icon: CalendarIcon },
+  "meeting.rescheduled": { label: "会议改期", icon: CalendarIcon, attention: true },
+  "meeting.cancelled": { label: "会议取消", icon: CalendarIcon, attention: true },
+  "meeting.uninvited": { label: "参会调整", icon: CalendarIcon },
+  "meeting.reminder": { label: "会议提醒", icon: ClockIcon, attention: true },
+  "meeting.due": { label: "待安排会议", icon: FlagIcon, attention: true },
+  "leave.requested": { label: "请假申请", icon: UserIcon },
+  "leave.decided": { label: "请假审批", icon: UserIcon },
+  "makeup.assigned": { label: "补学安排", icon: BellIcon },
+};
+const OTHER = { label: "通知", icon: BellIcon, attention: false };
 
 export default function Notifications() {
   const { userName, items } = useLoaderData<typeof loader>();
@@ -50,27 +66,44 @@ export default function Notifications() {
         <div className="card empty">
           <BellIcon size={28} />
           <p className="h3">暂无通知</p>
-          <p className="muted">会议邀请、改期、请假审批和补学安排会出现在这里。</p>
+          <p className="muted">会议邀请、改期、会前提醒、待安排的会议、请假审批和补学安排会出现在这里。</p>
         </div>
       ) : (
         <ul className="list" data-testid="notifications">
-          {items.map((n) => (
-            <li key={n.id}>
-              <Form method="post">
-                <input type="hidden" name="id" value={n.id} />
-                <input type="hidden" name="link" value={n.link ?? "/notifications"} />
-                <button type="submit" className={n.read ? "row row--button" : "row row--button row--unread"}>
-                  <div className="row__main">
-                    <span className="row__title">{n.title}</span>
-                    <span className="row__sub">
-                      {formatDate(n.createdAt)} {formatTime(n.createdAt)}
+          {items.map((n) => {
+            const kind = KINDS[n.kind] ?? OTHER;
+            const Icon = kind.icon;
+            return (
+              <li key={n.id} data-kind={n.kind}>
+                <Form method="post">
+                  <input type="hidden" name="id" value={n.id} />
+                  <input type="hidden" name="link" value={n.link ?? "/notifications"} />
+                  <button type="submit" className={n.read ? "row row--button" : "row row--button row--unread"}>
+                    <span
+                      style={{
+                        flex: "none",
+                        display: "flex",
+                        color: kind.attention && !n.read ? "var(--color-gold)" : "var(--color-muted)",
+                      }}
+                    >
+                      <Icon size={20} />
                     </span>
-                  </div>
-                  <ChevronRightIcon size={18} className="row__end" />
-                </button>
-              </Form>
-            </li>
-          ))}
+                    <div className="row__main">
+                      <span className="row__title">
+                        {/* flex-basis 0: a long title wraps beside the unread dot, not below it */}
+                        <span style={{ flex: "1 1 0%", minWidth: 0 }}>{n.title}</span>
+                      </span>
+                      <span className="row__sub">
+                        <span className={kind.attention ? "tag tag--gold" : "tag tag--muted"}>{kind.label}</span>{" "}
+                        {formatDate(n.createdAt)} {formatTime(n.createdAt)}
+                      </span>
+                    </div>
+                    <ChevronRightIcon size={18} className="row__end" />
+                  </button>
+                </Form>
+              </li>
+            );
+          })}
         </ul>
       )}
     </AppShell>

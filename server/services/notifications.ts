@@ -1,26 +1,34 @@
 import type { Sql } from "../../db/client";
 
-// In-app notifications: invitations, schedule changes, leave decisions, make-up tasks, due
-// meetings. Each person sees only their own; there is no other reader.
+// In-app notifications: invitations, schedule changes, leave decisions, make-up tasks, and the
+// time-based reminders of services/reminders.ts (meetings coming up, meetings due). Each person
+// sees only their own; there is no other reader. The bell counts the unread ones, whatever kind.
 
 export type NotificationKind =
   | "meeting.invited"
   | "meeting.rescheduled"
   | "meeting.cancelled"
+  | "meeting.uninvited"
   | "leave.requested"
   | "leave.decided"
   | "makeup.assigned"
-  | "meeting.due";
+  | "meeting.due"
+  | "meeting.reminder";
 
+/**
+ * One notification each. With a dedupeKey, a person who already has a notification with that key
+ * gets no second one (unique per person, migration 004), however often or concurrently it is sent.
+ */
 export async function notify(
   sql: Sql,
   userIds: string[],
-  n: { kind: NotificationKind; title: string; link?: string | null },
+  n: { kind: NotificationKind; title: string; link?: string | null; dedupeKey?: string },
 ) {
   if (userIds.length === 0) return;
   await sql`
-    insert into notifications (user_id, kind, title, link)
-    select u, ${n.kind}, ${n.title}, ${n.link ?? null} from unnest(${userIds}::uuid[]) as u`;
+    insert into notifications (user_id, kind, title, link, dedupe_key)
+    select u, ${n.kind}, ${n.title}, ${n.link ?? null}, ${n.dedupeKey ?? null} from unnest(${userIds}::uuid[]) as u
+    ${n.dedupeKey ? sql`on conflict (user_id, dedupe_key) where dedupe_key is not null do nothing` : sql``}`;
 }
 
 export async function unreadCount(sql: Sql, userId: string): Promise<number> {

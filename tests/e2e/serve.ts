@@ -9,7 +9,8 @@ import { createTestDatabase } from "../setup/database";
 // (PGlite, or a new database on TEST_DATABASE_URL's server), removed again on exit.
 ensureBuild(process.cwd(), (m) => console.log(m));
 const db = await createTestDatabase();
-const config = loadConfig({ ...process.env, ...db.env, HOST: "127.0.0.1", LOG_LEVEL: "warn" });
+// Reminders off, so the seed's upcoming meetings add no notifications the specs do not expect.
+const config = loadConfig({ ...process.env, ...db.env, HOST: "127.0.0.1", LOG_LEVEL: "warn", REMINDERS: "off" });
 const app = await startTongxin({ config, mode: "production" });
 exposeSql(app.server, app.db.sql);
 console.log(`e2e server on ${await app.listen()}`);

@@ -17,7 +17,16 @@ export async function startTestServer(): Promise<TestServer> {
   const db: TestDatabase = await createTestDatabase();
   let port = 0;
   const boot = async () => {
-    const config = loadConfig({ ...process.env, ...db.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" });
+    // Reminders off: they would add notifications (the seed's meetings are days ahead) to counts that
+    // tests assert; tests/integration/reminders.test.ts runs them directly.
+    const config = loadConfig({
+      ...process.env,
+      ...db.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      REMINDERS: "off",
+    });
     const app = await startTongxin({ config, mode: "production" });
     const url = await app.listen();
     port = Number(new URL(url).port);
