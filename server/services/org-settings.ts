@@ -9,9 +9,16 @@ import type { Actor } from "./actor";
 import { audit } from "./audit";
 import { requireManagedOrg } from "./orgs";
 
-/** The organisation's local rules merged over the defaults (stored junk is ignored, never fatal). */
+/**
+ * The organisation's local rules merged over the defaults (stored junk is ignored, never fatal).
+ * A 党小组 without rules of its own follows its branch's, as the reminders do.
+ */
 export async function orgSettings(sql: Sql, orgId: string): Promise<ResolvedSettings> {
-  const [row] = await sql<{ settings: unknown }[]>`select settings from org_settings where org_id = ${orgId}`;
+  const [row] = await sql<{ settings: unknown }[]>`
+    select s.settings from org_settings s
+    where s.org_id = ${orgId}
+       or s.org_id = (select parent_id from organizations where id = ${orgId} and kind = 'group')
+    order by (s.org_id = ${orgId}) desc limit 1`;
   return resolveSettings(row?.settings ?? {});
 }
 

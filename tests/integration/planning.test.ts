@@ -4,6 +4,7 @@ import type { Actor } from "../../server/services/actor";
 import { confirmPlan, proposePlan, type PlanRowInput } from "../../server/services/annual-plan";
 import { RowsRefused } from "../../server/services/bulk-schedule";
 import { DomainError } from "../../server/services/errors";
+import { orgSettings } from "../../server/services/org-settings";
 import { findOrg, type Org } from "../../server/services/orgs";
 import { dueInMonth } from "../../server/services/compliance";
 import { cancelMeeting } from "../../server/services/schedule";
@@ -191,6 +192,18 @@ describe("the annual plan", () => {
     // A group is told about its own 党小组会 only.
     const group = await dueInMonth(sql, org[G1], Y + 3, 5);
     expect(group.due).toEqual([{ kind: "group_meeting", groups: [G1], periodLabel: `${Y + 3}年5月` }]);
+  });
+
+  it("gives a 党小组 its branch's rules unless it has its own", async () => {
+    const g2 = org[G2].id;
+    const before = (await orgSettings(sql, g2)).kinds.group_meeting.noticeDays;
+    await sql`insert into org_settings (org_id, settings) values (${org[B1].id}, ${sql.json({ kinds: { group_meeting: { noticeDays: 5 } } })})
+              on conflict (org_id) do update set settings = excluded.settings`;
+    expect((await orgSettings(sql, g2)).kinds.group_meeting.noticeDays).toBe(5);
+    await sql`insert into org_settings (org_id, settings) values (${g2}, ${sql.json({ kinds: { group_meeting: { noticeDays: 2 } } })})`;
+    expect((await orgSettings(sql, g2)).kinds.group_meeting.noticeDays).toBe(2);
+    await sql`delete from org_settings where org_id in (${g2}, ${org[B1].id})`;
+    expect((await orgSettings(sql, g2)).kinds.group_meeting.noticeDays).toBe(before);
   });
 
   it("refuses a plan to anyone who does not manage the branch", async () => {
