@@ -8,6 +8,7 @@ import {
   meetingAccess,
   memberAccess,
   orgAccess,
+  scheduleAccess,
   type Access,
   type MeetingResource,
   type MemberResource,
@@ -176,6 +177,35 @@ describe("orgAccess", () => {
     ],
     (id) => org(id as OrgId),
     orgAccess,
+  );
+});
+
+describe("scheduleAccess", () => {
+  // As orgAccess, except that a 党小组长 schedules their own group's meetings (and only those).
+  matrix(
+    ORG_COLUMNS,
+    // prettier-ignore
+    [
+      //                                         C  B  G1 G2 X  GB Z  Y
+      ["党委 administrator (组织委员 of C)",   [M, M, M, M, M, M, M, n]],
+      ["党委 书记 (of C)",                     [M, M, M, M, M, M, M, n]],
+      ["党委 ordinary 党员 (of C)",            [r, n, n, n, n, n, n, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, M, M, n]],
+      ["支部 书记 (of B)",                     [n, M, M, M, n, n, n, n]],
+      ["支部 副书记 (of B)",                   [n, M, M, M, n, n, n, n]],
+      ["支部 组织委员 (of B)",                 [n, M, M, M, n, n, n, n]],
+      ["支部 宣传委员 (of B)",                 [n, r, r, r, n, n, n, n]],
+      ["支部 纪检委员 (of B)",                 [n, r, r, r, n, n, n, n]],
+      ["党小组长 (of G1)",                     [n, r, M, r, n, n, n, n]],
+      ["党员 (in G1)",                         [n, r, r, r, n, n, n, n]],
+      ["预备党员 (in G1)",                     [n, r, r, r, n, n, n, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, r, r, r, M, n, n, n]],
+      ["党员 of sibling 支部 X",               [n, n, n, n, r, n, n, n]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, n, n, n, n, r]],
+      ["signed out",                           [n, n, n, n, n, n, n, n]],
+    ],
+    (id) => org(id as OrgId),
+    scheduleAccess,
   );
 });
 

@@ -61,6 +61,19 @@ export function orgAccess(subject: Subject | null, org: OrgResource): Access {
   return access;
 }
 
+/**
+ * Scheduling an organisation's meetings (new meetings, plans, series; editing, rescheduling and
+ * cancelling them): whoever manages the organisation, and a 党小组长 for their own group, who
+ * convenes its 党小组会 (domain.md). Below manage it is what orgAccess gives.
+ */
+export function scheduleAccess(subject: Subject | null, org: OrgResource): Access {
+  const access = orgAccess(subject, org);
+  if (access === "manage" || !subject) return access;
+  if (org.kind === "group" && subject.memberships.some((m) => m.orgId === org.id && m.role === "group_leader"))
+    return "manage";
+  return access;
+}
+
 /** A person, with the organisations they belong to (ended memberships included, as history). */
 export interface MemberResource {
   userId: string;

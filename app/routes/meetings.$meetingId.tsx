@@ -8,7 +8,7 @@ import { loadSubject } from "../../server/services/subjects";
 import { userColor } from "../../shared/colors";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
-import { canManage, canWrite, orgAccess } from "../../shared/permissions";
+import { canManage, canWrite, scheduleAccess } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { EditorFrame } from "../components/editor-frame";
 import { notFound, requireUser } from "../lib/auth.server";
@@ -34,7 +34,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return {
     meeting: found.meeting,
     detail: detail!,
-    manage: org ? canManage(orgAccess(subject, org.resource)) : false,
+    manage: org ? canManage(scheduleAccess(subject, org.resource)) : false,
     canWrite: canWrite(found.access),
     docName: meetingMinutesDoc(found.meeting.id),
     me: { id: user.id, name: user.displayName, color: userColor(user.id) },

@@ -12,7 +12,7 @@ import {
   updateMeeting,
 } from "../../server/services/schedule";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
-import { canManage, orgAccess, type Subject } from "../../shared/permissions";
+import { canManage, scheduleAccess, type Subject } from "../../shared/permissions";
 import { CancelMeetingSchema, chinaParts, FILE_ACCEPT, kindsFor, MAX_FILE_BYTES } from "../../shared/schemas/meetings";
 import { AppShell } from "../components/app-shell";
 import { UploadIcon } from "../components/icons";
@@ -45,8 +45,8 @@ async function managedMeeting(sql: Parameters<typeof getMeetingFor>[0], subject:
   if (!found) notFound();
   const org = await findOrg(sql, found.meeting.orgId);
   if (!org) notFound();
-  if (!canManage(orgAccess(subject, org.resource)))
-    throw new Response("只有本组织的书记、副书记或组织委员可以修改会议安排。", { status: 403 });
+  if (!canManage(scheduleAccess(subject, org.resource)))
+    throw new Response("只有本组织的书记、副书记、组织委员（党小组会还有党小组长）可以修改会议安排。", { status: 403 });
   return { meeting: found.meeting, org };
 }
 

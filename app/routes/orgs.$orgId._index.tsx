@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getOrgFor, orgSummary } from "../../server/services/orgs";
 import { upcomingForOrg } from "../../server/services/schedule";
 import { CATEGORIES, CATEGORY_LABEL, MEETING_KIND_LABEL, ORG_KIND_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
-import { auditAccess, canManage, canRead, meetingAccess } from "../../shared/permissions";
+import { auditAccess, canManage, canRead, meetingAccess, scheduleAccess } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { ChevronRightIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon, ClockIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
@@ -28,13 +28,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     org: { id: org.id, name: org.name, kind: org.kind, pathNames: org.pathNames, parentId: org.parentId },
     summary,
     manage: canManage(access),
+    schedules: canManage(scheduleAccess(actor.subject, org.resource)),
     meetings,
     audit: canRead(auditAccess(actor.subject, org.resource)),
   };
 }
 
 export default function OrgHome() {
-  const { userName, org, summary, manage, audit, meetings } = useLoaderData<typeof loader>();
+  const { userName, org, summary, manage, schedules, audit, meetings } = useLoaderData<typeof loader>();
   const base = `/orgs/${org.id}`;
   return (
     <AppShell userName={userName}>
@@ -75,6 +76,11 @@ export default function OrgHome() {
             <ClockIcon size={18} /> 组织生活提醒
           </Link>
         ) : null}
+        {manage && (org.kind === "committee" || org.kind === "general_branch") ? (
+          <Link to={`${base}/overview`} className="btn btn--ghost">
+            下级支部概览
+          </Link>
+        ) : null}
         {manage && org.kind !== "group" ? (
           <Link to={`${base}/settings`} className="btn btn--ghost">
             组织生活规则
@@ -93,7 +99,7 @@ export default function OrgHome() {
         </p>
       ) : null}
 
-      {manage || meetings.length > 0 ? (
+      {schedules || meetings.length > 0 ? (
         <section className="section" aria-labelledby="meetings-heading">
           <div className="section__head">
             <h2 className="h2" id="meetings-heading">
@@ -103,12 +109,12 @@ export default function OrgHome() {
               <Link to={`${base}/calendar`} className="btn btn--small btn--ghost">
                 支部日历
               </Link>
-              {manage && (org.kind === "branch" || org.kind === "group") ? (
+              {schedules && (org.kind === "branch" || org.kind === "group") ? (
                 <Link to={`${base}/plan`} className="btn btn--small">
                   年度计划
                 </Link>
               ) : null}
-              {manage ? (
+              {schedules ? (
                 <Link to={`${base}/meetings/new`} className="btn btn--small btn--primary">
                   <PlusIcon size={16} /> 安排会议
                 </Link>

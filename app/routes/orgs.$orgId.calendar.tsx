@@ -4,7 +4,7 @@ import { dueInMonth } from "../../server/services/compliance";
 import { meetingsOfOrg } from "../../server/services/meetings";
 import { getOrgFor } from "../../server/services/orgs";
 import { MEETING_KIND_LABEL, ORG_KIND_LABEL } from "../../shared/domain/labels";
-import { canManage } from "../../shared/permissions";
+import { canManage, scheduleAccess } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { CalendarView, monthSummary } from "../components/calendar-view";
 import { Crumbs } from "../components/people";
@@ -24,12 +24,12 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { sql } = context.services;
   const found = await getOrgFor(sql, actor.subject, params.orgId ?? "");
   if (!found) notFound();
-  const { org, access } = found;
+  const { org } = found;
   const window = calendarMonth(request);
   const list = await meetingsOfOrg(sql, actor.subject, org.id, { from: window.monthStart, to: window.monthEnd });
   const planned = Number(new URL(request.url).searchParams.get("planned"));
   const { monthStart: _s, monthEnd: _e, ...calendar } = window;
-  const manages = canManage(access);
+  const manages = canManage(scheduleAccess(actor.subject, org.resource));
   return {
     userName: user.displayName,
     org: { id: org.id, name: org.name, kind: org.kind },

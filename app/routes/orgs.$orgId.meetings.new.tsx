@@ -7,12 +7,12 @@ import { AppShell } from "../components/app-shell";
 import { MeetingForm, type MeetingFormResult, type MeetingFormValues } from "../components/meeting-form";
 import { Crumbs } from "../components/people";
 import { askedKind, formPeople, handleMeetingForm, ticksOf } from "../lib/meetings.server";
-import { managedOrg } from "../lib/org-access.server";
+import { schedulingOrg } from "../lib/org-access.server";
 
 export const meta: MetaFunction = () => [{ title: "安排会议 · 同心" }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const { user, org } = await managedOrg(context, request, params.orgId, "安排会议");
+  const { user, org } = await schedulingOrg(context, request, params.orgId, "安排会议");
   const { sql } = context.services;
   const kinds = kindsFor(org.kind);
   const kind = askedKind(request, kinds) ?? kinds[0];
@@ -55,7 +55,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const { actor, org } = await managedOrg(context, request, params.orgId, "安排会议");
+  const { actor, org } = await schedulingOrg(context, request, params.orgId, "安排会议");
   const { sql } = context.services;
   const form = await request.formData();
   return handleMeetingForm(

@@ -16,7 +16,7 @@ import { planRowsFromForm, PlanPlaceSchema, PlanRowSchema, PlanYearSchema } from
 import { AppShell } from "../components/app-shell";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { refused } from "../lib/form-errors.server";
-import { managedOrg } from "../lib/org-access.server";
+import { schedulingOrg } from "../lib/org-access.server";
 import planningStyles from "../styles/planning.css?url";
 
 export const meta: MetaFunction = () => [{ title: "年度计划 · 同心" }];
@@ -50,7 +50,7 @@ function yearOf(request: Request): number {
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const { user, org } = await managedOrg(context, request, params.orgId, "制订年度计划");
+  const { user, org } = await schedulingOrg(context, request, params.orgId, "制订年度计划");
   if (org.kind !== "branch" && org.kind !== "group")
     throw new Response("年度计划按党支部或党小组制订，请进入相应的支部。", { status: 400 });
   const year = yearOf(request);
@@ -68,7 +68,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const { actor, org } = await managedOrg(context, request, params.orgId, "制订年度计划");
+  const { actor, org } = await schedulingOrg(context, request, params.orgId, "制订年度计划");
   const form = await request.formData();
   const year = PlanYearSchema.safeParse(form.get("year"));
   if (!year.success) return data<PlanReply>({ formError: "年份有误，请刷新页面后重试。" }, { status: 400 });

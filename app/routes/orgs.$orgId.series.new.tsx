@@ -21,7 +21,7 @@ import { AppShell } from "../components/app-shell";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { invalid, refused } from "../lib/form-errors.server";
 import { askedKind } from "../lib/meetings.server";
-import { managedOrg } from "../lib/org-access.server";
+import { schedulingOrg } from "../lib/org-access.server";
 import planningStyles from "../styles/planning.css?url";
 
 export const meta: MetaFunction = () => [{ title: "周期性安排 · 同心" }];
@@ -69,7 +69,7 @@ interface Reply {
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const { user, org } = await managedOrg(context, request, params.orgId, "安排周期性会议");
+  const { user, org } = await schedulingOrg(context, request, params.orgId, "安排周期性会议");
   const { sql } = context.services;
   const kinds = kindsFor(org.kind);
   const kind = askedKind(request, kinds) ?? (kinds.includes("theme_day") ? "theme_day" : kinds[0]);
@@ -105,7 +105,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const { actor, org } = await managedOrg(context, request, params.orgId, "安排周期性会议");
+  const { actor, org } = await schedulingOrg(context, request, params.orgId, "安排周期性会议");
   const form = await request.formData();
   const values: Partial<Values> = {};
   for (const k of FIELDS) {

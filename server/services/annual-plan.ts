@@ -14,7 +14,7 @@ import { audit } from "./audit";
 import { DomainError } from "./errors";
 import { createMeetings, RowsRefused, type RowError } from "./bulk-schedule";
 import { orgSettings } from "./org-settings";
-import { requireManagedOrg, type Org } from "./orgs";
+import { requireSchedulingOrg, type Org } from "./orgs";
 
 // The annual plan (年度计划): the year's required meetings proposed from the branch's own rules
 // (shared/domain/cadence.ts), minus what is already on the calendar; the secretary adjusts
@@ -144,7 +144,7 @@ export async function confirmPlan(
   if (rows.length === 0) throw new DomainError("请至少保留一项安排。", 400);
   return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
-    const org = await requireManagedOrg(t, actor, orgId);
+    const org = await requireSchedulingOrg(t, actor, orgId);
     const settings = await orgSettings(t, org.id);
     const { ids } = await planOrgs(t, org);
     // The same plan confirmed twice at once must not create it twice.

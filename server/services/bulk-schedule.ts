@@ -4,7 +4,7 @@ import type { MeetingKind } from "../../shared/domain/labels";
 import { chinaParts } from "../../shared/schemas/meetings";
 import type { Actor } from "./actor";
 import { DomainError } from "./errors";
-import { requireManagedOrg, type Org } from "./orgs";
+import { requireSchedulingOrg, type Org } from "./orgs";
 import {
   checkHostFree,
   checkKind,
@@ -86,7 +86,7 @@ export async function createMeetings(
     try {
       let holder = orgs.get(item.orgId);
       if (!holder) {
-        const org = await requireManagedOrg(t, actor, item.orgId);
+        const org = await requireSchedulingOrg(t, actor, item.orgId);
         holder = { org, pool: await inviteePool(t, org) };
         orgs.set(item.orgId, holder);
       }

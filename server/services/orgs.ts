@@ -1,6 +1,6 @@
 import type { Sql } from "../../db/client";
 import { CATEGORIES, type Category, type OrgKind, type Role } from "../../shared/domain/labels";
-import { orgAccess, type Access, type OrgResource, type Subject } from "../../shared/permissions";
+import { orgAccess, scheduleAccess, type Access, type OrgResource, type Subject } from "../../shared/permissions";
 import type { Actor } from "./actor";
 import { audit } from "./audit";
 import { DomainError, hidden, UUID_RE } from "./errors";
@@ -54,6 +54,20 @@ export async function requireManagedOrg(sql: Sql, actor: Actor, orgId: string): 
   const access = orgAccess(actor.subject, org.resource);
   if (access === "none") throw hidden();
   if (access !== "manage") throw new DomainError("只有本组织的书记、副书记或组织委员可以进行此操作。", 403);
+  return org;
+}
+
+/**
+ * The organisation, or a DomainError unless the actor may schedule its meetings (scheduleAccess:
+ * its managers, and a 党小组长 for their group).
+ */
+export async function requireSchedulingOrg(sql: Sql, actor: Actor, orgId: string): Promise<Org> {
+  const org = await findOrg(sql, orgId);
+  if (!org) throw hidden();
+  const access = scheduleAccess(actor.subject, org.resource);
+  if (access === "none") throw hidden();
+  if (access !== "manage")
+    throw new DomainError("只有本组织的书记、副书记、组织委员（党小组会还有党小组长）可以安排会议。", 403);
   return org;
 }
 

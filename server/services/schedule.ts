@@ -21,7 +21,7 @@ import {
 import type { Actor } from "./actor";
 import { DomainError, hidden, UUID_RE } from "./errors";
 import { getMeetingFor } from "./meetings";
-import { findOrg, requireManagedOrg, type Org } from "./orgs";
+import { findOrg, requireSchedulingOrg, type Org } from "./orgs";
 import { orgPaths } from "./subjects";
 
 // Scheduling: a meeting's details, agenda, study materials and invitee list; rescheduling and
@@ -233,7 +233,7 @@ const linkTo = (id: string) => `/meetings/${id}`;
 export async function createMeeting(sql: Sql, actor: Actor, orgId: string, input: MeetingInput): Promise<string> {
   return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
-    const org = await requireManagedOrg(t, actor, orgId);
+    const org = await requireSchedulingOrg(t, actor, orgId);
     checkKind(org, input.kind);
     checkShape(input);
     if (input.startsAt.getTime() < Date.now()) throw PAST();
@@ -314,7 +314,7 @@ async function lockMeeting(t: Sql, actor: Actor, meetingId: string): Promise<{ r
     orgAccess(actor.subject, found.resource) !== "manage"
   )
     throw hidden();
-  const org = await requireManagedOrg(t, actor, row.org_id);
+  const org = await requireSchedulingOrg(t, actor, row.org_id);
   return { row, org };
 }
 

@@ -7,7 +7,7 @@ import type { Actor } from "./actor";
 import { audit } from "./audit";
 import { createMeetings, RowsRefused } from "./bulk-schedule";
 import { DomainError } from "./errors";
-import { requireManagedOrg } from "./orgs";
+import { requireSchedulingOrg } from "./orgs";
 
 // Recurring series (例：每月第一个星期五的主题党日): the rule is kept in meeting_series, and each
 // date becomes an ordinary meeting carrying the series id, so it can be edited, moved or
@@ -47,7 +47,7 @@ export async function createSeries(sql: Sql, actor: Actor, orgId: string, input:
   const { occurrences } = expandSeries(input, now);
   return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
-    const org = await requireManagedOrg(t, actor, orgId);
+    const org = await requireSchedulingOrg(t, actor, orgId);
     const [series] = await t<{ id: string }[]>`
       insert into meeting_series (org_id, kind, title, rule, created_by)
       values (${org.id}, ${input.kind}, ${input.title}, ${t.json(input.rule as never)}, ${actor.userId})

@@ -392,6 +392,20 @@ describe("the pages", () => {
     expect(html).toContain(`主题党日（${Y + 2}年7月）`);
   });
 
+  it("lets a 党小组长 convene their own group's meetings, and only those", async () => {
+    const zhang = await signIn(s.url, "13800000003"); // 张伟, 第一党小组 组长
+    const as = (path: string) => fetch(s.url + path, { headers: { cookie: zhang }, redirect: "manual" });
+    expect((await as(`/orgs/${org[G1].id}/meetings/new`)).status).toBe(200);
+    expect((await as(`/orgs/${org[G1].id}/plan?year=${Y + 2}`)).status).toBe(200);
+    expect((await as(`/orgs/${org[G2].id}/meetings/new`)).status).toBe(403);
+    expect((await as(`/orgs/${org[B1].id}/meetings/new`)).status).toBe(403);
+    expect((await as(`/orgs/${org[B1].id}/plan`)).status).toBe(403);
+    const calendar = await (await as(`/orgs/${org[G1].id}/calendar`)).text();
+    expect(calendar).toContain("安排会议");
+    // He still does not manage the group's people.
+    expect((await as(`/orgs/${org[G1].id}/members/new`)).status).toBe(403);
+  });
+
   it("shows the branch calendar to its members, with planning tools only for managers", async () => {
     const month = `${Y}-03`;
     const mine = await (await get(`/orgs/${org[B1].id}/calendar?view=agenda&month=${month}`, "王建国")).text();

@@ -272,19 +272,19 @@ describe("scheduling refusals", () => {
 
   it("refuses a non-manager (403) and hides another branch (404)", async () => {
     const before = await count("meetings");
-    const leader = await refusal(
-      createMeeting(
-        sql,
-        actors["张伟"],
-        org[G1].id,
-        input({ kind: "group_meeting", recorderId: "", hostId: user["张伟"] }),
-      ),
-    );
+    // A 党小组长 convenes their own group's meetings (scheduleAccess), never the branch's.
+    const leader = await refusal(createMeeting(sql, actors["张伟"], org[B1].id, input({ hostId: user["张伟"] })));
     expect(leader.status).toBe(403);
     expect((await refusal(createMeeting(sql, actors["刘洋"], org[B1].id, input()))).status).toBe(403);
     const other = await refusal(createMeeting(sql, actors["孙丽"], org[B1].id, input()));
     expect(other.status).toBe(404);
     expect(await count("meetings")).toBe(before);
+    await createMeeting(
+      sql,
+      actors["张伟"],
+      org[G1].id,
+      input({ kind: "group_meeting", title: "第一党小组学习会：交流学习体会", recorderId: "", hostId: user["张伟"] }),
+    );
     // The 党委 organisation member manages every branch below.
     await createMeeting(sql, actors["周志强"], org[B1].id, input({ title: "党委指导支部学习" }));
   });
