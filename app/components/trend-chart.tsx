@@ -1,0 +1,256 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { EChartsCoreOption, EChartsType } from "echarts/core";
+import { MEETING_KINDS, MEETING_KIND_LABEL, type MeetingKind } from "../../shared/domain/labels";
+
+// Month-by-month charts for the 党委 overview, drawn with Apache ECharts (SVG). The server renders
+// the frame and a table of the same figures for screen readers; ECharts is imported only in the
+// browser, after mount, and redraws when its box changes size.
+
+export interface TrendMonth {
+  /** "2026-03" */
+  key: string;
+  held: Record<MeetingKind, number>;
+  total: number;
+  expected: number;
+  came: number;
+  rate: number | null;
+}
+
+/** The calendar's colour for each kind (app.css, .kind--*), so a kind looks the same everywhere. */
+const KIND_COLOR: Record<MeetingKind, string> = {
+  general_assembly: "#b91c1c",
+  committee_meeting: "#d97706",
+  group_meeting: "#1d4ed8",
+  party_lecture: "#15803d",
+  theme_day: "#7c3aed",
+  life_meeting: "#0f766e",
+  member_review: "#be185d",
+};
+
+const FONT =
+  '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
+const INK = "#44403c";
+const MUTED = "#78716c";
+const LINE = "#e7e5e4";
+
+/** "2026-03" → "2026年3月" */
+export function monthLabel(key: string): string {
+  const [y, m] = key.split("-");
+  return `${y}年${Number(m)}月`;
+}
+
+/** On the axis: the first month of each quarter, with the year at January ("2026年\n1月"). */
+const quarterStart = (_index: number, value: string) => /年(1|4|7|10)月$/.test(value);
+const axisLabel = (value: string) =>
+  value.endsWith("年1月") ? value.replace("年", "年\n") : value.slice(value.indexOf("年") + 1);
+
+export const percent = (rate: number | null, digits = 1) => (rate === null ? "—" : `${(rate * 100).toFixed(digits)}%`);
+
+function reducedMotion(): boolean {
+  return typeof window !== "undefined" && window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+}
+
+function baseOption(months: TrendMonth[]) {
+  return {
+    animation: !reducedMotion(),
+    textStyle: { fontFamily: FONT, color: INK },
+    grid: { left: 4, right: 12, top: 16, bottom: 8, containLabel: true },
+    xAxis: {
+      type: "category",
+      data: months.map((m) => monthLabel(m.key)),
+      axisTick: { show: false },
+      axisLine: { lineStyle: { color: LINE } },
+      axisLabel: { color: MUTED, fontSize: 11, lineHeight: 14, interval: quarterStart, formatter: axisLabel },
+    },
+    tooltip: {
+      trigger: "axis",
+      confine: true,
+      backgroundColor: "#fff",
+      borderColor: LINE,
+      textStyle: { fontFamily: FONT, color: INK, fontSize: 13 },
+    },
+  };
+}
+
+function meetingsOption(months: TrendMonth[]): EChartsCoreOption {
+  // Only kinds that occur, in the usual order, so the legend stays short.
+  const kinds = MEETING_KINDS.filter((k) => months.some((m) => m.held[k] > 0));
+  const base = baseOption(months);
+  return {
+    ...base,
+    grid: { ...base.grid, bottom: 44 },
+    tooltip: { ...base.tooltip, axisPointer: { type: "shadow" }, valueFormatter: (v: unknown) => `${v} 次` },
+    legend: {
+      type: "scroll",
+      bottom: 0,
+      icon: "roundRect",
+      itemWidth: 10,
+      itemHeight: 10,
+      textStyle: { color: INK, fontSize: 12 },
+    },
+    yAxis: {
+      type: "value",
+      minInterval: 1,
+      axisLabel: { color: MUTED, fontSize: 11 },
+      splitLine: { lineStyle: { color: LINE } },
+    },
+    series: kinds.map((k) => ({
+      type: "bar",
+      name: MEETING_KIND_LABEL[k],
+      stack: "held",
+      barMaxWidth: 28,
+      itemStyle: { color: KIND_COLOR[k] },
+      emphasis: { focus: "series" },
+      data: months.map((m) => m.held[k]),
+    })),
+  };
+}
+
+function attendanceOption(months: TrendMonth[]): EChartsCoreOption {
+  return {
+    ...baseOption(months),
+    tooltip: {
+      ...baseOption(months).tooltip,
+      valueFormatter: (v: unknown) => (typeof v === "number" ? `${v}%` : "无已结束的会议"),
+    },
+    yAxis: {
+      type: "value",
+      min: 0,
+      max: 100,
+      interval: 25,
+      axisLabel: { color: MUTED, fontSize: 11, formatter: "{value}%" },
+      splitLine: { lineStyle: { color: LINE } },
+    },
+    series: [
+      {
+        type: "line",
+        name: "出席率",
+        smooth: false,
+        symbol: "circle",
+        symbolSize: 6,
+        connectNulls: false,
+        lineStyle: { color: "#b91c1c", width: 2 },
+        itemStyle: { color: "#b91c1c" },
+        areaStyle: { color: "rgba(185, 28, 28, 0.08)" },
+        data: months.map((m) => (m.rate === null ? null : Math.round(m.rate * 1000) / 10)),
+      },
+    ],
+  };
+}
+
+/** An ECharts instance in a box: loaded after mount, resized with the box, disposed on unmount. */
+function EChart({ option, testId }: { option: EChartsCoreOption; testId: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<EChartsType | null>(null);
+  const latest = useRef(option);
+  latest.current = option;
+  const [state, setState] = useState<"loading" | "ready" | "failed">("loading");
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    let gone = false;
+    let observer: ResizeObserver | null = null;
+    import("./trend-chart.client")
+      .then(({ init }) => {
+        if (gone) return;
+        const c = init(el, null, { renderer: "svg", locale: "ZH" });
+        c.setOption(latest.current);
+        chart.current = c;
+        observer = new ResizeObserver(() => c.resize({ animation: { duration: 0 } }));
+        observer.observe(el);
+        setState("ready");
+      })
+      .catch(() => {
+        if (!gone) setState("failed");
+      });
+    return () => {
+      gone = true;
+      observer?.disconnect();
+      chart.current?.dispose();
+      chart.current = null;
+    };
+  }, []);
+  // New figures (another filter, a revalidation): redraw in place.
+  useEffect(() => {
+    chart.current?.setOption(option, { notMerge: true });
+  }, [option]);
+  return (
+    <div className="trend__canvas" aria-hidden="true">
+      <div ref={ref} className="trend__chart" data-testid={testId} data-state={state} />
+      {state === "ready" ? null : (
+        <p className="trend__placeholder">{state === "failed" ? "图表未能加载，请参看下方数字。" : "图表加载中…"}</p>
+      )}
+    </div>
+  );
+}
+
+/** Meetings held per month, stacked by kind, with the same figures as a table for screen readers. */
+export function MeetingsTrend({ months }: { months: TrendMonth[] }) {
+  const option = useMemo(() => meetingsOption(months), [months]);
+  const kinds = MEETING_KINDS.filter((k) => months.some((m) => m.held[k] > 0));
+  return (
+    <>
+      <EChart option={option} testId="chart-meetings" />
+      <div className="sr-only">
+        <table>
+          <caption>每月召开的会议（次）</caption>
+          <thead>
+            <tr>
+              <th scope="col">月份</th>
+              {kinds.map((k) => (
+                <th key={k} scope="col">
+                  {MEETING_KIND_LABEL[k]}
+                </th>
+              ))}
+              <th scope="col">合计</th>
+            </tr>
+          </thead>
+          <tbody>
+            {months.map((m) => (
+              <tr key={m.key}>
+                <th scope="row">{monthLabel(m.key)}</th>
+                {kinds.map((k) => (
+                  <td key={k}>{m.held[k]}</td>
+                ))}
+                <td>{m.total}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** Attendance rate per month (0–100%), with the same figures as a table for screen readers. */
+export function AttendanceTrend({ months }: { months: TrendMonth[] }) {
+  const option = useMemo(() => attendanceOption(months), [months]);
+  return (
+    <>
+      <EChart option={option} testId="chart-attendance" />
+      <div className="sr-only">
+        <table>
+          <caption>每月出席率（实到 ÷ 应到）</caption>
+          <thead>
+            <tr>
+              <th scope="col">月份</th>
+              <th scope="col">应到（人次）</th>
+              <th scope="col">实到（人次）</th>
+              <th scope="col">出席率</th>
+            </tr>
+          </thead>
+          <tbody>
+            {months.map((m) => (
+              <tr key={m.key}>
+                <th scope="row">{monthLabel(m.key)}</th>
+                <td>{m.expected}</td>
+                <td>{m.came}</td>
+                <td>{percent(m.rate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
