@@ -102,7 +102,10 @@ test("the year planned, then leave, approval, a code sign-in on a phone and the 
   // The 书记 approves it from his bell, and shows the code.
   const sec = await memberPage(browser, SEC);
   await sec.page.goto("/notifications");
-  await sec.page.getByRole("button", { name: /请假申请：赵敏/ }).click();
+  await sec.page
+    .getByRole("button", { name: /请假申请：赵敏/ })
+    .filter({ hasText: assembly.title })
+    .click();
   await expect(sec.page).toHaveURL(new RegExp(`${path}$`));
   const request1 = sec.page.getByTestId("leave-requests").locator("li", { hasText: "赵敏" });
   await request1.getByLabel("对赵敏请假的审批意见").fill("同意");
