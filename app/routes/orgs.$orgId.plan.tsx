@@ -165,8 +165,8 @@ export default function AnnualPlan() {
     <AppShell userName={loaded.userName}>
       <Crumbs back={{ to: `/orgs/${org.id}`, label: org.name }} />
       <section className="page-head">
-        <span className="tag">年度计划</span>
-        <h1 className="h1">{`${org.name} ${year} 年度计划`}</h1>
+        <p className="eyebrow">年度计划 · {org.name}</p>
+        <h1 className="h1">{`${year} 年度计划`}</h1>
         <p className="page-head__sub muted">
           按本支部的<Link to={`/orgs/${org.id}/settings`}>组织生活规则</Link>
           排出全年应开的会议，避开周末和法定节假日。请核对日期，去掉不需要的，再确认。确认后会议进入日历，每位参会人员只收到一条通知，会前按规则再提醒。
@@ -295,17 +295,14 @@ export default function AnnualPlan() {
                           <span className="sr-only">日期</span>
                           <input className="input" type="date" name={`${p}.date`} defaultValue={row.date} />
                         </label>
-                        <span className="plan-row__time">
-                          <label className="field">
-                            <span className="sr-only">开始时间</span>
-                            <input className="input" type="time" name={`${p}.startTime`} defaultValue={row.startTime} />
-                          </label>
-                          <span aria-hidden="true">–</span>
-                          <label className="field">
-                            <span className="sr-only">结束时间</span>
-                            <input className="input" type="time" name={`${p}.endTime`} defaultValue={row.endTime} />
-                          </label>
-                        </span>
+                        <label className="field plan-row__time">
+                          <span className="sr-only">开始时间</span>
+                          <input className="input" type="time" name={`${p}.startTime`} defaultValue={row.startTime} />
+                        </label>
+                        <label className="field plan-row__time">
+                          <span className="sr-only">结束时间</span>
+                          <input className="input" type="time" name={`${p}.endTime`} defaultValue={row.endTime} />
+                        </label>
                       </div>
                       <p className="plan-row__foot muted">
                         {weekdayOf(row.date)}

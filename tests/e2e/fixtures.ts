@@ -46,7 +46,9 @@ export async function signInThroughForm(page: Page, username: string, password =
 /** A new browser context (phone or desktop) signed in as the given member. */
 export async function memberPage(browser: Browser, username: string, opts: { phone?: boolean } = {}) {
   const context = await browser.newContext(
-    opts.phone ? { ...phone, locale: "zh-CN", timezoneId: "Asia/Shanghai" } : {},
+    opts.phone
+      ? { ...phone, locale: "zh-CN", timezoneId: "Asia/Shanghai" }
+      : { locale: "zh-CN", timezoneId: "Asia/Shanghai" },
   );
   const page = await context.newPage();
   const problems = guardConsole(page);
