@@ -65,7 +65,10 @@ test("a 党委 reviewer finds the branch's meetings and reads the minutes withou
   // from its page, where the branch's meetings are.
   await expect(reviewer.page.getByRole("link", { name: /集中学习/ })).toHaveCount(0);
   await reviewer.page.goto("/orgs");
-  await reviewer.page.getByRole("link", { name: /机关第一党支部/ }).first().click();
+  await reviewer.page
+    .getByRole("link", { name: /机关第一党支部/ })
+    .first()
+    .click();
   await reviewer.page.getByRole("link", { name: /集中学习/ }).click();
   await reviewer.page.waitForURL(/\/meetings\//);
   const editor = reviewer.page.getByTestId("minutes-editor");
