@@ -13,6 +13,8 @@ import { notFound } from "../lib/auth.server";
 import { calendarMeetings, calendarMonth } from "../lib/calendar.server";
 import planningStyles from "../styles/planning.css?url";
 
+const SHOWN = 1000;
+
 export const meta: MetaFunction = () => [{ title: "支部日历 · 同心" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: planningStyles }];
 
@@ -26,7 +28,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!found) notFound();
   const { org } = found;
   const window = calendarMonth(request);
-  const list = await meetingsOfOrg(sql, actor.subject, org.id, { from: window.monthStart, to: window.monthEnd });
+  // A 党委 of a thousand branches holds thousands of meetings a month: show a page's worth, and say so.
+  const held = await meetingsOfOrg(sql, actor.subject, org.id, {
+    from: window.monthStart,
+    to: window.monthEnd,
+    limit: SHOWN + 1,
+  });
+  const list = held.slice(0, SHOWN);
   const planned = Number(new URL(request.url).searchParams.get("planned"));
   const { monthStart: _s, monthEnd: _e, ...calendar } = window;
   const manages = canManage(scheduleAccess(actor.subject, org.resource));
@@ -37,13 +45,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     // What the rules want this month and nobody has scheduled yet: for those who schedule.
     due: manages ? await dueInMonth(sql, org, window.year, window.month) : null,
     planned: Number.isInteger(planned) && planned > 0 ? planned : 0,
+    truncated: held.length > SHOWN ? SHOWN : 0,
     ...calendar,
     meetings: calendarMeetings(list, window),
   };
 }
 
 export default function OrgCalendar() {
-  const { userName, org, manages, planned, due, ...data } = useLoaderData<typeof loader>();
+  const { userName, org, manages, planned, due, truncated, ...data } = useLoaderData<typeof loader>();
   const base = `/orgs/${org.id}/calendar`;
   const plans = org.kind === "branch" || org.kind === "group";
   return (
@@ -88,6 +97,11 @@ export default function OrgCalendar() {
           </p>
         ) : null}
         {due ? <MonthDue due={due} orgId={org.id} month={data.month} /> : null}
+        {truncated ? (
+          <p className="alert" role="status">
+            {`本月会议很多，这里只列出前 ${truncated} 项。各支部的完整安排请进入该支部的日历查看。`}
+          </p>
+        ) : null}
       </CalendarView>
     </AppShell>
   );

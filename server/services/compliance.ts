@@ -54,7 +54,7 @@ export async function complianceReport(sql: Sql, org: Org, now = new Date()) {
     from meeting_invitees i
     join meetings m on m.id = i.meeting_id
     join users u on u.id = i.user_id
-    left join attendance a on a.meeting_id = m.id and a.user_id = i.user_id
+    left join attendance a on a.meeting_id = i.meeting_id and a.user_id = i.user_id
     where i.role = 'attendee' and m.status = 'scheduled' and m.org_id = any(${orgIds})
       and m.starts_at >= ${since} and coalesce(m.session_ended_at, m.ends_at) < ${now}`;
 

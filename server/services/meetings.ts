@@ -97,8 +97,10 @@ export async function meetingsToAttend(
   const rows = await sql<MeetingRow[]>`
     select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
     where m.ends_at >= ${opts.from} ${opts.to ? sql`and m.starts_at < ${opts.to}` : sql``}
-      and (m.id in (select meeting_id from meeting_invitees where user_id = ${subject.userId})
-           or m.host_id = ${subject.userId} or m.recorder_id = ${subject.userId})
+      -- one union of index lookups, not an OR the planner answers by scanning every meeting
+      and m.id in (select meeting_id from meeting_invitees where user_id = ${subject.userId}
+                   union select id from meetings where host_id = ${subject.userId}
+                   union select id from meetings where recorder_id = ${subject.userId})
     order by m.starts_at limit ${opts.limit ?? 50}`;
   return readable(sql, subject, rows);
 }
