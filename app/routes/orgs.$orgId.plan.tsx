@@ -10,7 +10,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { confirmPlan, planYearFor, proposePlan, type PlanRowInput } from "../../server/services/annual-plan";
 import { RowsRefused } from "../../server/services/bulk-schedule";
-import { WEEKDAY_LABEL } from "../../shared/domain/cadence";
+import { chinaParts, WEEKDAY_LABEL } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL, MEETING_KINDS, type MeetingKind } from "../../shared/domain/labels";
 import { planRowsFromForm, PlanPlaceSchema, PlanRowSchema, PlanYearSchema } from "../../shared/schemas/plan";
 import { AppShell } from "../components/app-shell";
@@ -55,7 +55,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     throw new Response("年度计划按党支部或党小组制订，请进入相应的支部。", { status: 400 });
   const year = yearOf(request);
   const proposal = await proposePlan(context.services.sql, org, year);
-  const thisYear = planYearFor(new Date(Date.now() - 62 * 86_400_000)); // the calendar year, even in Nov/Dec
+  const thisYear = chinaParts(new Date()).year;
   return {
     userName: user.displayName,
     org: { id: org.id, name: org.name, kind: org.kind },

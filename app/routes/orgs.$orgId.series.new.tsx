@@ -190,7 +190,7 @@ export default function NewSeries() {
             <span className="field__label">会议主题</span>
             <input className="input" maxLength={80} {...field("title")} />
             <span className="field__hint muted">
-              每次会议标题会加上年月，如“{occurrenceTitle(v.title || "主题党日", "2027-02-01")}”
+              每次会议标题会加上年月，如“{occurrenceTitle(v.title || "主题党日", v.from || initial.from)}”
             </span>
             <FieldError id="title-error" message={err.title} />
           </label>
