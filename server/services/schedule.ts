@@ -515,6 +515,10 @@ export async function cancelMeeting(
         : [];
     for (const m of later)
       await history(t, m.id, actor, "cancelled", { reason: why, startsAt: m.starts_at.toISOString(), series: true });
+    // A reminder of a meeting that will not take place is no longer news: it leaves the bell.
+    await t`update notifications set read_at = now()
+            where kind = 'meeting.reminder' and read_at is null
+              and link = any(${[row.id, ...later.map((m) => m.id)].map(linkTo)})`;
     await notify(
       t,
       actor,

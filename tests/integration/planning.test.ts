@@ -7,6 +7,7 @@ import { DomainError } from "../../server/services/errors";
 import { orgSettings } from "../../server/services/org-settings";
 import { findOrg, type Org } from "../../server/services/orgs";
 import { dueInMonth } from "../../server/services/compliance";
+import { sendReminders } from "../../server/services/reminders";
 import { cancelMeeting } from "../../server/services/schedule";
 import { createSeries } from "../../server/services/series";
 import { loadSubject } from "../../server/services/subjects";
@@ -309,6 +310,27 @@ describe("recurring series", () => {
       "cancelled",
       "cancelled",
     ]);
+  });
+});
+
+describe("reminders of a cancelled meeting", () => {
+  it("leave the bell when the meeting is cancelled; the cancellation notice stays", async () => {
+    const made = await sql<{ id: string; starts_at: Date }[]>`
+      select id, starts_at from meetings where org_id = ${org[B2].id} and title like '主题党日（%'
+        and status = 'scheduled' order by starts_at limit 1`;
+    const { id, starts_at } = made[0];
+    // The sweep as it would run two days before the meeting.
+    await sendReminders(sql, new Date(starts_at.getTime() - 2 * 86_400_000));
+    const unreadReminders = () => sql<{ n: number }[]>`
+      select count(*)::int as n from notifications
+      where user_id = ${user["吴刚"]} and kind = 'meeting.reminder' and link = ${`/meetings/${id}`} and read_at is null`;
+    expect((await unreadReminders())[0].n).toBe(1);
+    await cancelMeeting(sql, actors["孙丽"], id, "改为参加党委集中学习");
+    expect((await unreadReminders())[0].n).toBe(0);
+    const [cancelled] = await sql<{ read_at: Date | null }[]>`
+      select read_at from notifications where user_id = ${user["吴刚"]} and kind = 'meeting.cancelled'
+        and link = ${`/meetings/${id}`}`;
+    expect(cancelled.read_at).toBeNull();
   });
 });
 
