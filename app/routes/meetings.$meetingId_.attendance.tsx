@@ -5,6 +5,7 @@ import {
   attendanceSheet,
   attendanceView,
   closeAttendance,
+  startSession,
   correctAttendance,
   currentCode,
   decideLeave,
@@ -148,6 +149,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       case "decide":
         await decideLeave(sql, actor, input.leaveId, { approve: input.approve === "yes", note: input.note });
         return { ok: input.approve === "yes" ? "已批准请假。" : "已不批准请假。", intent: key } satisfies Result;
+      case "start":
+        await startSession(sql, actor, meetingId);
+        return { ok: "会议已开始。参会人员可以签到，表决也可以开始。", intent: key } satisfies Result;
       case "close": {
         const { makeups } = await closeAttendance(sql, actor, meetingId);
         const ok =
@@ -278,6 +282,26 @@ export default function AttendancePage() {
           </ul>
         )}
       </section>
+
+      {manage && w.open && !meeting.startedAt && !meeting.closedAt ? (
+        <section className="card section att-close" aria-labelledby="start-heading">
+          <h2 className="h3" id="start-heading">
+            开始会议
+          </h2>
+          <p className="muted small">人到齐后由主持人开始会议。开始后才能发起表决；签到照常进行。</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="start" />
+            <button className="btn btn--primary" type="submit" disabled={busy}>
+              开始会议
+            </button>
+          </Form>
+        </section>
+      ) : null}
+      {manage && meeting.startedAt && !meeting.closedAt ? (
+        <p className="alert alert--ok" data-testid="session-started">
+          {`会议进行中，${formatTime(meeting.startedAt)} 开始。`}
+        </p>
+      ) : null}
 
       {manage && w.started && !meeting.cancelled ? (
         <section className="card section att-close" aria-labelledby="close-heading">

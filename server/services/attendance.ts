@@ -46,6 +46,7 @@ interface MeetingRow {
   status: string;
   host_id: string | null;
   signin_secret: string | null;
+  session_started_at: Date | null;
   session_ended_at: Date | null;
 }
 
@@ -59,7 +60,7 @@ async function loadMeeting(sql: Sql, meetingId: string, userId: string): Promise
   if (!UUID_RE.test(meetingId)) return null;
   const [row] = await sql<MeetingRow[]>`
     select m.id, m.org_id, o.kind as org_kind, m.kind, m.title, m.starts_at, m.ends_at, m.status, m.host_id,
-      m.signin_secret, m.session_ended_at
+      m.signin_secret, m.session_started_at, m.session_ended_at
     from meetings m join organizations o on o.id = m.org_id where m.id = ${meetingId}`;
   if (!row) return null;
   const paths = await orgPaths(sql, [row.org_id]);
@@ -352,9 +353,26 @@ export async function decideLeave(
  * Closes attendance after the meeting: freezes it (later changes are the host's corrections)
  * and gives everyone on the 应到 list who was absent or on leave a make-up study task.
  */
+/**
+ * 开始会议: the host (or a manager) starts the session, from 30 minutes before the scheduled start
+ * until its end. Votes can be opened only in a started session; ending it is closeAttendance.
+ */
+export async function startSession(sql: Sql, actor: Actor, meetingId: string, now = new Date()) {
+  const m = await requireManage(sql, actor, meetingId);
+  if (m.row.status === "cancelled") throw new DomainError("会议已取消，不能开始。", 409);
+  if (m.row.session_ended_at) throw new DomainError("会议已经结束，不能再开始。", 409);
+  if (now.getTime() < m.row.starts_at.getTime() - SIGNIN_OPENS_MS)
+    throw new DomainError("会议开始前 30 分钟内才能开始会议。如需提前，请先改期。", 409);
+  if (now > m.row.ends_at) throw new DomainError("已过会议结束时间，不能再开始。", 409);
+  const [row] = await sql<{ id: string }[]>`
+    update meetings set session_started_at = ${now}
+    where id = ${meetingId} and session_started_at is null returning id`;
+  if (!row) throw new DomainError("会议已经开始。", 409);
+}
+
 export async function closeAttendance(sql: Sql, actor: Actor, meetingId: string, now = new Date()) {
   const m = await requireManage(sql, actor, meetingId);
-  if (now < m.row.starts_at) throw new DomainError("会议还没有开始，不能结束考勤。", 409);
+  if (now < (m.row.session_started_at ?? m.row.starts_at)) throw new DomainError("会议还没有开始，不能结束考勤。", 409);
   await sql`update meetings set session_ended_at = coalesce(session_ended_at, ${now}) where id = ${meetingId}`;
   const sheet = await attendanceSheet(
     sql,
@@ -398,6 +416,8 @@ export interface AttendanceView {
     location: string | null;
     cancelled: boolean;
     hostName: string | null;
+    /** When the host started the session (开始会议), if they did. */
+    startedAt: Date | null;
     /** When the host closed attendance (结束考勤), if they did. */
     closedAt: Date | null;
   };
@@ -469,6 +489,8 @@ export async function attendanceView(
       location: info.location,
       cancelled,
       hostName: info.host_name,
+      /** When the host started the session (开始会议), if they did. */
+      startedAt: m.row.session_started_at,
       closedAt: m.row.session_ended_at,
     },
     access: a,
@@ -477,7 +499,7 @@ export async function attendanceView(
       opensAt,
       closesAt,
       open: !cancelled && now >= opensAt && now <= closesAt,
-      started: now >= m.row.starts_at,
+      started: now >= (m.row.session_started_at ?? m.row.starts_at),
       over: now > closesAt,
     },
     myLeave: mine ?? null,

@@ -40,6 +40,7 @@ export const AttendanceActionSchema = z.discriminatedUnion(
       note: z.string().trim().max(200, "备注最长 200 字").default(""),
     }),
     z.object({ intent: z.literal("close") }),
+    z.object({ intent: z.literal("start") }),
   ],
   { error: "无法识别的操作" },
 );

@@ -111,6 +111,9 @@ test("the year planned, then leave, approval, a code sign-in on a phone and the 
   await request1.getByLabel("对赵敏请假的审批意见").fill("同意");
   await request1.getByRole("button", { name: "批准", exact: true }).click();
   await expect(sec.page.getByText("已批准请假。")).toBeVisible();
+  // He starts the meeting (votes could open from now on).
+  await sec.page.getByRole("button", { name: "开始会议" }).click();
+  await expect(sec.page.getByTestId("session-started")).toContainText("会议进行中");
   const code = sec.page.getByTestId("signin-code");
   await expect(code).toHaveText(/^\d{6}$/);
 

@@ -11,8 +11,10 @@ import {
   myMakeups,
   requestLeave,
   signInWithCode,
+  startSession,
   CODE_STEP_MS,
 } from "../../server/services/attendance";
+import { openVote } from "../../server/services/votes";
 import { DomainError } from "../../server/services/errors";
 import { loadSubject } from "../../server/services/subjects";
 import { meetingMinutesDoc } from "../../shared/doc-names";
@@ -353,6 +355,39 @@ describe("host corrections", () => {
     expect(
       (await post(path, { intent: "correct", userId: ids[CHEN], status: "present", reason: "越权" }, LIU)).status,
     ).toBe(403);
+  });
+});
+
+describe("starting the session", () => {
+  it("is the host's or a manager's, from 30 minutes before the start, once; votes wait for it", async () => {
+    const sql = sqlOf();
+    const sec = await actor(SEC);
+    const early = await meeting({ inMin: 45, attendees: [LIU, CHEN] });
+    expect((await refusal(startSession(sql, sec, early.id))).message).toContain("开始前 30 分钟内");
+
+    const m = await meeting({ inMin: 10, attendees: [SEC, LIU, CHEN], title: "开始会议测试" });
+    for (const u of [SEC, LIU, CHEN])
+      await sql`insert into attendance (meeting_id, user_id, status, signed_in_at, via)
+                values (${m.id}, ${ids[u]}, 'present', now(), 'code')`;
+    const vote = { title: "接收王某为预备党员", matter: "admit_probationary" };
+    expect((await refusal(openVote(sql, sec, m.id, vote))).status).toBe(409);
+    expect((await refusal(startSession(sql, await actor(LIU), m.id))).status).toBe(403);
+    expect((await refusal(startSession(sql, await actor(WU), m.id))).status).toBe(404);
+
+    // Over HTTP, as the host's button posts it: started, said on the page, and only once.
+    const res = await post(`/meetings/${m.id}/attendance`, { intent: "start" }, SEC);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("会议已开始");
+    expect(html).toContain("会议进行中");
+    const [row] = await sql<{ session_started_at: Date | null }[]>`
+      select session_started_at from meetings where id = ${m.id}`;
+    expect(row.session_started_at).not.toBeNull();
+    expect((await refusal(startSession(sql, sec, m.id))).message).toBe("会议已经开始。");
+    // Now a vote may open, and attendance may be closed before the scheduled start.
+    expect((await openVote(sql, sec, m.id, vote)).id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await closeAttendance(sql, sec, m.id)).toEqual({ makeups: 0 });
+    expect((await refusal(startSession(sql, sec, m.id))).message).toContain("已经结束");
   });
 });
 
