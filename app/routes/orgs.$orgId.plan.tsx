@@ -10,7 +10,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { confirmPlan, planYearFor, proposePlan, type PlanRowInput } from "../../server/services/annual-plan";
 import { RowsRefused } from "../../server/services/bulk-schedule";
-import { chinaParts, WEEKDAY_LABEL } from "../../shared/domain/cadence";
+import { chinaDateKey, chinaParts, weekdayOfDate } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL, MEETING_KINDS, type MeetingKind } from "../../shared/domain/labels";
 import { planRowsFromForm, PlanPlaceSchema, PlanRowSchema, PlanYearSchema } from "../../shared/schemas/plan";
 import { AppShell } from "../components/app-shell";
@@ -127,14 +127,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 
 function firstMonth(rows: PlanRowInput[]): string {
   const first = rows.map((r) => r.row.startsAt).sort((a, b) => a.getTime() - b.getTime())[0];
-  const local = new Date(first.getTime() + 8 * 3600_000).toISOString();
-  return local.slice(0, 7);
+  return chinaDateKey(first).slice(0, 7);
 }
-
-const weekdayOf = (date: string) => {
-  const d = new Date(date + "T00:00:00Z");
-  return Number.isNaN(d.getTime()) ? "" : WEEKDAY_LABEL[d.getUTCDay()];
-};
 
 export default function AnnualPlan() {
   const loaded = useLoaderData<typeof loader>();
@@ -305,7 +299,7 @@ export default function AnnualPlan() {
                         </label>
                       </div>
                       <p className="plan-row__foot muted">
-                        {weekdayOf(row.date)}
+                        {weekdayOfDate(row.date)}
                         {row.periodLabel ? ` · 计入${row.periodLabel}` : ""}
                       </p>
                       {error ? (

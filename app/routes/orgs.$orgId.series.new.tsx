@@ -12,7 +12,7 @@ import { defaultChairs } from "../../server/services/bulk-schedule";
 import { orgSettings } from "../../server/services/org-settings";
 import { inviteePool } from "../../server/services/schedule";
 import { createSeries, expandSeries } from "../../server/services/series";
-import { WEEKDAY_LABEL } from "../../shared/domain/cadence";
+import { WEEKDAY_LABEL, weekdayOfDate } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { describeRecurrence, EVERY_LABEL, EVERY_MONTHS, occurrenceTitle } from "../../shared/domain/recurrence";
 import { chinaParts, kindsFor } from "../../shared/schemas/meetings";
@@ -129,7 +129,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
           rows: occurrences.map((o) => ({
             date: o.date,
             title: occurrenceTitle(parsed.data.title, o.date),
-            weekday: WEEKDAY_LABEL[new Date(o.date + "T00:00:00Z").getUTCDay()],
+            weekday: weekdayOfDate(o.date),
             ...(o.movedFrom ? { movedFrom: o.movedFrom } : {}),
           })),
           skipped: skipped.map((s) => ({ date: s.date, reason: s.reason === "past" ? "已过去" : "节假日" })),

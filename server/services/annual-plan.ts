@@ -1,6 +1,7 @@
 import type { Sql } from "../../db/client";
 import {
   chinaParts as localParts,
+  chinaTime,
   periodLabel,
   periodOf,
   proposeAnnualPlan,
@@ -14,7 +15,7 @@ import { audit } from "./audit";
 import { DomainError } from "./errors";
 import { createMeetings, RowsRefused, type RowError } from "./bulk-schedule";
 import { orgSettings } from "./org-settings";
-import { requireSchedulingOrg, type Org } from "./orgs";
+import { requireSchedulingOrg, withGroups, type Org } from "./orgs";
 
 // The annual plan (年度计划): the year's required meetings proposed from the branch's own rules
 // (shared/domain/cadence.ts), minus what is already on the calendar; the secretary adjusts
@@ -51,19 +52,9 @@ export interface PlanProposal {
   lastLocation: string;
 }
 
-/** The organisation and its 党小组 (a branch plans its groups' meetings too). */
-async function planOrgs(sql: Sql, org: Org) {
-  const groups =
-    org.kind === "branch"
-      ? await sql<{ id: string; name: string }[]>`
-          select id, name from organizations where parent_id = ${org.id} and kind = 'group' order by name`
-      : [];
-  return { groups, ids: [org.id, ...groups.map((g) => g.id)] };
-}
-
 async function existingIn(sql: Sql, orgIds: string[], year: number): Promise<ExistingMeeting[]> {
-  const start = new Date(Date.UTC(year, 0, 1) - 8 * 3600_000);
-  const end = new Date(Date.UTC(year + 1, 0, 1) - 8 * 3600_000);
+  const start = chinaTime(year, 1, 1);
+  const end = chinaTime(year + 1, 1, 1);
   return sql<ExistingMeeting[]>`
     select id, kind, org_id as "orgId", title, starts_at as "startsAt" from meetings
     where org_id = any(${orgIds}) and status <> 'cancelled' and starts_at >= ${start} and starts_at < ${end}
@@ -75,7 +66,7 @@ const slotKey = (kind: MeetingKind, orgId: string, periodKey: string) => `${kind
 
 export async function proposePlan(sql: Sql, org: Org, year: number, now = new Date()): Promise<PlanProposal> {
   const settings = await orgSettings(sql, org.id);
-  const { groups, ids } = await planOrgs(sql, org);
+  const { groups, ids } = await withGroups(sql, org);
   const existing = await existingIn(sql, ids, year);
   const names = new Map([[org.id, org.name], ...groups.map((g) => [g.id, g.name] as const)]);
 
@@ -146,7 +137,7 @@ export async function confirmPlan(
     const t = tx as unknown as Sql;
     const org = await requireSchedulingOrg(t, actor, orgId);
     const settings = await orgSettings(t, org.id);
-    const { ids } = await planOrgs(t, org);
+    const { ids } = await withGroups(t, org);
     // The same plan confirmed twice at once must not create it twice.
     await t`select pg_advisory_xact_lock(727005, hashtext(${org.id}))`;
     const existing = await existingIn(t, ids, year);

@@ -10,7 +10,7 @@ import {
   type ComplianceMeeting,
 } from "../../shared/domain/compliance";
 import type { MeetingKind } from "../../shared/domain/labels";
-import type { Org } from "./orgs";
+import { withGroups, type Org } from "./orgs";
 import { orgSettings } from "./org-settings";
 
 // Loads what the compliance rules (shared/domain/compliance.ts) need for one organisation and
@@ -110,12 +110,7 @@ export async function dueInMonth(sql: Sql, org: Org, year: number, month: number
   const settings = await orgSettings(sql, org.id);
   const monthStart = chinaTime(year, month, 1);
   const monthEnd = chinaTime(year, month + 1, 1);
-  const groups =
-    org.kind === "branch"
-      ? await sql<{ id: string; name: string }[]>`
-          select id, name from organizations where parent_id = ${org.id} and kind = 'group' order by name`
-      : [];
-  const ids = [org.id, ...groups.map((g) => g.id)];
+  const { groups, ids } = await withGroups(sql, org);
   const meetings = await sql<ComplianceMeeting[]>`
     select kind, org_id as "orgId", starts_at as "startsAt", status, session_started_at as "heldAt", false as "hasMinutes"
     from meetings where org_id = any(${ids}) and starts_at >= ${chinaTime(year, 1, 1)} and starts_at < ${monthEnd}`;

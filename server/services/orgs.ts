@@ -71,6 +71,19 @@ export async function requireSchedulingOrg(sql: Sql, actor: Actor, orgId: string
   return org;
 }
 
+/**
+ * An organisation and, for a 党支部, its 党小组: what a branch plans and answers for (the plan,
+ * what falls due). `ids` lists the organisation first.
+ */
+export async function withGroups(sql: Sql, org: Pick<Org, "id" | "kind">) {
+  const groups =
+    org.kind === "branch"
+      ? await sql<{ id: string; name: string }[]>`
+          select id, name from organizations where parent_id = ${org.id} and kind = 'group' order by name`
+      : [];
+  return { groups, ids: [org.id, ...groups.map((g) => g.id)] };
+}
+
 export interface OrgNode {
   id: string;
   parentId: string | null;

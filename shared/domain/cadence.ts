@@ -32,6 +32,12 @@ export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 export type NthWeekday = 1 | 2 | 3 | 4 | -1;
 export const WEEKDAY_LABEL = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"] as const;
 
+/** 「周五」 for a calendar date "2027-02-05"; "" for anything that is not a date. */
+export function weekdayOfDate(date: string): string {
+  const d = new Date(date + "T00:00:00Z");
+  return Number.isNaN(d.getTime()) ? "" : WEEKDAY_LABEL[d.getUTCDay()];
+}
+
 /** A fixed meeting day (*local*): e.g. the first Friday of the month, or the 15th. */
 export type FixedDay = { weekday: Weekday; nth: NthWeekday } | { dayOfMonth: number /* 1..28 */ };
 
