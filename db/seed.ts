@@ -162,7 +162,16 @@ export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[
       await t`insert into memberships (user_id, org_id, role, created_by) values (${u.id}, ${orgs[x.org]}, 'member', ${ids[0]})`;
     }
 
-    const meetings: { org: string; kind: MeetingKind; title: string; days: number; place: string; by: number }[] = [
+    const meetings: {
+      org: string;
+      kind: MeetingKind;
+      title: string;
+      days: number;
+      place: string;
+      by: number;
+      agenda?: string[];
+      coEditors?: string[];
+    }[] = [
       {
         org: branch.id,
         kind: "general_assembly",
@@ -170,6 +179,9 @@ export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[
         days: 2,
         place: "机关办公楼三楼党员活动室",
         by: 0,
+        agenda: ["学习《条例》第二章“组织设置”", "交流学习体会", "通报下季度工作安排"],
+        // The host lets a member help the 记录人 with the minutes.
+        coEditors: ["13800000004"],
       },
       {
         org: group1.id,
@@ -191,6 +203,12 @@ export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[
         returning id`;
       for (const inv of await defaultInvitees(t, { id: m.org }, m.kind))
         await t`insert into meeting_invitees (meeting_id, user_id, role) values (${row.id}, ${inv.userId}, ${inv.role})`;
+      for (const [i, title] of (m.agenda ?? []).entries())
+        await t`insert into meeting_agenda_items (meeting_id, position, title) values (${row.id}, ${i}, ${title})`;
+      for (const username of m.coEditors ?? [])
+        await t`
+          insert into meeting_minutes_editors (meeting_id, user_id, added_by)
+          values (${row.id}, ${ids[PEOPLE.findIndex((p) => p.username === username)]}, ${ids[m.by]})`;
     }
 
     return PEOPLE.map((p) => ({ username: p.username, displayName: p.name, role: p.roleLabel, password }));

@@ -8,8 +8,7 @@ import { openDatabase, type Database, type Sql } from "../db/client";
 import { migrate } from "../db/migrate";
 import { seedDemo, type DemoAccount } from "../db/seed";
 import { userColor } from "../shared/colors";
-import { parseDocName } from "../shared/doc-names";
-import { documentAccess } from "../shared/permissions";
+import { meetingLiveDoc, parseDocName } from "../shared/doc-names";
 import { createLucia, type Auth } from "./auth/lucia";
 import { CollabServer, type CollabAuth } from "./collab/server";
 import { DocStore } from "./collab/persistence";
@@ -19,9 +18,9 @@ import type { LiveAccess } from "./services/actor";
 import { log, setLogLevel } from "./logger";
 import { isSameOrigin } from "./origin";
 import { markOnlinePresence } from "./services/attendance";
-import { meetingResource } from "./services/meetings";
+import { liveDocumentAccess, seedDocument } from "./services/documents";
+import { bumpSession } from "../shared/live-session";
 import { sendReminders } from "./services/reminders";
-import { loadSubject } from "./services/subjects";
 
 export interface Tongxin {
   server: Server;
@@ -55,6 +54,15 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
     treeChanged: () =>
       void hub.collab?.revalidateAll().catch((e) => log.error("collab.revalidate_failed", { error: e })),
     sessionsEnded: (userId, keep) => hub.collab?.closeSessions(userId, keep),
+    sessionChanged: (meetingId, state) =>
+      (hub.collab?.edit(meetingLiveDoc(meetingId), (doc) => bumpSession(doc, state)) ?? Promise.resolve()).catch((e) =>
+        log.error("session.signal_failed", { meeting: meetingId, error: e }),
+      ),
+    presentUsers: (meetingId) => [...(hub.collab?.usersIn(meetingLiveDoc(meetingId)) ?? [])],
+    editDocument: async (docName, change) => {
+      if (!hub.collab) throw new Error("collaboration server not started");
+      await hub.collab.edit(docName, change);
+    },
   };
   const services: Services = { sql: db.sql, dbKind: db.kind, auth, live };
 
@@ -199,16 +207,12 @@ function collabAuth(services: Services): CollabAuth {
       if (!user || !session) return null;
       return { user: { id: user.id, name: user.displayName, color: userColor(user.id) }, sessionId: session.id };
     },
-    async authorize(userId, docName) {
-      const doc = parseDocName(docName);
-      if (!doc) return "none";
-      const meeting = await meetingResource(services.sql, doc.meetingId);
-      if (!meeting) return "none";
-      return documentAccess(await loadSubject(services.sql, userId), { kind: "meeting-minutes", meeting });
-    },
+    authorize: (userId, docName) => liveDocumentAccess(services.sql, userId, docName),
+    seed: (docName) => seedDocument(services.sql, docName),
     async joined(userId, docName) {
+      // Being on a session's live page is presence; it counts once the host has started the session.
       const doc = parseDocName(docName);
-      if (doc) await markOnlinePresence(services.sql, userId, doc.meetingId);
+      if (doc?.kind === "meeting-live") await markOnlinePresence(services.sql, userId, doc.meetingId);
     },
   };
 }

@@ -1,13 +1,23 @@
 // Live documents are named <namespace>.<id>.<part>, e.g. meeting.<uuid>.minutes.
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const MEETING_DOC = new RegExp(`^meeting\\.(${UUID})\\.(minutes)$`);
+const MEETING_DOC = new RegExp(`^meeting\\.(${UUID})\\.(minutes|live|reflection\\.(${UUID}))$`);
 
-export type DocName = { kind: "meeting-minutes"; meetingId: string };
+export type DocName =
+  /** The co-edited 会议记录. */
+  | { kind: "meeting-minutes"; meetingId: string }
+  /** The session's live channel: the server writes the agenda position; awareness is presence. */
+  | { kind: "meeting-live"; meetingId: string }
+  /** One attendee's 心得体会. */
+  | { kind: "reflection"; meetingId: string; authorId: string };
 
 export function parseDocName(name: string): DocName | null {
   const m = MEETING_DOC.exec(name);
   if (!m) return null;
-  return { kind: "meeting-minutes", meetingId: m[1] };
+  if (m[2] === "minutes") return { kind: "meeting-minutes", meetingId: m[1] };
+  if (m[2] === "live") return { kind: "meeting-live", meetingId: m[1] };
+  return { kind: "reflection", meetingId: m[1], authorId: m[3] };
 }
 
 export const meetingMinutesDoc = (meetingId: string) => `meeting.${meetingId}.minutes`;
+export const meetingLiveDoc = (meetingId: string) => `meeting.${meetingId}.live`;
+export const reflectionDoc = (meetingId: string, authorId: string) => `meeting.${meetingId}.reflection.${authorId}`;

@@ -7,11 +7,15 @@ import {
   documentAccess,
   meetingAccess,
   memberAccess,
+  minutesAccess,
+  reflectionAccess,
   orgAccess,
   scheduleAccess,
   type Access,
   type MeetingResource,
   type MemberResource,
+  type MinutesResource,
+  type ReflectionStatus,
   type OrgResource,
   type Subject,
 } from "./permissions";
@@ -366,27 +370,141 @@ describe("meetingAccess", () => {
   }
 });
 
+describe("minutesAccess (nobody named: host, 记录人 and co-editors unset)", () => {
+  matrix(
+    ORG_COLUMNS,
+    // prettier-ignore
+    [
+      //                                         C  B  G1 G2 X  GB Z  Y
+      ["党委 administrator (组织委员 of C)",   [w, w, w, w, w, w, w, n]],
+      ["党委 书记 (of C)",                     [w, w, w, w, w, w, w, n]],
+      ["党委 ordinary 党员 (of C)",            [r, n, n, n, n, n, n, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, w, w, n]],
+      ["支部 书记 (of B)",                     [n, w, w, w, n, n, n, n]],
+      ["支部 副书记 (of B)",                   [n, w, w, w, n, n, n, n]],
+      ["支部 组织委员 (of B)",                 [n, w, w, w, n, n, n, n]],
+      ["支部 宣传委员 (of B)",                 [n, r, r, r, n, n, n, n]],
+      ["支部 纪检委员 (of B)",                 [n, r, r, r, n, n, n, n]],
+      ["党小组长 (of G1)",                     [n, r, w, n, n, n, n, n]],
+      ["党员 (in G1)",                         [n, r, r, n, n, n, n, n]],
+      ["预备党员 (in G1)",                     [n, r, r, n, n, n, n, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, r, r, n, w, n, n, n]],
+      ["党员 of sibling 支部 X",               [n, n, n, n, r, n, n, n]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, n, n, n, n, r]],
+      ["signed out",                           [n, n, n, n, n, n, n, n]],
+    ],
+    (at) => ({ meeting: meetingAt(at as OrgId), hostId: null, recorderId: null, editorIds: [] }),
+    minutesAccess,
+  );
+
+  const member = who("g1-member", [G1, "member"]);
+  const at = (p: Partial<MinutesResource>): MinutesResource => ({
+    meeting: meetingAt(B),
+    hostId: null,
+    recorderId: null,
+    editorIds: [],
+    ...p,
+  });
+  it("the 记录人, the host and a co-editor the host allowed write", () => {
+    expect(minutesAccess(member, at({ recorderId: "g1-member" }))).toBe(w);
+    expect(minutesAccess(member, at({ hostId: "g1-member" }))).toBe(w);
+    expect(minutesAccess(member, at({ editorIds: ["someone", "g1-member"] }))).toBe(w);
+  });
+  it("being named does not open a meeting the person may not read", () => {
+    const outsider = who("x-member", [X, "member"]);
+    expect(minutesAccess(outsider, at({ recorderId: "x-member", editorIds: ["x-member"] }))).toBe(n);
+  });
+});
+
+describe("reflectionAccess (a 党员 in G1 writes on a branch B meeting)", () => {
+  const author = "g1-member";
+  const columns = ["draft", "submitted", "returned", "accepted"] as const;
+  const cell = (visibility: "committee" | "branch") => (status: string) => ({
+    meeting: meetingAt(B),
+    hostId: "g1-leader",
+    authorId: author,
+    status: status as ReflectionStatus,
+    visibility,
+  });
+  describe("visibility: committee", () => {
+    matrix(
+      columns,
+      // prettier-ignore
+      [
+        //                                         draft submitted returned accepted
+        ["党委 administrator (组织委员 of C)",   [n, M, M, M]],
+        ["党委 书记 (of C)",                     [n, M, M, M]],
+        ["党委 ordinary 党员 (of C)",            [n, n, n, n]],
+        ["党总支 书记 (of GB)",                  [n, n, n, n]],
+        ["支部 书记 (of B)",                     [n, M, M, M]],
+        ["支部 副书记 (of B)",                   [n, M, M, M]],
+        ["支部 组织委员 (of B)",                 [n, M, M, M]],
+        ["支部 宣传委员 (of B)",                 [n, n, n, n]],
+        ["支部 纪检委员 (of B)",                 [n, n, n, n]],
+        // The host of this meeting.
+        ["党小组长 (of G1)",                     [n, M, M, M]],
+        // The author.
+        ["党员 (in G1)",                         [w, r, w, r]],
+        ["预备党员 (in G1)",                     [n, n, n, n]],
+        ["双重组织生活 (书记 of X, 党员 in G1)", [n, n, n, n]],
+        ["党员 of sibling 支部 X",               [n, n, n, n]],
+        ["党员 of other 党委's 支部 Y",          [n, n, n, n]],
+        ["signed out",                           [n, n, n, n]],
+      ],
+      cell("committee"),
+      reflectionAccess,
+    );
+  });
+  describe("visibility: branch", () => {
+    matrix(
+      columns,
+      // prettier-ignore
+      [
+        //                                         draft submitted returned accepted
+        ["党委 administrator (组织委员 of C)",   [n, M, M, M]],
+        ["党委 书记 (of C)",                     [n, M, M, M]],
+        ["党委 ordinary 党员 (of C)",            [n, n, n, n]],
+        ["党总支 书记 (of GB)",                  [n, n, n, n]],
+        ["支部 书记 (of B)",                     [n, M, M, M]],
+        ["支部 副书记 (of B)",                   [n, M, M, M]],
+        ["支部 组织委员 (of B)",                 [n, M, M, M]],
+        ["支部 宣传委员 (of B)",                 [n, r, n, r]],
+        ["支部 纪检委员 (of B)",                 [n, r, n, r]],
+        ["党小组长 (of G1)",                     [n, M, M, M]],
+        ["党员 (in G1)",                         [w, r, w, r]],
+        ["预备党员 (in G1)",                     [n, r, n, r]],
+        ["双重组织生活 (书记 of X, 党员 in G1)", [n, r, n, r]],
+        ["党员 of sibling 支部 X",               [n, n, n, n]],
+        ["党员 of other 党委's 支部 Y",          [n, n, n, n]],
+        ["signed out",                           [n, n, n, n]],
+      ],
+      cell("branch"),
+      reflectionAccess,
+    );
+  });
+});
+
 describe("documentAccess", () => {
-  const minutes = (at: OrgId) => ({ kind: "meeting-minutes" as const, meeting: meetingAt(at) });
-
-  const cases: [string, Subject | null, OrgId, Access][] = [
-    ["branch member, own branch's minutes", who("u", [B, "member"]), B, w],
-    ["党委 secretary, a branch's minutes below", who("u", [C, "secretary"]), B, r],
-    ["member of a sibling branch", who("u", [X, "member"]), B, n],
-    ["signed out", null, B, n],
-  ];
-  for (const [name, subject, at, expected] of cases) {
-    it(`${name} → ${expected}`, () => {
-      expect(documentAccess(subject, minutes(at))).toBe(expected);
-    });
-  }
-
-  it("minutes inherit their meeting's access for every subject and meeting (manage edits like write)", () => {
+  it("minutes follow minutesAccess; the live channel is read-only; a reviewer reads a reflection", () => {
     for (const subject of Object.values(SUBJECTS)) {
       for (const at of ORG_COLUMNS) {
+        const minutes = { meeting: meetingAt(at), hostId: null, recorderId: null, editorIds: [] };
+        expect(documentAccess(subject, { kind: "meeting-minutes", ...minutes })).toBe(minutesAccess(subject, minutes));
         const meeting = meetingAccess(subject, meetingAt(at));
-        expect(documentAccess(subject, minutes(at))).toBe(meeting === "manage" ? "write" : meeting);
+        expect(documentAccess(subject, { kind: "meeting-live", meeting: meetingAt(at) })).toBe(
+          meeting === "none" ? "none" : "read",
+        );
       }
     }
+    const reflection = {
+      kind: "reflection" as const,
+      meeting: meetingAt(B),
+      hostId: null,
+      authorId: "g1-member",
+      status: "submitted" as const,
+      visibility: "committee" as const,
+    };
+    expect(documentAccess(who("b-secretary", [B, "secretary"]), reflection)).toBe(r);
+    expect(documentAccess(who("g1-member", [G1, "member"]), { ...reflection, status: "returned" })).toBe(w);
   });
 });

@@ -180,14 +180,74 @@ export function leaveDecisionAccess(
   return leads ? "manage" : "none";
 }
 
-export type DocumentResource = { kind: "meeting-minutes"; meeting: MeetingResource };
+/** A meeting's minutes: who runs it and records it, and whom the host allowed to co-edit. */
+export interface MinutesResource {
+  meeting: MeetingResource;
+  hostId: string | null;
+  recorderId: string | null;
+  editorIds: readonly string[];
+}
 
-/** Live documents inherit the access of the record they belong to; "manage" edits like "write". */
+/**
+ * Minutes (会议记录). write: the 记录人, the host, those who manage the meeting's attendance (its
+ * organisation's managers, a group's 党小组长) and anyone the host allowed. read: whoever may
+ * read the meeting. Everyone else: none.
+ */
+export function minutesAccess(subject: Subject | null, r: MinutesResource): "none" | "read" | "write" {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  const me = subject.userId;
+  if (me === r.recorderId || r.editorIds.includes(me)) return "write";
+  return attendanceAccess(subject, { meeting: r.meeting, hostId: r.hostId, invited: false }) === "manage"
+    ? "write"
+    : "read";
+}
+
+export type ReflectionStatus = "draft" | "submitted" | "returned" | "accepted";
+
+/** One attendee's 心得体会 for a session, with its workflow state and the branch's visibility rule. */
+export interface ReflectionResource {
+  meeting: MeetingResource;
+  hostId: string | null;
+  authorId: string;
+  status: ReflectionStatus;
+  /** Branch setting: submitted reflections are read by the committee only, or by the whole branch. */
+  visibility: "committee" | "branch";
+}
+
+/**
+ * 心得体会. write: the author while it is a draft or returned to them (read once submitted or
+ * accepted). manage (review: accept or return, read the similarity check): whoever manages the
+ * meeting's attendance, once it was submitted. read: with the "branch" setting, everyone who may
+ * read the meeting, once submitted or accepted. A draft is the author's alone.
+ */
+export function reflectionAccess(subject: Subject | null, r: ReflectionResource): Access {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (subject.userId === r.authorId) return r.status === "draft" || r.status === "returned" ? "write" : "read";
+  if (r.status === "draft") return "none";
+  if (attendanceAccess(subject, { meeting: r.meeting, hostId: r.hostId, invited: false }) === "manage") return "manage";
+  if (r.visibility === "branch" && r.status !== "returned") return "read";
+  return "none";
+}
+
+export type DocumentResource =
+  | ({ kind: "meeting-minutes" } & MinutesResource)
+  | { kind: "meeting-live"; meeting: MeetingResource }
+  | ({ kind: "reflection" } & ReflectionResource);
+
+/**
+ * Live documents follow the record they belong to. The live channel of a session (agenda
+ * position, presence) is read-only for everyone: only the server writes it. A reviewer reads a
+ * reflection; only its author writes it.
+ */
 export function documentAccess(subject: Subject | null, doc: DocumentResource): "none" | "read" | "write" {
   switch (doc.kind) {
-    case "meeting-minutes": {
-      const a = meetingAccess(subject, doc.meeting);
-      return a === "manage" ? "write" : a;
+    case "meeting-minutes":
+      return minutesAccess(subject, doc);
+    case "meeting-live":
+      return meetingAccess(subject, doc.meeting) === "none" ? "none" : "read";
+    case "reflection": {
+      const a = reflectionAccess(subject, doc);
+      return a === "manage" ? "read" : a;
     }
   }
 }

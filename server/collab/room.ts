@@ -60,6 +60,7 @@ export class Room {
     readonly name: string,
     private store: DocStore,
     private onFailure: (room: Room, reason: string) => void,
+    private seed?: (docName: string) => Promise<Uint8Array | null>,
   ) {
     this.awareness.setLocalState(null);
     this.ready = this.load();
@@ -82,6 +83,14 @@ export class Room {
   private async load() {
     const { state, tail } = await this.store.load(this.name);
     if (state) Y.applyUpdate(this.doc, state, LOADED);
+    else {
+      // A document never stored gets its first content stored before anyone sees it.
+      const first = await this.seed?.(this.name);
+      if (first) {
+        await this.store.append(this.name, first);
+        Y.applyUpdate(this.doc, first, LOADED);
+      }
+    }
     this.tail = tail;
     this.loaded = true;
     if (tail > COMPACT_AFTER) this.compactInBackground();

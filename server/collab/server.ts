@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import type * as Y from "yjs";
 import { log } from "../logger";
 import { isSameOrigin } from "../origin";
 import type { AwarenessUser } from "./awareness";
@@ -34,6 +35,12 @@ export interface CollabAuth {
   authorize(userId: string, docName: string): Promise<DocAccess>;
   /** Told when a user has joined a document (joining a meeting's live page counts as presence). */
   joined?(userId: string, docName: string): Promise<void>;
+  /**
+   * The first content of a document that has never been stored (e.g. the minutes' outline from
+   * the agenda), as one Yjs update, or null. It must be deterministic (a fixed client id), so two
+   * nodes seeding at once produce the same items and Yjs keeps one copy.
+   */
+  seed?(docName: string): Promise<Uint8Array | null>;
 }
 
 /**
@@ -149,6 +156,26 @@ export class CollabServer {
         if (conn.user.id === userId && conn.sessionId !== keepSessionId) conn.ws.close(CLOSE_SIGNED_OUT, "signed out");
   }
 
+  /**
+   * A change made by the server itself (the agenda position, a vote's result in the minutes):
+   * applied to the live document, stored, then sent to everyone connected, like a client's edit.
+   */
+  async edit(docName: string, change: (doc: Y.Doc) => void): Promise<void> {
+    if (this.closing) throw new Error("collab server is closing");
+    const room = this.room(docName);
+    await room.ready;
+    room.doc.transact(() => change(room.doc), null);
+    await room.settled();
+    if (room.conns.size === 0) this.scheduleUnload(room);
+  }
+
+  /** The users connected to a document on this node right now. */
+  usersIn(docName: string): Set<string> {
+    const ids = new Set<string>();
+    for (const c of this.rooms.get(docName)?.conns ?? []) ids.add(c.user.id);
+    return ids;
+  }
+
   private room(docName: string): Room {
     const timer = this.idleTimers.get(docName);
     if (timer) {
@@ -157,7 +184,7 @@ export class CollabServer {
     }
     let room = this.rooms.get(docName);
     if (!room) {
-      room = new Room(docName, this.store, (r, reason) => this.fail(r, reason));
+      room = new Room(docName, this.store, (r, reason) => this.fail(r, reason), this.auth.seed);
       this.rooms.set(docName, room);
       const created = room;
       created.ready.catch((e) => {
@@ -180,6 +207,11 @@ export class CollabServer {
   private disconnect(room: Room, conn: Conn) {
     room.remove(conn);
     if (room.conns.size > 0 || this.rooms.get(room.name) !== room) return;
+    this.scheduleUnload(room);
+  }
+
+  private scheduleUnload(room: Room) {
+    if (this.idleTimers.has(room.name)) return;
     const t = setTimeout(() => this.unload(room), IDLE_UNLOAD_MS);
     t.unref();
     this.idleTimers.set(room.name, t);

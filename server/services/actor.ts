@@ -8,12 +8,23 @@ export interface Actor {
 }
 
 /**
- * Pushes permission changes to live connections (the collaboration server closes or
- * downgrades them). One instance per process, created by the Node entry.
+ * The services' way to the live side: permission changes reach open connections (the
+ * collaboration server closes or downgrades them) and session changes reach open pages. One
+ * instance per process, created by the Node entry.
  */
 export interface LiveAccess {
   accessChanged(userIds: string[]): void;
   /** The organisation tree changed shape: everyone's rights may have changed. */
   treeChanged(): void;
   sessionsEnded(userId: string, keepSessionId: string | null): void;
+  /**
+   * Something a session page shows changed (started, ended, agenda moved, attendance, a vote,
+   * reflections): the session's live channel says so and open pages reload their data.
+   * Resolves once it is stored and sent; never rejects (a failure is logged).
+   */
+  sessionChanged(meetingId: string, state?: { agendaItemId?: string | null }): Promise<void>;
+  /** Users on a session's live page right now (on this node). */
+  presentUsers(meetingId: string): string[];
+  /** A change the server makes to a live document: stored, then sent to everyone connected. */
+  editDocument(docName: string, change: (doc: import("yjs").Doc) => void): Promise<void>;
 }

@@ -141,15 +141,15 @@ export async function signInWithCode(sql: Sql, actor: Actor, meetingId: string, 
 }
 
 /**
- * Joining the live session page counts as presence (called when a member opens the meeting's
- * live document). Outside the sign-in window, or for someone not on the list, it does nothing.
+ * Being on the live session page counts as presence (called when a member opens the session's
+ * live channel, and for everyone on it when the host starts). It counts only between the host's
+ * start and end: before the start nothing is recorded, after the end the host corrects. For
+ * someone not on the list it does nothing.
  */
 export async function markOnlinePresence(sql: Sql, userId: string, meetingId: string, now = new Date()) {
   const m = await loadMeeting(sql, meetingId, userId);
   if (!m?.invited || m.row.status === "cancelled") return;
-  const opens = m.row.starts_at.getTime() - SIGNIN_OPENS_MS;
-  const closes = (m.row.session_ended_at ?? m.row.ends_at).getTime();
-  if (now.getTime() < opens || now.getTime() > closes) return;
+  if (!m.row.session_started_at || m.row.session_ended_at) return;
   const status: AttendanceStatus = now.getTime() > m.row.starts_at.getTime() + LATE_AFTER_MS ? "late" : "present";
   await sql`
     insert into attendance (meeting_id, user_id, status, signed_in_at, via)

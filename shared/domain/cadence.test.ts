@@ -56,7 +56,12 @@ describe("default rules", () => {
       expect(DEFAULT_RULES[k].attendanceThreshold).toBeGreaterThan(0);
       expect(DEFAULT_RULES[k].attendanceThreshold).toBeLessThanOrEqual(1);
     }
-    expect(DEFAULT_BRANCH_SETTINGS).toEqual({ absenceAlertCount: 3, lapseWarningDays: 120, minutesDueDays: 7 });
+    expect(DEFAULT_BRANCH_SETTINGS).toEqual({
+      absenceAlertCount: 3,
+      lapseWarningDays: 120,
+      minutesDueDays: 7,
+      reflectionVisibility: "committee",
+    });
   });
 });
 

@@ -119,12 +119,21 @@ export interface BranchWideSettings {
   lapseWarningDays: number;
   /** Days after a meeting by which its minutes should be written. */
   minutesDueDays: number;
+  /**
+   * Who may read a submitted 心得体会 besides its author: the committee (and the host) only,
+   * or the whole branch. Drafts are always the author's own.
+   */
+  reflectionVisibility: ReflectionVisibility;
 }
+
+export const REFLECTION_VISIBILITIES = ["committee", "branch"] as const;
+export type ReflectionVisibility = (typeof REFLECTION_VISIBILITIES)[number];
 
 export const DEFAULT_BRANCH_SETTINGS: Readonly<BranchWideSettings> = {
   absenceAlertCount: 3,
   lapseWarningDays: 120,
   minutesDueDays: 7,
+  reflectionVisibility: "committee",
 };
 
 export interface ResolvedSettings extends BranchWideSettings {
@@ -234,6 +243,7 @@ const BRANCH_FIELD_SCHEMAS = {
     .int("会议记录完成期限应为整数")
     .min(1, "会议记录完成期限至少为 1 天")
     .max(60, "会议记录完成期限最多 60 天"),
+  reflectionVisibility: z.enum(REFLECTION_VISIBILITIES, { error: "请选择心得体会的查看范围" }),
 };
 
 const KindsOverrideSchema = z.object(
@@ -253,6 +263,7 @@ export const BranchSettingsSchema = z.object({
   absenceAlertCount: BRANCH_FIELD_SCHEMAS.absenceAlertCount.optional(),
   lapseWarningDays: BRANCH_FIELD_SCHEMAS.lapseWarningDays.optional(),
   minutesDueDays: BRANCH_FIELD_SCHEMAS.minutesDueDays.optional(),
+  reflectionVisibility: BRANCH_FIELD_SCHEMAS.reflectionVisibility.optional(),
 });
 export type BranchSettings = z.infer<typeof BranchSettingsSchema>;
 export type KindRuleOverride = z.infer<ReturnType<typeof kindOverrideSchema>>;
@@ -288,7 +299,7 @@ export function resolveSettings(overrides: unknown): ResolvedSettings {
     if (!isRecord(overrides)) return out;
     for (const key of Object.keys(BRANCH_FIELD_SCHEMAS) as (keyof BranchWideSettings)[]) {
       const r = BRANCH_FIELD_SCHEMAS[key].safeParse(overrides[key]);
-      if (r.success) out[key] = r.data;
+      if (r.success) (out as unknown as Record<string, unknown>)[key] = r.data;
     }
     const kinds = overrides.kinds;
     if (!isRecord(kinds)) return out;
@@ -331,7 +342,7 @@ function sameFixedDay(a: FixedDay | undefined, b: FixedDay | undefined): boolean
 export function settingsOverrides(s: ResolvedSettings): BranchSettings {
   const out: BranchSettings = {};
   for (const key of Object.keys(DEFAULT_BRANCH_SETTINGS) as (keyof BranchWideSettings)[]) {
-    if (s[key] !== DEFAULT_BRANCH_SETTINGS[key]) out[key] = s[key];
+    if (s[key] !== DEFAULT_BRANCH_SETTINGS[key]) (out as Record<string, unknown>)[key] = s[key];
   }
   const kinds: Record<string, KindRuleOverride> = {};
   for (const kind of MEETING_KINDS) {

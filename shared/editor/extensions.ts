@@ -1,4 +1,5 @@
 import StarterKit from "@tiptap/starter-kit";
+import { Speaker } from "./speaker";
 
 // The document schema both the browser editor and the server (exports, search) use.
 // Collaboration replaces the editor's own history, so undo/redo is off here.
@@ -9,6 +10,7 @@ export function baseExtensions() {
       heading: { levels: [2, 3] },
       link: { openOnClick: false, autolink: true },
     }),
+    Speaker,
   ];
 }
 
