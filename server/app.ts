@@ -112,7 +112,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   );
 
   const server = createServer(app);
-  const collab = (hub.collab = new CollabServer(new DocStore(db.sql), collabAuth(services)));
+  const collab = (hub.collab = new CollabServer(new DocStore(db.sql), collabAuth(services, live)));
   collab.attach(server);
   const reminders = config.REMINDERS ? remindPeriodically(db.sql) : undefined;
 
@@ -198,7 +198,7 @@ function remindPeriodically(sql: Sql) {
   };
 }
 
-function collabAuth(services: Services): CollabAuth {
+function collabAuth(services: Services, live: LiveAccess): CollabAuth {
   return {
     async authenticate(req) {
       const id = services.auth.readSessionCookie(req.headers.cookie ?? "");
@@ -212,7 +212,8 @@ function collabAuth(services: Services): CollabAuth {
     async joined(userId, docName) {
       // Being on a session's live page is presence; it counts once the host has started the session.
       const doc = parseDocName(docName);
-      if (doc?.kind === "meeting-live") await markOnlinePresence(services.sql, userId, doc.meetingId);
+      if (doc?.kind === "meeting-live" && (await markOnlinePresence(services.sql, userId, doc.meetingId)))
+        await live.sessionChanged(doc.meetingId);
     },
   };
 }

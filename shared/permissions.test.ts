@@ -376,10 +376,10 @@ describe("minutesAccess (nobody named: host, 记录人 and co-editors unset)", (
     // prettier-ignore
     [
       //                                         C  B  G1 G2 X  GB Z  Y
-      ["党委 administrator (组织委员 of C)",   [w, w, w, w, w, w, w, n]],
-      ["党委 书记 (of C)",                     [w, w, w, w, w, w, w, n]],
+      ["党委 administrator (组织委员 of C)",   [w, r, r, r, r, r, r, n]],
+      ["党委 书记 (of C)",                     [w, r, r, r, r, r, r, n]],
       ["党委 ordinary 党员 (of C)",            [r, n, n, n, n, n, n, n]],
-      ["党总支 书记 (of GB)",                  [n, n, n, n, n, w, w, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, w, r, n]],
       ["支部 书记 (of B)",                     [n, w, w, w, n, n, n, n]],
       ["支部 副书记 (of B)",                   [n, w, w, w, n, n, n, n]],
       ["支部 组织委员 (of B)",                 [n, w, w, w, n, n, n, n]],
@@ -409,6 +409,10 @@ describe("minutesAccess (nobody named: host, 记录人 and co-editors unset)", (
     expect(minutesAccess(member, at({ recorderId: "g1-member" }))).toBe(w);
     expect(minutesAccess(member, at({ hostId: "g1-member" }))).toBe(w);
     expect(minutesAccess(member, at({ editorIds: ["someone", "g1-member"] }))).toBe(w);
+  });
+  it("a co-editor who only reads the meeting (left the branch, or a committee above) does not write", () => {
+    const above = who("c-member", [C, "propaganda_member"]);
+    expect(minutesAccess(above, at({ editorIds: ["c-member"] }))).toBe(r);
   });
   it("being named does not open a meeting the person may not read", () => {
     const outsider = who("x-member", [X, "member"]);

@@ -189,17 +189,25 @@ export interface MinutesResource {
 }
 
 /**
- * Minutes (会议记录). write: the 记录人, the host, those who manage the meeting's attendance (its
- * organisation's managers, a group's 党小组长) and anyone the host allowed. read: whoever may
- * read the meeting. Everyone else: none.
+ * Minutes (会议记录). write: the 记录人, the host, the members the host allowed, and those who keep the
+ * records where the meeting is held: the managers of its own organisation (for a 党小组 meeting
+ * also its branch's) and a group's 党小组长. Committees above review: they read, as everyone who
+ * may read the meeting does.
  */
 export function minutesAccess(subject: Subject | null, r: MinutesResource): "none" | "read" | "write" {
-  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  const meeting = meetingAccess(subject, r.meeting);
+  if (!subject || meeting === "none") return "none";
   const me = subject.userId;
-  if (me === r.recorderId || r.editorIds.includes(me)) return "write";
-  return attendanceAccess(subject, { meeting: r.meeting, hostId: r.hostId, invited: false }) === "manage"
-    ? "write"
-    : "read";
+  if (me === r.recorderId || me === r.hostId) return "write";
+  // A co-editor writes while they take part in the organisation (one who left only reads).
+  if (r.editorIds.includes(me) && meeting !== "read") return "write";
+  const branch = r.meeting.orgKind === "group" ? r.meeting.orgPath[r.meeting.orgPath.length - 2] : null;
+  const keeps = subject.memberships.some(
+    (m) =>
+      (MANAGER_ROLES.includes(m.role) && (m.orgId === r.meeting.orgId || m.orgId === branch)) ||
+      (m.role === "group_leader" && m.orgId === r.meeting.orgId),
+  );
+  return keeps ? "write" : "read";
 }
 
 export type ReflectionStatus = "draft" | "submitted" | "returned" | "accepted";

@@ -15,10 +15,13 @@ const NAV = [
 export function AppShell({
   userName,
   narrow = false,
+  wide = false,
   children,
 }: {
   userName?: string;
   narrow?: boolean;
+  /** Wider page for side-by-side layouts (the live session on a desktop or projector). */
+  wide?: boolean;
   children: React.ReactNode;
 }) {
   return (
@@ -56,7 +59,7 @@ export function AppShell({
           ) : null}
         </div>
       </header>
-      <main className={narrow ? "page page--narrow" : "page"}>{children}</main>
+      <main className={narrow ? "page page--narrow" : wide ? "page page--wide" : "page"}>{children}</main>
     </div>
   );
 }

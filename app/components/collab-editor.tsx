@@ -16,6 +16,13 @@ interface Me {
   color: string;
 }
 
+/** Someone on the meeting's list, for marking a speech point with its speaker. */
+export interface SpeakerChoice {
+  id: string;
+  name: string;
+  present: boolean;
+}
+
 function collabUrl() {
   return `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/collab`;
 }
@@ -29,11 +36,14 @@ export default function CollabEditor({
   user,
   readOnly,
   heading,
+  speakers,
 }: {
   docName: string;
   user: Me;
   readOnly: boolean;
   heading?: React.ReactNode;
+  /** When given, the toolbar offers 发言人 (the minutes). */
+  speakers?: SpeakerChoice[];
 }) {
   const [live, setLive] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
   const [status, setStatus] = useState<Status>("connecting");
@@ -81,7 +91,14 @@ export default function CollabEditor({
   return (
     <EditorFrame heading={heading} status={shown}>
       {live ? (
-        <BoundEditor key={docName} doc={live.doc} provider={live.provider} user={user} readOnly={readOnly} />
+        <BoundEditor
+          key={docName}
+          doc={live.doc}
+          provider={live.provider}
+          user={user}
+          readOnly={readOnly}
+          speakers={speakers}
+        />
       ) : null}
     </EditorFrame>
   );
@@ -92,11 +109,13 @@ function BoundEditor({
   provider,
   user,
   readOnly,
+  speakers,
 }: {
   doc: Y.Doc;
   provider: WebsocketProvider;
   user: Me;
   readOnly: boolean;
+  speakers?: SpeakerChoice[];
 }) {
   const editor = useEditor(
     {
@@ -119,13 +138,13 @@ function BoundEditor({
   }, [editor, readOnly]);
   return (
     <div className="editor" data-readonly={readOnly ? "" : undefined}>
-      {readOnly ? null : <Toolbar editor={editor} />}
+      {readOnly ? null : <Toolbar editor={editor} speakers={speakers} />}
       <EditorContent editor={editor} className="editor__body" />
     </div>
   );
 }
 
-function Toolbar({ editor }: { editor: Editor | null }) {
+function Toolbar({ editor, speakers }: { editor: Editor | null; speakers?: SpeakerChoice[] }) {
   const [, force] = useState(0);
   useEffect(() => {
     if (!editor) return;
@@ -201,6 +220,57 @@ function Toolbar({ editor }: { editor: Editor | null }) {
           ))}
         </div>
       ))}
+      {speakers ? <SpeakerPicker editor={editor} speakers={speakers} /> : null}
+    </div>
+  );
+}
+
+/**
+ * 发言人: inserts the chosen person's name chip at the cursor, so a speech point names its
+ * speaker. Those present come first.
+ */
+function SpeakerPicker({ editor, speakers }: { editor: Editor; speakers: SpeakerChoice[] }) {
+  const [open, setOpen] = useState(false);
+  const ordered = [...speakers].sort((a, b) => Number(b.present) - Number(a.present));
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [open]);
+  return (
+    <div className="toolbar__group speaker-picker">
+      <button
+        type="button"
+        className="toolbar__btn toolbar__btn--text"
+        aria-expanded={open}
+        aria-haspopup="listbox"
+        title="标注发言人"
+        onMouseDown={(e) => e.preventDefault()}
+        onClick={() => setOpen((o) => !o)}
+      >
+        发言人
+      </button>
+      {open ? (
+        <ul className="speaker-picker__list" role="listbox" aria-label="选择发言人">
+          {ordered.length === 0 ? <li className="speaker-picker__empty">名单为空</li> : null}
+          {ordered.map((p) => (
+            <li key={p.id} role="option" aria-selected={false}>
+              <button
+                type="button"
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => {
+                  editor.chain().focus().insertSpeaker({ userId: p.id, name: p.name }).run();
+                  setOpen(false);
+                }}
+              >
+                {p.name}
+                {p.present ? null : <span className="speaker-picker__note">未到</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

@@ -28,6 +28,8 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "account.password": "修改密码",
   "account.sessions": "退出其他设备",
   "attendance.correct": "更正考勤",
+  "minutes.editor_added": "指定协同记录人",
+  "minutes.editor_removed": "取消协同记录人",
   "org.settings": "修改组织生活规则",
   "plan.confirm": "确认年度计划",
   "series.create": "安排系列会议",

@@ -1,52 +1,122 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { getMeetingFor } from "../../server/services/meetings";
 import { findOrg } from "../../server/services/orgs";
 import { meetingDetail } from "../../server/services/schedule";
-import { loadSubject } from "../../server/services/subjects";
+import { endLiveSession, moveAgenda, sessionView, setMinutesEditor, startLiveSession } from "../../server/services/session";
 import { userColor } from "../../shared/colors";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
-import { canManage, canWrite, scheduleAccess } from "../../shared/permissions";
+import { canManage, scheduleAccess } from "../../shared/permissions";
+import { SessionActionSchema } from "../../shared/schemas/session";
 import { AppShell } from "../components/app-shell";
 import { EditorFrame } from "../components/editor-frame";
-import { notFound, requireUser } from "../lib/auth.server";
 import { ChevronLeftIcon, ClockIcon, FlagIcon, PinIcon } from "../components/icons";
+import { MaterialsPanel, materialsStyles } from "../components/material-viewer";
+import { MicIcon, PeopleIcon } from "../components/meeting-parts";
+import { SessionVotes, votesStyles } from "../components/session-votes";
+import { MinutesHeaderView } from "../components/minutes-header";
+import { AgendaCard, HostBar, MinutesEditors, PresenceCard } from "../components/session-parts";
+import { useLiveSession } from "../components/use-live-session";
+import { requireActor } from "../lib/actor.server";
+import { notFound } from "../lib/auth.server";
+import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
 import { formatRange } from "../lib/format";
-import { AgendaAndMaterials, MicIcon, PeopleIcon } from "../components/meeting-parts";
+import sessionCss from "../styles/session.css?url";
+
+// The live session page of a meeting: the agenda with the item the host has moved to, the study
+// materials, who is here (live presence), votes, 心得体会, and the minutes: a header the system
+// fills from what it knows, above the body the 记录人 and co-editors write together. The host
+// starts and ends the session here. Everything follows live through the session's channel
+// (use-live-session.ts), which reloads this loader when the server says something changed.
 
 // The editor touches the DOM and opens a WebSocket: it is loaded in the browser only.
 const CollabEditor = lazy(() => import("../components/collab-editor"));
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: sessionCss },
+  ...materialsStyles,
+  ...votesStyles,
+];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.meeting.title} · 同心` : "同心" },
 ];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const user = requireUser(context, request);
+  const { user, actor } = await requireActor(context, request);
   const { sql } = context.services;
-  const subject = await loadSubject(sql, user.id);
-  const found = await getMeetingFor(sql, subject, params.meetingId ?? "");
+  const found = await getMeetingFor(sql, actor.subject, params.meetingId ?? "");
   if (!found) notFound();
-  const detail = await meetingDetail(sql, found.meeting.id);
+  const detail = (await meetingDetail(sql, found.meeting.id))!;
   const org = await findOrg(sql, found.meeting.orgId);
+  const session = await sessionView(sql, actor.subject, found.meeting.id);
   return {
     meeting: found.meeting,
-    detail: detail!,
-    manage: org ? canManage(scheduleAccess(subject, org.resource)) : false,
-    canWrite: canWrite(found.access),
+    detail,
+    session,
+    manage: org ? canManage(scheduleAccess(actor.subject, org.resource)) : false,
     docName: meetingMinutesDoc(found.meeting.id),
     me: { id: user.id, name: user.displayName, color: userColor(user.id) },
   };
 }
 
-export default function MeetingPage() {
-  const { meeting, detail, manage, canWrite, docName, me } = useLoaderData<typeof loader>();
-  const cancelled = detail.status === "cancelled";
+type Result = FormErrors & { ok?: string };
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const { actor } = await requireActor(context, request);
+  const { sql, live } = context.services;
+  const meetingId = params.meetingId ?? "";
+  const form = Object.fromEntries(await request.formData());
+  const parsed = SessionActionSchema.safeParse(form);
+  if (!parsed.success) return invalid(parsed.error, String(form.intent ?? ""));
+  const input = parsed.data;
+  try {
+    switch (input.intent) {
+      case "start":
+        await startLiveSession(sql, live, actor, meetingId);
+        return { ok: "会议已开始：在本页的参会人员已记为出席。", intent: "start" } satisfies Result;
+      case "end": {
+        const { makeups } = await endLiveSession(sql, live, actor, meetingId);
+        const ok = makeups > 0 ? `会议已结束，考勤已冻结；已为 ${makeups} 位同志安排补学。` : "会议已结束，考勤已冻结。";
+        return { ok, intent: "end" } satisfies Result;
+      }
+      case "agenda":
+        await moveAgenda(sql, live, actor, meetingId, input.itemId);
+        return { intent: "agenda" } satisfies Result;
+      case "editor":
+        await setMinutesEditor(sql, live, actor, meetingId, input.userId, input.allowed);
+        return {
+          ok: input.allowed ? "已允许协同记录。" : "已取消协同记录。",
+          intent: "editor",
+        } satisfies Result;
+    }
+  } catch (e) {
+    return refused(e, input.intent);
+  }
+}
+
+const PHASE: Record<string, { label: string; tone: string }> = {
+  scheduled: { label: "未开始", tone: "tag tag--outline" },
+  started: { label: "进行中", tone: "tag tag--green" },
+  ended: { label: "已结束", tone: "tag tag--muted" },
+  cancelled: { label: "已取消", tone: "tag tag--muted" },
+};
+
+export default function SessionPage() {
+  const { meeting, detail, session, manage, docName, me } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as Result | undefined;
+  const busy = useNavigation().state === "submitting";
+  const live = useLiveSession(meeting.id);
+  const cancelled = session.phase === "cancelled";
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   const kind = MEETING_KIND_LABEL[meeting.kind];
+  const phase = PHASE[session.phase];
+  // The channel knows the agenda position before the page data reloads.
+  const currentItemId = live.agendaItemId !== undefined ? live.agendaItemId : session.currentItemId;
+  const canWrite = session.minutes.access === "write";
   const heading = (
     <div className="sheet__title">
       <h2 className="h3" id="minutes-heading">
@@ -55,8 +125,9 @@ export default function MeetingPage() {
       {canWrite ? null : <span className="tag tag--muted">只读</span>}
     </div>
   );
+
   return (
-    <AppShell userName={me.name}>
+    <AppShell userName={me.name} wide>
       <nav className="crumbs" aria-label="位置">
         <Link to="/" className="crumbs__back">
           <ChevronLeftIcon size={16} />
@@ -68,7 +139,9 @@ export default function MeetingPage() {
       <header className="meeting-head">
         <span className="page-head__meta">
           <span className="tag">{kind}</span>
-          {cancelled ? <span className="tag tag--muted">已取消</span> : null}
+          <span className={phase.tone} data-testid="session-phase">
+            {phase.label}
+          </span>
           {!cancelled ? (
             <Link to={`/meetings/${meeting.id}/attendance`} className="btn btn--small meeting-head__edit">
               签到与请假
@@ -130,7 +203,8 @@ export default function MeetingPage() {
                 <span className="sr-only">参会人员</span>
               </dt>
               <dd>
-                应到 {detail.counts.attendees} 人{detail.counts.guests ? ` · 列席 ${detail.counts.guests} 人` : ""}
+                {`应到 ${session.header.expected.count} 人 · 实到 ${session.header.present.count} 人`}
+                {detail.counts.guests ? ` · 列席 ${detail.counts.guests} 人` : ""}
               </dd>
             </div>
           ) : null}
@@ -143,20 +217,68 @@ export default function MeetingPage() {
           </div>
         </dl>
       </header>
-      <AgendaAndMaterials agenda={detail.agenda} materials={detail.materials} />
-      <section className="sheet" aria-labelledby="minutes-heading">
-        {mounted ? (
-          <Suspense fallback={<EditorPlaceholder heading={heading} />}>
-            <CollabEditor docName={docName} user={me} readOnly={!canWrite} heading={heading} />
-          </Suspense>
-        ) : (
-          <EditorPlaceholder heading={heading} />
-        )}
-      </section>
+
+      {session.canRun && !cancelled ? (
+        <HostBar phase={session.phase} startRefusal={session.startRefusal} busy={busy} result={result} />
+      ) : result?.formError && (result.intent === "start" || result.intent === "end") ? (
+        <p className="alert alert--error" role="alert">
+          {result.formError}
+        </p>
+      ) : null}
+
+      <div className="session-grid">
+        <div className="session-main">
+          <AgendaCard
+            agenda={session.agenda}
+            currentItemId={currentItemId}
+            canRun={session.canRun && session.phase !== "ended" && !cancelled}
+            busy={busy}
+            error={result?.intent === "agenda" ? result.formError : undefined}
+          />
+          <MaterialsPanel materials={detail.materials} />
+          {meeting.kind === "general_assembly" && !cancelled ? (
+            <SessionVotes
+              meetingId={meeting.id}
+              rev={live.rev}
+              agenda={session.agenda}
+              agendaItemId={currentItemId ?? undefined}
+            />
+          ) : null}
+          <section className="sheet" aria-labelledby="minutes-heading">
+            <MinutesHeaderView header={session.header} />
+            {mounted ? (
+              <Suspense fallback={<EditorFrame heading={heading} status="loading" />}>
+                <CollabEditor
+                  docName={docName}
+                  user={me}
+                  readOnly={!canWrite}
+                  heading={heading}
+                  speakers={canWrite ? session.people : undefined}
+                />
+              </Suspense>
+            ) : (
+              <EditorFrame heading={heading} status="loading" />
+            )}
+          </section>
+        </div>
+        <aside className="session-side" aria-label="会议现场">
+          <PresenceCard
+            present={live.present}
+            connected={live.connected}
+            people={session.people}
+            phase={session.phase}
+            meetingId={meeting.id}
+          />
+          {session.canRun && !cancelled ? (
+            <MinutesEditors
+              editors={session.minutes.editors}
+              people={session.people}
+              busy={busy}
+              result={result?.intent === "editor" ? result : undefined}
+            />
+          ) : null}
+        </aside>
+      </div>
     </AppShell>
   );
-}
-
-function EditorPlaceholder({ heading }: { heading: React.ReactNode }) {
-  return <EditorFrame heading={heading} status="loading" />;
 }

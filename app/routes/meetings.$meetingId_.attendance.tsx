@@ -5,7 +5,6 @@ import {
   attendanceSheet,
   attendanceView,
   closeAttendance,
-  startSession,
   correctAttendance,
   currentCode,
   decideLeave,
@@ -16,6 +15,8 @@ import {
   type SheetRow,
 } from "../../server/services/attendance";
 import { DomainError } from "../../server/services/errors";
+import { startLiveSession } from "../../server/services/session";
+import type { z } from "zod";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage } from "../../shared/permissions";
 import { ATTENDANCE_STATUSES, AttendanceActionSchema } from "../../shared/schemas/attendance";
@@ -130,6 +131,15 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   if (!parsed.success) return invalid(parsed.error, key);
   const input = parsed.data;
   try {
+    const ok = await perform(input);
+    // Open session pages show the header (应到/实到/缺席) from this: tell them.
+    await context.services.live.sessionChanged(meetingId);
+    return ok;
+  } catch (e) {
+    return refused(e, key);
+  }
+
+  async function perform(input: z.infer<typeof AttendanceActionSchema>) {
     switch (input.intent) {
       case "signin": {
         const status = await signInWithCode(sql, actor, meetingId, input.code);
@@ -150,7 +160,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         await decideLeave(sql, actor, input.leaveId, { approve: input.approve === "yes", note: input.note });
         return { ok: input.approve === "yes" ? "已批准请假。" : "已不批准请假。", intent: key } satisfies Result;
       case "start":
-        await startSession(sql, actor, meetingId);
+        await startLiveSession(sql, context.services.live, actor, meetingId);
         return { ok: "会议已开始。参会人员可以签到，表决也可以开始。", intent: key } satisfies Result;
       case "close": {
         const { makeups } = await closeAttendance(sql, actor, meetingId);
@@ -159,8 +169,6 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         return { ok, intent: key } satisfies Result;
       }
     }
-  } catch (e) {
-    return refused(e, key);
   }
 }
 

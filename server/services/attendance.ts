@@ -146,15 +146,21 @@ export async function signInWithCode(sql: Sql, actor: Actor, meetingId: string, 
  * start and end: before the start nothing is recorded, after the end the host corrects. For
  * someone not on the list it does nothing.
  */
-export async function markOnlinePresence(sql: Sql, userId: string, meetingId: string, now = new Date()) {
+export async function markOnlinePresence(
+  sql: Sql,
+  userId: string,
+  meetingId: string,
+  now = new Date(),
+): Promise<boolean> {
   const m = await loadMeeting(sql, meetingId, userId);
-  if (!m?.invited || m.row.status === "cancelled") return;
-  if (!m.row.session_started_at || m.row.session_ended_at) return;
+  if (!m?.invited || m.row.status === "cancelled") return false;
+  if (!m.row.session_started_at || m.row.session_ended_at) return false;
   const status: AttendanceStatus = now.getTime() > m.row.starts_at.getTime() + LATE_AFTER_MS ? "late" : "present";
-  await sql`
+  const rows = await sql`
     insert into attendance (meeting_id, user_id, status, signed_in_at, via)
     values (${meetingId}, ${userId}, ${status}, ${now}, 'online')
-    on conflict (meeting_id, user_id) do nothing`;
+    on conflict (meeting_id, user_id) do nothing returning 1`;
+  return rows.length > 0;
 }
 
 /** The host's correction of one person's attendance, with a reason, kept and logged. */

@@ -24,7 +24,9 @@ export type AuditAction =
   | "org.settings"
   | "plan.confirm"
   | "series.create"
-  | "series.cancel";
+  | "series.cancel"
+  | "minutes.editor_added"
+  | "minutes.editor_removed";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -1,8 +1,10 @@
 import { test, expect, memberPage } from "./fixtures";
 
-test("two members co-edit the minutes live; after a reload the text is there exactly once", async ({ browser }) => {
-  const liu = await memberPage(browser, "13800000004"); // 刘洋, desktop
-  const huang = await memberPage(browser, "13800000008", { phone: true }); // 黄磊, phone
+test("the 记录人 and a co-editor write the minutes live; after a reload the text is there exactly once", async ({
+  browser,
+}) => {
+  const liu = await memberPage(browser, "13800000004"); // 刘洋, co-editor the host allowed, desktop
+  const huang = await memberPage(browser, "13800000002", { phone: true }); // 李秀英, 记录人, phone
 
   await liu.page.getByRole("link", { name: /集中学习/ }).click();
   await liu.page.waitForURL(/\/meetings\//);
@@ -19,13 +21,13 @@ test("two members co-edit the minutes live; after a reload the text is there exa
   await huangEditor.click();
   await huang.page.keyboard.press("End");
   await huang.page.keyboard.press("Enter");
-  await huang.page.keyboard.type("二、黄磊发言：对照检查");
+  await huang.page.keyboard.type("二、李秀英发言：对照检查");
 
   // Each sees the other's text.
   await expect(huangEditor).toContainText("一、集中学习条例第二章");
-  await expect(liuEditor).toContainText("二、黄磊发言：对照检查");
+  await expect(liuEditor).toContainText("二、李秀英发言：对照检查");
   // And the other's caret, labelled with the real name.
-  await expect(liu.page.locator(".collaboration-carets__label", { hasText: "黄磊" })).toBeVisible();
+  await expect(liu.page.locator(".collaboration-carets__label", { hasText: "李秀英" })).toBeVisible();
   await expect(huang.page.locator(".collaboration-carets__label", { hasText: "刘洋" })).toBeVisible();
   // Focus scrolled the pages; a full-page capture of a scrolled page misplaces the sticky bar.
   for (const p of [liu.page, huang.page]) await p.evaluate(() => window.scrollTo(0, 0));
@@ -36,7 +38,7 @@ test("two members co-edit the minutes live; after a reload the text is there exa
   await expect(liu.page.getByText("已同步")).toBeVisible();
   const text = await liu.page.getByTestId("minutes-editor").innerText();
   expect(text.match(/一、集中学习条例第二章/g)).toHaveLength(1);
-  expect(text.match(/二、黄磊发言：对照检查/g)).toHaveLength(1);
+  expect(text.match(/二、李秀英发言：对照检查/g)).toHaveLength(1);
 
   expect(liu.problems).toEqual([]);
   expect(huang.problems).toEqual([]);
@@ -53,12 +55,12 @@ test("a meeting that does not exist answers 404 in Chinese", async ({ browser })
 });
 
 test("a 党委 reviewer finds the branch's meetings and reads the minutes without editing", async ({ browser }) => {
-  const writer = await memberPage(browser, "13800000005"); // 陈静, group 1
+  const writer = await memberPage(browser, "13800000002"); // 李秀英, the 记录人
   await writer.page.getByRole("link", { name: /集中学习/ }).click();
   await writer.page.waitForURL(/\/meetings\//);
   await expect(writer.page.getByText("已同步")).toBeVisible();
   await writer.page.getByTestId("minutes-editor").click();
-  await writer.page.keyboard.type("陈静补充：按时缴纳党费");
+  await writer.page.keyboard.type("李秀英补充：按时缴纳党费");
 
   const reviewer = await memberPage(browser, "13800000009", { phone: true }); // 周志强, 党委组织委员
   // He attends neither meeting, so his own home page does not list them; he reviews the branch
@@ -74,7 +76,7 @@ test("a 党委 reviewer finds the branch's meetings and reads the minutes withou
   const editor = reviewer.page.getByTestId("minutes-editor");
   await expect(reviewer.page.getByText("只读", { exact: true })).toBeVisible();
   await expect(editor).toHaveAttribute("contenteditable", "false");
-  await expect(editor).toContainText("陈静补充：按时缴纳党费");
+  await expect(editor).toContainText("李秀英补充：按时缴纳党费");
   // Live: what the writer adds now reaches the reader.
   await writer.page.keyboard.type("，并按规定交纳");
   await expect(editor).toContainText("并按规定交纳");

@@ -17,7 +17,7 @@ import {
 import { openVote } from "../../server/services/votes";
 import { DomainError } from "../../server/services/errors";
 import { loadSubject } from "../../server/services/subjects";
-import { meetingMinutesDoc } from "../../shared/doc-names";
+import { meetingLiveDoc, meetingMinutesDoc } from "../../shared/doc-names";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { connectClient } from "../setup/yclient";
 
@@ -443,26 +443,56 @@ describe("closing attendance and make-up study", () => {
 });
 
 describe("online presence", () => {
-  it("records an invitee who joins the meeting's live document during the window as present online", async () => {
-    const m = await meeting({ inMin: 10, attendees: [CHEN, LIU] });
-    const before = await meeting({ inMin: 120, attendees: [CHEN] });
-    const a = connectClient(s.url, meetingMinutesDoc(m.id), await cookie(CHEN));
-    const b = connectClient(s.url, meetingMinutesDoc(before.id), await cookie(CHEN));
-    // 黄磊 may open the document (a branch member) but is not on the list: nothing is recorded.
-    const c = connectClient(s.url, meetingMinutesDoc(m.id), await cookie(HUANG));
+  const waitFor = async (check: () => Promise<unknown>) => {
+    const deadline = Date.now() + 5000;
+    while (!(await check()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it("counts an invitee on the session's live page only once the host has started, and not after the end", async () => {
+    const m = await meeting({ inMin: 10, attendees: [CHEN, LIU, YANG], host: SEC });
+    const sql = sqlOf();
+    // 陈静 opens the live page before the start: nothing is recorded yet.
+    const early = connectClient(s.url, meetingLiveDoc(m.id), await cookie(CHEN));
+    // The minutes document is not presence.
+    const minutes = connectClient(s.url, meetingMinutesDoc(m.id), await cookie(YANG));
+    // 黄磊 may open the page (a branch member) but is not on the list.
+    const outsider = connectClient(s.url, meetingLiveDoc(m.id), await cookie(HUANG));
+    const clients = [early, minutes, outsider];
     try {
-      await Promise.all([a.synced(), b.synced(), c.synced()]);
-      const deadline = Date.now() + 5000;
-      while (!(await row(m.id, CHEN)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await Promise.all(clients.map((c) => c.synced()));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await row(m.id, CHEN)).toBeUndefined();
+
+      // The host starts from the session page: whoever is on the live page now counts.
+      const res = await fetch(`${s.url}/meetings/${m.id}`, {
+        method: "POST",
+        headers: { cookie: await cookie(SEC), "content-type": "application/x-www-form-urlencoded", origin: s.url },
+        body: "intent=start",
+        redirect: "manual",
+      });
+      expect(res.status).toBe(200);
       expect(await row(m.id, CHEN)).toMatchObject({ status: "present", via: "online" });
-      expect(await row(before.id, CHEN)).toBeUndefined();
+      expect(await row(m.id, YANG)).toBeUndefined();
       expect(await row(m.id, HUANG)).toBeUndefined();
-      const sheet = await attendanceSheet(sqlOf(), (await actor(LIU)).subject, m.id);
+
+      // Joining after the start counts at once.
+      const late = connectClient(s.url, meetingLiveDoc(m.id), await cookie(LIU));
+      clients.push(late);
+      await late.synced();
+      await waitFor(() => row(m.id, LIU));
+      expect(await row(m.id, LIU)).toMatchObject({ status: "present", via: "online" });
+
+      // After the end, attendance is frozen: joining records nothing (the host corrects instead).
+      await sql`update meetings set session_ended_at = now() where id = ${m.id}`;
+      const after = connectClient(s.url, meetingLiveDoc(m.id), await cookie(YANG));
+      clients.push(after);
+      await after.synced();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await row(m.id, YANG)).toBeUndefined();
+      const sheet = await attendanceSheet(sql, (await actor(LIU)).subject, m.id);
       expect(sheet.rows.find((r) => r.userId === ids[CHEN])).toMatchObject({ status: "present", via: "online" });
     } finally {
-      a.destroy();
-      b.destroy();
-      c.destroy();
+      for (const c of clients) c.destroy();
     }
   });
 });

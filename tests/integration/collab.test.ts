@@ -16,6 +16,11 @@ beforeAll(async () => {
   s = await startTestServer();
   const [m] = await s.app.db.sql<{ id: string }[]>`select id from meetings limit 1`;
   docName = meetingMinutesDoc(m.id);
+  // The host lets both members co-edit the minutes (as the 记录人 does by right).
+  await s.app.db.sql`
+    insert into meeting_minutes_editors (meeting_id, user_id, added_by)
+    select ${m.id}, id, id from users where username in ('13800000004', '13800000008', '13800000005')
+    on conflict do nothing`;
   liu = await signIn(s.url, "13800000004");
   huang = await signIn(s.url, "13800000008");
 });

@@ -26,16 +26,18 @@ import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/y
 //   wu   GET /members/<吴刚>                 inv  POST /members/<赵敏> intent=invite
 //   crt  POST /orgs intent=create (a 党小组 under b1)
 //   mtg  GET /meetings/<b1's meeting>       ws   upgrade /collab/meeting.<id>.minutes
-//   edit whether a connected client's edits are stored
+//   edit whether a connected client's edits are stored: the minutes are written by the 记录人 (李秀英),
+//        the host (王建国), the branch's managers and the co-editors the host allowed (刘洋, in the demo
+//        data); other members, and the 党委 above, read them
 const TABLE = `
 role          b1   g1   g2   cm   b2   mem  new  imp  aud  liu  wu   inv  crt  mtg  ws   edit
 admin         200  200  200  200  200  200  200  200  200  200  200  200  200  200  101  read
 secretary     200  200  200  404  404  200  200  200  200  200  404  200  200  200  101  write
 orgMember     200  200  200  404  404  200  200  200  200  200  404  200  200  200  101  write
-groupLeader   200  200  200  404  404  200  403  403  404  200  404  403  403  200  101  write
+groupLeader   200  200  200  404  404  200  403  403  404  200  404  403  403  200  101  read
 member        200  200  200  404  404  200  403  403  404  200  404  403  403  200  101  write
-probationary  200  200  200  404  404  200  403  403  404  200  404  403  403  200  101  write
-activist      200  200  200  404  404  200  403  403  404  200  404  403  403  200  101  write
+probationary  200  200  200  404  404  200  403  403  404  200  404  403  403  200  101  read
+activist      200  200  200  404  404  200  403  403  404  200  404  403  403  200  101  read
 outsider      404  404  404  404  200  404  404  404  404  404  200  404  404  404  404  -
 signedOut     302  302  302  302  302  302  302  302  302  302  302  302  302  302  401  -
 `;

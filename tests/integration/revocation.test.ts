@@ -22,6 +22,11 @@ beforeAll(async () => {
   const [b1] = await sql<{ id: string }[]>`select id from organizations where name = '机关第一党支部'`;
   const [m] = await sql<{ id: string }[]>`select id from meetings where org_id = ${b1.id}`;
   docName = meetingMinutesDoc(m.id);
+  // Members the host allowed to co-edit the minutes: they write while they belong to the branch.
+  await sql`
+    insert into meeting_minutes_editors (meeting_id, user_id, added_by)
+    select ${m.id}, id, id from users where username in ('13800000004', '13800000005', '13800000008')
+    on conflict do nothing`;
   for (const u of await sql<{ id: string; username: string }[]>`select id, username from users`)
     users[u.username] = u.id;
   secretary = await signIn(s.url, "13800000001");

@@ -1,0 +1,283 @@
+import { Form, Link } from "@remix-run/react";
+import type { PresentUser } from "./use-live-session";
+
+// Pieces of the live session page: the host's bar (start / end), the agenda with the item under
+// discussion, who is here, and who may co-edit the minutes. Forms post to the session page and
+// work without JavaScript.
+
+interface Reply {
+  ok?: string;
+  formError?: string;
+  fieldErrors?: Record<string, string>;
+  intent?: string;
+}
+
+export function HostBar({
+  phase,
+  startRefusal,
+  busy,
+  result,
+}: {
+  phase: string;
+  startRefusal: string | null;
+  busy: boolean;
+  result?: Reply;
+}) {
+  const mine = result && (result.intent === "start" || result.intent === "end") ? result : undefined;
+  return (
+    <section className="host-bar" aria-label="主持人操作" data-phase={phase}>
+      <div className="host-bar__text">
+        {phase === "scheduled" ? (
+          <>
+            <strong>会议尚未开始</strong>
+            <span>{startRefusal ?? "开始后，在本页的参会人员计为出席，表决可以进行。"}</span>
+          </>
+        ) : phase === "started" ? (
+          <>
+            <strong>会议进行中</strong>
+            <span>结束后考勤冻结，迟到补签需在考勤页更正。</span>
+          </>
+        ) : (
+          <>
+            <strong>会议已结束</strong>
+            <span>考勤已冻结。会议记录和心得体会仍可由各自作者修改，直至书记归档。</span>
+          </>
+        )}
+      </div>
+      {phase === "scheduled" ? (
+        <Form method="post">
+          <button
+            className="btn btn--primary"
+            name="intent"
+            value="start"
+            disabled={busy || startRefusal !== null}
+            data-testid="start-session"
+          >
+            开始会议
+          </button>
+        </Form>
+      ) : phase === "started" ? (
+        <Form
+          method="post"
+          onSubmit={(e) => {
+            if (!window.confirm("结束会议后考勤将冻结，确定结束吗？")) e.preventDefault();
+          }}
+        >
+          <button className="btn btn--danger" name="intent" value="end" disabled={busy} data-testid="end-session">
+            结束会议
+          </button>
+        </Form>
+      ) : null}
+      {mine?.ok ? (
+        <p className="alert alert--ok host-bar__msg" role="status">
+          {mine.ok}
+        </p>
+      ) : mine?.formError ? (
+        <p className="alert alert--error host-bar__msg" role="alert">
+          {mine.formError}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+export function AgendaCard({
+  agenda,
+  currentItemId,
+  canRun,
+  busy,
+  error,
+}: {
+  agenda: { id: string; title: string }[];
+  currentItemId: string | null;
+  canRun: boolean;
+  busy: boolean;
+  error?: string;
+}) {
+  if (agenda.length === 0) return null;
+  const at = agenda.findIndex((a) => a.id === currentItemId);
+  const prev = at > 0 ? agenda[at - 1] : null;
+  const next = at < agenda.length - 1 ? agenda[at + 1] : null;
+  return (
+    <section className="card session-agenda" aria-labelledby="agenda-heading">
+      <div className="session-agenda__head">
+        <h2 className="h3" id="agenda-heading">
+          议程
+        </h2>
+        {canRun ? (
+          <Form method="post" className="session-agenda__nav">
+            <input type="hidden" name="intent" value="agenda" />
+            <button className="btn btn--small" name="itemId" value={prev?.id ?? ""} disabled={busy || at < 0}>
+              上一项
+            </button>
+            <button
+              className="btn btn--small btn--primary"
+              name="itemId"
+              value={next?.id ?? ""}
+              disabled={busy || !next}
+              data-testid="agenda-next"
+            >
+              {at < 0 ? "开始第一项" : "下一项"}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+      {error ? (
+        <p className="alert alert--error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ol className="session-agenda__list" data-testid="agenda">
+        {agenda.map((a, i) => {
+          const current = a.id === currentItemId;
+          return (
+            <li
+              key={a.id}
+              className={current ? "session-agenda__item is-current" : "session-agenda__item"}
+              aria-current={current ? "step" : undefined}
+            >
+              <span className="session-agenda__num" aria-hidden="true">
+                {i + 1}
+              </span>
+              <span className="session-agenda__title">{a.title}</span>
+              {current ? <span className="tag tag--green">正在进行</span> : null}
+              {canRun && !current ? (
+                <Form method="post" className="session-agenda__go">
+                  <input type="hidden" name="intent" value="agenda" />
+                  <button
+                    className="link-btn"
+                    name="itemId"
+                    value={a.id}
+                    disabled={busy}
+                    aria-label={`切换到：${a.title}`}
+                  >
+                    切换到此项
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+export function PresenceCard({
+  present,
+  connected,
+  people,
+  phase,
+  meetingId,
+}: {
+  present: PresentUser[];
+  connected: boolean;
+  people: { id: string; name: string; role: string; present: boolean }[];
+  phase: string;
+  meetingId: string;
+}) {
+  const listed = new Set(people.map((p) => p.id));
+  const signedIn = people.filter((p) => p.role === "attendee" && p.present).length;
+  const expected = people.filter((p) => p.role === "attendee").length;
+  return (
+    <section className="card presence" aria-labelledby="presence-heading">
+      <div className="presence__head">
+        <h2 className="h3" id="presence-heading">
+          在线
+        </h2>
+        <span className="presence__count" data-testid="presence-count">
+          {connected ? `${present.length} 人` : "连接中…"}
+        </span>
+      </div>
+      <ul className="presence__list" data-testid="presence">
+        {present.map((u) => (
+          <li key={u.id} className="presence__person">
+            <span className="presence__avatar" style={{ background: u.color }} aria-hidden="true">
+              {u.name.slice(-2)}
+            </span>
+            <span>{u.name}</span>
+            {listed.has(u.id) ? null : <span className="presence__note">旁听</span>}
+          </li>
+        ))}
+      </ul>
+      <p className="presence__foot">
+        {phase === "scheduled"
+          ? "会议开始后，在本页的参会人员计为出席。"
+          : `已签到 ${signedIn} / 应到 ${expected} 人`}
+        {" · "}
+        <Link to={`/meetings/${meetingId}/attendance`}>考勤详情</Link>
+      </p>
+    </section>
+  );
+}
+
+export function MinutesEditors({
+  editors,
+  people,
+  busy,
+  result,
+}: {
+  editors: { id: string; name: string }[];
+  people: { id: string; name: string }[];
+  busy: boolean;
+  result?: Reply;
+}) {
+  const taken = new Set(editors.map((e) => e.id));
+  const candidates = people.filter((p) => !taken.has(p.id));
+  return (
+    <section className="card co-editors" aria-labelledby="co-editors-heading">
+      <h2 className="h3" id="co-editors-heading">
+        协同记录
+      </h2>
+      <p className="muted co-editors__hint">记录人、主持人和支委可编辑会议记录；还可以允许其他参会人员协助记录。</p>
+      {editors.length > 0 ? (
+        <ul className="co-editors__list">
+          {editors.map((e) => (
+            <li key={e.id}>
+              <span>{e.name}</span>
+              <Form method="post">
+                <input type="hidden" name="intent" value="editor" />
+                <input type="hidden" name="userId" value={e.id} />
+                <input type="hidden" name="allowed" value="0" />
+                <button className="link-btn" disabled={busy} aria-label={`取消 ${e.name} 的协同记录`}>
+                  取消
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {candidates.length > 0 ? (
+        <Form method="post" className="co-editors__add">
+          <input type="hidden" name="intent" value="editor" />
+          <input type="hidden" name="allowed" value="1" />
+          <label className="sr-only" htmlFor="co-editor">
+            选择协同记录人
+          </label>
+          <select id="co-editor" name="userId" className="input" defaultValue="">
+            <option value="" disabled>
+              选择参会人员…
+            </option>
+            {candidates.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+          <button className="btn btn--small" disabled={busy}>
+            允许协同记录
+          </button>
+        </Form>
+      ) : null}
+      {result?.ok ? (
+        <p className="alert alert--ok" role="status">
+          {result.ok}
+        </p>
+      ) : result?.formError || result?.fieldErrors ? (
+        <p className="alert alert--error" role="alert">
+          {result.formError ?? Object.values(result.fieldErrors ?? {})[0]}
+        </p>
+      ) : null}
+    </section>
+  );
+}

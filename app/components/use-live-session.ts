@@ -1,0 +1,106 @@
+import { useEffect, useRef, useState } from "react";
+import { useRevalidator } from "@remix-run/react";
+import { meetingLiveDoc } from "../../shared/doc-names";
+import { LIVE_MAP, readLiveState } from "../../shared/live-session";
+
+export interface PresentUser {
+  id: string;
+  name: string;
+  color: string;
+}
+
+export interface LiveSession {
+  connected: boolean;
+  /** Bumps whenever the server says something on the page changed. */
+  rev: number;
+  /** The agenda item the host moved to, once the channel has said so (else the loader's value holds). */
+  agendaItemId: string | null | undefined;
+  /** Who has the session page open right now (one entry per person, whatever their tabs). */
+  present: PresentUser[];
+}
+
+/** Reloads of the page's data are at most this often, however fast changes come (many sign-ins at once). */
+const RELOAD_EVERY_MS = 1000;
+
+/**
+ * Joins a session's live channel (meeting.<id>.live): its awareness is who is here, bound by the
+ * server to the signed-in user, and its state tells when to reload the page's data. Browser only:
+ * y-websocket is imported once the page is mounted.
+ */
+export function useLiveSession(meetingId: string): LiveSession {
+  const [state, setState] = useState<LiveSession>({ connected: false, rev: 0, agendaItemId: undefined, present: [] });
+  const { revalidate } = useRevalidator();
+  const reload = useRef(revalidate);
+  reload.current = revalidate;
+
+  useEffect(() => {
+    let stopped = false;
+    let cleanup = () => {};
+    void (async () => {
+      const [Y, { WebsocketProvider }] = await Promise.all([import("yjs"), import("y-websocket")]);
+      if (stopped) return;
+      const doc = new Y.Doc();
+      const url = `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/collab`;
+      const provider = new WebsocketProvider(url, meetingLiveDoc(meetingId), doc);
+      // The server replaces whatever user we claim with the signed-in one; announcing is enough.
+      provider.awareness.setLocalStateField("here", true);
+
+      // Changes seen while in sync reload the page; a reconnection reloads once to catch up.
+      let inSync = false;
+      let everSynced = false;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let lastReload = 0;
+      const scheduleReload = () => {
+        if (timer) return;
+        const wait = Math.max(0, lastReload + RELOAD_EVERY_MS - Date.now());
+        timer = setTimeout(() => {
+          timer = null;
+          lastReload = Date.now();
+          reload.current();
+        }, wait);
+      };
+      const onMap = () => {
+        const live = readLiveState(doc);
+        setState((s) => ({ ...s, rev: live.rev, agendaItemId: doc.getMap(LIVE_MAP).has("agendaItemId") ? live.agendaItemId : undefined }));
+        if (inSync) scheduleReload();
+      };
+      const onPresence = () => {
+        const byUser = new Map<string, PresentUser>();
+        for (const st of provider.awareness.getStates().values()) {
+          const u = (st as { user?: Partial<PresentUser> }).user;
+          if (u?.id && u.name) byUser.set(u.id, { id: u.id, name: u.name, color: u.color ?? "#888" });
+        }
+        setState((s) => ({ ...s, present: [...byUser.values()] }));
+      };
+      const onStatus = (e: { status: string }) => {
+        if (e.status !== "connected") inSync = false;
+        setState((s) => ({ ...s, connected: e.status === "connected" }));
+      };
+      const onSync = (synced: boolean) => {
+        if (!synced) return;
+        if (everSynced) scheduleReload();
+        inSync = false;
+        onMap();
+        inSync = everSynced = true;
+      };
+      doc.getMap(LIVE_MAP).observe(onMap);
+      provider.awareness.on("change", onPresence);
+      provider.on("status", onStatus);
+      provider.on("sync", onSync);
+      cleanup = () => {
+        if (timer) clearTimeout(timer);
+        provider.awareness.off("change", onPresence);
+        provider.off("status", onStatus);
+        provider.off("sync", onSync);
+        provider.destroy();
+        doc.destroy();
+      };
+    })();
+    return () => {
+      stopped = true;
+      cleanup();
+    };
+  }, [meetingId]);
+
+  return state;
+}
