@@ -27,7 +27,7 @@ const RELOAD_EVERY_MS = 1000;
  * server to the signed-in user, and its state tells when to reload the page's data. Browser only:
  * y-websocket is imported once the page is mounted.
  */
-export function useLiveSession(meetingId: string): LiveSession {
+export function useLiveSession(meetingId: string, me: PresentUser): LiveSession {
   const [state, setState] = useState<LiveSession>({ connected: false, rev: 0, agendaItemId: undefined, present: [] });
   const { revalidate } = useRevalidator();
   const reload = useRef(revalidate);
@@ -42,8 +42,9 @@ export function useLiveSession(meetingId: string): LiveSession {
       const doc = new Y.Doc();
       const url = `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/collab`;
       const provider = new WebsocketProvider(url, meetingLiveDoc(meetingId), doc);
-      // The server replaces whatever user we claim with the signed-in one; announcing is enough.
-      provider.awareness.setLocalStateField("here", true);
+      // Our own entry is never echoed back, so it carries our name here; for everyone else the
+      // server replaces whatever user a client claims with the signed-in one.
+      provider.awareness.setLocalStateField("user", { id: me.id, name: me.name, color: me.color });
 
       // Changes seen while in sync reload the page; a reconnection reloads once to catch up.
       let inSync = false;

@@ -108,7 +108,7 @@ export default function SessionPage() {
   const { meeting, detail, session, manage, docName, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state === "submitting";
-  const live = useLiveSession(meeting.id);
+  const live = useLiveSession(meeting.id, me);
   const cancelled = session.phase === "cancelled";
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
@@ -226,25 +226,33 @@ export default function SessionPage() {
         </p>
       ) : null}
 
+      {/* Two columns on a desktop or projector; on a phone the cards are one list, ordered by
+          what a member needs first (session.css). */}
       <div className="session-grid">
         <div className="session-main">
-          <AgendaCard
-            agenda={session.agenda}
-            currentItemId={currentItemId}
-            canRun={session.canRun && session.phase !== "ended" && !cancelled}
-            busy={busy}
-            error={result?.intent === "agenda" ? result.formError : undefined}
-          />
-          <MaterialsPanel materials={detail.materials} />
-          {meeting.kind === "general_assembly" && !cancelled ? (
-            <SessionVotes
-              meetingId={meeting.id}
-              rev={live.rev}
+          <div className="slot slot--agenda">
+            <AgendaCard
               agenda={session.agenda}
-              agendaItemId={currentItemId ?? undefined}
+              currentItemId={currentItemId}
+              canRun={session.canRun && session.phase !== "ended" && !cancelled}
+              busy={busy}
+              error={result?.intent === "agenda" ? result.formError : undefined}
             />
+          </div>
+          <div className="slot slot--materials">
+            <MaterialsPanel materials={detail.materials} />
+          </div>
+          {meeting.kind === "general_assembly" && !cancelled ? (
+            <div className="slot slot--votes">
+              <SessionVotes
+                meetingId={meeting.id}
+                rev={live.rev}
+                agenda={session.agenda}
+                agendaItemId={currentItemId ?? undefined}
+              />
+            </div>
           ) : null}
-          <section className="sheet" aria-labelledby="minutes-heading">
+          <section className="sheet slot slot--minutes" aria-labelledby="minutes-heading">
             <MinutesHeaderView header={session.header} />
             {mounted ? (
               <Suspense fallback={<EditorFrame heading={heading} status="loading" />}>
@@ -260,23 +268,27 @@ export default function SessionPage() {
               <EditorFrame heading={heading} status="loading" />
             )}
           </section>
+          {session.canRun && !cancelled ? (
+            <div className="slot slot--editors">
+              <MinutesEditors
+                editors={session.minutes.editors}
+                people={session.people}
+                busy={busy}
+                result={result?.intent === "editor" ? result : undefined}
+              />
+            </div>
+          ) : null}
         </div>
         <aside className="session-side" aria-label="会议现场">
-          <PresenceCard
-            present={live.present}
-            connected={live.connected}
-            people={session.people}
-            phase={session.phase}
-            meetingId={meeting.id}
-          />
-          {session.canRun && !cancelled ? (
-            <MinutesEditors
-              editors={session.minutes.editors}
+          <div className="slot slot--presence">
+            <PresenceCard
+              present={live.present}
+              connected={live.connected}
               people={session.people}
-              busy={busy}
-              result={result?.intent === "editor" ? result : undefined}
+              phase={session.phase}
+              meetingId={meeting.id}
             />
-          ) : null}
+          </div>
         </aside>
       </div>
     </AppShell>

@@ -39,8 +39,9 @@ describe("minutesHeader", () => {
         person("赵敏", "absent", { role: "guest" }),
       ],
     });
-    expect(h.expected).toEqual({ count: 5, names: ["王建国", "刘洋", "陈静", "黄磊", "杨帆"] });
-    expect(h.present).toEqual({ count: 3, names: ["王建国", "刘洋（迟到）", "陈静（早退）"] });
+    // In pinyin order, as a roster is read.
+    expect(h.expected).toEqual({ count: 5, names: ["陈静", "黄磊", "刘洋", "王建国", "杨帆"] });
+    expect(h.present).toEqual({ count: 3, names: ["陈静（早退）", "刘洋（迟到）", "王建国"] });
     expect(h.absent).toEqual([
       { name: "黄磊", reason: "请假：出差" },
       { name: "杨帆", reason: "未请假" },

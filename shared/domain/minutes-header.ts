@@ -55,8 +55,12 @@ function absenceReason(p: HeaderPerson): string {
   return "未请假";
 }
 
+const byPinyin = new Intl.Collator("zh-CN-u-co-pinyin");
+
 export function minutesHeader(m: MinutesHeaderInput): MinutesHeader {
-  const attendees = m.people.filter((p) => p.role === "attendee");
+  // Names in pinyin order, as a roster is read.
+  const people = [...m.people].sort((a, b) => byPinyin.compare(a.name, b.name));
+  const attendees = people.filter((p) => p.role === "attendee");
   const present = attendees.filter((p) => came(p.status));
   const over = m.endedAt !== null;
   return {
@@ -76,6 +80,6 @@ export function minutesHeader(m: MinutesHeaderInput): MinutesHeader {
       names: present.map((p) => (NOTE[p.status] ? `${p.name}（${NOTE[p.status]}）` : p.name)),
     },
     absent: attendees.filter((p) => !came(p.status)).map((p) => ({ name: p.name, reason: absenceReason(p) })),
-    guests: m.people.filter((p) => p.role === "guest" && (!over || came(p.status))).map((p) => p.name),
+    guests: people.filter((p) => p.role === "guest" && (!over || came(p.status))).map((p) => p.name),
   };
 }

@@ -1,0 +1,147 @@
+import type { APIRequestContext } from "@playwright/test";
+import { test, expect, memberPage } from "./fixtures";
+import { shoot } from "./screens";
+
+// The live study session with three people in three browsers: the host (王建国, 书记, desktop),
+// the 记录人 (李秀英, 组织委员, desktop) and a member on a phone (陈静). The host starts the
+// session (everyone on the page counts as present), moves through the agenda (everyone follows),
+// the 记录人 writes the minutes with a speaker chip, a vote runs with its quorum shown and its
+// result lands in the minutes, and the host ends the session; the header the system fills
+// shows the right 应到/实到/缺席 throughout. The demo meeting is moved to start in a few minutes
+// through the e2e server's SQL hook (tests/e2e/serve.ts).
+
+const SEC = "13800000001"; // 王建国, 书记, the host
+const RECORDER = "13800000002"; // 李秀英, 组织委员, the 记录人
+const CHEN = "13800000005"; // 陈静, a member of 第一党小组
+
+async function q<T = Record<string, unknown>>(request: APIRequestContext, query: string, params: unknown[] = []) {
+  const res = await request.post("/__e2e/sql", { data: { query, params } });
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()) as T[];
+}
+
+test("host, 记录人 and a member on a phone hold a session live", async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const [m] = await q<{ id: string }>(
+    request,
+    `update meetings set starts_at = now() + interval '5 minutes', ends_at = now() + interval '125 minutes'
+     where title like '集中学习%' returning id`,
+  );
+  const path = `/meetings/${m.id}`;
+
+  const host = await memberPage(browser, SEC);
+  const rec = await memberPage(browser, RECORDER);
+  const chen = await memberPage(browser, CHEN, { phone: true });
+  host.page.on("dialog", (d) => void d.accept());
+  for (const p of [host, rec, chen]) await p.page.goto(path);
+
+  // Everyone sees who is here, from the live channel.
+  for (const p of [host, rec, chen]) await expect(p.page.getByTestId("presence-count")).toHaveText("3 人");
+  await expect(chen.page.getByTestId("presence")).toContainText("李秀英");
+  // Before the start nobody counts as present.
+  await expect(rec.page.getByTestId("header-present")).toHaveText(/^实到0 人：无$/);
+  const expected = Number(/应到\s*(\d+) 人/.exec((await rec.page.getByTestId("header-expected").textContent()) ?? "")?.[1]);
+  expect(expected).toBeGreaterThan(3);
+  // A member has no host controls and reads the minutes only.
+  await expect(chen.page.getByTestId("start-session")).toHaveCount(0);
+  await expect(chen.page.getByText("只读", { exact: true })).toBeVisible();
+
+  // The host starts: the three on the page count as present, on every page, without reloading.
+  await host.page.getByTestId("start-session").click();
+  await expect(host.page.getByTestId("session-phase")).toHaveText("进行中");
+  await expect(chen.page.getByTestId("session-phase")).toHaveText("进行中");
+  await expect(rec.page.getByTestId("header-present")).toHaveText(/^实到3 人：/);
+  for (const name of ["王建国", "李秀英", "陈静"]) await expect(rec.page.getByTestId("header-present")).toContainText(name);
+
+  // The host moves to the first agenda item, then the second: the phone follows.
+  await host.page.getByTestId("agenda-next").click();
+  const current = chen.page.locator('[data-testid="agenda"] [aria-current="step"]');
+  await expect(current).toContainText("学习《条例》第二章");
+  await host.page.getByTestId("agenda-next").click();
+  await expect(current).toContainText("交流学习体会");
+
+  // The 记录人 writes under the outline the minutes started with, marking the speaker.
+  const recEditor = rec.page.getByTestId("minutes-editor");
+  await expect(rec.page.getByText("已同步")).toBeVisible();
+  await expect(recEditor).toContainText("二、交流学习体会");
+  await recEditor.getByText("发言要点").nth(1).click();
+  await rec.page.keyboard.press("End");
+  await rec.page.keyboard.press("Enter");
+  await rec.page.getByRole("button", { name: "发言人" }).click();
+  await rec.page.getByRole("listbox", { name: "选择发言人" }).getByRole("button", { name: /^陈静/ }).click();
+  await rec.page.keyboard.type("支部工作条例让我明确了党小组的职责");
+  // The host and the member see it live, with the speaker chip.
+  const chenEditor = chen.page.getByTestId("minutes-editor");
+  await expect(chenEditor).toContainText("陈静：支部工作条例让我明确了党小组的职责");
+  await expect(chenEditor.locator(".speaker")).toHaveText("陈静");
+  await expect(host.page.getByTestId("minutes-editor")).toContainText("明确了党小组的职责");
+
+  // Votes: three present is no quorum, and the page says so with the figures.
+  const quorum = host.page.getByTestId("votes-quorum");
+  await expect(quorum).toContainText("未超过半数");
+  // The others sign in in the room (recorded as the code sign-in does), all but two.
+  const absentees = await q<{ name: string }>(
+    request,
+    `with listed as (
+       select i.user_id, u.display_name from meeting_invitees i join users u on u.id = i.user_id
+       where i.meeting_id = $1 and i.role = 'attendee' and u.username not in ($2, $3, $4)
+       order by u.username)
+     , came as (
+       insert into attendance (meeting_id, user_id, status, signed_in_at, via)
+       select $1, user_id, 'present', now(), 'code' from listed offset 2 returning user_id)
+     select display_name as name from listed where user_id not in (select user_id from came)`,
+    [m.id, SEC, RECORDER, CHEN],
+  );
+  expect(absentees).toHaveLength(2);
+  // Any change of the session reloads the pages: the host goes on to the third item.
+  await host.page.getByTestId("agenda-next").click();
+  await expect(current).toContainText("通报下季度工作安排");
+  await expect(quorum).toContainText("超过半数，可以表决");
+
+  await host.page.getByLabel("表决类别").selectOption({ label: "表彰" });
+  await host.page.getByRole("textbox", { name: /^表决事项/ }).fill("表彰刘洋同志为优秀共产党员");
+  // The item under discussion is chosen for the vote already.
+  await expect(host.page.getByLabel("所属议程（可选）")).toHaveValue(/.+/);
+  await host.page.getByRole("button", { name: "发起表决" }).click();
+  await expect(host.page.getByText("已发起表决")).toBeVisible();
+  const chenVote = chen.page.getByTestId("vote-open");
+  await expect(chenVote).toBeVisible({ timeout: 10_000 });
+  await chenVote.getByRole("button", { name: "赞成" }).click();
+  await expect(chen.page.getByTestId("vote-done")).toBeVisible();
+  await rec.page.getByTestId("vote-open").getByRole("button", { name: "赞成" }).click();
+  await host.page.getByTestId("vote-open").getByRole("button", { name: "赞成" }).click();
+  await expect(host.page.getByTestId("vote-progress")).toContainText("已投票 3 人", { timeout: 10_000 });
+  await host.page.getByTestId("vote-open").getByRole("button", { name: "结束表决" }).click();
+  const confirm = host.page.getByRole("button", { name: "仍要结束表决" });
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  // Three in favour of `expected` voting members is not more than half of those who should attend.
+  await expect(host.page.getByTestId("vote-closed")).toContainText("未通过");
+  // The result is in the minutes, under 会议决议, on every page.
+  await expect(chenEditor).toContainText("表彰刘洋同志为优秀共产党员");
+  await expect(chenEditor).toContainText("未通过");
+
+  await shoot(host.page, "session-host");
+  await shoot(chen.page, "session-phone");
+
+  // The host ends the session: attendance is frozen, the header names the absent with reasons.
+  await host.page.getByTestId("end-session").click();
+  await expect(chen.page.getByTestId("session-phase")).toHaveText("已结束");
+  const present = expected - 2;
+  await expect(rec.page.getByTestId("header-present")).toHaveText(new RegExp(`^实到${present} 人：`));
+  const absent = rec.page.getByTestId("header-absent");
+  await expect(absent).toHaveText(/^缺席2 人：/);
+  for (const a of absentees) await expect(absent).toContainText(`${a.name}（未请假）`);
+  await expect(rec.page.getByTestId("header-expected")).toContainText(`应到${expected} 人`);
+
+  // After a reload everything is still there, once.
+  await rec.page.reload();
+  await expect(rec.page.getByText("已同步")).toBeVisible();
+  const text = await rec.page.getByTestId("minutes-editor").innerText();
+  expect(text.match(/支部工作条例让我明确了党小组的职责/g)).toHaveLength(1);
+  expect(text.match(/表彰刘洋同志为优秀共产党员/g)).toHaveLength(1);
+
+  for (const p of [host, rec, chen]) {
+    expect(p.problems).toEqual([]);
+    await p.context.close();
+  }
+});
