@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { useRevalidator } from "@remix-run/react";
+import { useNavigation, useRevalidator } from "@remix-run/react";
 import { meetingLiveDoc } from "../../shared/doc-names";
 import { LIVE_MAP, readLiveState } from "../../shared/live-session";
 
@@ -29,9 +29,13 @@ const RELOAD_EVERY_MS = 1000;
  */
 export function useLiveSession(meetingId: string, me: PresentUser): LiveSession {
   const [state, setState] = useState<LiveSession>({ connected: false, rev: 0, agendaItemId: undefined, present: [] });
-  const { revalidate } = useRevalidator();
-  const reload = useRef(revalidate);
-  reload.current = revalidate;
+  const revalidator = useRevalidator();
+  const navigation = useNavigation();
+  const reload = useRef(revalidator.revalidate);
+  reload.current = revalidator.revalidate;
+  // A form being submitted reloads the data anyway; a reload started meanwhile would be aborted.
+  const busy = useRef(false);
+  busy.current = navigation.state !== "idle" || revalidator.state !== "idle";
 
   useEffect(() => {
     let stopped = false;
@@ -53,11 +57,13 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
       let lastReload = 0;
       const scheduleReload = () => {
         if (timer) return;
-        const wait = Math.max(0, lastReload + RELOAD_EVERY_MS - Date.now());
+        const wait = Math.max(busy.current ? 250 : 0, lastReload + RELOAD_EVERY_MS - Date.now());
         timer = setTimeout(() => {
           timer = null;
+          if (busy.current) return scheduleReload();
           lastReload = Date.now();
-          reload.current();
+          // Superseded by a navigation, a reload rejects with an AbortError: nothing to report.
+          void Promise.resolve(reload.current()).catch(() => {});
         }, wait);
       };
       const onMap = () => {

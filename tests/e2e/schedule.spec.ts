@@ -71,8 +71,11 @@ test("the 书记 schedules, a member sees it, the 书记 reschedules; a bad time
   await expect(page.getByText(formatRange(start, chinaDateTime(date, "16:30")))).toBeVisible();
   await expect(page.getByText("主持人 王建国 · 记录人 李秀英")).toBeVisible();
   await expect(page.getByText(/应到 \d+ 人/)).toBeVisible();
-  await expect(page.getByTestId("agenda").getByRole("listitem")).toHaveText(["重温入党誓词", "集中学习党章第一章"]);
-  const link = page.getByTestId("materials").getByRole("link", { name: /党章全文/ });
+  await expect(page.getByTestId("agenda").locator(".session-agenda__title")).toHaveText([
+    "重温入党誓词",
+    "集中学习党章第一章",
+  ]);
+  const link = page.getByTestId("materials-panel").getByRole("link", { name: /党章全文/ });
   await expect(link).toHaveAttribute("href", "https://www.12371.cn/special/dangzhang/");
   await shoot(page, "meeting-scheduled");
 
