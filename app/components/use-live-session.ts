@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { useNavigation, useRevalidator } from "@remix-run/react";
+import { useFetchers, useNavigation, useRevalidator } from "@remix-run/react";
 import { meetingLiveDoc } from "../../shared/doc-names";
 import { LIVE_MAP, readLiveState } from "../../shared/live-session";
 
@@ -31,11 +31,14 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
   const [state, setState] = useState<LiveSession>({ connected: false, rev: 0, agendaItemId: undefined, present: [] });
   const revalidator = useRevalidator();
   const navigation = useNavigation();
+  const fetchers = useFetchers();
   const reload = useRef(revalidator.revalidate);
   reload.current = revalidator.revalidate;
-  // A form being submitted reloads the data anyway; a reload started meanwhile would be aborted.
+  // A form being submitted reloads the data anyway, and a reload would abort a panel's own fetch:
+  // wait until they are done.
   const busy = useRef(false);
-  busy.current = navigation.state !== "idle" || revalidator.state !== "idle";
+  busy.current =
+    navigation.state !== "idle" || revalidator.state !== "idle" || fetchers.some((f) => f.state !== "idle");
 
   useEffect(() => {
     let stopped = false;

@@ -4,6 +4,7 @@ import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { getMeetingFor } from "../../server/services/meetings";
 import { findOrg } from "../../server/services/orgs";
 import { meetingDetail } from "../../server/services/schedule";
+import { sessionReflections } from "../../server/services/reflections";
 import { endLiveSession, moveAgenda, sessionView, setMinutesEditor, startLiveSession } from "../../server/services/session";
 import { userColor } from "../../shared/colors";
 import { meetingMinutesDoc } from "../../shared/doc-names";
@@ -15,6 +16,7 @@ import { EditorFrame } from "../components/editor-frame";
 import { ChevronLeftIcon, ClockIcon, FlagIcon, PinIcon } from "../components/icons";
 import { MaterialsPanel, materialsStyles } from "../components/material-viewer";
 import { MicIcon, PeopleIcon } from "../components/meeting-parts";
+import { SessionReflections } from "../components/session-reflections";
 import { SessionVotes, votesStyles } from "../components/session-votes";
 import { MinutesHeaderView } from "../components/minutes-header";
 import { AgendaCard, HostBar, MinutesEditors, PresenceCard } from "../components/session-parts";
@@ -52,7 +54,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const detail = (await meetingDetail(sql, found.meeting.id))!;
   const org = await findOrg(sql, found.meeting.orgId);
   const session = await sessionView(sql, actor.subject, found.meeting.id);
+  const reflections = await sessionReflections(sql, actor.subject, found.meeting.id);
   return {
+    reflections,
     meeting: found.meeting,
     detail,
     session,
@@ -105,7 +109,7 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 };
 
 export default function SessionPage() {
-  const { meeting, detail, session, manage, docName, me } = useLoaderData<typeof loader>();
+  const { meeting, detail, session, reflections, manage, docName, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state === "submitting";
   const live = useLiveSession(meeting.id, me);
@@ -256,9 +260,10 @@ export default function SessionPage() {
           </div>
           {meeting.kind === "general_assembly" && !cancelled ? (
             <div className="slot slot--votes">
+              {/* The panel's data is reloaded with the page's (fetcher loads are revalidated). */}
               <SessionVotes
                 meetingId={meeting.id}
-                rev={live.rev}
+                rev={0}
                 agenda={session.agenda}
                 agendaItemId={currentItemId ?? undefined}
               />
@@ -301,6 +306,11 @@ export default function SessionPage() {
               meetingId={meeting.id}
             />
           </div>
+          {!cancelled ? (
+            <div className="slot slot--reflections">
+              <SessionReflections meetingId={meeting.id} data={reflections} />
+            </div>
+          ) : null}
         </aside>
       </div>
     </AppShell>

@@ -40,6 +40,9 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "leave.requested": { label: "请假申请", icon: UserIcon },
   "leave.decided": { label: "请假审批", icon: UserIcon },
   "makeup.assigned": { label: "补学安排", icon: BellIcon },
+  "reflection.reminder": { label: "心得体会", icon: ClockIcon, attention: true },
+  "reflection.returned": { label: "心得体会退回", icon: FlagIcon, attention: true },
+  "reflection.accepted": { label: "心得体会通过", icon: BellIcon },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

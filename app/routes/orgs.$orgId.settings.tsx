@@ -1,4 +1,10 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { orgSettings, saveOrgSettings } from "../../server/services/org-settings";
 import {
@@ -13,8 +19,16 @@ import { AppShell } from "../components/app-shell";
 import { Crumbs, FormAlert } from "../components/people";
 import { refused, type FormErrors } from "../lib/form-errors.server";
 import { managedOrg } from "../lib/org-access.server";
+import reflectionStyles from "../styles/reflections.css?url";
 
 export const meta: MetaFunction = () => [{ title: "组织生活规则 · 同心" }];
+// The 心得体会 visibility choice is styled there.
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: reflectionStyles }];
+
+const VISIBILITY = [
+  { value: "committee", label: "仅本人和支委", hint: "提交后由本人、主持人和支部委员查看、审阅。" },
+  { value: "branch", label: "提交后全支部可见", hint: "提交或通过后，支部党员都可以阅读，便于互相学习。" },
+] as const;
 
 const ORDER = ["monthly", "quarterly", "half_yearly", "yearly", "none"] as const;
 const NTH = [
@@ -56,6 +70,8 @@ function fromForm(form: FormData) {
     absenceAlertCount: num(form.get("absenceAlertCount")),
     lapseWarningDays: num(form.get("lapseWarningDays")),
     minutesDueDays: num(form.get("minutesDueDays")),
+    // A post without the field keeps what is stored (the schema checks the value).
+    reflectionVisibility: form.get("reflectionVisibility") ?? undefined,
   };
 }
 
@@ -63,8 +79,13 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const { actor, org } = await managedOrg(context, request, params.orgId, "修改组织生活规则");
   const parsed = BranchSettingsSchema.safeParse(fromForm(await request.formData()));
   if (!parsed.success) return data<FormErrors>({ formError: parsed.error.issues[0].message }, { status: 400 });
+  const { sql, live } = context.services;
   try {
-    await saveOrgSettings(context.services.sql, actor, org.id, parsed.data);
+    const before = (await orgSettings(sql, org.id)).reflectionVisibility;
+    const input = { ...parsed.data, reflectionVisibility: parsed.data.reflectionVisibility ?? before };
+    await saveOrgSettings(sql, actor, org.id, input);
+    // Who may read submitted 心得体会 changed: open reflection documents are re-checked.
+    if (input.reflectionVisibility !== before) live.treeChanged();
     return { ok: "已保存。组织生活提醒和年度计划将按新规则计算。" };
   } catch (e) {
     return refused(e);
@@ -198,6 +219,34 @@ export default function Settings() {
               defaultValue={settings.minutesDueDays}
             />
           </label>
+        </div>
+        <div
+          className="card field"
+          role="radiogroup"
+          aria-labelledby="visibility-label"
+          aria-describedby="visibility-hint"
+          data-testid="reflection-visibility"
+        >
+          <span className="field__label" id="visibility-label">
+            心得体会查看范围
+          </span>
+          {VISIBILITY.map((v) => (
+            <label key={v.value} className="check visibility-option">
+              <input
+                type="radio"
+                name="reflectionVisibility"
+                value={v.value}
+                defaultChecked={settings.reflectionVisibility === v.value}
+              />
+              <span>
+                <span className="visibility-option__label">{v.label}</span>
+                <span className="muted visibility-option__hint">{v.hint}</span>
+              </span>
+            </label>
+          ))}
+          <span className="field__hint" id="visibility-hint">
+            草稿始终只有本人可见；相似度比对结果只有审阅人（主持人、支委、党小组长）可见。
+          </span>
         </div>
         <button className="btn btn--primary" type="submit" disabled={busy}>
           {busy ? "正在保存…" : "保存规则"}

@@ -13,7 +13,10 @@ export type NotificationKind =
   | "leave.decided"
   | "makeup.assigned"
   | "meeting.due"
-  | "meeting.reminder";
+  | "meeting.reminder"
+  | "reflection.reminder"
+  | "reflection.returned"
+  | "reflection.accepted";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

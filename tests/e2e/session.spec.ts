@@ -120,6 +120,28 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   await expect(chenEditor).toContainText("表彰刘洋同志为优秀共产党员");
   await expect(chenEditor).toContainText("未通过");
 
+  // 陈静 writes her 心得体会 from the session page on her phone, partly offline, and submits it.
+  await chen.page.getByTestId("session-reflections").getByRole("link", { name: "写心得体会" }).click();
+  await chen.page.waitForURL(/\/reflection$/);
+  const sync = chen.page.locator(".reflection-editor [data-state]");
+  await expect(sync).toHaveText("已同步");
+  await chen.page.getByTestId("reflection-editor").click();
+  await chen.page.keyboard.insertText(
+    "学习《条例》第二章后，我对党小组在支部中的位置有了新的认识：党小组是党员日常教育管理的基本单元，组织生活要落在小组里。",
+  );
+  await chen.context.setOffline(true);
+  await expect(sync).toHaveText("已保存到本机");
+  await chen.page.keyboard.press("Enter");
+  await chen.page.keyboard.insertText("下一步我要在小组里带头按时交纳党费，认真准备每一次学习交流。");
+  await expect(sync).toHaveText("离线编辑中，联网后自动同步");
+  await chen.context.setOffline(false);
+  await expect(sync).toHaveText("已同步", { timeout: 15_000 });
+  await chen.page.getByRole("button", { name: "提交心得体会" }).click();
+  await expect(chen.page.getByTestId("reflection-text")).toContainText("带头按时交纳党费");
+  // The host's session page counts it, live.
+  await expect(host.page.getByTestId("reflections-figures")).toContainText("已提交 1/");
+  await chen.page.goto(path);
+
   await shoot(host.page, "session-host");
   await shoot(chen.page, "session-phone");
 

@@ -1,0 +1,312 @@
+import { useEffect, useRef, useState } from "react";
+import { useRevalidator } from "@remix-run/react";
+import { EditorContent, useEditor, type Editor } from "@tiptap/react";
+import Collaboration from "@tiptap/extension-collaboration";
+import * as Y from "yjs";
+import { WebsocketProvider } from "y-websocket";
+import { IndexeddbPersistence } from "y-indexeddb";
+import { countWords } from "../../shared/domain/text";
+import { baseExtensions, EDITOR_FIELD } from "../../shared/editor/extensions";
+import { plainText } from "../../shared/editor/minutes";
+import { BoldIcon, BulletListIcon, ItalicIcon, OrderedListIcon, QuoteIcon } from "./icons";
+
+// The author's 心得体会 editor: TipTap bound to the live document meeting.<m>.reflection.<me>,
+// kept in the browser's IndexedDB as well (y-indexeddb), so a phone that loses its connection
+// keeps every keystroke and sends them when it is back. Browser only, lazy-loaded by the page.
+//
+// Chrome does not close an open WebSocket when the network goes away (nor does Playwright's
+// offline mode), so the editor follows the browser's online/offline events itself: offline it
+// disconnects and works from IndexedDB, online it reconnects and Yjs merges both sides.
+
+/** What the status pill says. */
+export type ReflectionSyncState = "loading" | "local" | "synced" | "offline" | "revoked";
+
+const STATE_TEXT: Record<ReflectionSyncState, string> = {
+  loading: "正在载入…",
+  local: "已保存到本机",
+  synced: "已同步",
+  offline: "离线编辑中，联网后自动同步",
+  revoked: "已无编辑权限",
+};
+const STATE_TONE: Record<ReflectionSyncState, string> = {
+  loading: "connecting",
+  local: "connecting",
+  synced: "connected",
+  offline: "disconnected",
+  revoked: "disconnected",
+};
+
+export interface ReflectionEditorApi {
+  /** The document's full state, base64, for the submit form (what the author sees is what is stored). */
+  encodeState(): string;
+}
+
+function collabUrl() {
+  return `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/collab`;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+export default function ReflectionEditor({
+  docName,
+  readOnly,
+  heading,
+  onWords,
+  onState,
+  onReady,
+}: {
+  docName: string;
+  readOnly: boolean;
+  heading?: React.ReactNode;
+  onWords?: (n: number) => void;
+  onState?: (s: ReflectionSyncState) => void;
+  onReady?: (api: ReflectionEditorApi | null) => void;
+}) {
+  const [live, setLive] = useState<{ doc: Y.Doc } | null>(null);
+  const [state, setState] = useState<ReflectionSyncState>("loading");
+  const [words, setWords] = useState(0);
+  const revalidate = useRevalidator().revalidate;
+  // Callbacks change identity on each render of the page; the effect below must not restart.
+  const cb = useRef({ onWords, onState, onReady });
+  cb.current = { onWords, onState, onReady };
+
+  useEffect(() => {
+    const doc = new Y.Doc();
+    const local = new IndexeddbPersistence(docName, doc);
+    const provider = new WebsocketProvider(collabUrl(), docName, doc, { connect: navigator.onLine });
+    let localReady = false;
+    let online = navigator.onLine;
+    let wsSynced = false;
+    let connected = false;
+    let dirty = false;
+    let revoked = false;
+
+    const show = () => {
+      const s: ReflectionSyncState = revoked
+        ? "revoked"
+        : online && connected && wsSynced
+          ? "synced"
+          : dirty && (!online || !connected)
+            ? "offline"
+            : localReady || wsSynced
+              ? "local"
+              : "loading";
+      setState(s);
+      cb.current.onState?.(s);
+    };
+    const count = () => {
+      const n = countWords(plainText(doc));
+      setWords(n);
+      cb.current.onWords?.(n);
+    };
+
+    void local.whenSynced.then(() => {
+      localReady = true;
+      show();
+    });
+    const onStatus = (e: { status: "connecting" | "connected" | "disconnected" }) => {
+      connected = e.status === "connected";
+      if (!connected) wsSynced = false;
+      show();
+    };
+    const onSync = (s: boolean) => {
+      wsSynced = s;
+      if (s) dirty = false;
+      show();
+    };
+    // The server closes with these codes when the rights change (submitted, returned, access ended):
+    // the page reloads its data and shows the new state.
+    let reconnect: number | undefined;
+    const onClose = (e: CloseEvent | null) => {
+      if (e?.code === 4403) {
+        provider.shouldConnect = false;
+        revoked = true;
+        show();
+      }
+      if (e?.code === 4509) {
+        // Submitted or returned: the page reloads its data and usually replaces the editor. Wait
+        // before reconnecting, so a socket is not cut while it is still opening.
+        provider.shouldConnect = false;
+        window.clearTimeout(reconnect);
+        reconnect = window.setTimeout(() => online && !revoked && provider.connect(), 1500);
+      }
+      if (e?.code === 4403 || e?.code === 4509 || e?.code === 4401) revalidate();
+    };
+    const onUpdate = (_u: Uint8Array, origin: unknown) => {
+      // A keystroke (not the server's sync, not the local store loading) while not in sync.
+      if (origin !== provider && origin !== local && !(online && connected && wsSynced)) dirty = true;
+      count();
+      show();
+    };
+    const goOffline = () => {
+      online = false;
+      provider.disconnect();
+      show();
+    };
+    const goOnline = () => {
+      online = true;
+      if (!revoked) provider.connect();
+      show();
+    };
+    provider.on("status", onStatus);
+    provider.on("sync", onSync);
+    provider.on("connection-close", onClose);
+    doc.on("update", onUpdate);
+    window.addEventListener("offline", goOffline);
+    window.addEventListener("online", goOnline);
+    setLive({ doc });
+    cb.current.onReady?.({ encodeState: () => toBase64(Y.encodeStateAsUpdate(doc)) });
+    count();
+    show();
+    return () => {
+      window.clearTimeout(reconnect);
+      cb.current.onReady?.(null);
+      window.removeEventListener("offline", goOffline);
+      window.removeEventListener("online", goOnline);
+      doc.off("update", onUpdate);
+      provider.off("status", onStatus);
+      provider.off("sync", onSync);
+      provider.off("connection-close", onClose);
+      provider.destroy();
+      void local.destroy();
+      doc.destroy();
+    };
+  }, [docName, revalidate]);
+
+  return (
+    <div className="editor-wrap reflection-editor">
+      <div className="sheet__head">
+        {heading}
+        <span
+          className="editor-status"
+          data-status={STATE_TONE[state]}
+          data-state={state}
+          role="status"
+          aria-live="polite"
+        >
+          <span className="editor-status__dot" />
+          {STATE_TEXT[state]}
+        </span>
+      </div>
+      {live ? (
+        <BoundEditor key={docName} doc={live.doc} readOnly={readOnly || state === "revoked"} />
+      ) : (
+        <div className="editor editor--loading" aria-busy="true">
+          正在载入…
+        </div>
+      )}
+      <div className="reflection-editor__foot">
+        <span data-testid="live-word-count">
+          <strong>{words}</strong> 字
+        </span>
+        <span className="muted">自动保存 · 断网也可继续写</span>
+      </div>
+    </div>
+  );
+}
+
+function BoundEditor({ doc, readOnly }: { doc: Y.Doc; readOnly: boolean }) {
+  const editor = useEditor(
+    {
+      immediatelyRender: false,
+      editable: !readOnly,
+      extensions: [...baseExtensions(), Collaboration.configure({ document: doc, field: EDITOR_FIELD })],
+      editorProps: {
+        attributes: { class: "editor__content", "aria-label": "心得体会正文", "data-testid": "reflection-editor" },
+      },
+    },
+    [doc],
+  );
+  useEffect(() => {
+    editor?.setEditable(!readOnly);
+  }, [editor, readOnly]);
+  return (
+    <div className="editor" data-readonly={readOnly ? "" : undefined}>
+      {readOnly ? null : <Toolbar editor={editor} />}
+      <EditorContent editor={editor} className="editor__body" />
+    </div>
+  );
+}
+
+function Toolbar({ editor }: { editor: Editor | null }) {
+  const [, force] = useState(0);
+  useEffect(() => {
+    if (!editor) return;
+    const update = () => force((n) => n + 1);
+    editor.on("transaction", update);
+    return () => {
+      editor.off("transaction", update);
+    };
+  }, [editor]);
+  if (!editor) return <div className="toolbar" />;
+  const chain = () => editor.chain().focus();
+  const groups: { title: string; icon: React.ReactNode; text?: boolean; active: boolean; run: () => void }[][] = [
+    [
+      {
+        title: "小标题",
+        icon: "标题",
+        text: true,
+        active: editor.isActive("heading", { level: 2 }),
+        run: () => chain().toggleHeading({ level: 2 }).run(),
+      },
+      {
+        title: "加粗",
+        icon: <BoldIcon size={18} />,
+        active: editor.isActive("bold"),
+        run: () => chain().toggleBold().run(),
+      },
+      {
+        title: "斜体",
+        icon: <ItalicIcon size={18} />,
+        active: editor.isActive("italic"),
+        run: () => chain().toggleItalic().run(),
+      },
+    ],
+    [
+      {
+        title: "项目列表",
+        icon: <BulletListIcon size={20} />,
+        active: editor.isActive("bulletList"),
+        run: () => chain().toggleBulletList().run(),
+      },
+      {
+        title: "编号列表",
+        icon: <OrderedListIcon size={20} />,
+        active: editor.isActive("orderedList"),
+        run: () => chain().toggleOrderedList().run(),
+      },
+      {
+        title: "引用",
+        icon: <QuoteIcon size={20} />,
+        active: editor.isActive("blockquote"),
+        run: () => chain().toggleBlockquote().run(),
+      },
+    ],
+  ];
+  return (
+    <div className="toolbar" role="toolbar" aria-label="格式">
+      {groups.map((group, i) => (
+        <div className="toolbar__group" key={i}>
+          {group.map((b) => (
+            <button
+              key={b.title}
+              type="button"
+              className={b.text ? "toolbar__btn toolbar__btn--text" : "toolbar__btn"}
+              title={b.title}
+              aria-label={b.title}
+              aria-pressed={b.active}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={b.run}
+            >
+              {b.icon}
+            </button>
+          ))}
+        </div>
+      ))}
+    </div>
+  );
+}
