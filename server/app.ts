@@ -12,6 +12,8 @@ import { meetingLiveDoc, parseDocName } from "../shared/doc-names";
 import { createLucia, type Auth } from "./auth/lucia";
 import { CollabServer, type CollabAuth } from "./collab/server";
 import { DocStore } from "./collab/persistence";
+import { CollabMetrics, PROMETHEUS_CONTENT_TYPE, processMetrics } from "./collab/metrics";
+import type { RedisCluster } from "./collab/cluster";
 import type { Config } from "./config";
 import type { Services, TongxinContext } from "./context";
 import type { LiveAccess } from "./services/actor";
@@ -27,6 +29,8 @@ export interface Tongxin {
   db: Database;
   services: Services;
   collab: CollabServer;
+  /** The other nodes, through Redis (only with REDIS_URL). */
+  cluster?: RedisCluster;
   /** Demo accounts created on this start (empty when the database already had users). */
   seeded: DemoAccount[];
   listen(): Promise<string>;
@@ -58,7 +62,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
       (hub.collab?.edit(meetingLiveDoc(meetingId), (doc) => bumpSession(doc, state)) ?? Promise.resolve()).catch((e) =>
         log.error("session.signal_failed", { meeting: meetingId, error: e }),
       ),
-    presentUsers: (meetingId) => [...(hub.collab?.usersIn(meetingLiveDoc(meetingId)) ?? [])],
+    presentUsers: async (meetingId) => (await hub.collab?.presentUsers(meetingLiveDoc(meetingId))) ?? [],
     editDocument: async (docName, change) => {
       if (!hub.collab) throw new Error("collaboration server not started");
       await hub.collab.edit(docName, change);
@@ -66,9 +70,24 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   };
   const services: Services = { sql: db.sql, dbKind: db.kind, auth, live };
 
+  const metrics = new CollabMetrics();
+  // Several nodes share live documents through Redis when REDIS_URL is set (docs/decisions/014).
+  let cluster: RedisCluster | undefined;
+  if (config.REDIS_URL) {
+    const { RedisCluster } = await import("./collab/cluster");
+    cluster = new RedisCluster({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, metrics });
+    const connected = await cluster.connected();
+    log.info("cluster.started", { node: cluster.nodeId, prefix: config.REDIS_PREFIX, connected });
+  }
+
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.TRUST_PROXY === "false" ? false : config.TRUST_PROXY);
+
+  // Prometheus scrape: counts and latencies only, nothing about users or documents.
+  app.get("/metrics", (_req, res) => {
+    res.type(PROMETHEUS_CONTENT_TYPE).send(metrics.registry.render() + processMetrics());
+  });
 
   app.get("/healthz", async (_req, res) => {
     try {
@@ -112,7 +131,10 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   );
 
   const server = createServer(app);
-  const collab = (hub.collab = new CollabServer(new DocStore(db.sql), collabAuth(services, live)));
+  const collab = (hub.collab = new CollabServer(new DocStore(db.sql), collabAuth(services, live), {
+    cluster,
+    metrics,
+  }));
   collab.attach(server);
   const reminders = config.REMINDERS ? remindPeriodically(db.sql) : undefined;
 
@@ -122,6 +144,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
     db,
     services,
     collab,
+    cluster,
     seeded,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -139,6 +162,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
         await reminders?.stop();
         server.closeIdleConnections();
         await collab.close();
+        await cluster?.close();
         await vite?.close();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
         await stopped;

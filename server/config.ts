@@ -14,7 +14,10 @@ const EnvSchema = z.object({
    * Express's trust-proxy setting, e.g. "loopback", "10.0.0.0/8", or "false" for none.
    */
   TRUST_PROXY: z.string().default("loopback"),
+  /** Several app processes share live documents through this Redis (pub/sub); unset, one process works alone. */
   REDIS_URL: z.string().url().optional(),
+  /** Prefix of the Redis channels, so deployments sharing one Redis stay apart. */
+  REDIS_PREFIX: z.string().min(1).default("tongxin:"),
   /** Seed the demo branch into an empty database (set to 0 in production). */
   SEED_DEMO: z
     .enum(["0", "1", "true", "false"])

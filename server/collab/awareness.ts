@@ -25,8 +25,11 @@ export function bindAwarenessUpdate(
     const clientId = decoding.readVarUint(d);
     const clock = decoding.readVarUint(d);
     const state = JSON.parse(decoding.readVarString(d)) as Record<string, unknown> | null;
+    // A state is an object (or null: gone). Anything else could not carry the bound user.
+    if (state !== null && (typeof state !== "object" || Array.isArray(state)))
+      throw new Error("a presence state must be an object or null");
     if (!mayControl(clientId)) continue;
-    if (state !== null && typeof state === "object") {
+    if (state !== null) {
       const claimed = typeof state.user === "object" && state.user !== null ? state.user : {};
       state.user = { ...claimed, id: user.id, name: user.name, color: user.color };
     }
@@ -39,4 +42,17 @@ export function bindAwarenessUpdate(
     encoding.writeVarString(e, x.json);
   }
   return encoding.toUint8Array(e);
+}
+
+/** The awareness client ids an encoded awareness update speaks about. */
+export function awarenessClientIds(update: Uint8Array): number[] {
+  const d = decoding.createDecoder(update);
+  const n = decoding.readVarUint(d);
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    ids.push(decoding.readVarUint(d));
+    decoding.readVarUint(d); // clock
+    decoding.readVarString(d); // state
+  }
+  return ids;
 }

@@ -3,7 +3,9 @@ import * as decoding from "lib0/decoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import type { WebSocket } from "ws";
 import { log } from "../logger";
-import { bindAwarenessUpdate, type AwarenessUser } from "./awareness";
+import { awarenessClientIds, bindAwarenessUpdate, type AwarenessUser } from "./awareness";
+import type { RoomRelay } from "./cluster";
+import type { CollabMetrics, RejectReason } from "./metrics";
 import type { DocStore } from "./persistence";
 import { COMPACT_AFTER } from "./persistence";
 import {
@@ -33,15 +35,42 @@ export interface Conn {
   /** Messages that arrived before the stored state was loaded, and their total size. */
   pending: Uint8Array[];
   pendingBytes: number;
+  /** Counts the bytes sent to the connection (metrics.ts), when the server keeps metrics. */
+  metrics?: CollabMetrics;
 }
 
+/** Optional parts of a room: the other nodes (cluster.ts) and metrics; a single node without metrics has neither. */
+export interface RoomOptions {
+  relay?: RoomRelay;
+  metrics?: CollabMetrics;
+}
+
+/** An update on its way out: who sent it (skipped), when it is stored, and whether other nodes still need it. */
+interface Outgoing {
+  update: Uint8Array;
+  origin: Conn | null;
+  stored: Promise<void>;
+  publish: boolean;
+  done?: () => void;
+}
+const STORED = Promise.resolve();
+
 const LOADED = Symbol("loaded");
+/** Origin of what another node stored and published: applied and sent on, never stored or published again. */
+const REMOTE = Symbol("remote");
 /** Messages (and bytes) held per connection while a document loads, before the connection is dropped. */
 export const MAX_PENDING = 200;
 export const MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
 /** Thrown for a message that breaks the protocol; the connection is closed with the reason. */
-export class ProtocolError extends Error {}
+export class ProtocolError extends Error {
+  constructor(
+    message: string,
+    readonly reason: RejectReason = "protocol",
+  ) {
+    super(message);
+  }
+}
 
 /**
  * One live document: its Y.Doc, awareness and connections. Nothing is answered before the
@@ -54,33 +83,55 @@ export class Room {
   readonly ready: Promise<void>;
   private loaded = false;
   private broadcastChain: Promise<void> = Promise.resolve();
+  /** Updates waiting to be broadcast together (enqueue). */
+  private outbox: Outgoing[] = [];
+  /** Awareness client ids changed in this event-loop turn, sent together at its end. */
+  private awarenessChanged = new Set<number>();
   private tail = 0;
+  /** Updates from other nodes that arrived while the stored state was loading. */
+  private remoteBacklog: Uint8Array[] = [];
+  /** Awareness client ids announced through other nodes, and by which node. */
+  private remoteOwners = new Map<number, string>();
+  private relay?: RoomRelay;
+  private metrics?: CollabMetrics;
 
   constructor(
     readonly name: string,
     private store: DocStore,
     private onFailure: (room: Room, reason: string) => void,
     private seed?: (docName: string) => Promise<Uint8Array | null>,
+    options: RoomOptions = {},
   ) {
+    this.relay = options.relay;
+    this.metrics = options.metrics;
     this.awareness.setLocalState(null);
     this.ready = this.load();
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === LOADED) return;
+      if (origin === REMOTE) return this.sendOn(update);
       this.persistThenBroadcast(update, origin as Conn | null);
     });
     this.awareness.on("update", (ch: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
       const conn = origin as Conn | null;
       if (conn && this.conns.has(conn)) {
-        for (const id of [...ch.added, ...ch.updated]) conn.clientIds.add(id);
+        for (const id of [...ch.added, ...ch.updated]) {
+          conn.clientIds.add(id);
+          this.remoteOwners.delete(id); // e.g. a client that moved here from another node
+        }
         for (const id of ch.removed) conn.clientIds.delete(id);
       }
+      for (const id of ch.removed) this.remoteOwners.delete(id);
       const changed = [...ch.added, ...ch.updated, ...ch.removed];
-      const msg = awarenessMessage(this.awareness, changed);
-      for (const c of this.conns) send(c, msg);
+      this.queueAwareness(changed);
+      // Our own connections' presence goes to the other nodes (not theirs back, nor our timeouts).
+      if (this.relay && (origin === null || (conn && this.conns.has(conn))))
+        this.relay.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     });
   }
 
   private async load() {
+    // Subscribe before reading: an update stored by another node after the read still reaches us.
+    await this.relay?.ready;
     const { state, tail } = await this.store.load(this.name);
     if (state) Y.applyUpdate(this.doc, state, LOADED);
     else {
@@ -93,22 +144,126 @@ export class Room {
     }
     this.tail = tail;
     this.loaded = true;
+    // What other nodes stored while we were reading (Yjs ignores what the read already had).
+    for (const u of this.remoteBacklog.splice(0)) this.applyRemote(u);
+    this.relay?.queryAwareness();
     if (tail > COMPACT_AFTER) this.compactInBackground();
   }
 
+  /** An update another node stored and published (cluster.ts). */
+  receiveRemote(update: Uint8Array) {
+    if (!this.loaded) this.remoteBacklog.push(update);
+    else this.applyRemote(update);
+  }
+
+  private applyRemote(update: Uint8Array) {
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE);
+    } catch (e) {
+      log.warn("collab.remote_update_failed", { doc: this.name, error: e });
+    }
+  }
+
+  /** Sends on an update that is stored already (by another node): in order with our own broadcasts. */
+  private sendOn(update: Uint8Array) {
+    this.enqueue({ update, origin: null, stored: STORED, publish: false });
+  }
+
+  /** Presence of another node's connections. */
+  receiveRemoteAwareness(update: Uint8Array, node: string) {
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
+      for (const id of awarenessClientIds(update))
+        if (this.awareness.getStates().has(id)) this.remoteOwners.set(id, node);
+        else this.remoteOwners.delete(id);
+    } catch (e) {
+      log.warn("collab.remote_awareness_failed", { doc: this.name, node, error: e });
+    }
+  }
+
+  /** Another node (re)loaded the document: tell it who is here. */
+  announceAwareness() {
+    const ids = [...this.conns].flatMap((c) => [...c.clientIds]);
+    if (ids.length > 0) this.relay?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+  }
+
+  /** A node left or went silent: the presence it announced goes away. */
+  dropNode(node: string) {
+    const ids = [...this.remoteOwners].filter(([, n]) => n === node).map(([id]) => id);
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, REMOTE);
+  }
+
+  /** Redis messages may have been lost: merge in what the database has (others' updates are stored before they are published). */
+  async resync() {
+    await this.ready;
+    const { state } = await this.store.load(this.name);
+    if (state) this.applyRemote(state);
+    this.relay?.queryAwareness();
+  }
+
   private persistThenBroadcast(update: Uint8Array, origin: Conn | null) {
+    const persisted = this.metrics?.persistSeconds.startTimer();
+    const broadcast = this.metrics?.broadcastSeconds.startTimer();
     const stored = this.store.append(this.name, update);
+    if (persisted) stored.then(persisted, () => {});
     this.tail++;
+    this.enqueue({ update, origin, stored, publish: true, done: broadcast });
+  }
+
+  /**
+   * Coalescing (docs/decisions/015): updates wait in the outbox until the end of the event-loop
+   * turn, or, while an earlier batch still waits for its commit, until that batch is out. Then the
+   * batch waits for every one of its commits and goes out as one merged message (Y.mergeUpdates),
+   * so a busy room sends one message per turn to each connection instead of one per update.
+   * Batches leave in order, each only after all of its updates are stored.
+   */
+  private enqueue(item: Outgoing) {
+    item.stored.catch(() => {}); // handled by the batch below; never an unhandled rejection meanwhile
+    this.outbox.push(item);
+    if (this.outbox.length > 1) return;
+    const turnEnd = new Promise<void>((r) => setImmediate(r));
+    this.broadcastChain = this.broadcastChain
+      .then(() => turnEnd)
+      .then(() => {
+        const batch = this.outbox.splice(0);
+        return Promise.all(batch.map((b) => b.stored)).then(
+          () => this.deliver(batch),
+          () => this.onFailure(this, "persist_failed"),
+        );
+      });
+  }
+
+  /**
+   * Presence changes of one event-loop turn go out as one message with each changed client's
+   * latest state (a join storm or many cursor moves cost one send per connection per turn).
+   */
+  private queueAwareness(ids: number[]) {
+    if (ids.length === 0) return;
+    const scheduled = this.awarenessChanged.size > 0;
+    for (const id of ids) this.awarenessChanged.add(id);
+    if (scheduled) return;
+    setImmediate(() => {
+      const changed = [...this.awarenessChanged];
+      this.awarenessChanged.clear();
+      if (this.conns.size === 0) return;
+      const msg = awarenessMessage(this.awareness, changed);
+      for (const c of this.conns) send(c, msg);
+    });
+  }
+
+  private deliver(batch: Outgoing[]) {
+    const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update));
+    // A sender has its own update already. A batch from one sender goes to everyone else; a batch
+    // from several goes to everyone (a client applying its own edit again is a no-op for Yjs, and
+    // the waste is its own few bytes inside a message it receives anyway: cheaper than a merge per sender).
+    const skip = batch.every((b) => b.origin === batch[0].origin) ? batch[0].origin : null;
     const msg = updateMessage(update);
-    // Broadcasts keep the order of the updates: each waits for its own commit and the previous broadcast.
-    this.broadcastChain = this.broadcastChain.then(() =>
-      stored.then(
-        () => {
-          for (const c of this.conns) if (c !== origin) send(c, msg);
-        },
-        () => this.onFailure(this, "persist_failed"),
-      ),
-    );
+    for (const c of this.conns) if (c !== skip) send(c, msg);
+    for (const b of batch) b.done?.();
+    // Other nodes get our updates only once they are stored, like our own connections.
+    const ours = batch.filter((b) => b.publish);
+    if (this.relay && ours.length > 0)
+      this.relay.publishUpdate(ours.length === batch.length ? update : Y.mergeUpdates(ours.map((b) => b.update)));
   }
 
   /** Resolves when every update so far is stored and broadcast. */
@@ -132,14 +287,24 @@ export class Room {
     if (states.length > 0) send(conn, awarenessMessage(this.awareness, states));
     const queued = conn.pending.splice(0);
     conn.pendingBytes = 0;
-    for (const m of queued) this.handle(conn, m);
+    for (const m of queued) {
+      if (conn.ws.readyState !== conn.ws.OPEN) return;
+      try {
+        this.handle(conn, m);
+      } catch (e) {
+        // A bad message held while loading closes its connection, like one arriving later (and
+        // never escapes as an unhandled rejection, which would end the process).
+        refuse(conn, this.name, e);
+        return;
+      }
+    }
   }
 
   receive(conn: Conn, data: Uint8Array) {
     if (!this.loaded) {
       conn.pendingBytes += data.byteLength;
       if (conn.pending.length >= MAX_PENDING || conn.pendingBytes > MAX_PENDING_BYTES) {
-        throw new ProtocolError("too much sent before the document loaded");
+        throw new ProtocolError("too much sent before the document loaded", "queue_full");
       }
       conn.pending.push(data);
       return;
@@ -155,21 +320,37 @@ export class Room {
         const step = decoding.readVarUint(d);
         const payload = decoding.readVarUint8Array(d);
         if (step === SYNC_STEP1) {
-          // Answer once every update already applied is stored: nobody receives unstored edits.
-          this.settled().then(() => send(conn, syncStep2Message(this.doc, payload)));
+          // The answer is what the document holds now (a bad state vector fails here, on this
+          // connection), sent once all of that is stored: nobody receives unstored edits. Encoding
+          // it later would take in updates applied meanwhile whose commits are still in flight.
+          let answer: Uint8Array;
+          try {
+            answer = syncStep2Message(this.doc, payload);
+          } catch (e) {
+            throw new ProtocolError(`malformed state vector: ${(e as Error).message}`, "malformed");
+          }
+          this.settled().then(
+            () => send(conn, answer),
+            () => {}, // the room failed and closes its connections
+          );
         } else if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
           if (conn.access !== "write") {
             // The client answers our sync request even when it has nothing; only real edits are refused.
-            if (!isEmptyUpdate(payload)) send(conn, permissionDeniedMessage("只读：你没有编辑此文档的权限"));
+            if (!isEmptyUpdate(payload)) {
+              this.metrics?.reject("read_only");
+              log.debug("collab.read_only_update", { doc: this.name, user: conn.user.id, reason: "read_only" });
+              send(conn, permissionDeniedMessage("只读：你没有编辑此文档的权限"));
+            }
             return;
           }
           try {
             Y.applyUpdate(this.doc, payload, conn);
           } catch (e) {
-            throw new ProtocolError(`malformed update: ${(e as Error).message}`);
+            throw new ProtocolError(`malformed update: ${(e as Error).message}`, "malformed");
           }
+          if (!isEmptyUpdate(payload)) this.metrics?.updatesReceived.inc();
         } else {
-          throw new ProtocolError(`unknown sync step ${step}`);
+          throw new ProtocolError(`unknown sync step ${step}`, "unknown_type");
         }
         return;
       }
@@ -179,7 +360,7 @@ export class Room {
         try {
           bound = bindAwarenessUpdate(raw, conn.user, (id) => this.mayControl(conn, id));
         } catch (e) {
-          throw new ProtocolError(`malformed awareness: ${(e as Error).message}`);
+          throw new ProtocolError(`malformed awareness: ${(e as Error).message}`, "malformed");
         }
         awarenessProtocol.applyAwarenessUpdate(this.awareness, bound, conn);
         return;
@@ -190,7 +371,7 @@ export class Room {
       case MSG_AUTH:
         return;
       default:
-        throw new ProtocolError(`unknown message type ${type}`);
+        throw new ProtocolError(`unknown message type ${type}`, "unknown_type");
     }
   }
 
@@ -217,6 +398,7 @@ export class Room {
   }
 
   destroy() {
+    this.relay?.leave();
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -227,7 +409,16 @@ function isEmptyUpdate(u: Uint8Array): boolean {
   return u.length === 2 && u[0] === 0 && u[1] === 0;
 }
 
+/** Closes a connection that broke the protocol (1008), with the reason logged and counted. */
+export function refuse(conn: Conn, docName: string, e: unknown) {
+  const reason = e instanceof ProtocolError ? e.message : String(e);
+  conn.metrics?.reject(e instanceof ProtocolError ? e.reason : "protocol");
+  log.warn("collab.bad_message", { doc: docName, user: conn.user.id, reason });
+  conn.ws.close(1008, "protocol error");
+}
+
 export function send(conn: Conn, msg: Uint8Array) {
   if (conn.ws.readyState !== conn.ws.OPEN) return;
+  conn.metrics?.bytesSent.inc(undefined, msg.byteLength);
   conn.ws.send(msg, (err) => err && conn.ws.terminate());
 }

@@ -5,8 +5,10 @@ import type * as Y from "yjs";
 import { log } from "../logger";
 import { isSameOrigin } from "../origin";
 import type { AwarenessUser } from "./awareness";
+import type { Cluster, ClusterCommand } from "./cluster";
+import type { CollabMetrics } from "./metrics";
 import { DocStore } from "./persistence";
-import { ProtocolError, Room, type Conn } from "./room";
+import { ProtocolError, Room, refuse, type Conn } from "./room";
 
 export const COLLAB_PREFIX = "/collab/";
 /** Largest single message accepted; larger ones close the connection (1009). */
@@ -55,14 +57,41 @@ export class CollabServer {
   private alive = new WeakSet<WebSocket>();
   private closing = false;
   readonly store: DocStore;
+  private cluster?: Cluster;
+  private metrics?: CollabMetrics;
 
+  /**
+   * `cluster` (server/collab/cluster.ts) shares live documents with other nodes; without it this
+   * process works alone. `metrics` (metrics.ts) is what `/metrics` shows.
+   */
   constructor(
     store: DocStore,
     private auth: CollabAuth,
+    options: { cluster?: Cluster; metrics?: CollabMetrics } = {},
   ) {
     this.store = store;
+    this.cluster = options.cluster;
+    this.metrics = options.metrics;
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.pinger.unref();
+    const cluster = this.cluster;
+    this.metrics?.observe({
+      connections: () => this.wss.clients.size,
+      documents: () => this.rooms.size,
+      redisConnected: cluster ? () => (cluster.isConnected ? 1 : 0) : undefined,
+    });
+    cluster?.bind({
+      command: (c) => this.apply(c),
+      nodeGone: (node) => {
+        for (const room of this.rooms.values()) room.dropNode(node);
+      },
+      resync: (docs) => {
+        for (const room of this.rooms.values())
+          if (!docs || docs.includes(room.name))
+            room.resync().catch((e) => log.warn("collab.resync_failed", { doc: room.name, error: e }));
+      },
+      usersIn: (doc) => [...this.usersIn(doc)],
+    });
   }
 
   attach(server: Server) {
@@ -73,44 +102,65 @@ export class CollabServer {
       try {
         docName = decodeURIComponent(path.slice(COLLAB_PREFIX.length));
       } catch {
-        return reject(socket, 400, "Bad Request");
+        return this.refuseUpgrade(socket, 400, "Bad Request", { reason: "bad_name" });
       }
       this.upgrade(req, socket, head, docName).catch((e) => {
-        log.error("collab.upgrade_failed", { error: e });
-        reject(socket, 500, "Internal Server Error");
+        log.error("collab.upgrade_failed", { doc: docName, error: e });
+        this.refuseUpgrade(socket, 500, "Internal Server Error", { doc: docName, reason: "error" });
       });
     });
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, docName: string) {
-    if (this.closing) return reject(socket, 503, "Service Unavailable");
-    if (!isSameOrigin(req.headers)) return reject(socket, 403, "Forbidden");
+    const doc = docName;
+    if (this.closing) return this.refuseUpgrade(socket, 503, "Service Unavailable", { doc, reason: "closing" });
+    if (!isSameOrigin(req.headers)) return this.refuseUpgrade(socket, 403, "Forbidden", { doc, reason: "origin" });
     const who = await this.auth.authenticate(req);
-    if (!who) return reject(socket, 401, "Unauthorized");
+    if (!who) return this.refuseUpgrade(socket, 401, "Unauthorized", { doc, reason: "no_session" });
     const access = await this.auth.authorize(who.user.id, docName);
     // A document the user may not see answers like one that does not exist.
-    if (access === "none") return reject(socket, 404, "Not Found");
+    if (access === "none")
+      return this.refuseUpgrade(socket, 404, "Not Found", { doc, user: who.user.id, reason: "no_access" });
     this.wss.handleUpgrade(req, socket, head, (ws) => this.connect(ws, docName, who.user, who.sessionId, access));
   }
 
   private connect(ws: WebSocket, docName: string, user: AwarenessUser, sessionId: string, access: "read" | "write") {
     ws.binaryType = "nodebuffer";
     const room = this.room(docName);
-    const conn: Conn = { ws, user, sessionId, access, clientIds: new Set(), pending: [], pendingBytes: 0 };
+    const conn: Conn = {
+      ws,
+      user,
+      sessionId,
+      access,
+      clientIds: new Set(),
+      pending: [],
+      pendingBytes: 0,
+      metrics: this.metrics,
+    };
     this.alive.add(ws);
     ws.on("pong", () => this.alive.add(ws));
     ws.on("message", (data: Buffer, isBinary) => {
+      this.metrics?.bytesReceived.inc(undefined, data.byteLength);
+      // Nothing more from a connection being closed (e.g. after a bad message): ws still delivers
+      // frames that were already in flight.
+      if (ws.readyState !== ws.OPEN) return;
       try {
-        if (!isBinary) throw new ProtocolError("text frame");
+        if (!isBinary) throw new ProtocolError("text frame", "text_frame");
         room.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       } catch (e) {
-        const reason = e instanceof ProtocolError ? e.message : String(e);
-        log.warn("collab.bad_message", { doc: docName, user: user.id, reason });
-        ws.close(1008, "protocol error");
+        refuse(conn, docName, e);
       }
     });
-    ws.on("close", () => this.disconnect(room, conn));
-    ws.on("error", (e) => log.warn("collab.socket_error", { doc: docName, error: e }));
+    ws.on("close", (code: number) => {
+      log.debug("collab.disconnect", { doc: docName, user: user.id, code });
+      this.disconnect(room, conn);
+    });
+    ws.on("error", (e: Error & { code?: string }) => {
+      if (e.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        this.metrics?.reject("too_large");
+        log.warn("collab.bad_message", { doc: docName, user: user.id, reason: "too_large" });
+      } else log.warn("collab.socket_error", { doc: docName, user: user.id, error: e });
+    });
     room.add(conn);
     log.debug("collab.connect", { doc: docName, user: user.id, access });
     this.auth.joined?.(user.id, docName).catch((e) => log.warn("collab.joined_failed", { doc: docName, error: e }));
@@ -124,6 +174,11 @@ export class CollabServer {
    */
   async revalidate(userIds: Iterable<string>) {
     const ids = new Set(userIds);
+    this.cluster?.command({ t: "revalidate", users: [...ids] });
+    await this.revalidateHere(ids);
+  }
+
+  private async revalidateHere(ids: Set<string>) {
     const checks: Promise<void>[] = [];
     for (const room of this.rooms.values()) {
       for (const conn of room.conns) {
@@ -144,13 +199,31 @@ export class CollabServer {
 
   /** Re-checks every open connection: after the tree itself changed, anyone's rights may have. */
   async revalidateAll() {
+    this.cluster?.command({ t: "revalidateAll" });
+    await this.revalidateAllHere();
+  }
+
+  private async revalidateAllHere() {
     const ids = new Set<string>();
     for (const room of this.rooms.values()) for (const conn of room.conns) ids.add(conn.user.id);
-    await this.revalidate(ids);
+    await this.revalidateHere(ids);
   }
 
   /** Closes a user's connections that belong to sessions other than `keepSessionId` (signed out elsewhere). */
   closeSessions(userId: string, keepSessionId: string | null) {
+    this.cluster?.command({ t: "closeSessions", user: userId, keep: keepSessionId });
+    this.closeSessionsHere(userId, keepSessionId);
+  }
+
+  /** A permission change made on another node, applied to this node's connections. */
+  private apply(c: ClusterCommand) {
+    const failed = (e: unknown) => log.error("collab.revalidate_failed", { error: e });
+    if (c.t === "revalidate") this.revalidateHere(new Set(c.users)).catch(failed);
+    else if (c.t === "revalidateAll") this.revalidateAllHere().catch(failed);
+    else if (c.t === "closeSessions") this.closeSessionsHere(c.user, c.keep);
+  }
+
+  private closeSessionsHere(userId: string, keepSessionId: string | null) {
     for (const room of this.rooms.values())
       for (const conn of room.conns)
         if (conn.user.id === userId && conn.sessionId !== keepSessionId) conn.ws.close(CLOSE_SIGNED_OUT, "signed out");
@@ -176,6 +249,13 @@ export class CollabServer {
     return ids;
   }
 
+  /** The users connected to a document on any node (the other nodes are asked through the cluster). */
+  async presentUsers(docName: string): Promise<string[]> {
+    const ids = this.usersIn(docName);
+    for (const u of (await this.cluster?.usersElsewhere(docName)) ?? []) ids.add(u);
+    return [...ids];
+  }
+
   private room(docName: string): Room {
     const timer = this.idleTimers.get(docName);
     if (timer) {
@@ -184,9 +264,18 @@ export class CollabServer {
     }
     let room = this.rooms.get(docName);
     if (!room) {
-      room = new Room(docName, this.store, (r, reason) => this.fail(r, reason), this.auth.seed);
+      // With a cluster the room subscribes to the other nodes before it loads (cluster.ts).
+      let created: Room | undefined;
+      const relay = this.cluster?.join(docName, {
+        update: (u) => created?.receiveRemote(u),
+        awareness: (u, node) => created?.receiveRemoteAwareness(u, node),
+        awarenessQuery: () => created?.announceAwareness(),
+      });
+      room = created = new Room(docName, this.store, (r, reason) => this.fail(r, reason), this.auth.seed, {
+        relay,
+        metrics: this.metrics,
+      });
       this.rooms.set(docName, room);
-      const created = room;
       created.ready.catch((e) => {
         log.error("collab.load_failed", { doc: docName, error: e });
         this.fail(created, "load_failed");
@@ -224,6 +313,19 @@ export class CollabServer {
     await room.settled();
     if (room.tailLength > COMPACT_ON_UNLOAD) room.compactInBackground();
     room.destroy();
+  }
+
+  /** Refuses an upgrade: counted by status, logged with the document, user and reason. */
+  private refuseUpgrade(
+    socket: Duplex,
+    status: number,
+    text: string,
+    fields: { doc?: string; user?: string; reason: string },
+  ) {
+    this.metrics?.upgradesRejected.inc({ status: String(status) });
+    if (status >= 500) log.warn("collab.upgrade_refused", { status, ...fields });
+    else log.info("collab.upgrade_refused", { status, ...fields });
+    reject(socket, status, text);
   }
 
   private ping() {

@@ -23,8 +23,8 @@ export interface LiveAccess {
    * Resolves once it is stored and sent; never rejects (a failure is logged).
    */
   sessionChanged(meetingId: string, state?: { agendaItemId?: string | null }): Promise<void>;
-  /** Users on a session's live page right now (on this node). */
-  presentUsers(meetingId: string): string[];
+  /** Users on a session's live page right now (on every node, when several share documents). */
+  presentUsers(meetingId: string): Promise<string[]>;
   /** A change the server makes to a live document: stored, then sent to everyone connected. */
   editDocument(docName: string, change: (doc: import("yjs").Doc) => void): Promise<void>;
 }

@@ -64,10 +64,9 @@ async function load(sql: Sql, subject: Subject, meetingId: string) {
     from meetings m join organizations o on o.id = m.org_id
       left join users h on h.id = m.host_id left join users r on r.id = m.recorder_id
     where m.id = ${meetingId}`;
-  const [inv] = await sql`select 1 from meeting_invitees where meeting_id = ${meetingId} and user_id = ${subject.userId}`;
-  const run = canManage(
-    attendanceAccess(subject, { meeting: resource, hostId: row.host_id, invited: Boolean(inv) }),
-  );
+  const [inv] =
+    await sql`select 1 from meeting_invitees where meeting_id = ${meetingId} and user_id = ${subject.userId}`;
+  const run = canManage(attendanceAccess(subject, { meeting: resource, hostId: row.host_id, invited: Boolean(inv) }));
   return { row, resource, run };
 }
 
@@ -88,7 +87,12 @@ function startRefusal(row: Row, now: Date): string | null {
 }
 
 /** What the live session page shows, as the viewer may see it. */
-export async function sessionView(sql: Sql, subject: Subject, meetingId: string, now = new Date()): Promise<SessionView> {
+export async function sessionView(
+  sql: Sql,
+  subject: Subject,
+  meetingId: string,
+  now = new Date(),
+): Promise<SessionView> {
   const { row, resource, run } = await load(sql, subject, meetingId);
   const sheet = await attendanceSheet(sql, subject, meetingId, now);
   const agenda = await sql<{ id: string; title: string }[]>`
@@ -139,7 +143,7 @@ const NOT_RUNNER = () => new DomainError("只有主持人、书记或组织委�
  */
 export async function startLiveSession(sql: Sql, live: LiveAccess, actor: Actor, meetingId: string, now = new Date()) {
   await startSession(sql, actor, meetingId, now);
-  for (const userId of live.presentUsers(meetingId)) await markOnlinePresence(sql, userId, meetingId, now);
+  for (const userId of await live.presentUsers(meetingId)) await markOnlinePresence(sql, userId, meetingId, now);
   await live.sessionChanged(meetingId);
 }
 
