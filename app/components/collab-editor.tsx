@@ -7,7 +7,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { baseExtensions, EDITOR_FIELD } from "../../shared/editor/extensions";
 import { EditorFrame } from "./editor-frame";
-import { BoldIcon, BulletListIcon, ItalicIcon, OrderedListIcon, QuoteIcon } from "./icons";
+import { Toolbar } from "./editor-toolbar";
 
 type Status = "connecting" | "connected" | "disconnected";
 interface Me {
@@ -138,89 +138,12 @@ function BoundEditor({
   }, [editor, readOnly]);
   return (
     <div className="editor" data-readonly={readOnly ? "" : undefined}>
-      {readOnly ? null : <Toolbar editor={editor} speakers={speakers} />}
+      {readOnly ? null : (
+        <Toolbar editor={editor}>
+          {speakers && editor ? <SpeakerPicker editor={editor} speakers={speakers} /> : null}
+        </Toolbar>
+      )}
       <EditorContent editor={editor} className="editor__body" />
-    </div>
-  );
-}
-
-function Toolbar({ editor, speakers }: { editor: Editor | null; speakers?: SpeakerChoice[] }) {
-  const [, force] = useState(0);
-  useEffect(() => {
-    if (!editor) return;
-    const update = () => force((n) => n + 1);
-    editor.on("transaction", update);
-    return () => {
-      editor.off("transaction", update);
-    };
-  }, [editor]);
-  if (!editor) return <div className="toolbar" />;
-  const chain = () => editor.chain().focus();
-  type Button = { title: string; icon: React.ReactNode; text?: boolean; active: boolean; run: () => void };
-  const groups: Button[][] = [
-    [
-      {
-        title: "小标题",
-        icon: "标题",
-        text: true,
-        active: editor.isActive("heading", { level: 2 }),
-        run: () => chain().toggleHeading({ level: 2 }).run(),
-      },
-      {
-        title: "加粗",
-        icon: <BoldIcon size={18} />,
-        active: editor.isActive("bold"),
-        run: () => chain().toggleBold().run(),
-      },
-      {
-        title: "斜体",
-        icon: <ItalicIcon size={18} />,
-        active: editor.isActive("italic"),
-        run: () => chain().toggleItalic().run(),
-      },
-    ],
-    [
-      {
-        title: "项目列表",
-        icon: <BulletListIcon size={20} />,
-        active: editor.isActive("bulletList"),
-        run: () => chain().toggleBulletList().run(),
-      },
-      {
-        title: "编号列表",
-        icon: <OrderedListIcon size={20} />,
-        active: editor.isActive("orderedList"),
-        run: () => chain().toggleOrderedList().run(),
-      },
-      {
-        title: "引用",
-        icon: <QuoteIcon size={20} />,
-        active: editor.isActive("blockquote"),
-        run: () => chain().toggleBlockquote().run(),
-      },
-    ],
-  ];
-  return (
-    <div className="toolbar" role="toolbar" aria-label="格式">
-      {groups.map((group, i) => (
-        <div className="toolbar__group" key={i}>
-          {group.map((b) => (
-            <button
-              key={b.title}
-              type="button"
-              className={b.text ? "toolbar__btn toolbar__btn--text" : "toolbar__btn"}
-              title={b.title}
-              aria-label={b.title}
-              aria-pressed={b.active}
-              onMouseDown={(e) => e.preventDefault()}
-              onClick={b.run}
-            >
-              {b.icon}
-            </button>
-          ))}
-        </div>
-      ))}
-      {speakers ? <SpeakerPicker editor={editor} speakers={speakers} /> : null}
     </div>
   );
 }
