@@ -111,8 +111,11 @@ export class DocStore {
   }
 
   private async drain(): Promise<void> {
-    // Let updates that arrive in the same tick join the first batch.
-    await new Promise((r) => setImmediate(r));
+    // Updates appended in the same microtask join the first batch; the rest of the event-loop turn's
+    // go in the next one, as soon as this one commits. Not setImmediate: postgres.js sends a small
+    // query on setImmediate itself, which from inside a check-phase callback waits for the next loop
+    // iteration, behind a whole round of socket reads (docs/decisions/015).
+    await Promise.resolve();
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, 500);
