@@ -439,7 +439,9 @@ function selfCheck() {
 function ensureBetterSqlite() {
   const require = createRequire(import.meta.url);
   try {
-    require("better-sqlite3");
+    // Requiring the package loads nothing native; opening a database loads the addon.
+    const Database = require("better-sqlite3");
+    new Database(":memory:").close();
     return;
   } catch {
     // not built yet

@@ -52,6 +52,10 @@ interface Outgoing {
   stored: Promise<void>;
   publish: boolean;
   done?: () => void;
+  /** Position in the room's outbox order (settled()). */
+  seq?: number;
+  /** Committed, waiting only for the updates ahead of it. */
+  ok?: boolean;
 }
 const STORED = Promise.resolve();
 
@@ -82,9 +86,14 @@ export class Room {
   readonly conns = new Set<Conn>();
   readonly ready: Promise<void>;
   private loaded = false;
-  private broadcastChain: Promise<void> = Promise.resolve();
-  /** Updates waiting to be broadcast together (enqueue). */
+  /** Updates waiting for their commit, or for those ahead of them, in arrival order (enqueue). */
   private outbox: Outgoing[] = [];
+  private enqueued = 0;
+  private delivered = 0;
+  private flushQueued = false;
+  /** A commit failed: nothing more goes out, and the room is being dropped. */
+  private failed = false;
+  private settleWaiters: { seq: number; resolve: () => void }[] = [];
   /** Awareness client ids changed in this event-loop turn, sent together at its end. */
   private awarenessChanged = new Set<number>();
   private tail = 0;
@@ -211,26 +220,52 @@ export class Room {
   }
 
   /**
-   * Coalescing (docs/decisions/015): updates wait in the outbox until the end of the event-loop
-   * turn, or, while an earlier batch still waits for its commit, until that batch is out. Then the
-   * batch waits for every one of its commits and goes out as one merged message (Y.mergeUpdates),
-   * so a busy room sends one message per turn to each connection instead of one per update.
-   * Batches leave in order, each only after all of its updates are stored.
+   * Coalescing (docs/decisions/015): an update waits in the outbox until it is committed and
+   * everything ahead of it has gone out. Whatever is committed then goes out at once, as one merged
+   * message (Y.mergeUpdates). The DocStore commits what arrived during the previous commit in one
+   * transaction, so a busy room sends one message per commit to each connection instead of one per
+   * update, and an update never waits for anything but its own commit and those ahead of it.
    */
   private enqueue(item: Outgoing) {
-    item.stored.catch(() => {}); // handled by the batch below; never an unhandled rejection meanwhile
+    item.seq = ++this.enqueued;
     this.outbox.push(item);
-    if (this.outbox.length > 1) return;
-    const turnEnd = new Promise<void>((r) => setImmediate(r));
-    this.broadcastChain = this.broadcastChain
-      .then(() => turnEnd)
-      .then(() => {
-        const batch = this.outbox.splice(0);
-        return Promise.all(batch.map((b) => b.stored)).then(
-          () => this.deliver(batch),
-          () => this.onFailure(this, "persist_failed"),
-        );
-      });
+    item.stored.then(
+      () => {
+        item.ok = true;
+        // After the other reactions of this commit (the DocStore resolves a whole batch in one
+        // loop), so one commit's updates leave as one message.
+        if (this.flushQueued) return;
+        this.flushQueued = true;
+        queueMicrotask(() => {
+          this.flushQueued = false;
+          this.flushCommitted();
+        });
+      },
+      () => {
+        if (this.failed) return;
+        this.failed = true;
+        this.outbox = [];
+        this.releaseSettled(Infinity);
+        this.onFailure(this, "persist_failed");
+      },
+    );
+  }
+
+  private flushCommitted() {
+    let n = 0;
+    while (n < this.outbox.length && this.outbox[n].ok) n++;
+    if (n === 0 || this.failed) return;
+    const batch = this.outbox.splice(0, n);
+    this.deliver(batch);
+    this.delivered = batch[n - 1].seq!;
+    this.releaseSettled(this.delivered);
+  }
+
+  private releaseSettled(upTo: number) {
+    if (this.settleWaiters.length === 0) return;
+    const ready = this.settleWaiters.filter((w) => w.seq <= upTo);
+    this.settleWaiters = this.settleWaiters.filter((w) => w.seq > upTo);
+    for (const w of ready) w.resolve();
   }
 
   /**
@@ -266,9 +301,11 @@ export class Room {
       this.relay.publishUpdate(ours.length === batch.length ? update : Y.mergeUpdates(ours.map((b) => b.update)));
   }
 
-  /** Resolves when every update so far is stored and broadcast. */
+  /** Resolves when every update so far is stored and broadcast (or the room failed). */
   settled(): Promise<void> {
-    return this.broadcastChain;
+    if (this.failed || this.outbox.length === 0) return Promise.resolve();
+    const seq = this.enqueued;
+    return new Promise((resolve) => this.settleWaiters.push({ seq, resolve }));
   }
 
   add(conn: Conn) {
@@ -329,10 +366,9 @@ export class Room {
           } catch (e) {
             throw new ProtocolError(`malformed state vector: ${(e as Error).message}`, "malformed");
           }
-          this.settled().then(
-            () => send(conn, answer),
-            () => {}, // the room failed and closes its connections
-          );
+          void this.settled().then(() => {
+            if (!this.failed) send(conn, answer); // a failed room closes its connections instead
+          });
         } else if (step === SYNC_STEP2 || step === SYNC_UPDATE) {
           if (conn.access !== "write") {
             // The client answers our sync request even when it has nothing; only real edits are refused.
