@@ -40,7 +40,9 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   await expect(chen.page.getByTestId("presence")).toContainText("李秀英");
   // Before the start nobody counts as present.
   await expect(rec.page.getByTestId("header-present")).toHaveText(/^实到0 人：无$/);
-  const expected = Number(/应到\s*(\d+) 人/.exec((await rec.page.getByTestId("header-expected").textContent()) ?? "")?.[1]);
+  const expected = Number(
+    /应到\s*(\d+) 人/.exec((await rec.page.getByTestId("header-expected").textContent()) ?? "")?.[1],
+  );
   expect(expected).toBeGreaterThan(3);
   // A member has no host controls and reads the minutes only.
   await expect(chen.page.getByTestId("start-session")).toHaveCount(0);
@@ -51,7 +53,8 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   await expect(host.page.getByTestId("session-phase")).toHaveText("进行中");
   await expect(chen.page.getByTestId("session-phase")).toHaveText("进行中");
   await expect(rec.page.getByTestId("header-present")).toHaveText(/^实到3 人：/);
-  for (const name of ["王建国", "李秀英", "陈静"]) await expect(rec.page.getByTestId("header-present")).toContainText(name);
+  for (const name of ["王建国", "李秀英", "陈静"])
+    await expect(rec.page.getByTestId("header-present")).toContainText(name);
 
   // The host moves to the first agenda item, then the second: the phone follows.
   await host.page.getByTestId("agenda-next").click();

@@ -121,7 +121,8 @@ describe("the live session", () => {
         select current_agenda_item_id from meetings where id = ${m.id}`;
       expect(row.current_agenda_item_id).toBe(m.items[1]);
       // 陈静 was on the page when it started: present online.
-      const [att] = await sql()`select status, via from attendance where meeting_id = ${m.id} and user_id = ${ids[CHEN]}`;
+      const [att] =
+        await sql()`select status, via from attendance where meeting_id = ${m.id} and user_id = ${ids[CHEN]}`;
       expect(att).toMatchObject({ status: "present", via: "online" });
       // The live channel is read-only, even for the host: only the server writes it.
       const host = connectClient(s.url, meetingLiveDoc(m.id), await cookie(SEC));
