@@ -2,9 +2,9 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import express from "express";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { openDatabase, type Database, type Sql } from "../db/client";
+import { isTransientDbError, retryTransient } from "../db/errors";
 import { migrate } from "../db/migrate";
 import { seedDemo, type DemoAccount } from "../db/seed";
 import { userColor } from "../shared/colors";
@@ -19,6 +19,7 @@ import type { Services, TongxinContext } from "./context";
 import type { LiveAccess } from "./services/actor";
 import { log, setLogLevel } from "./logger";
 import { isSameOrigin } from "./origin";
+import { remixHandler } from "./remix-handler";
 import { markOnlinePresence } from "./services/attendance";
 import { liveDocumentAccess, seedDocument } from "./services/documents";
 import { bumpSession } from "../shared/live-session";
@@ -117,7 +118,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   app.use(sessionMiddleware(auth));
   app.all(
     "*",
-    createRequestHandler({
+    remixHandler({
       build,
       mode,
       getLoadContext: (req, res) =>
@@ -129,6 +130,8 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
         }) satisfies TongxinContext,
     }),
   );
+
+  app.use(errorPage);
 
   const server = createServer(app);
   const collab = (hub.collab = new CollabServer(new DocStore(db.sql), collabAuth(services, live), {
@@ -177,8 +180,7 @@ function sessionMiddleware(auth: Auth): express.RequestHandler {
     res.locals.user = null;
     res.locals.session = null;
     if (!id) return next();
-    auth
-      .validateSession(id)
+    retryTransient(() => auth.validateSession(id))
       .then(({ session, user }) => {
         if (session?.fresh) res.append("Set-Cookie", auth.createSessionCookie(session.id).serialize());
         if (!session) res.append("Set-Cookie", auth.createBlankSessionCookie().serialize());
@@ -189,6 +191,27 @@ function sessionMiddleware(auth: Auth): express.RequestHandler {
       .catch(next);
   };
 }
+
+/**
+ * Errors outside Remix (the session lookup, static files): a page in Chinese, 503 while the database
+ * is unreachable or restarting, else 500; never a stack trace. Remix routes have their ErrorBoundary.
+ */
+const errorPage: express.ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) return next(err);
+  const unavailable = isTransientDbError(err);
+  log.error("http.failed", { method: req.method, path: req.path, error: err });
+  const [status, title, text] = unavailable
+    ? [503, "暂时无法访问", "数据库暂时连接不上，请稍等片刻再刷新页面。已保存的内容不会丢失。"]
+    : [500, "出错了", "服务器处理请求时出了问题，请稍后再试。"];
+  if (unavailable) res.set("Retry-After", "5");
+  res
+    .status(status)
+    .type("html")
+    .send(
+      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · 同心</title></head>` +
+        `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:20vh auto;padding:0 1.25rem;color:#1f2329"><h1 style="font-size:1.25rem">${title}</h1><p style="color:#646a73;line-height:1.7">${text}</p><p><a href="" style="color:#b4232a">刷新</a></p></body></html>`,
+    );
+};
 
 // SameSite=Lax already keeps our cookie off cross-site POSTs; this refuses them outright.
 const rejectCrossOriginWrites: express.RequestHandler = (req, res, next) => {
@@ -227,7 +250,7 @@ function collabAuth(services: Services, live: LiveAccess): CollabAuth {
     async authenticate(req) {
       const id = services.auth.readSessionCookie(req.headers.cookie ?? "");
       if (!id) return null;
-      const { user, session } = await services.auth.validateSession(id);
+      const { user, session } = await retryTransient(() => services.auth.validateSession(id));
       if (!user || !session) return null;
       return { user: { id: user.id, name: user.displayName, color: userColor(user.id) }, sessionId: session.id };
     },

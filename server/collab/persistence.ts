@@ -1,5 +1,6 @@
 import * as Y from "yjs";
 import type { Sql } from "../../db/client";
+import { isTransientDbError } from "../../db/errors";
 import { log } from "../logger";
 
 interface Pending {
@@ -36,35 +37,6 @@ export const COMPACT_AFTER = 200;
 export const APPEND_RETRY_MS = 30_000;
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 2_000;
-
-/**
- * Errors worth retrying: the connection (postgres.js and Node socket codes, SQLSTATE class 08), a
- * server shutting down, restarting or out of resources (57P01–57P03, class 53), and serialization
- * or deadlock failures. Anything else (a bad statement, bad data) fails at once.
- */
-function isTransient(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (typeof code !== "string") return false;
-  return (
-    code.startsWith("08") ||
-    code.startsWith("53") ||
-    ["57P01", "57P02", "57P03", "40001", "40P01"].includes(code) ||
-    TRANSIENT_CODES.has(code)
-  );
-}
-const TRANSIENT_CODES = new Set([
-  "CONNECTION_CLOSED",
-  "CONNECTION_DESTROYED",
-  "CONNECT_TIMEOUT",
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-  "ENOENT", // a server on a Unix socket that is restarting (its socket file is gone meanwhile)
-]);
 
 /**
  * Yjs documents in Postgres: an append-only update log plus a snapshot. Appends are group
@@ -147,7 +119,7 @@ export class DocStore {
         return;
       } catch (e) {
         const wait = Math.min(RETRY_MIN_MS * 2 ** (attempt - 1), RETRY_MAX_MS);
-        if (!isTransient(e) || Date.now() - started + wait > this.options.retryForMs) throw e;
+        if (!isTransientDbError(e) || Date.now() - started + wait > this.options.retryForMs) throw e;
         log.warn("collab.persist_retry", { attempt, updates: batch.length, waitMs: wait, error: e });
         await new Promise((r) => setTimeout(r, wait));
       }

@@ -8,6 +8,7 @@ import type { AwarenessUser } from "./awareness";
 import type { Cluster, ClusterCommand } from "./cluster";
 import type { CollabMetrics } from "./metrics";
 import { DocStore } from "./persistence";
+import { isTransientDbError } from "../../db/errors";
 import { ProtocolError, Room, refuse, type Conn } from "./room";
 
 export const COLLAB_PREFIX = "/collab/";
@@ -106,7 +107,10 @@ export class CollabServer {
       }
       this.upgrade(req, socket, head, docName).catch((e) => {
         log.error("collab.upgrade_failed", { doc: docName, error: e });
-        this.refuseUpgrade(socket, 500, "Internal Server Error", { doc: docName, reason: "error" });
+        // The database away (restarting): the client's reconnect, with its backoff, is the retry.
+        if (isTransientDbError(e))
+          this.refuseUpgrade(socket, 503, "Service Unavailable", { doc: docName, reason: "database" });
+        else this.refuseUpgrade(socket, 500, "Internal Server Error", { doc: docName, reason: "error" });
       });
     });
   }

@@ -715,7 +715,14 @@ describe.skipIf(pgMissing !== null)("PostgreSQL restarts while clients edit", ()
       const stoppedAt = Date.now();
       await waitFor(() => retries() >= 3 && Date.now() - stoppedAt >= 3000, 20_000, "the server to retry", 50);
       const seen = clients.map((_, i) => foreign(i));
+      // A page meanwhile: 503 with a message in Chinese, not a 500.
+      const down = await fetch(`${srv.url}/`, { headers: { cookie: cookies[WRITERS[0]] }, redirect: "manual" });
+      expect(down.status).toBe(503);
+      expect(await down.text()).toContain("数据库暂时连接不上");
       await pg.start();
+      // The first page after the restart works: a read that meets a connection the restart closed is retried.
+      const up = await fetch(`${srv.url}/`, { headers: { cookie: cookies[WRITERS[0]] }, redirect: "manual" });
+      expect(up.status).toBe(200);
 
       // The retried batch commits and broadcasts resume for everyone.
       await waitFor(() => clients.every((_, i) => foreign(i) >= seen[i] + 20), 30_000, "broadcasts to resume", 50);
