@@ -37,6 +37,8 @@ export interface LoadRow {
   perDoc: number;
   intervalMs: number;
   hist: Histogram;
+  /** The deliveries from a client on another node (several nodes only). */
+  crossHist: Histogram;
   sent: number;
   expected: number;
   unique: number;
@@ -124,6 +126,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadRow> {
           docName: doc,
           local,
           docSize: o.perDoc,
+          nodes: o.server.ports.length,
           headers: o.server.headers(cookie, node),
           clientId: salt * 4096 + gid,
         });
@@ -248,6 +251,7 @@ function summarise(
   },
 ): LoadRow {
   const hist = new Histogram();
+  const crossHist = new Histogram();
   const docs = new Map<string, DocCounts>();
   let updateMsgs = 0;
   let markers = 0;
@@ -257,6 +261,7 @@ function summarise(
   let genCpu = 0;
   for (const r of results) {
     hist.merge(r.hist);
+    crossHist.merge(r.crossHist);
     for (const [name, c] of Object.entries(r.docs)) {
       const d = docs.get(name) ?? { sent: 0, unique: 0, dup: 0, reorder: 0 };
       d.sent += c.sent;
@@ -290,6 +295,7 @@ function summarise(
     perDoc: o.perDoc,
     intervalMs: o.intervalMs,
     hist,
+    crossHist,
     sent,
     expected,
     unique,

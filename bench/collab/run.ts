@@ -263,6 +263,9 @@ async function row(scenario: string, spec: ServerSpec, docs: string[], per: numb
       `  ${label}: p50 ${ms(r.hist.percentileMs(50))} p99 ${ms(r.hist.percentileMs(99))} max ${ms(r.hist.maxUs / 1000)} ms; ` +
         `lost ${r.lost}, dup ${r.dup}, reorder ${r.reorder}; server CPU ${r.serverCpuPct.toFixed(0)}%, ` +
         `generator CPU ${r.genCpuPct.toFixed(0)}%, drain ${r.drainS.toFixed(1)} s` +
+        (r.crossHist.n > 0
+          ? `; across nodes p50 ${ms(r.crossHist.percentileMs(50))} p99 ${ms(r.crossHist.percentileMs(99))} ms`
+          : "") +
         (r.persistMs !== null
           ? `; server-side arrival→commit mean ${ms(r.persistMs)} ms (p99 ≤ ${ms(r.persistP99Ms ?? NaN)}), ` +
             `→broadcast mean ${ms(r.broadcastMs ?? NaN)} ms (p99 ≤ ${ms(r.broadcastP99Ms ?? NaN)})`
@@ -321,6 +324,12 @@ function printTable(scenario: string) {
       ) +
       "\n",
   );
+  for (const r of mine.filter((r) => r.crossHist.n > 0))
+    console.log(
+      `  across nodes ${r.server} ${r.docs}×${r.perDoc} (receiver on another node than the sender, ` +
+        `${fmtInt(r.crossHist.n)} deliveries): p50 ${ms(r.crossHist.percentileMs(50))}, ` +
+        `p95 ${ms(r.crossHist.percentileMs(95))}, p99 ${ms(r.crossHist.percentileMs(99))}, max ${ms(r.crossHist.maxUs / 1000)} ms`,
+    );
   const notes = mine.filter((r) => r.failed || r.closedEarly || r.denied || r.selfEchoes);
   for (const r of notes)
     console.log(
@@ -463,9 +472,11 @@ function lossCell(lost: number, expected: number): string {
 }
 
 function jsonRow(r: LoadRow) {
-  const { hist, ...rest } = r;
+  const { hist, crossHist, ...rest } = r;
   return {
     ...rest,
+    acrossNodes:
+      crossHist.n > 0 ? { p50: crossHist.percentileMs(50), p99: crossHist.percentileMs(99), n: crossHist.n } : null,
     p50: hist.percentileMs(50),
     p95: hist.percentileMs(95),
     p99: hist.percentileMs(99),

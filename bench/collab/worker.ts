@@ -34,6 +34,8 @@ export interface ClientSpec {
   local: number;
   /** Number of clients in the document. */
   docSize: number;
+  /** Server nodes the document's clients are spread over (client `local` is on node local % nodes). */
+  nodes: number;
   headers: Record<string, string>;
   clientId: number;
 }
@@ -63,6 +65,7 @@ export interface DocCounts {
 export interface WorkerResult {
   t: "result";
   hist: HistogramData;
+  crossHist: HistogramData;
   docs: Record<string, DocCounts>;
   /** Update messages that carried at least one marker of another client, and those markers. */
   updateMsgs: number;
@@ -91,6 +94,8 @@ let warmEndUs = Infinity;
 let endUs = Infinity;
 let finishing = false;
 const hist = new Histogram();
+/** Deliveries whose sender is connected to another node than the receiver (several nodes only). */
+const crossHist = new Histogram();
 const stats = { updateMsgs: 0, markers: 0, selfEchoes: 0, awarenessMsgs: 0, bytes: 0, closedEarly: 0, denied: 0 };
 const clients: Client[] = [];
 let cpuAtGo: NodeJS.CpuUsage | null = null;
@@ -186,7 +191,11 @@ class Client {
         while (ex?.delete(n)) n++;
         this.next[sender] = n;
       } else (this.extra[sender] ??= new Set()).add(seq);
-      if (sentUs >= warmEndUs && sentUs < endUs) hist.add(at - sentUs);
+      if (sentUs >= warmEndUs && sentUs < endUs) {
+        hist.add(at - sentUs);
+        const nodes = this.spec.nodes;
+        if (nodes > 1 && sender % nodes !== this.spec.local % nodes) crossHist.add(at - sentUs);
+      }
     });
     if (others > 0) {
       stats.updateMsgs++;
@@ -290,6 +299,7 @@ async function finish() {
   const result: WorkerResult = {
     t: "result",
     hist: hist.toJSON(),
+    crossHist: crossHist.toJSON(),
     docs,
     updateMsgs: stats.updateMsgs,
     markers: stats.markers,
