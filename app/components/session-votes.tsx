@@ -58,7 +58,8 @@ export function SessionVotes({
     // Offline, a failed load would replace the session page with the error page; the next
     // change after reconnecting reloads.
     if (fetcher.data && typeof navigator !== "undefined" && navigator.onLine === false) return;
-    void load.current(`/meetings/${meetingId}/votes`);
+    // A newer load (the next change) aborts this one; an abort is nothing to report.
+    void Promise.resolve(load.current(`/meetings/${meetingId}/votes`)).catch(() => {});
     // fetcher.data is only read to tell the first load from the others.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [meetingId, rev]);
