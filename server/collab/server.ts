@@ -14,6 +14,13 @@ import { ProtocolError, Room, refuse, type Conn } from "./room";
 export const COLLAB_PREFIX = "/collab/";
 /** Largest single message accepted; larger ones close the connection (1009). */
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+/**
+ * Messages (updates and presence) a connection may send: this many a second on average, and up to
+ * RATE_BURST at once. A fast typist sends about two a keystroke (the edit and the cursor), so 30 to
+ * 60 a second; past the limit the connection is closed (1008) like one sending malformed messages.
+ */
+export const RATE_PER_SECOND = 100;
+export const RATE_BURST = 300;
 const PING_INTERVAL_MS = 30_000;
 /** How long an empty room stays in memory in case someone comes back. */
 const IDLE_UNLOAD_MS = 10_000;
@@ -143,12 +150,20 @@ export class CollabServer {
     };
     this.alive.add(ws);
     ws.on("pong", () => this.alive.add(ws));
+    // Token bucket for RATE_PER_SECOND / RATE_BURST.
+    let tokens = RATE_BURST;
+    let refilledAt = performance.now();
     ws.on("message", (data: Buffer, isBinary) => {
       this.metrics?.bytesReceived.inc(undefined, data.byteLength);
       // Nothing more from a connection being closed (e.g. after a bad message): ws still delivers
       // frames that were already in flight.
       if (ws.readyState !== ws.OPEN) return;
       try {
+        const now = performance.now();
+        tokens = Math.min(RATE_BURST, tokens + ((now - refilledAt) / 1000) * RATE_PER_SECOND);
+        refilledAt = now;
+        if (tokens < 1) throw new ProtocolError(`more than ${RATE_PER_SECOND} messages a second`, "rate");
+        tokens -= 1;
         if (!isBinary) throw new ProtocolError("text frame", "text_frame");
         room.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       } catch (e) {

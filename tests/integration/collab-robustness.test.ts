@@ -10,7 +10,7 @@ import { meetingMinutesDoc } from "../../shared/doc-names";
 import { DocStore } from "../../server/collab/persistence";
 import { setLogLevel } from "../../server/logger";
 import { Room, type Conn } from "../../server/collab/room";
-import { MAX_MESSAGE_BYTES } from "../../server/collab/server";
+import { MAX_MESSAGE_BYTES, RATE_BURST, RATE_PER_SECOND } from "../../server/collab/server";
 import { startChildServer, type ChildServer } from "../setup/child";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from "../setup/private-postgres";
@@ -496,6 +496,33 @@ describe("a live server under faults and abuse", () => {
     appendParagraph(good.doc, "超大消息之后");
     await waitFor(async () => textOf(await srv.load(docName)).includes("超大消息之后"), 5000, "an edit stored");
     expect(good.closes).toEqual([]);
+    good.destroy();
+  });
+
+  it("closes a connection that sends faster than its rate limit (1008), and only that one; a burst within it passes", async () => {
+    const good = watched(srv, docName, cookies[HUANG]);
+    await good.synced();
+    // Within the burst allowance: a reconnecting client's catch-up, say.
+    const calm = rawSocket(srv, docName, cookies[LIU]);
+    await calm.opened;
+    for (let i = 0; i < RATE_BURST / 2; i++) calm.ws.send(new Uint8Array([3])); // query awareness
+    expect(await calm.probe()).toBe(true);
+    expect(calm.isClosed).toBe(false);
+    // Far past it: a flood.
+    const flood = rawSocket(srv, docName, cookies[LIU]);
+    await flood.opened;
+    for (let i = 0; i < RATE_BURST * 3; i++) flood.ws.send(new Uint8Array([3]));
+    expect((await flood.closed).code).toBe(1008);
+    await waitFor(
+      () => badMessages(srv).some((l) => l.reason === `more than ${RATE_PER_SECOND} messages a second`),
+      5000,
+      "the logged reason",
+    );
+    appendParagraph(good.doc, "限流之后");
+    await waitFor(async () => textOf(await srv.load(docName)).includes("限流之后"), 5000, "an edit stored");
+    expect(good.closes).toEqual([]);
+    expect(calm.isClosed).toBe(false);
+    calm.ws.close();
     good.destroy();
   });
 
