@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from "react";
-import { useRevalidator } from "@remix-run/react";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
 import * as Y from "yjs";
@@ -9,6 +8,7 @@ import { countWords } from "../../shared/domain/text";
 import { baseExtensions, EDITOR_FIELD } from "../../shared/editor/extensions";
 import { plainText } from "../../shared/editor/minutes";
 import { Toolbar } from "./editor-toolbar";
+import { useIdleRevalidate } from "./use-idle-revalidate";
 
 // The author's 心得体会 editor: TipTap bound to the live document meeting.<m>.reflection.<me>,
 // kept in the browser's IndexedDB as well (y-indexeddb), so a phone that loses its connection
@@ -69,7 +69,7 @@ export default function ReflectionEditor({
   const [live, setLive] = useState<{ doc: Y.Doc } | null>(null);
   const [state, setState] = useState<ReflectionSyncState>("loading");
   const [words, setWords] = useState(0);
-  const revalidate = useRevalidator().revalidate;
+  const revalidate = useIdleRevalidate();
   // Callbacks change identity on each render of the page; the effect below must not restart.
   const cb = useRef({ onWords, onState, onReady });
   cb.current = { onWords, onState, onReady };

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
-import { useFetchers, useNavigation, useRevalidator } from "@remix-run/react";
 import { meetingLiveDoc } from "../../shared/doc-names";
 import { LIVE_MAP, readLiveState } from "../../shared/live-session";
+import { useIdleRevalidate } from "./use-idle-revalidate";
 
 export interface PresentUser {
   id: string;
@@ -29,16 +29,7 @@ const RELOAD_EVERY_MS = 1000;
  */
 export function useLiveSession(meetingId: string, me: PresentUser): LiveSession {
   const [state, setState] = useState<LiveSession>({ connected: false, rev: 0, agendaItemId: undefined, present: [] });
-  const revalidator = useRevalidator();
-  const navigation = useNavigation();
-  const fetchers = useFetchers();
-  const reload = useRef(revalidator.revalidate);
-  reload.current = revalidator.revalidate;
-  // A form being submitted reloads the data anyway, and a reload would abort a panel's own fetch:
-  // wait until they are done.
-  const busy = useRef(false);
-  busy.current =
-    navigation.state !== "idle" || revalidator.state !== "idle" || fetchers.some((f) => f.state !== "idle");
+  const reloadWhenIdle = useIdleRevalidate();
 
   useEffect(() => {
     let stopped = false;
@@ -60,18 +51,22 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
       let lastReload = 0;
       const scheduleReload = () => {
         if (timer) return;
-        const wait = Math.max(busy.current ? 250 : 0, lastReload + RELOAD_EVERY_MS - Date.now());
-        timer = setTimeout(() => {
-          timer = null;
-          if (busy.current) return scheduleReload();
-          lastReload = Date.now();
-          // Superseded by a navigation, a reload rejects with an AbortError: nothing to report.
-          void Promise.resolve(reload.current()).catch(() => {});
-        }, wait);
+        timer = setTimeout(
+          () => {
+            timer = null;
+            lastReload = Date.now();
+            reloadWhenIdle();
+          },
+          Math.max(0, lastReload + RELOAD_EVERY_MS - Date.now()),
+        );
       };
       const onMap = () => {
         const live = readLiveState(doc);
-        setState((s) => ({ ...s, rev: live.rev, agendaItemId: doc.getMap(LIVE_MAP).has("agendaItemId") ? live.agendaItemId : undefined }));
+        setState((s) => ({
+          ...s,
+          rev: live.rev,
+          agendaItemId: doc.getMap(LIVE_MAP).has("agendaItemId") ? live.agendaItemId : undefined,
+        }));
         if (inSync) scheduleReload();
       };
       const onPresence = () => {
@@ -110,7 +105,7 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
       stopped = true;
       cleanup();
     };
-  }, [meetingId]);
+  }, [meetingId, reloadWhenIdle]);
 
   return state;
 }
