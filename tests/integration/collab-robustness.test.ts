@@ -673,23 +673,7 @@ describe("a live server under faults and abuse", () => {
       stopEditing();
     }
 
-    const all = written.flat();
-    const allSorted = [...all].sort();
-    await waitFor(
-      () => {
-        const first = clients[0].text();
-        return (
-          clients.every((c) => c.text() === first) &&
-          JSON.stringify(markersIn(first).sort()) === JSON.stringify(allSorted)
-        );
-      },
-      60_000,
-      "all clients to converge on every marker",
-      200,
-    );
-    const final = clients[0].text();
-    expect(duplicates(markersIn(final))).toEqual([]);
-    await waitFor(async () => textOf(await srv.load(docName)) === final, 20_000, "the converged state stored", 200);
+    await expectConvergedAndStored(srv, docName, clients, written, 60_000);
   }, 300_000);
 });
 
@@ -764,22 +748,7 @@ describe.skipIf(pgMissing !== null)("PostgreSQL restarts while clients edit", ()
     }
     console.info(`PostgreSQL restart: ${retries()} retried writes`, causes);
 
-    const allSorted = written.flat().sort();
-    await waitFor(
-      () => {
-        const first = clients[0].text();
-        return (
-          clients.every((c) => c.text() === first) &&
-          JSON.stringify(markersIn(first).sort()) === JSON.stringify(allSorted)
-        );
-      },
-      30_000,
-      "all clients to converge",
-      100,
-    );
-    const final = clients[0].text();
-    expect(duplicates(markersIn(final))).toEqual([]);
-    await waitFor(async () => textOf(await srv.load(docName)) === final, 20_000, "everything stored", 100);
+    await expectConvergedAndStored(srv, docName, clients, written, 30_000);
     expect(srv.exit).toBeNull();
     for (const c of clients) expect(c.closes).toEqual([]);
     expect(srv.logs.some((l) => l.msg === "collab.room_failed" || l.msg === "collab.persist_failed")).toBe(false);
@@ -788,6 +757,32 @@ describe.skipIf(pgMissing !== null)("PostgreSQL restarts while clients edit", ()
 });
 
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Every client ends with the same text holding every marker written (each once), and that text is
+ * what the server has stored.
+ */
+async function expectConvergedAndStored(
+  srv: ChildServer,
+  docName: string,
+  clients: { text(): string }[],
+  written: string[][],
+  timeoutMs: number,
+) {
+  const allSorted = JSON.stringify(written.flat().sort());
+  await waitFor(
+    () => {
+      const first = clients[0].text();
+      return clients.every((c) => c.text() === first) && JSON.stringify(markersIn(first).sort()) === allSorted;
+    },
+    timeoutMs,
+    "all clients to converge on every marker",
+    100,
+  );
+  const final = clients[0].text();
+  expect(duplicates(markersIn(final))).toEqual([]);
+  await waitFor(async () => textOf(await srv.load(docName)) === final, 20_000, "the converged state stored", 100);
+}
 
 /** A small seeded PRNG, so a failing fuzz run can be replayed. */
 function mulberry32(seed: number) {
