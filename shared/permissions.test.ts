@@ -11,6 +11,8 @@ import {
   reflectionAccess,
   orgAccess,
   scheduleAccess,
+  sessionAccess,
+  leaveDecisionAccess,
   type Access,
   type MeetingResource,
   type MemberResource,
@@ -185,16 +187,17 @@ describe("orgAccess", () => {
 });
 
 describe("scheduleAccess", () => {
-  // As orgAccess, except that a 党小组长 schedules their own group's meetings (and only those).
+  // Those who convene an organisation's meetings: its own managers (a branch's for its groups too)
+  // and a 党小组长 for their group. The levels above read (docs/decisions/019).
   matrix(
     ORG_COLUMNS,
     // prettier-ignore
     [
       //                                         C  B  G1 G2 X  GB Z  Y
-      ["党委 administrator (组织委员 of C)",   [M, M, M, M, M, M, M, n]],
-      ["党委 书记 (of C)",                     [M, M, M, M, M, M, M, n]],
+      ["党委 administrator (组织委员 of C)",   [M, r, r, r, r, r, r, n]],
+      ["党委 书记 (of C)",                     [M, r, r, r, r, r, r, n]],
       ["党委 ordinary 党员 (of C)",            [r, n, n, n, n, n, n, n]],
-      ["党总支 书记 (of GB)",                  [n, n, n, n, n, M, M, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, M, r, n]],
       ["支部 书记 (of B)",                     [n, M, M, M, n, n, n, n]],
       ["支部 副书记 (of B)",                   [n, M, M, M, n, n, n, n]],
       ["支部 组织委员 (of B)",                 [n, M, M, M, n, n, n, n]],
@@ -211,6 +214,58 @@ describe("scheduleAccess", () => {
     (id) => org(id as OrgId),
     scheduleAccess,
   );
+});
+
+describe("sessionAccess (nobody hosts; the subject is not on the list)", () => {
+  // Running a meeting (start, agenda, end, attendance, votes, co-editors, reviews): the host and
+  // those who convene the meeting's organisation. Above, and everyone else, read.
+  matrix(
+    ORG_COLUMNS,
+    // prettier-ignore
+    [
+      //                                         C  B  G1 G2 X  GB Z  Y
+      ["党委 administrator (组织委员 of C)",   [M, r, r, r, r, r, r, n]],
+      ["党委 书记 (of C)",                     [M, r, r, r, r, r, r, n]],
+      ["党委 ordinary 党员 (of C)",            [r, n, n, n, n, n, n, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, M, r, n]],
+      ["支部 书记 (of B)",                     [n, M, M, M, n, n, n, n]],
+      ["支部 副书记 (of B)",                   [n, M, M, M, n, n, n, n]],
+      ["支部 组织委员 (of B)",                 [n, M, M, M, n, n, n, n]],
+      ["支部 宣传委员 (of B)",                 [n, r, r, r, n, n, n, n]],
+      ["支部 纪检委员 (of B)",                 [n, r, r, r, n, n, n, n]],
+      ["党小组长 (of G1)",                     [n, r, M, n, n, n, n, n]],
+      ["党员 (in G1)",                         [n, r, r, n, n, n, n, n]],
+      ["预备党员 (in G1)",                     [n, r, r, n, n, n, n, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, r, r, n, M, n, n, n]],
+      ["党员 of sibling 支部 X",               [n, n, n, n, r, n, n, n]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, n, n, n, n, r]],
+      ["signed out",                           [n, n, n, n, n, n, n, n]],
+    ],
+    (at) => ({ meeting: meetingAt(at as OrgId), hostId: null, invited: false }),
+    sessionAccess,
+  );
+
+  const member = who("g1-member", [G1, "member"]);
+  const above = who("c-admin", [C, "organization_member"]);
+  it("the host manages; someone on the list writes (signs in, asks for leave, votes)", () => {
+    expect(sessionAccess(member, { meeting: meetingAt(B), hostId: "g1-member", invited: false })).toBe(M);
+    expect(sessionAccess(member, { meeting: meetingAt(B), hostId: null, invited: true })).toBe(w);
+  });
+  it("the 党委 invited as 列席 writes what a guest writes, and runs nothing", () => {
+    expect(sessionAccess(above, { meeting: meetingAt(B), hostId: null, invited: true })).toBe(w);
+  });
+  it("a host or invitee who may no longer read the meeting has nothing", () => {
+    const left = who("g1-member", [X, "member"]);
+    expect(sessionAccess(left, { meeting: meetingAt(B), hostId: "g1-member", invited: true })).toBe(n);
+  });
+  it("leave: the 党小组长 of the requester's group decides, the 党委 never does", () => {
+    const leader = who("g1-leader", [G1, "group_leader"]);
+    const r = { meeting: meetingAt(B), hostId: null, invited: true, requesterGroupIds: [G1] };
+    expect(leaveDecisionAccess(leader, r)).toBe(M);
+    expect(leaveDecisionAccess(leader, { ...r, requesterGroupIds: [G2] })).toBe(n);
+    expect(leaveDecisionAccess(above, r)).toBe(n);
+    expect(leaveDecisionAccess(who("b-secretary", [B, "secretary"]), { ...r, requesterGroupIds: [] })).toBe(M);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -427,6 +482,7 @@ describe("reflectionAccess (a 党员 in G1 writes on a branch B meeting)", () =>
     meeting: meetingAt(B),
     hostId: "g1-leader",
     authorId: author,
+    authorInvited: true,
     status: status as ReflectionStatus,
     visibility,
   });
@@ -436,8 +492,9 @@ describe("reflectionAccess (a 党员 in G1 writes on a branch B meeting)", () =>
       // prettier-ignore
       [
         //                                         draft submitted returned accepted
-        ["党委 administrator (组织委员 of C)",   [n, M, M, M]],
-        ["党委 书记 (of C)",                     [n, M, M, M]],
+        // The levels above review a branch's records: they read what was submitted.
+        ["党委 administrator (组织委员 of C)",   [n, r, n, r]],
+        ["党委 书记 (of C)",                     [n, r, n, r]],
         ["党委 ordinary 党员 (of C)",            [n, n, n, n]],
         ["党总支 书记 (of GB)",                  [n, n, n, n]],
         ["支部 书记 (of B)",                     [n, M, M, M]],
@@ -465,8 +522,9 @@ describe("reflectionAccess (a 党员 in G1 writes on a branch B meeting)", () =>
       // prettier-ignore
       [
         //                                         draft submitted returned accepted
-        ["党委 administrator (组织委员 of C)",   [n, M, M, M]],
-        ["党委 书记 (of C)",                     [n, M, M, M]],
+        // The levels above review a branch's records: they read what was submitted.
+        ["党委 administrator (组织委员 of C)",   [n, r, n, r]],
+        ["党委 书记 (of C)",                     [n, r, n, r]],
         ["党委 ordinary 党员 (of C)",            [n, n, n, n]],
         ["党总支 书记 (of GB)",                  [n, n, n, n]],
         ["支部 书记 (of B)",                     [n, M, M, M]],
@@ -488,6 +546,24 @@ describe("reflectionAccess (a 党员 in G1 writes on a branch B meeting)", () =>
   });
 });
 
+describe("reflectionAccess for an author who is not on the list", () => {
+  it("gives nothing to write: no 心得体会 without being invited (a 党委 reviewer on a branch meeting)", () => {
+    const above = who("c-admin", [C, "organization_member"]);
+    const r = {
+      meeting: meetingAt(B),
+      hostId: null,
+      authorId: "c-admin",
+      authorInvited: false,
+      status: "draft" as const,
+      visibility: "committee" as const,
+    };
+    expect(reflectionAccess(above, r)).toBe(n);
+    expect(reflectionAccess(above, { ...r, authorInvited: true })).toBe(w);
+    const member = who("g1-member", [G1, "member"]);
+    expect(reflectionAccess(member, { ...r, authorId: "g1-member" })).toBe(n);
+  });
+});
+
 describe("documentAccess", () => {
   it("minutes follow minutesAccess; the live channel is read-only; a reviewer reads a reflection", () => {
     for (const subject of Object.values(SUBJECTS)) {
@@ -505,6 +581,7 @@ describe("documentAccess", () => {
       meeting: meetingAt(B),
       hostId: null,
       authorId: "g1-member",
+      authorInvited: true,
       status: "submitted" as const,
       visibility: "committee" as const,
     };

@@ -63,16 +63,31 @@ export function orgAccess(subject: Subject | null, org: OrgResource): Access {
 
 /**
  * Scheduling an organisation's meetings (new meetings, plans, series; editing, rescheduling and
- * cancelling them): whoever manages the organisation, and a 党小组长 for their own group, who
- * convenes its 党小组会 (domain.md). Below manage it is what orgAccess gives.
+ * cancelling them): those who convene it (`convenes`): its own 书记, 副书记 and 组织委员 (for a
+ * 党小组 also its branch's) and a group's 党小组长 (domain.md). The levels above read, as orgAccess
+ * gives them; they review a branch's meetings, they do not hold them (docs/decisions/019).
  */
 export function scheduleAccess(subject: Subject | null, org: OrgResource): Access {
-  const access = orgAccess(subject, org);
-  if (access === "manage" || !subject) return access;
-  if (org.kind === "group" && subject.memberships.some((m) => m.orgId === org.id && m.role === "group_leader"))
-    return "manage";
-  return access;
+  if (!subject) return "none";
+  if (convenes(subject, org)) return "manage";
+  return orgAccess(subject, org) === "none" ? "none" : "read";
 }
+
+/**
+ * Whether the subject convenes and keeps the records of meetings held by this organisation: a
+ * manager of the organisation itself, of the branch above a 党小组, or the group's 党小组长. A
+ * manager of an organisation further up is not: the 党委 reviews a branch, it does not run it.
+ */
+function convenes(subject: Subject, org: OrgResource): boolean {
+  const branch = org.kind === "group" ? org.path[org.path.length - 2] : null;
+  return subject.memberships.some(
+    (m) =>
+      (MANAGER_ROLES.includes(m.role) && (m.orgId === org.id || m.orgId === branch)) ||
+      (m.role === "group_leader" && m.orgId === org.id),
+  );
+}
+
+const orgOf = (m: MeetingResource): OrgResource => ({ id: m.orgId, kind: m.orgKind, path: m.orgPath });
 
 /** A person, with the organisations they belong to (ended memberships included, as history). */
 export interface MemberResource {
@@ -144,38 +159,40 @@ export function meetingAccess(subject: Subject | null, meeting: MeetingResource)
   return access;
 }
 
-/** A meeting's attendance: who runs it (host) and whether the subject is on its list (应到 or 列席). */
-export interface AttendanceResource {
+/** A meeting as its session rules see it: who hosts it and whether the subject is on its list (应到 or 列席). */
+export interface SessionResource {
   meeting: MeetingResource;
   hostId: string | null;
   invited: boolean;
 }
 
 /**
- * Attendance. manage (show the sign-in code, correct attendance, close it and assign make-up
- * study): the host, the managers of the meeting's organisation (or of any above), and the
- * 党小组长 of a group meeting. write (sign oneself in, ask for leave): those on the list.
- * read: whoever may read the meeting.
+ * A meeting's session: what happens in it and around it. manage (start, move the agenda, end;
+ * the sign-in code, attendance corrections and closing; votes; co-editors; reviewing 心得体会 and
+ * their deadline; leave decisions): the host and those who convene the meeting's organisation
+ * (`convenes`). write (sign oneself in, ask for leave, vote where one has a vote, write one's own
+ * 心得体会): those on the list. read: whoever may read the meeting, the levels above included —
+ * what they keep is listed per action in docs/decisions/019 (read, be 列席, review records).
+ * Someone who may not read the meeting (one whose membership ended) has nothing, host or not.
  */
-export function attendanceAccess(subject: Subject | null, r: AttendanceResource): Access {
-  if (!subject) return "none";
-  const org: OrgResource = { id: r.meeting.orgId, kind: r.meeting.orgKind, path: r.meeting.orgPath };
-  if (r.hostId === subject.userId || orgAccess(subject, org) === "manage") return "manage";
-  if (subject.memberships.some((m) => m.orgId === r.meeting.orgId && m.role === "group_leader")) return "manage";
-  if (r.invited) return "write";
-  return meetingAccess(subject, r.meeting) === "none" ? "none" : "read";
+export function sessionAccess(subject: Subject | null, r: SessionResource): Access {
+  const reads = meetingAccess(subject, r.meeting);
+  if (!subject || reads === "none") return "none";
+  if (r.hostId === subject.userId || convenes(subject, orgOf(r.meeting))) return "manage";
+  return r.invited ? "write" : "read";
 }
 
 /**
- * Leave requests: decided by whoever manages the meeting's attendance, or by the 党小组长 of a
- * group the requester belongs to ("through the 党小组长 or the 书记").
+ * Leave requests: decided by whoever manages the session, or by the 党小组长 of a group the
+ * requester belongs to ("through the 党小组长 or the 书记").
  */
 export function leaveDecisionAccess(
   subject: Subject | null,
-  r: AttendanceResource & { requesterGroupIds: string[] },
+  r: SessionResource & { requesterGroupIds: string[] },
 ): Access {
-  if (!subject) return "none";
-  if (attendanceAccess(subject, r) === "manage") return "manage";
+  const session = sessionAccess(subject, r);
+  if (!subject || session === "none") return "none";
+  if (session === "manage") return "manage";
   const leads = subject.memberships.some((m) => m.role === "group_leader" && r.requesterGroupIds.includes(m.orgId));
   return leads ? "manage" : "none";
 }
@@ -201,13 +218,7 @@ export function minutesAccess(subject: Subject | null, r: MinutesResource): "non
   if (me === r.recorderId || me === r.hostId) return "write";
   // A co-editor writes while they take part in the organisation (one who left only reads).
   if (r.editorIds.includes(me) && meeting !== "read") return "write";
-  const branch = r.meeting.orgKind === "group" ? r.meeting.orgPath[r.meeting.orgPath.length - 2] : null;
-  const keeps = subject.memberships.some(
-    (m) =>
-      (MANAGER_ROLES.includes(m.role) && (m.orgId === r.meeting.orgId || m.orgId === branch)) ||
-      (m.role === "group_leader" && m.orgId === r.meeting.orgId),
-  );
-  return keeps ? "write" : "read";
+  return convenes(subject, orgOf(r.meeting)) ? "write" : "read";
 }
 
 export type ReflectionStatus = "draft" | "submitted" | "returned" | "accepted";
@@ -217,24 +228,31 @@ export interface ReflectionResource {
   meeting: MeetingResource;
   hostId: string | null;
   authorId: string;
+  /** Whether the author is on the meeting's list (应到 or 列席): only they have a 心得体会 to write. */
+  authorInvited: boolean;
   status: ReflectionStatus;
   /** Branch setting: submitted reflections are read by the committee only, or by the whole branch. */
   visibility: "committee" | "branch";
 }
 
 /**
- * 心得体会. write: the author while it is a draft or returned to them (read once submitted or
- * accepted). manage (review: accept or return, read the similarity check): whoever manages the
- * meeting's attendance, once it was submitted. read: with the "branch" setting, everyone who may
- * read the meeting, once submitted or accepted. A draft is the author's alone.
+ * 心得体会. write: the author, if on the list, while it is a draft or returned to them (read once
+ * submitted or accepted). manage (review: accept or return, read the similarity check): whoever
+ * manages the session, once it was submitted. read, once submitted or accepted: the levels above
+ * that may read the meeting (reviewing a branch's records), and with the "branch" setting
+ * everyone who may read the meeting. A draft is the author's alone.
  */
 export function reflectionAccess(subject: Subject | null, r: ReflectionResource): Access {
-  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
-  if (subject.userId === r.authorId) return r.status === "draft" || r.status === "returned" ? "write" : "read";
+  const reads = meetingAccess(subject, r.meeting);
+  if (!subject || reads === "none") return "none";
+  if (subject.userId === r.authorId) {
+    if (!r.authorInvited) return "none";
+    return r.status === "draft" || r.status === "returned" ? "write" : "read";
+  }
   if (r.status === "draft") return "none";
-  if (attendanceAccess(subject, { meeting: r.meeting, hostId: r.hostId, invited: false }) === "manage") return "manage";
-  if (r.visibility === "branch" && r.status !== "returned") return "read";
-  return "none";
+  if (sessionAccess(subject, { meeting: r.meeting, hostId: r.hostId, invited: false }) === "manage") return "manage";
+  if (r.status === "returned") return "none";
+  return reads === "read" || r.visibility === "branch" ? "read" : "none";
 }
 
 export type DocumentResource =

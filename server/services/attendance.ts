@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Sql } from "../../db/client";
 import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
 import {
-  attendanceAccess,
+  sessionAccess,
   leaveDecisionAccess,
   type Access,
   type MeetingResource,
@@ -15,7 +15,7 @@ import { notify } from "./notifications";
 import { orgPaths } from "./subjects";
 
 // Attendance (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退, 列席), the host's rotating sign-in code,
-// leave requests and make-up study (补学). Every function checks attendanceAccess or
+// leave requests and make-up study (补学). Every function checks sessionAccess or
 // leaveDecisionAccess from shared/permissions on data it loads itself.
 
 export type AttendanceStatus = "present" | "late" | "left_early" | "absent" | "leave";
@@ -76,7 +76,7 @@ async function loadMeeting(sql: Sql, meetingId: string, userId: string): Promise
 async function access(sql: Sql, subject: Subject, meetingId: string): Promise<{ m: Loaded; access: Access }> {
   const m = await loadMeeting(sql, meetingId, subject.userId);
   if (!m) throw hidden();
-  const a = attendanceAccess(subject, { meeting: m.resource, hostId: m.row.host_id, invited: m.invited !== null });
+  const a = sessionAccess(subject, { meeting: m.resource, hostId: m.row.host_id, invited: m.invited !== null });
   if (a === "none") throw hidden();
   return { m, access: a };
 }
@@ -342,6 +342,7 @@ export async function decideLeave(
     invited: m.invited !== null,
     requesterGroupIds: groups.map((g) => g.org_id),
   });
+  // A leave request (and its private reason) is not shown to anyone who may not decide it: 404.
   if (a !== "manage") throw hidden();
   const rows = await sql`
     update leave_requests set status = ${decision.approve ? "approved" : "declined"}, decided_by = ${actor.userId},

@@ -29,8 +29,10 @@ export async function reflectionResource(
   meeting: MeetingResource,
   authorId: string,
 ): Promise<ReflectionResource> {
-  const [row] = await sql<{ host_id: string | null; status: ReflectionStatus | null }[]>`
-    select m.host_id, r.status from meetings m
+  const [row] = await sql<{ host_id: string | null; status: ReflectionStatus | null; invited: boolean }[]>`
+    select m.host_id, r.status,
+      exists (select 1 from meeting_invitees i where i.meeting_id = m.id and i.user_id = ${authorId}) as invited
+    from meetings m
       left join reflections r on r.meeting_id = m.id and r.user_id = ${authorId}
     where m.id = ${meeting.id}`;
   const settings = await orgSettings(sql, meeting.orgId);
@@ -38,6 +40,7 @@ export async function reflectionResource(
     meeting,
     hostId: row?.host_id ?? null,
     authorId,
+    authorInvited: row?.invited ?? false,
     status: row?.status ?? "draft",
     visibility: settings.reflectionVisibility,
   };

@@ -6,7 +6,7 @@ import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared
 import { countWords, REFLECTION_MAX_WORDS, REFLECTION_MIN_WORDS } from "../../shared/domain/text";
 import { plainText } from "../../shared/editor/minutes";
 import {
-  attendanceAccess,
+  sessionAccess,
   meetingAccess,
   reflectionAccess,
   type Access,
@@ -29,7 +29,7 @@ import { orgPaths } from "./subjects";
 // reviewers (whoever manages the meeting's attendance) return it with a comment or accept it.
 // On submission the text is compared with the session's other submitted reflections and with the
 // author's own earlier ones (similarity.ts); the figure and the passages are stored for the
-// reviewer. Every function checks reflectionAccess / attendanceAccess on data it loads itself;
+// reviewer. Every function checks reflectionAccess / sessionAccess on data it loads itself;
 // a reflection the subject may not see is "hidden" (404).
 
 export type { ReflectionStatus };
@@ -163,17 +163,23 @@ const summary = (m: Loaded): MeetingSummary => ({
   cancelled: m.row.status === "cancelled",
 });
 
-const resourceOf = (m: Loaded, authorId: string, status: ReflectionStatus): ReflectionResource => ({
+const resourceOf = (
+  m: Loaded,
+  authorId: string,
+  status: ReflectionStatus,
+  authorInvited: boolean,
+): ReflectionResource => ({
   meeting: m.resource,
   hostId: m.row.host_id,
   authorId,
+  authorInvited,
   status,
   visibility: m.visibility,
 });
 
 /** Reviewers: whoever manages the meeting's attendance (host, managers, a group's 党小组长). */
 const reviews = (subject: Subject, m: Loaded) =>
-  attendanceAccess(subject, { meeting: m.resource, hostId: m.row.host_id, invited: false }) === "manage";
+  sessionAccess(subject, { meeting: m.resource, hostId: m.row.host_id, invited: false }) === "manage";
 
 async function inviteeRole(sql: Sql, meetingId: string, userId: string): Promise<"attendee" | "guest" | null> {
   const [r] = await sql<{ role: "attendee" | "guest" }[]>`
@@ -404,7 +410,7 @@ export async function submitReflection(
   const status = row?.status ?? "draft";
   if (status === "submitted") throw new DomainError("你已经提交过心得体会，无需重复提交。", 409);
   if (status === "accepted") throw new DomainError("你的心得体会已经审阅通过，不能再次提交。", 409);
-  if (reflectionAccess(actor.subject, resourceOf(m, actor.userId, status)) !== "write") throw hidden();
+  if (reflectionAccess(actor.subject, resourceOf(m, actor.userId, status, true)) !== "write") throw hidden();
   if (status === "draft" && deadlinePassed(m, now))
     throw new DomainError(
       `已过提交截止时间（${chinaShort(m.row.reflection_deadline!)}），不能再提交。如有特殊情况，请联系主持人。`,
@@ -460,7 +466,8 @@ async function reviewable(sql: Sql, subject: Subject, meetingId: string, authorI
   const m = await readableMeeting(sql, subject, meetingId);
   const row = await reflectionRow(sql, meetingId, authorId);
   const status = row?.status ?? "draft";
-  const access = reflectionAccess(subject, resourceOf(m, authorId, status));
+  const invited = (await inviteeRole(sql, meetingId, authorId)) !== null;
+  const access = reflectionAccess(subject, resourceOf(m, authorId, status, invited));
   if (access === "none") throw hidden();
   if (subject.userId === authorId) throw new DomainError("不能审阅自己的心得体会，请由其他支委审阅。", 403);
   if (access !== "manage") throw new DomainError("只有主持人、书记、组织委员或党小组长可以审阅心得体会。", 403);
@@ -559,7 +566,8 @@ export async function reflectionFor(
   const m = await readableMeeting(sql, subject, meetingId);
   const row = await reflectionRow(sql, meetingId, authorId);
   const status = row?.status ?? "draft";
-  const access = reflectionAccess(subject, resourceOf(m, authorId, status));
+  const invited = (await inviteeRole(sql, meetingId, authorId)) !== null;
+  const access = reflectionAccess(subject, resourceOf(m, authorId, status, invited));
   if (access === "none" || !row || row.submitted_text === null) throw hidden();
   const [author] = await sql<{ name: string; role: "attendee" | "guest" | null }[]>`
     select u.display_name as name, i.role from users u
@@ -607,7 +615,8 @@ async function mayRead(sql: Sql, subject: Subject, meetingId: string, authorId: 
   if (!m) return false;
   const [r] = await sql<{ status: ReflectionStatus }[]>`
     select status from reflections where meeting_id = ${meetingId} and user_id = ${authorId}`;
-  return reflectionAccess(subject, resourceOf(m, authorId, r?.status ?? "draft")) !== "none";
+  const invited = (await inviteeRole(sql, meetingId, authorId)) !== null;
+  return reflectionAccess(subject, resourceOf(m, authorId, r?.status ?? "draft", invited)) !== "none";
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -796,7 +805,8 @@ export async function reflectionOverview(
   const c = counts(rows);
   if (!review)
     rows = rows.filter(
-      (r) => r.userId !== subject.userId && reflectionAccess(subject, resourceOf(m, r.userId, r.status)) !== "none",
+      (r) =>
+        r.userId !== subject.userId && reflectionAccess(subject, resourceOf(m, r.userId, r.status, true)) !== "none",
     );
   rows.sort((a, b) => (a.role === b.role ? byPinyin.compare(a.name, b.name) : a.role === "attendee" ? -1 : 1));
   const passed = deadlinePassed(m, now);

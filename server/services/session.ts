@@ -1,7 +1,7 @@
 import type { Sql } from "../../db/client";
 import { minutesHeader, type HeaderPerson, type MinutesHeader } from "../../shared/domain/minutes-header";
 import type { MeetingKind } from "../../shared/domain/labels";
-import { attendanceAccess, canManage, meetingAccess, minutesAccess, type Subject } from "../../shared/permissions";
+import { sessionAccess, canManage, meetingAccess, minutesAccess, type Subject } from "../../shared/permissions";
 import type { Actor, LiveAccess } from "./actor";
 import { attendanceSheet, closeAttendance, markOnlinePresence, SIGNIN_OPENS_MS, startSession } from "./attendance";
 import { audit } from "./audit";
@@ -66,7 +66,7 @@ async function load(sql: Sql, subject: Subject, meetingId: string) {
     where m.id = ${meetingId}`;
   const [inv] =
     await sql`select 1 from meeting_invitees where meeting_id = ${meetingId} and user_id = ${subject.userId}`;
-  const run = canManage(attendanceAccess(subject, { meeting: resource, hostId: row.host_id, invited: Boolean(inv) }));
+  const run = canManage(sessionAccess(subject, { meeting: resource, hostId: row.host_id, invited: Boolean(inv) }));
   return { row, resource, run };
 }
 

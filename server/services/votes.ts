@@ -25,7 +25,7 @@ import {
   type Tally,
   type VoteResult,
 } from "../../shared/domain/votes";
-import { attendanceAccess, type Access, type Subject } from "../../shared/permissions";
+import { sessionAccess, type Access, type Subject } from "../../shared/permissions";
 import type { Actor } from "./actor";
 import { DomainError, hidden, isUniqueViolation, UUID_RE } from "./errors";
 import { orgPaths } from "./subjects";
@@ -33,7 +33,7 @@ import { orgPaths } from "./subjects";
 // Votes at a 支部党员大会: open (host or managers, with a quorum), cast (present voting members,
 // once), written opinions of absent voters (where the matter counts them), close (freezes the
 // result), and what the session page shows. Who runs a vote is who runs the meeting's
-// attendance (attendanceAccess "manage": the host and the managers of the branch or above).
+// attendance (sessionAccess "manage": the host and the managers of the branch or above).
 // The rules themselves are pure, in shared/domain/votes.ts; secret ballots are stored as counts
 // only (db/migrations/006_votes.sql, docs/decisions/011-votes.md).
 
@@ -54,7 +54,7 @@ interface LoadedMeeting {
   access: Access;
 }
 
-/** The meeting and the subject's access to it (attendanceAccess); `none` becomes a 404. */
+/** The meeting and the subject's access to it (sessionAccess); `none` becomes a 404. */
 async function loadMeeting(t: Sql, subject: Subject, meetingId: string, lock = false): Promise<LoadedMeeting> {
   if (!UUID_RE.test(meetingId)) throw hidden();
   const [row] = await t<MeetingRow[]>`
@@ -65,7 +65,7 @@ async function loadMeeting(t: Sql, subject: Subject, meetingId: string, lock = f
   if (!row) throw hidden();
   const paths = await orgPaths(t, [row.org_id]);
   const [inv] = await t`select 1 from meeting_invitees where meeting_id = ${meetingId} and user_id = ${subject.userId}`;
-  const access = attendanceAccess(subject, {
+  const access = sessionAccess(subject, {
     meeting: { id: row.id, orgId: row.org_id, orgKind: row.org_kind, orgPath: paths.get(row.org_id) ?? [row.org_id] },
     hostId: row.host_id,
     invited: inv !== undefined,

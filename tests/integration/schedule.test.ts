@@ -285,8 +285,10 @@ describe("scheduling refusals", () => {
       org[G1].id,
       input({ kind: "group_meeting", title: "第一党小组学习会：交流学习体会", recorderId: "", hostId: user["张伟"] }),
     );
-    // The 党委 organisation member manages every branch below.
-    await createMeeting(sql, actors["周志强"], org[B1].id, input({ title: "党委指导支部学习" }));
+    // The 党委 reviews a branch's meetings; it does not schedule them (docs/decisions/019).
+    const above = await refusal(createMeeting(sql, actors["周志强"], org[B1].id, input({ title: "党委指导支部学习" })));
+    expect(above.status).toBe(403);
+    expect(await count("meetings")).toBe(before + 1);
   });
 
   it("refuses a host, a recorder or invitees from outside the organisation, and the wrong kind", async () => {
