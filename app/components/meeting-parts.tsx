@@ -185,6 +185,10 @@ export function describeChange(h: HistoryEntry): string {
         (kind ? `（改为${MEETING_KIND_LABEL[kind]}）` : "")
       );
     }
+    case "corrected": {
+      const fields = Array.isArray(d.fields) ? (d.fields as string[]) : [];
+      return `更正了${fields.map((f) => FIELD_LABEL[f] ?? f).join("、")}：${String(d.reason ?? "")}`;
+    }
     case "cancelled":
       return `取消了会议：${String(d.reason ?? "")}`;
     case "materials": {

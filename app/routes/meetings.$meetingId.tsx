@@ -5,7 +5,13 @@ import { getMeetingFor } from "../../server/services/meetings";
 import { findOrg } from "../../server/services/orgs";
 import { meetingDetail } from "../../server/services/schedule";
 import { sessionReflections } from "../../server/services/reflections";
-import { endLiveSession, moveAgenda, sessionView, setMinutesEditor, startLiveSession } from "../../server/services/session";
+import {
+  endLiveSession,
+  moveAgenda,
+  sessionView,
+  setMinutesEditor,
+  startLiveSession,
+} from "../../server/services/session";
 import { userColor } from "../../shared/colors";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
@@ -36,11 +42,7 @@ import sessionCss from "../styles/session.css?url";
 // The editor touches the DOM and opens a WebSocket: it is loaded in the browser only.
 const CollabEditor = lazy(() => import("../components/collab-editor"));
 
-export const links: LinksFunction = () => [
-  { rel: "stylesheet", href: sessionCss },
-  ...materialsStyles,
-  ...votesStyles,
-];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: sessionCss }, ...materialsStyles, ...votesStyles];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.meeting.title} · 同心` : "同心" },
@@ -83,7 +85,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         return { ok: "会议已开始：在本页的参会人员已记为出席。", intent: "start" } satisfies Result;
       case "end": {
         const { makeups } = await endLiveSession(sql, live, actor, meetingId);
-        const ok = makeups > 0 ? `会议已结束，考勤已冻结；已为 ${makeups} 位同志安排补学。` : "会议已结束，考勤已冻结。";
+        const ok =
+          makeups > 0 ? `会议已结束，考勤已冻结；已为 ${makeups} 位同志安排补学。` : "会议已结束，考勤已冻结。";
         return { ok, intent: "end" } satisfies Result;
       }
       case "agenda":
@@ -165,7 +168,8 @@ export default function SessionPage() {
           ) : null}
           {manage && !cancelled ? (
             <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small">
-              编辑/改期/取消
+              {/* Once started the meeting is on the record: only its place and agenda wording are corrected. */}
+              {session.phase === "scheduled" ? "编辑/改期/取消" : "更正"}
             </Link>
           ) : null}
         </span>

@@ -5,6 +5,7 @@ import { findOrg } from "../../server/services/orgs";
 import {
   addFileMaterials,
   cancelMeeting,
+  correctMeeting,
   inviteePool,
   meetingDetail,
   pickDefaults,
@@ -13,7 +14,14 @@ import {
 } from "../../server/services/schedule";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage, scheduleAccess, type Subject } from "../../shared/permissions";
-import { CancelMeetingSchema, chinaParts, FILE_ACCEPT, kindsFor, MAX_FILE_BYTES } from "../../shared/schemas/meetings";
+import {
+  CancelMeetingSchema,
+  chinaParts,
+  CorrectMeetingSchema,
+  FILE_ACCEPT,
+  kindsFor,
+  MAX_FILE_BYTES,
+} from "../../shared/schemas/meetings";
 import { AppShell } from "../components/app-shell";
 import { UploadIcon } from "../components/icons";
 import {
@@ -92,6 +100,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       .join("\n"),
   };
   const ended = new Date(detail.endsAt).getTime() <= Date.now();
+  // Started (by the host) or over: on the record. Only its place and agenda wording are corrected.
+  const held = !ended && detail.startedAt !== null ? "started" : ended ? "ended" : null;
   return {
     userName: user.displayName,
     meeting: {
@@ -106,6 +116,12 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     cancelledReason: detail.cancelledReason,
     laterInSeries: detail.laterInSeries,
     ended,
+    held,
+    correction: {
+      location: detail.location ?? "",
+      onlineUrl: detail.onlineUrl ?? "",
+      agenda: detail.agenda.map((a) => a.title).join("\n"),
+    },
     kinds,
     // `kind` and `ticks` also answer the form's `?kind=` fetch for a kind's default list.
     kind: asked ?? detail.kind,
@@ -152,6 +168,20 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         );
         return data<MeetingFormResult>({ ok: `已上传 ${added.length} 份资料。`, intent });
       }
+      case "correct": {
+        const parsed = CorrectMeetingSchema.safeParse({
+          location: form.get("location") ?? "",
+          onlineUrl: form.get("onlineUrl") ?? "",
+          agenda: form.get("agenda") ?? "",
+          reason: form.get("reason") ?? "",
+        });
+        if (!parsed.success) return invalid(parsed.error, "correct");
+        const { changed } = await correctMeeting(sql, actor, meeting.id, parsed.data);
+        return data<MeetingFormResult>({
+          ok: changed.length > 0 ? "已更正，更正原因记入变更记录。" : "内容没有变化。",
+          intent: "correct",
+        });
+      }
       case "remove":
         await removeFileMaterial(sql, actor, meeting.id, String(form.get("materialId") ?? ""));
         return data<MeetingFormResult>({ ok: "已移除资料。", intent: "upload" });
@@ -179,6 +209,8 @@ export default function EditMeeting() {
     cancelledReason,
     laterInSeries,
     ended,
+    held,
+    correction,
     kinds,
     ticks,
     people,
@@ -211,8 +243,17 @@ export default function EditMeeting() {
         <p className="alert alert--error" role="status">
           此会议已取消{cancelledReason ? `（原因：${cancelledReason}）` : ""}，不能再修改。如需重新安排，请新建会议。
         </p>
-      ) : ended ? (
-        <p className="alert">会议已经结束，安排不能再修改；仍可上传学习资料，供缺席的同志补学。</p>
+      ) : held ? (
+        <>
+          <p className="alert">
+            {held === "started" ? "会议已经开始" : "会议已经结束"}
+            ，时间、类型和参会人员不能再修改，也不能改期或取消；地点和议程文字如有错误，可在下面更正并注明原因。
+            {held === "ended" ? "仍可上传学习资料，供缺席的同志补学。" : null}
+          </p>
+          {/* A 改期 or 取消 posted from a page opened before the start is refused here, in words. */}
+          <FormAlert error={about("save")?.formError ?? about("cancel")?.formError} />
+          <CorrectionForm initial={correction} result={about("correct")} busy={busyWith === "correct"} />
+        </>
       ) : (
         <>
           <p className="alert">修改日期或时间即为改期：参会人员会收到改期通知，变更记录保留在下方。</p>
@@ -281,7 +322,7 @@ export default function EditMeeting() {
         </section>
       ) : null}
 
-      {!cancelled && !ended ? (
+      {!cancelled && !held ? (
         <section className="section" aria-labelledby="cancel-heading">
           <h2 className="h2" id="cancel-heading">
             取消会议
@@ -327,5 +368,77 @@ export default function EditMeeting() {
         </section>
       ) : null}
     </AppShell>
+  );
+}
+
+/** Place and agenda wording of a meeting on the record, corrected with a reason (kept in its history). */
+function CorrectionForm({
+  initial,
+  result,
+  busy,
+}: {
+  initial: { location: string; onlineUrl: string; agenda: string };
+  result: MeetingFormResult | undefined;
+  busy: boolean;
+}) {
+  const e = result?.fieldErrors ?? {};
+  return (
+    <Form method="post" className="card form" noValidate aria-labelledby="correct-heading">
+      <h2 className="h3" id="correct-heading">
+        更正地点和议程文字
+      </h2>
+      <FormAlert error={result?.fieldErrors ? undefined : result?.formError} ok={result?.ok} />
+      <label className="field">
+        <span className="field__label">地点</span>
+        <input
+          className="input"
+          name="location"
+          maxLength={100}
+          defaultValue={initial.location}
+          aria-invalid={e.location ? true : undefined}
+          aria-describedby="correct-location-error"
+        />
+        <FieldError id="correct-location-error" message={e.location} />
+      </label>
+      <label className="field">
+        <span className="field__label">线上会议链接</span>
+        <input
+          className="input"
+          name="onlineUrl"
+          type="url"
+          defaultValue={initial.onlineUrl}
+          aria-invalid={e.onlineUrl ? true : undefined}
+          aria-describedby="correct-online-error"
+        />
+        <FieldError id="correct-online-error" message={e.onlineUrl} />
+      </label>
+      <label className="field">
+        <span className="field__label">议程（每行一项，只改文字，不增删）</span>
+        <textarea
+          className="input"
+          name="agenda"
+          rows={Math.max(3, initial.agenda.split("\n").length + 1)}
+          defaultValue={initial.agenda}
+          aria-invalid={e.agenda ? true : undefined}
+          aria-describedby="correct-agenda-error"
+        />
+        <FieldError id="correct-agenda-error" message={e.agenda} />
+      </label>
+      <label className="field">
+        <span className="field__label">更正原因（必填）</span>
+        <input
+          className="input"
+          name="reason"
+          maxLength={200}
+          placeholder="如：地点登记有误，实际在二楼会议室"
+          aria-invalid={e.reason ? true : undefined}
+          aria-describedby="correct-reason-error"
+        />
+        <FieldError id="correct-reason-error" message={e.reason} />
+      </label>
+      <button className="btn btn--primary" type="submit" name="intent" value="correct" disabled={busy}>
+        {busy ? "正在保存…" : "保存更正"}
+      </button>
+    </Form>
   );
 }

@@ -187,7 +187,7 @@ function checkInvitees(list: Invitee[], allowed: (id: string) => boolean) {
 // ------------------------------------------------------------------------------------------------
 // Writes
 
-export type Change = "created" | "rescheduled" | "updated" | "cancelled" | "materials";
+export type Change = "created" | "rescheduled" | "updated" | "corrected" | "cancelled" | "materials";
 
 export async function history(
   t: Sql,
@@ -287,6 +287,7 @@ interface MeetingRow {
   status: "planned" | "scheduled" | "cancelled";
   cancelled_reason: string | null;
   series_id: string | null;
+  session_started_at: Date | null;
 }
 
 const resourceOf = (row: { id: string }, org: Org): MeetingResource => ({
@@ -304,7 +305,7 @@ async function lockMeeting(t: Sql, actor: Actor, meetingId: string): Promise<{ r
   if (!UUID_RE.test(meetingId)) throw hidden();
   const [row] = await t<MeetingRow[]>`
     select id, org_id, kind, title, starts_at, ends_at, location, online_url, host_id, recorder_id, status,
-      cancelled_reason, series_id
+      cancelled_reason, series_id, session_started_at
     from meetings where id = ${meetingId} for update`;
   if (!row) throw hidden();
   const found = await findOrg(t, row.org_id);
@@ -320,6 +321,10 @@ async function lockMeeting(t: Sql, actor: Actor, meetingId: string): Promise<{ r
 
 function checkChangeable(row: MeetingRow, what: string) {
   if (row.status === "cancelled") throw new DomainError(`会议已取消，不能再${what}。如需重新安排，请新建会议。`, 409);
+  // Once the host started it, the meeting is on the record (minutes, attendance, notices): its time,
+  // kind and people stay as they were; place and agenda wording are corrected with a reason.
+  if (row.session_started_at)
+    throw new DomainError(`会议已经开始，不能再${what}；地点和议程文字可以在本页“更正”中修改，并注明原因。`, 409);
   if (row.ends_at.getTime() <= Date.now()) throw new DomainError(`会议已经结束，不能再${what}。`, 409);
 }
 
@@ -483,6 +488,61 @@ export async function updateMeeting(
   })) as UpdateResult;
 }
 
+export interface MeetingCorrection {
+  location: string | null;
+  onlineUrl: string | null;
+  /** The agenda's wording, item by item; the items themselves stay (votes and the minutes refer to them). */
+  agenda: string[];
+  reason: string;
+}
+
+/**
+ * Corrects a held (or started) meeting's place and agenda wording, with a reason kept in its
+ * history. Its time, kind and people are the record and stay; a meeting not yet started is edited.
+ */
+export async function correctMeeting(sql: Sql, actor: Actor, meetingId: string, input: MeetingCorrection) {
+  return sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const { row } = await lockMeeting(t, actor, meetingId);
+    if (row.status === "cancelled") throw new DomainError("会议已取消，不能更正。", 409);
+    if (!row.session_started_at && row.ends_at.getTime() > Date.now())
+      throw new DomainError("会议还没有开始，请直接修改会议安排。", 409);
+    if (!input.location && !input.onlineUrl) throw new DomainError("请填写地点或线上会议链接", 400, "location");
+    const items = await t<{ id: string; title: string }[]>`
+      select id, title from meeting_agenda_items where meeting_id = ${row.id} order by position, id`;
+    if (items.length !== input.agenda.length)
+      throw new DomainError(
+        `会议开始后议程只能更正文字，不能增删：本次会议有 ${items.length} 项议程，请逐行对应填写。`,
+        400,
+        "agenda",
+      );
+    const fields: string[] = [];
+    const from: Record<string, unknown> = {};
+    const to: Record<string, unknown> = {};
+    const note = (k: string, a: unknown, b: unknown) => {
+      fields.push(k);
+      from[k] = a;
+      to[k] = b;
+    };
+    if (row.location !== input.location) note("location", row.location, input.location);
+    if (row.online_url !== input.onlineUrl) note("onlineUrl", row.online_url, input.onlineUrl);
+    if (items.some((it, i) => it.title !== input.agenda[i]))
+      note(
+        "agenda",
+        items.map((it) => it.title),
+        input.agenda,
+      );
+    if (fields.length === 0) return { changed: [] as string[] };
+    await t`update meetings set location = ${input.location}, online_url = ${input.onlineUrl}, updated_at = now()
+            where id = ${row.id}`;
+    for (const [i, it] of items.entries())
+      if (it.title !== input.agenda[i])
+        await t`update meeting_agenda_items set title = ${input.agenda[i]} where id = ${it.id}`;
+    await history(t, row.id, actor, "corrected", { fields, from, to, reason: input.reason });
+    return { changed: fields };
+  }) as Promise<{ changed: string[] }>;
+}
+
 /** Cancels a meeting with a reason; the row and everything on it stay, and the invitees are told. */
 export async function cancelMeeting(
   sql: Sql,
@@ -498,6 +558,7 @@ export async function cancelMeeting(
     const t = tx as unknown as Sql;
     const { row } = await lockMeeting(t, actor, meetingId);
     if (row.status === "cancelled") throw new DomainError("会议已经取消。", 409);
+    if (row.session_started_at) throw new DomainError("会议已经开始，不能再取消。", 409);
     if (row.ends_at.getTime() <= Date.now()) throw new DomainError("会议已经结束，不能取消。", 409);
     await t`update meetings set status = 'cancelled', cancelled_reason = ${why}, updated_at = now()
             where id = ${row.id}`;
@@ -696,6 +757,8 @@ export interface MeetingDetail {
   onlineUrl: string | null;
   status: "planned" | "scheduled" | "cancelled";
   cancelledReason: string | null;
+  /** When the host started the session; from then on the meeting is on the record. */
+  startedAt: Date | null;
   /** Scheduled meetings of the same recurring series after this one, not yet started. */
   laterInSeries: number;
   hostId: string | null;
@@ -722,6 +785,7 @@ export async function meetingDetail(sql: Sql, meetingId: string): Promise<Meetin
   const [m] = await sql<Omit<MeetingDetail, "agenda" | "materials" | "invitees" | "counts" | "history">[]>`
     select m.id, m.org_id as "orgId", m.kind, m.title, m.starts_at as "startsAt", m.ends_at as "endsAt",
       m.location, m.online_url as "onlineUrl", m.status, m.cancelled_reason as "cancelledReason",
+      m.session_started_at as "startedAt",
       m.host_id as "hostId", h.display_name as "hostName", m.recorder_id as "recorderId",
       r.display_name as "recorderName",
       (select count(*)::int from meetings s where s.series_id = m.series_id and s.status = 'scheduled'

@@ -216,6 +216,27 @@ export function meetingFormFields(form: FormData): Record<string, unknown> {
   return fields;
 }
 
+/** Correcting a started or held meeting: place and agenda wording, with a reason for its history. */
+export const CorrectMeetingSchema = z
+  .object({
+    location: z.preprocess(blankToUndefined, z.string().trim().max(100, "地点最长 100 个字").optional()),
+    onlineUrl: z.preprocess(
+      blankToUndefined,
+      z.string().trim().max(2000, "链接太长").refine(isHttpUrl, "线上会议链接应以 http:// 或 https:// 开头").optional(),
+    ),
+    agenda: agendaField,
+    reason: z
+      .string({ error: "请填写更正原因" })
+      .transform((s) => s.normalize("NFC").trim().replace(/\s+/g, " "))
+      .pipe(z.string().min(2, "请填写更正原因").max(200, "更正原因最长 200 字")),
+  })
+  .transform((v) => ({
+    location: v.location ?? null,
+    onlineUrl: v.onlineUrl ?? null,
+    agenda: v.agenda,
+    reason: v.reason,
+  }));
+
 export const CancelMeetingSchema = z.object({
   reason: z
     .string({ error: "请填写取消原因" })
