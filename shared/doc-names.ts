@@ -10,6 +10,12 @@ export type DocName =
   /** One attendee's 心得体会. */
   | { kind: "reflection"; meetingId: string; authorId: string };
 
+/** Every kind of live document; tests walk this list (the access matrix), so a new kind needs a row there. */
+export const DOC_KINDS = ["meeting-minutes", "meeting-live", "reflection"] as const;
+// Compile-time check that the list above names every kind of DocName.
+const _everyKind: Exclude<DocName["kind"], (typeof DOC_KINDS)[number]> extends never ? true : never = true;
+void _everyKind;
+
 export function parseDocName(name: string): DocName | null {
   const m = MEETING_DOC.exec(name);
   if (!m) return null;

@@ -252,7 +252,21 @@ export function reflectionAccess(subject: Subject | null, r: ReflectionResource)
   if (r.status === "draft") return "none";
   if (sessionAccess(subject, { meeting: r.meeting, hostId: r.hostId, invited: false }) === "manage") return "manage";
   if (r.status === "returned") return "none";
-  return reads === "read" || r.visibility === "branch" ? "read" : "none";
+  return reviewsFromAbove(subject, r.meeting) || r.visibility === "branch" ? "read" : "none";
+}
+
+/**
+ * A committee member of a 党委 or 党总支 above the meeting: they review a branch's records (read
+ * what was submitted), also when they attend one of its groups as an ordinary member.
+ */
+function reviewsFromAbove(subject: Subject, meeting: MeetingResource): boolean {
+  return subject.memberships.some(
+    (m) =>
+      (m.orgKind === "committee" || m.orgKind === "general_branch") &&
+      m.orgId !== meeting.orgId &&
+      meeting.orgPath.includes(m.orgId) &&
+      COMMITTEE_ROLES.includes(m.role),
+  );
 }
 
 export type DocumentResource =

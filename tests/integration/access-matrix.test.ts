@@ -1,0 +1,512 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { DocStore } from "../../server/collab/persistence";
+import { DOC_KINDS, meetingLiveDoc, meetingMinutesDoc, reflectionDoc } from "../../shared/doc-names";
+import { startTestServer, type TestServer } from "../setup/server";
+import { buildMeeting, DEMO, demoIds, httpActors, ORGS, type DemoIds } from "../setup/demo";
+import { appRoutes, fill, type AppRoute } from "../setup/routes";
+import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
+
+// The role × action matrix (docs/decisions/019): every route's page, every form intent and every
+// live document kind, for each kind of person around one running 支部党员大会 of the first branch.
+// The routes come from the build and the intents from the source (tests/setup/routes.ts), so a
+// route, intent or document kind added later fails the first test below until it has a row here.
+//
+// "Allowed" means the permission check let the person through: the answer is not 401/403/404, not
+// a sign-in redirect, and not a 5xx (a 400 or 409 about the content or the meeting's state is
+// fine). "Refused" means 403 or 404 for someone signed in, a sign-in redirect for someone signed
+// out; nothing changes. "May read" never grants a change.
+
+const ROLES = [
+  "host", // 陈静, a plain member chosen to host
+  "recorder", // 杨帆 记录人
+  "coEditor", // 刘洋, allowed by the host to co-edit
+  "branchManager", // 王建国 书记
+  "peerManager", // 李秀英 组织委员: the 书记's peer on the committee
+  "groupLeader", // 张伟 第一党小组长 (刘洋's group)
+  "attendee", // 黄磊
+  "probationary", // 赵敏 预备党员
+  "mobile", // 郑华 流动党员
+  "notInvited", // 钱枫, a member of the branch left off the list
+  "ended", // 孙磊, on the list, membership ended since
+  "partyLeaderInGroup", // 何志远, 党委书记, an ordinary member of 第二党小组 (双重组织生活)
+  "reviewer", // 周志强 党委组织委员, not on the list
+  "otherBranch", // 吴刚
+  "signedOut",
+] as const;
+type Role = (typeof ROLES)[number];
+
+const EXTRA = {
+  notInvited: { username: "13900000001", name: "钱枫", org: ORGS.G2, role: "member" },
+  ended: { username: "13900000002", name: "孙磊", org: ORGS.G1, role: "member" },
+  partyLeaderInGroup: { username: "13900000003", name: "何志远", org: ORGS.G2, role: "member" },
+} as const;
+
+const USERNAME: Record<Exclude<Role, "signedOut">, string> = {
+  host: DEMO.CHEN,
+  recorder: DEMO.YANG,
+  coEditor: DEMO.LIU,
+  branchManager: DEMO.SEC,
+  peerManager: DEMO.ORG,
+  groupLeader: DEMO.LEADER,
+  attendee: DEMO.HUANG,
+  probationary: DEMO.ZHAO,
+  mobile: DEMO.ZHENG,
+  notInvited: EXTRA.notInvited.username,
+  ended: EXTRA.ended.username,
+  partyLeaderInGroup: EXTRA.partyLeaderInGroup.username,
+  reviewer: DEMO.REVIEWER,
+  otherBranch: DEMO.WU,
+};
+
+// Audiences, written out by hand (not computed with the rules under test).
+const ALL: Role[] = [...ROLES];
+const SIGNED_IN = ROLES.filter((r) => r !== "signedOut");
+const INVITED: Role[] = [
+  "host",
+  "recorder",
+  "coEditor",
+  "branchManager",
+  "peerManager",
+  "groupLeader",
+  "attendee",
+  "probationary",
+  "mobile",
+  "partyLeaderInGroup",
+];
+const MEETING_READERS: Role[] = [...INVITED, "notInvited", "reviewer"];
+const RUNNERS: Role[] = ["host", "branchManager", "peerManager"];
+const VOTERS: Role[] = INVITED.filter((r) => r !== "probationary" && r !== "mobile");
+const MINUTES_WRITERS: Role[] = ["host", "recorder", "coEditor", "branchManager", "peerManager"];
+const ORG_READERS: Role[] = [...INVITED, "notInvited", "reviewer"];
+const ORG_MANAGERS: Role[] = ["branchManager", "peerManager", "partyLeaderInGroup", "reviewer"];
+const SCHEDULERS: Role[] = ["branchManager", "peerManager"];
+/** 刘洋's submitted 心得体会 with the default rule (committee only): reviewers, its author, the 党委. */
+const REFLECTION_READERS: Role[] = [...RUNNERS, "coEditor", "reviewer", "partyLeaderInGroup"];
+/** Reissuing the code of an activated account is a password reset: only from above (decision 018). */
+const RESETTERS: Role[] = ["partyLeaderInGroup", "reviewer"];
+
+type Payload = Record<string, string>;
+interface Cell {
+  /** Who gets through the permission check. */
+  allowed: Role[];
+  /** The form (without intent) for a POST; made anew for each person. */
+  body?: () => Payload | Promise<Payload>;
+  /** Ids to put into the URL, by parameter name (defaults: the fixture meeting, branch, …). */
+  params?: () => Record<string, string>;
+  /** Public routes answer everyone alike: only "no 5xx" is asserted. */
+  public?: true;
+  /** Ends the person's session: run with sessions of its own. */
+  fresh?: true;
+}
+
+let s: TestServer;
+let ids: DemoIds;
+let http: ReturnType<typeof httpActors>;
+const f: Record<string, string> = {};
+const sql = () => s.app.db.sql;
+const uid = (r: Role) => ids.user[USERNAME[r as Exclude<Role, "signedOut">]];
+
+// ---------------------------------------------------------------------------------------------
+// The table: one row per route page (GET) and per form intent (POST intent).
+// ---------------------------------------------------------------------------------------------
+
+const TABLE: Record<string, Record<string, Cell>> = {
+  "/": { GET: { allowed: SIGNED_IN } },
+  "/calendar": { GET: { allowed: SIGNED_IN } },
+  "/calendar/:token.ics": { GET: { allowed: ALL, public: true, params: () => ({ token: "no-such-token" }) } },
+  "/files/:fileId": { GET: { allowed: MEETING_READERS } },
+  "/files/:fileId/preview": { GET: { allowed: MEETING_READERS } },
+  "/invite": { GET: { allowed: ALL, public: true } },
+  "/invite/:code": {
+    GET: { allowed: ALL, public: true, params: () => ({ code: "ABCD2345" }) },
+    POST: {
+      allowed: ALL,
+      public: true,
+      params: () => ({ code: "ABCD2345" }),
+      body: () => ({ password: "abcdefgh12", confirm: "abcdefgh12" }),
+    },
+  },
+  "/login": {
+    GET: { allowed: ALL, public: true },
+    POST: { allowed: ALL, public: true, body: () => ({ username: "13800000099", password: "wrong-password" }) },
+  },
+  "/logout": { GET: { allowed: ALL, public: true }, POST: { allowed: ALL, public: true, fresh: true } },
+  "/makeup": {
+    GET: { allowed: SIGNED_IN },
+    complete: { allowed: ["attendee"], body: () => ({ taskId: f.makeupTask, note: "已学习" }) },
+  },
+  "/me": {
+    GET: { allowed: SIGNED_IN },
+    password: {
+      allowed: SIGNED_IN,
+      body: () => ({ current: "wrong-password", password: "newpassword1", confirm: "newpassword1" }),
+    },
+    sessions: { allowed: SIGNED_IN },
+    "feed-create": { allowed: SIGNED_IN },
+    "feed-revoke": { allowed: SIGNED_IN },
+  },
+  "/meetings/:meetingId": {
+    GET: { allowed: MEETING_READERS },
+    start: { allowed: RUNNERS },
+    agenda: { allowed: RUNNERS, body: () => ({ itemId: f.agendaItem }) },
+    // Taking a co-editor off (putting one on would change the minutes rows below).
+    editor: { allowed: RUNNERS, body: () => ({ userId: uid("attendee"), allowed: "0" }) },
+    end: { allowed: RUNNERS, params: () => ({ meetingId: f.endable }) },
+  },
+  "/meetings/:meetingId/attendance": {
+    GET: { allowed: MEETING_READERS },
+    signin: { allowed: INVITED, body: () => ({ code: "000000" }) },
+    leave: { allowed: INVITED, body: () => ({ reason: "出差在外地" }) },
+    correct: { allowed: RUNNERS, body: () => ({ userId: uid("attendee"), status: "present", reason: "现场登记" }) },
+    // A leave request is hidden (404) from whoever may not decide it; 张伟 leads 刘洋's group.
+    decide: { allowed: [...RUNNERS, "groupLeader"], body: () => ({ leaveId: f.leave, approve: "yes", note: "" }) },
+    start: { allowed: RUNNERS },
+    close: { allowed: RUNNERS, params: () => ({ meetingId: f.endable }) },
+  },
+  "/meetings/:meetingId/edit": {
+    GET: { allowed: SCHEDULERS },
+    save: { allowed: SCHEDULERS, params: () => ({ meetingId: f.future }), body: () => meetingForm() },
+    defaults: {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.future }),
+      body: () => ({ ...meetingForm(), kind: "party_lecture" }),
+    },
+    cancel: { allowed: SCHEDULERS, params: () => ({ meetingId: f.future }), body: () => ({ reason: "另行安排" }) },
+    correct: {
+      allowed: SCHEDULERS,
+      body: () => ({ location: "二楼会议室", onlineUrl: "", agenda: "学习\n表决", reason: "地点更正" }),
+    },
+    upload: { allowed: SCHEDULERS },
+    remove: {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.future }),
+      body: async () => ({ materialId: await material(f.future) }),
+    },
+  },
+  "/meetings/:meetingId/reflection": {
+    GET: { allowed: INVITED },
+    submit: { allowed: INVITED, body: () => ({ update: "" }) },
+  },
+  "/meetings/:meetingId/reflections": {
+    // The reviewers' overview (with the default rule, committee only).
+    GET: { allowed: RUNNERS },
+    remind: { allowed: RUNNERS },
+    deadline: { allowed: RUNNERS, body: () => ({ deadline: "2099-01-01T18:00" }) },
+    "clear-deadline": { allowed: RUNNERS },
+  },
+  "/meetings/:meetingId/reflections/:userId": {
+    GET: { allowed: REFLECTION_READERS },
+    accept: { allowed: RUNNERS },
+    return: { allowed: RUNNERS, body: () => ({ comment: "请结合工作实际再充实" }) },
+  },
+  "/meetings/:meetingId/votes": {
+    GET: { allowed: MEETING_READERS },
+    open: { allowed: RUNNERS, body: () => ({ title: "测试表决", matter: "other", secret: "", agendaItemId: "" }) },
+    cast: { allowed: VOTERS, body: () => ({ voteId: f.vote, choice: "for" }) },
+    written: { allowed: RUNNERS, body: () => ({ voteId: f.vote, userId: uid("attendee"), choice: "for" }) },
+    close: { allowed: RUNNERS, body: () => ({ voteId: f.closable }) },
+  },
+  "/members/:userId": {
+    GET: { allowed: ORG_READERS, params: () => ({ userId: f["target.role"] }) },
+    role: {
+      allowed: ORG_MANAGERS,
+      params: () => ({ userId: f["target.role"] }),
+      body: () => ({ membershipId: f["membership.role"], role: "member", mobile: "" }),
+    },
+    move: {
+      allowed: ORG_MANAGERS,
+      params: () => ({ userId: f["target.move"] }),
+      body: () => ({ membershipId: f["membership.move"], orgId: ids.org[ORGS.G1] }),
+    },
+    end: {
+      allowed: ORG_MANAGERS,
+      params: () => ({ userId: f["target.end"] }),
+      body: () => ({ membershipId: f["membership.end"], reason: "调出" }),
+    },
+    add: {
+      allowed: ORG_MANAGERS,
+      params: () => ({ userId: f["target.add"] }),
+      body: () => ({ orgId: ids.org[ORGS.G1], role: "member", mobile: "" }),
+    },
+    invite: { allowed: RESETTERS, params: () => ({ userId: f["target.invite"] }) },
+    person: {
+      allowed: ORG_MANAGERS,
+      params: () => ({ userId: f["target.person"] }),
+      body: () => ({ displayName: "改名测试", category: "full", probationStartedOn: "", probationEndsOn: "" }),
+    },
+  },
+  "/notifications": { GET: { allowed: SIGNED_IN }, POST: { allowed: SIGNED_IN }, all: { allowed: SIGNED_IN } },
+  "/orgs": {
+    GET: { allowed: SIGNED_IN },
+    create: { allowed: ORG_MANAGERS, body: () => ({ parentId: ids.org[ORGS.B1], kind: "group", name: "测试党小组" }) },
+    rename: { allowed: ORG_MANAGERS, body: () => ({ orgId: ids.org[ORGS.G2], name: "第二党小组" }) },
+    move: { allowed: ORG_MANAGERS, body: () => ({ orgId: ids.org[ORGS.G2], parentId: ids.org[ORGS.B1] }) },
+  },
+  "/orgs/:orgId": { GET: { allowed: ORG_READERS } },
+  "/orgs/:orgId/audit": { GET: { allowed: ORG_MANAGERS } },
+  "/orgs/:orgId/calendar": { GET: { allowed: ORG_READERS } },
+  "/orgs/:orgId/compliance": { GET: { allowed: ORG_MANAGERS } },
+  "/orgs/:orgId/import": {
+    GET: { allowed: ORG_MANAGERS },
+    preview: { allowed: ORG_MANAGERS, body: () => ({ paste: "姓名,手机号\n测试,13912345678" }) },
+    import: { allowed: ORG_MANAGERS, body: () => ({ table: "[]", choice: "good" }) },
+  },
+  "/orgs/:orgId/meetings/new": {
+    GET: { allowed: SCHEDULERS },
+    create: { allowed: SCHEDULERS, body: () => meetingForm() },
+  },
+  "/orgs/:orgId/members": { GET: { allowed: ORG_READERS } },
+  "/orgs/:orgId/members/new": {
+    GET: { allowed: ORG_MANAGERS },
+    POST: {
+      allowed: ORG_MANAGERS,
+      body: () => ({
+        username: "13912340000",
+        orgId: ids.org[ORGS.G2],
+        role: "member",
+        mobile: "",
+        displayName: "新成员",
+        category: "full",
+      }),
+    },
+  },
+  "/orgs/:orgId/overview": { GET: { allowed: ORG_MANAGERS } },
+  "/orgs/:orgId/plan": { GET: { allowed: SCHEDULERS }, POST: { allowed: SCHEDULERS, body: () => ({ year: "2099" }) } },
+  "/orgs/:orgId/roster-template": { GET: { allowed: ORG_MANAGERS } },
+  "/orgs/:orgId/series/new": {
+    GET: { allowed: SCHEDULERS },
+    preview: { allowed: SCHEDULERS },
+    create: { allowed: SCHEDULERS },
+  },
+  "/orgs/:orgId/settings": { GET: { allowed: ORG_MANAGERS }, POST: { allowed: ORG_MANAGERS } },
+};
+
+/** The live documents of the fixture meeting, and who reads or writes each. */
+const DOCS: Record<(typeof DOC_KINDS)[number], { name: () => string; read: Role[]; write: Role[] }[]> = {
+  "meeting-minutes": [{ name: () => meetingMinutesDoc(f.meeting), read: MEETING_READERS, write: MINUTES_WRITERS }],
+  "meeting-live": [{ name: () => meetingLiveDoc(f.meeting), read: MEETING_READERS, write: [] }],
+  reflection: [
+    // 黄磊's draft: his alone.
+    { name: () => reflectionDoc(f.meeting, uid("attendee")), read: ["attendee"], write: ["attendee"] },
+    // 刘洋's submitted one: read by its readers, written by nobody.
+    { name: () => reflectionDoc(f.meeting, uid("coEditor")), read: REFLECTION_READERS, write: [] },
+    // The 党委 reviewer's "own" on a meeting he is not invited to: nobody's.
+    { name: () => reflectionDoc(f.meeting, uid("reviewer")), read: [], write: [] },
+  ],
+};
+
+function meetingForm(): Payload {
+  const day = new Date(Date.now() + 40 * 86_400_000 + Math.floor(Math.random() * 200) * 86_400_000);
+  return {
+    kind: "general_assembly",
+    title: "矩阵测试会议",
+    date: new Date(day.getTime() + 8 * 3_600_000).toISOString().slice(0, 10),
+    startTime: "09:00",
+    endTime: "10:00",
+    location: "党员活动室",
+    onlineUrl: "",
+    hostId: ids.user[DEMO.SEC],
+    recorderId: ids.user[DEMO.ORG],
+    agenda: "学习",
+    links: "",
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fixture
+// ---------------------------------------------------------------------------------------------
+
+async function person(username: string, name: string, org: string, role: string): Promise<string> {
+  const [u] = await sql()<{ id: string }[]>`
+    insert into users (username, display_name, password_hash, category)
+    values (${username}, ${name}, (select password_hash from users where username = ${DEMO.LIU}), 'full') returning id`;
+  await sql()`insert into memberships (user_id, org_id, role) values (${u.id}, ${ids.org[org]}, ${role})`;
+  ids.user[username] = u.id;
+  return u.id;
+}
+
+beforeAll(async () => {
+  s = await startTestServer();
+  ids = await demoIds(s.app.db.sql);
+  http = httpActors(s);
+  for (const x of Object.values(EXTRA)) await person(x.username, x.name, x.org, x.role);
+  await sql()`insert into memberships (user_id, org_id, role)
+              values (${ids.user[EXTRA.partyLeaderInGroup.username]}, ${ids.org[ORGS.COMMITTEE]}, 'secretary')`;
+  // Member pages act on people of their own, one per intent.
+  for (const [i, intent] of ["role", "move", "end", "add", "invite", "person"].entries()) {
+    f[`target.${intent}`] = await person(`1391000000${i}`, `对象${intent}`, ORGS.G2, "member");
+    const [ms] = await sql()<{ id: string }[]>`select id from memberships where user_id = ${f[`target.${intent}`]}`;
+    f[`membership.${intent}`] = ms.id;
+  }
+  const list = INVITED.map((r) => USERNAME[r as Exclude<Role, "signedOut">]).concat(EXTRA.ended.username);
+  const spec = {
+    org: ORGS.B1,
+    inMin: -10,
+    host: DEMO.CHEN,
+    recorder: DEMO.YANG,
+    editors: [DEMO.LIU],
+    attendees: list,
+    started: true,
+    agenda: ["学习", "表决"],
+  };
+  f.meeting = await buildMeeting(sql(), ids, spec);
+  f.endable = await buildMeeting(sql(), ids, { ...spec, title: "可结束的会议" });
+  f.future = await buildMeeting(sql(), ids, { ...spec, started: false, inMin: 3 * 24 * 60, title: "将来的会议" });
+  await sql()`update memberships set ended_at = now(), ended_reason = '调出' where user_id = ${ids.user[EXTRA.ended.username]}`;
+  for (const m of [f.meeting, f.endable])
+    for (const u of list)
+      await sql()`insert into attendance (meeting_id, user_id, status, signed_in_at, via) values (${m}, ${ids.user[u]}, 'present', now(), 'code')`;
+  [{ id: f.agendaItem }] = await sql()<
+    { id: string }[]
+  >`select id from meeting_agenda_items where meeting_id = ${f.meeting} limit 1`;
+  [{ id: f.leave }] = await sql()<{ id: string }[]>`
+    insert into leave_requests (meeting_id, user_id, reason) values (${f.future}, ${uid("coEditor")}, '出差') returning id`;
+  [{ id: f.makeupTask }] = await sql()<{ id: string }[]>`
+    insert into makeup_tasks (meeting_id, user_id) values (${f.meeting}, ${uid("attendee")}) returning id`;
+  await sql()`insert into reflections (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
+              values (${f.meeting}, ${uid("coEditor")}, 'submitted', '学习党章的体会', 7, now())`;
+  const [file] = await sql()<{ id: string }[]>`
+    insert into files (name, mime, size, data, created_by) values ('学习提纲.txt', 'text/plain', 12, ${Buffer.from("学习提纲")}, ${ids.user[DEMO.SEC]})
+    returning id`;
+  f.file = file.id;
+  await sql()`insert into meeting_materials (meeting_id, title, file_id, created_by) values (${f.meeting}, '学习提纲', ${file.id}, ${ids.user[DEMO.SEC]})`;
+
+  // One vote at a time: cast into it, then (its row comes after) close it.
+  const opened = await http.post(
+    `/meetings/${f.meeting}/votes`,
+    { intent: "open", title: "开放表决", matter: "other", secret: "", agendaItemId: "" },
+    DEMO.SEC,
+  );
+  expect(opened.status).toBe(200);
+  [{ id: f.vote }] = await sql()<{ id: string }[]>`select id from votes where meeting_id = ${f.meeting}`;
+  f.closable = f.vote;
+  // Sign everyone in now, so the fixture's own posts above do not count as anyone's session.
+  for (const r of SIGNED_IN) await http.cookie(USERNAME[r]);
+}, 120_000);
+
+/** A material of the meeting (the fixture's file), for a removal. */
+async function material(meetingId: string): Promise<string> {
+  const [m] = await sql()<{ id: string }[]>`
+    insert into meeting_materials (meeting_id, title, file_id, created_by)
+    values (${meetingId}, '可移除的资料', ${f.file}, ${ids.user[DEMO.SEC]}) returning id`;
+  return m.id;
+}
+
+afterAll(async () => {
+  await s?.stop();
+});
+
+const paramsFor = (cell: Cell): Record<string, string> => ({
+  meetingId: f.meeting,
+  orgId: ids.org[ORGS.B1],
+  userId: uid("coEditor"),
+  fileId: f.file,
+  ...(cell.params?.() ?? {}),
+});
+
+const who = (r: Role) => (r === "signedOut" ? null : USERNAME[r]);
+const toLogin = (res: Response) =>
+  res.status >= 300 && res.status < 400 && (res.headers.get("location") ?? "").startsWith("/login");
+
+async function call(route: AppRoute, key: string, cell: Cell, role: Role): Promise<Response> {
+  const url = fill(route.pattern, paramsFor(cell));
+  const as = cell.fresh ? httpActors(s) : http;
+  if (key === "GET") return as.get(url, who(role));
+  const body = { ...(key === "POST" ? {} : { intent: key }), ...((await cell.body?.()) ?? {}) };
+  return as.post(url, body, who(role));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("the matrix covers the app", () => {
+  it("has a row for every route, every form intent and every live document kind, and none too many", async () => {
+    const expected: string[] = [];
+    for (const r of await appRoutes()) {
+      if (r.hasLoader) expected.push(`${r.pattern} GET`);
+      if (r.hasAction) {
+        if (r.intents.length === 0) expected.push(`${r.pattern} POST`);
+        for (const i of r.intents) expected.push(`${r.pattern} ${i}`);
+      }
+    }
+    const rows = Object.entries(TABLE).flatMap(([p, cells]) => Object.keys(cells).map((k) => `${p} ${k}`));
+    // /notifications posts both with an intent ("all") and without (one notice read).
+    const extra = ["/notifications POST"];
+    expect(rows.filter((r) => !extra.includes(r)).sort()).toEqual(expected.sort());
+    expect(Object.keys(DOCS).sort()).toEqual([...DOC_KINDS].sort());
+  });
+});
+
+describe("HTTP: who gets through", () => {
+  const routes = appRoutes();
+  const keys = Object.entries(TABLE).flatMap(([pattern, cells]) =>
+    Object.entries(cells).map(([key, cell]) => ({ pattern, key, cell })),
+  );
+  for (const { pattern, key, cell } of keys) {
+    it(`${pattern} ${key}`, async () => {
+      const route = (await routes).find((r) => r.pattern === pattern)!;
+      expect(route, `route ${pattern}`).toBeDefined();
+      // Refused people first: they must change nothing for those allowed after them.
+      const order = [
+        ...ROLES.filter((r) => !cell.allowed.includes(r)),
+        ...ROLES.filter((r) => cell.allowed.includes(r)),
+      ];
+      const problems: string[] = [];
+      for (const role of order) {
+        const res = await call(route, key, cell, role);
+        const status = res.status;
+        await res.arrayBuffer();
+        if (status >= 500) problems.push(`${role}: ${status}`);
+        else if (cell.public) continue;
+        else if (cell.allowed.includes(role)) {
+          const bad = key === "GET" ? status >= 400 || toLogin(res) : [401, 403, 404].includes(status) || toLogin(res);
+          if (bad) problems.push(`${role} should get through: ${status} ${res.headers.get("location") ?? ""}`);
+        } else if (role === "signedOut") {
+          if (!toLogin(res) && ![401, 403, 404].includes(status))
+            problems.push(`signed out should be sent to sign in: ${status}`);
+        } else if (status !== 403 && status !== 404) problems.push(`${role} should be refused: ${status}`);
+      }
+      expect(problems.join("\n")).toBe("");
+    });
+  }
+});
+
+describe("WebSocket: who reads and who writes each live document", () => {
+  for (const [kind, docs] of Object.entries(DOCS))
+    docs.forEach((doc, i) => {
+      it(`${kind} #${i + 1}`, async () => {
+        const problems: string[] = [];
+        for (const role of ROLES) {
+          const name = doc.name();
+          const cookie = role === "signedOut" ? null : await http.cookie(USERNAME[role]);
+          const url = `${s.url.replace(/^http/, "ws")}/collab/${name}`;
+          const status = await upgradeStatus(url, cookie ? { cookie } : {});
+          const reads = doc.read.includes(role) || doc.write.includes(role);
+          if (reads !== (status === 101))
+            problems.push(`${role}: upgrade ${status}, expected ${reads ? 101 : "refusal"}`);
+          if (!reads || !cookie) continue;
+          // An edit is stored only from a writer.
+          const before = await storedLength(name);
+          const c = connectClient(s.url, name, cookie);
+          await c.synced();
+          appendParagraph(c.doc, `${role} 写入`);
+          await new Promise((r) => setTimeout(r, 250));
+          c.destroy();
+          const wrote = (await storedLength(name)) > before;
+          if (wrote !== doc.write.includes(role))
+            problems.push(`${role}: ${wrote ? "stored an edit" : "could not write"}`);
+        }
+        expect(problems.join("\n")).toBe("");
+      });
+    });
+});
+
+async function storedLength(name: string): Promise<number> {
+  const { state } = await new DocStore(sql()).load(name);
+  if (!state) return 0;
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  const n = doc.getXmlFragment("default").toString().length;
+  doc.destroy();
+  return n;
+}
