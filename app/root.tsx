@@ -52,13 +52,18 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message = isRouteErrorResponse(error)
-    ? typeof error.data === "string" && error.data
-      ? error.data
-      : status === 404
-        ? "没有找到这个页面，或你没有查看它的权限。"
-        : "请求没有完成，请稍后再试。"
-    : "页面出了点问题，请刷新后再试。";
+  // A route's own message is in Chinese; what the framework says itself ("No route matches URL",
+  // "Method Not Allowed") is English and never shown.
+  const own = isRouteErrorResponse(error) && typeof error.data === "string" && /[\u4e00-\u9fff]/.test(error.data);
+  const message = own
+    ? (error.data as string)
+    : status === 404
+      ? "没有找到这个页面，或你没有查看它的权限。"
+      : status === 405
+        ? "页面只能打开或提交表单。"
+        : status < 500
+          ? "请求没有完成，请检查后再试。"
+          : "页面出了点问题，请刷新后再试。";
   return (
     <AppShell narrow>
       <div className="card error-card">

@@ -42,3 +42,14 @@ export async function retryTransient<T>(run: () => Promise<T>, waitsMs: readonly
     }
   }
 }
+
+/**
+ * The database refused a value itself (SQLSTATE class 22: an invalid uuid or date, a NUL byte, a
+ * number out of range), or an address could not be decoded: bad input that got past the forms'
+ * checks, answered as a 400, not a fault.
+ */
+export function isBadDataError(e: unknown): boolean {
+  if (e instanceof URIError) return true;
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("22");
+}

@@ -18,6 +18,8 @@ import type { Config } from "./config";
 import type { Services, TongxinContext } from "./context";
 import type { LiveAccess } from "./services/actor";
 import { log, setLogLevel } from "./logger";
+import { sendErrorPage } from "./error-page";
+import { inputGuard } from "./input-guard";
 import { isSameOrigin } from "./origin";
 import { remixHandler } from "./remix-handler";
 import { markOnlinePresence } from "./services/attendance";
@@ -114,6 +116,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
     build = (await import(pathToFileURL(path.join(root, "build/server/index.js")).href)) as ServerBuild;
   }
 
+  app.use(inputGuard);
   app.use(rejectCrossOriginWrites);
   app.use(sessionMiddleware(auth));
   app.all(
@@ -204,13 +207,7 @@ const errorPage: express.ErrorRequestHandler = (err, req, res, next) => {
     ? [503, "暂时无法访问", "数据库暂时连接不上，请稍等片刻再刷新页面。已保存的内容不会丢失。"]
     : [500, "出错了", "服务器处理请求时出了问题，请稍后再试。"];
   if (unavailable) res.set("Retry-After", "5");
-  res
-    .status(status)
-    .type("html")
-    .send(
-      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · 同心</title></head>` +
-        `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:20vh auto;padding:0 1.25rem;color:#1f2329"><h1 style="font-size:1.25rem">${title}</h1><p style="color:#646a73;line-height:1.7">${text}</p><p><a href="" style="color:#b4232a">刷新</a></p></body></html>`,
-    );
+  sendErrorPage(res, status, title, text, "reload");
 };
 
 // SameSite=Lax already keeps our cookie off cross-site POSTs; this refuses them outright.

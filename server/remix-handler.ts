@@ -4,7 +4,9 @@ import { createRequestHandler, type AppLoadContext, type ServerBuild } from "@re
 // Public functions of the Express adapter that its index does not re-export (the package has no
 // exports map): the same two calls its own createRequestHandler makes.
 import { createRemixRequest, sendRemixResponse } from "@remix-run/express/dist/server.js";
-import { isTransientDbError } from "../db/errors";
+import { isBadDataError, isTransientDbError } from "../db/errors";
+import { sendErrorPage } from "./error-page";
+import { formHasNul } from "./input-guard";
 import { log } from "./logger";
 
 /** Waits before handling a page read again after a database connection was lost. */
@@ -47,9 +49,21 @@ export function remixHandler(options: {
     try {
       for (let attempt = 0; ; attempt++) {
         const errors: unknown[] = [];
-        const response = await requestErrors.run(errors, () =>
-          handle(createRemixRequest(req, res), getLoadContext(req, res)),
-        );
+        const request = createRemixRequest(req, res);
+        // No text field may hold a NUL byte (PostgreSQL cannot store one): refused as a whole.
+        if (
+          req.method === "POST" &&
+          req.is("application/x-www-form-urlencoded") &&
+          formHasNul(await request.clone().text())
+        )
+          return sendErrorPage(res, 400, "无法保存", "提交的内容中有无法识别的字符（空字符），请删除后再提交。");
+        const response = await requestErrors.run(errors, () => handle(request, getLoadContext(req, res)));
+        // Input the checks before it let through but the database refused as malformed (a value
+        // out of range, an impossible date): the person's input, not a fault of ours.
+        if (response.status >= 500 && errors.length > 0 && errors.every(isBadDataError)) {
+          log.warn("http.bad_data", { path: req.path, error: errors[0] });
+          return sendErrorPage(res, 400, "无法保存", "提交的内容格式有误，无法保存，请检查后再试。");
+        }
         if (response.status >= 500 && attempt < waits.length && errors.some(isTransientDbError)) {
           log.warn("http.retry", { path: req.path, attempt: attempt + 1 });
           await new Promise((r) => setTimeout(r, waits[attempt]));

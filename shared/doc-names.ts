@@ -1,5 +1,6 @@
+import { UUID_PATTERN as UUID } from "./ids";
+
 // Live documents are named <namespace>.<id>.<part>, e.g. meeting.<uuid>.minutes.
-const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const MEETING_DOC = new RegExp(`^meeting\\.(${UUID})\\.(minutes|live|reflection\\.(${UUID}))$`);
 
 export type DocName =

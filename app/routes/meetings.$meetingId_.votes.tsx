@@ -24,6 +24,7 @@ import { VotesPanel, votesStyles, type VotesReply } from "../components/session-
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 import { formatRange } from "../lib/format";
+import { UUID_RE as UUID } from "../../shared/ids";
 
 // Votes at a 支部党员大会. The loader is what the live session page's panel (SessionVotes)
 // fetches, and this page renders the same panel on its own, so everything also works without
@@ -67,7 +68,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const voteId = z.string({ error: "没有找到这项表决" }).regex(UUID, "没有找到这项表决");
 
 const VotesActionSchema = z.discriminatedUnion(

@@ -15,7 +15,7 @@ export class DomainError extends Error {
 /** For records the user may not see, so existence does not leak. */
 export const hidden = () => new DomainError("没有找到这条记录，或你没有查看它的权限。", 404);
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID_RE } from "../../shared/ids";
 
 /** Postgres unique-violation, raised when two requests race for the same sign-in name. */
 export const isUniqueViolation = (e: unknown, constraint?: string) =>

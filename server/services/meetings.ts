@@ -1,6 +1,7 @@
 import type { Sql } from "../../db/client";
 import type { MeetingKind, OrgKind } from "../../shared/domain/labels";
 import { meetingAccess, type Access, type MeetingResource, type Subject } from "../../shared/permissions";
+import { UUID_RE } from "../../shared/ids";
 import { orgPaths } from "./subjects";
 
 export interface Meeting {
@@ -39,8 +40,6 @@ const toMeeting = (r: MeetingRow): Meeting => ({
   location: r.location,
   cancelled: r.status === "cancelled",
 });
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The meeting's row and the meeting as a permission resource, in one read; null if it does not exist. */
 async function findMeeting(

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CATEGORY_LABEL, type Category } from "./labels";
 import { hasVote, yesNo } from "./people";
+import { UUID_RE as UUID } from "../ids";
 
 // Votes at a 支部党员大会 (domain.md, "Quorum and votes"), as pure rules the server applies
 // and the page shows: who votes, whether the quorum holds, whether a motion passed, when an
@@ -224,8 +225,6 @@ export function resultText(v: { title: string; secret: boolean; result: VoteResu
 // ---------------------------------------------------------------------------------------------
 // Forms
 // ---------------------------------------------------------------------------------------------
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Opening a vote: what is voted on, its kind, open or secret ballot, and the agenda item it belongs to. */
 export const OpenVoteSchema = z.object({

@@ -1,10 +1,9 @@
 import { z } from "zod";
+import { idField as id } from "../ids";
 
 // Forms of the attendance page (/meetings/<id>/attendance) and of make-up study (/makeup).
 // The services check the content again (window, code, lengths); these give the shape and the
 // first Chinese message.
-
-const id = (message: string) => z.string({ error: message }).regex(/^[0-9a-f-]{36}$/i, message);
 
 export const ATTENDANCE_STATUSES = ["present", "late", "left_early", "absent", "leave"] as const;
 

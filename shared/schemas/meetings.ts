@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { MEETING_KINDS, type MeetingKind, type OrgKind } from "../domain/labels";
+import { UUID_RE as UUID } from "../ids";
 
 // The meeting form: what a secretary types when scheduling, editing or rescheduling a meeting.
 // Dates and times are typed in China time (UTC+8) whatever the server's or the phone's zone.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$/;
 const CHINA_OFFSET_MS = 8 * 3_600_000;

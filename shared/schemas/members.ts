@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { idField } from "../ids";
 import { PersonSchema, RoleSchema, SignInNameSchema, yesNo } from "../domain/people";
 
-const orgId = z.string({ error: "请选择所在组织" }).regex(/^[0-9a-f-]{36}$/i, "请选择所在组织");
-const membershipId = z.string().regex(/^[0-9a-f-]{36}$/i, "无效的组织关系");
+const orgId = idField("请选择所在组织");
+const membershipId = idField("无效的组织关系");
 
 /** Where a person sits: organisation, role and whether they are a 流动党员 there. */
 export const PlacementSchema = z.object({

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ORG_KINDS } from "../domain/labels";
+import { idField } from "../ids";
 
-const uuid = z.string().regex(/^[0-9a-f-]{36}$/i, "请选择组织");
+const uuid = idField("请选择组织");
 
 export const OrgNameSchema = z
   .string({ error: "请填写组织名称" })

@@ -3,6 +3,7 @@ import { FixedDaySchema } from "../domain/cadence";
 import { MEETING_KINDS } from "../domain/labels";
 import { EVERY_MONTHS, type EveryMonths } from "../domain/recurrence";
 import { blankToUndefined, chinaDateTime, dateField, isHttpUrl, personId, timeField } from "./meetings";
+import { idField } from "../ids";
 
 // The annual plan (年度计划) and recurring series forms. Each plan row is checked on its own so
 // the page can mark every bad row at once; the series form is one object.
@@ -29,7 +30,7 @@ export const PlanPlaceSchema = z
 export const PlanRowSchema = z
   .object({
     kind: z.enum(MEETING_KINDS, { error: "会议类型有误，请刷新页面" }),
-    orgId: z.string().regex(/^[0-9a-f-]{36}$/i, "组织有误，请刷新页面"),
+    orgId: idField("组织有误，请刷新页面"),
     title,
     date: dateField,
     startTime: timeField("开始时间"),

@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { idField as id } from "../ids";
 
 // Forms of the live session page (/meetings/<id>): the host's controls. The services check the
 // rest (rights, phase, that the item and the person belong to the meeting).
-
-const id = (message: string) => z.string({ error: message }).regex(/^[0-9a-f-]{36}$/i, message);
 
 export const SessionActionSchema = z.discriminatedUnion(
   "intent",

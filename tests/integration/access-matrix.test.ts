@@ -98,6 +98,8 @@ interface Cell {
   public?: true;
   /** Ends the person's session: run with sessions of its own. */
   fresh?: true;
+  /** Only shows something back (e.g. the default list for another kind): stores nothing, whatever the values. */
+  showsOnly?: true;
 }
 
 let s: TestServer;
@@ -168,6 +170,7 @@ const TABLE: Record<string, Record<string, Cell>> = {
     GET: { allowed: SCHEDULERS },
     save: { allowed: SCHEDULERS, params: () => ({ meetingId: f.future }), body: () => meetingForm() },
     defaults: {
+      showsOnly: true,
       allowed: SCHEDULERS,
       params: () => ({ meetingId: f.future }),
       body: () => ({ ...meetingForm(), kind: "party_lecture" }),
@@ -510,3 +513,106 @@ async function storedLength(name: string): Promise<number> {
   doc.destroy();
   return n;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bad input, swept over the same rows: each route and intent as someone allowed (or signed out
+// for the public ones) with NUL bytes, ids that only look like ids, broken escapes, other
+// methods and content types, and an oversized body. Always a 4xx, never a 5xx, and never an
+// English error text.
+// ---------------------------------------------------------------------------------------------
+
+/** Error texts of the frameworks underneath, which must never reach a member. */
+const ENGLISH =
+  /No route matches|Invalid input|Unexpected Server Error|Method Not Allowed|Internal Server Error|Bad Request|Not Found|Payload Too Large|Unsupported Media Type/;
+const LOOKS_LIKE_AN_ID = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
+  .replace(/-/g, "a")
+  .slice(0, 32)
+  .replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
+const ALMOST_AN_ID = "------------------------------------";
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The status and what a person sees: the page without its scripts (the hydration data is not shown). */
+async function reply(res: Response): Promise<{ status: number; text: string }> {
+  const text = (await res.text()).replace(/<script[\s\S]*?<\/script>/g, "");
+  return { status: res.status, text };
+}
+
+describe("bad input: a 4xx in Chinese, never a 5xx", () => {
+  const routes = appRoutes();
+  const cells = Object.entries(TABLE).flatMap(([pattern, c]) =>
+    Object.entries(c).map(([key, cell]) => ({ pattern, key, cell })),
+  );
+  const actor = (cell: Cell) =>
+    cell.public ? null : USERNAME[cell.allowed.find((r) => r !== "signedOut") as Exclude<Role, "signedOut">];
+
+  for (const { pattern, key, cell } of cells) {
+    it(`${pattern} ${key}`, async () => {
+      const route = (await routes).find((r) => r.pattern === pattern)!;
+      const as = cell.fresh ? httpActors(s) : http;
+      const person = actor(cell);
+      const problems: string[] = [];
+      const check = (what: string, r: { status: number; text: string }, want?: number) => {
+        if (r.status >= 500 || r.status < 400 || (want && r.status !== want)) problems.push(`${what}: ${r.status}`);
+        const english = ENGLISH.exec(r.text);
+        if (english) problems.push(`${what}: English "${english[0]}"`);
+      };
+      const params = paramsFor(cell);
+      // Path parameters broken three ways.
+      for (const name of Object.keys(params).filter((p) => pattern.includes(`:${p}`))) {
+        for (const bad of ["%ff", "%E4%B8", ALMOST_AN_ID, LOOKS_LIKE_AN_ID, "x%00y"]) {
+          const url = fill(route.pattern, { ...params, [name]: bad });
+          if (key === "GET") check(`GET ${name}=${bad}`, await reply(await as.get(url, person)));
+          else {
+            const body = { ...(key === "POST" ? {} : { intent: key }), ...((await cell.body?.()) ?? {}) };
+            check(`POST ${name}=${bad}`, await reply(await as.post(url, body, person)));
+          }
+        }
+      }
+      const url = fill(route.pattern, params);
+      if (key === "GET") {
+        const q = await reply(await as.get(`${url}?q=%00&month=%00&view=%00&redirectTo=%00&code=%00`, person));
+        // An ignored parameter may be ignored; a read one must be refused in words.
+        if (q.status >= 500 || ENGLISH.test(q.text)) problems.push(`NUL in the query: ${q.status}`);
+        for (const method of ["PUT", "PATCH", "DELETE"]) {
+          const cookie = person ? await as.cookie(person) : undefined;
+          const res = await fetch(`${s.url}${url}`, {
+            method,
+            headers: { ...(cookie ? { cookie } : {}), origin: s.url },
+            redirect: "manual",
+          });
+          check(method, await reply(res), 405);
+        }
+        return expect(problems.join("\n")).toBe("");
+      }
+      const body: Payload = { ...(key === "POST" ? {} : { intent: key }), ...((await cell.body?.()) ?? {}) };
+      const cookie = person ? await as.cookie(person) : undefined;
+      const post = (b: BodyInit, type: string) =>
+        fetch(`${s.url}${url}`, {
+          method: "POST",
+          headers: { ...(cookie ? { cookie } : {}), origin: s.url, "content-type": type },
+          body: b,
+          redirect: "manual",
+        });
+      // A NUL byte in each field in turn (and in a field of its own).
+      for (const field of [...Object.keys(body).filter((k) => k !== "intent"), "extra"]) {
+        const r = await reply(await as.post(url, { ...body, [field]: `${body[field] ?? ""}\u0000` }, person));
+        if (r.status >= 500) problems.push(`NUL in ${field}: ${r.status}`);
+        if (ENGLISH.test(r.text)) problems.push(`NUL in ${field}: English`);
+      }
+      // Ids that only look like ids.
+      for (const field of Object.keys(body).filter((k) => !cell.showsOnly && UUID_SHAPE.test(body[k]))) {
+        for (const bad of [ALMOST_AN_ID, LOOKS_LIKE_AN_ID])
+          check(`${field}=${bad}`, await reply(await as.post(url, { ...body, [field]: bad }, person)));
+      }
+      check("JSON", await reply(await post(JSON.stringify(body), "application/json")), 415);
+      check("text/plain", await reply(await post("intent=x", "text/plain")), 415);
+      check(
+        "oversized",
+        await reply(await post("a=" + "x".repeat(2 * 1024 * 1024), "application/x-www-form-urlencoded")),
+        413,
+      );
+      if (problems.length && process.env.MATRIX_DEBUG) console.log(`${pattern} ${key}\n  ${problems.join("\n  ")}`);
+      expect(problems.join("\n")).toBe("");
+    });
+  }
+});
