@@ -11,6 +11,7 @@ import {
   Link,
 } from "@remix-run/react";
 import { AppShell } from "./components/app-shell";
+import { useNonce } from "./nonce";
 import styles from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [
@@ -27,6 +28,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="zh-CN">
       <head>
@@ -38,8 +40,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -19,6 +19,7 @@ import type { Services, TongxinContext } from "./context";
 import type { LiveAccess } from "./services/actor";
 import { log, setLogLevel } from "./logger";
 import { sendErrorPage } from "./error-page";
+import { securityHeaders } from "./security-headers";
 import { inputGuard } from "./input-guard";
 import { isSameOrigin } from "./origin";
 import { remixHandler } from "./remix-handler";
@@ -85,6 +86,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
 
   const app = express();
   app.disable("x-powered-by");
+  app.use(securityHeaders({ nonce: mode === "production" }));
   app.set("trust proxy", config.TRUST_PROXY === "false" ? false : config.TRUST_PROXY);
 
   // Prometheus scrape: counts and latencies only, nothing about users or documents.
@@ -130,6 +132,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
           user: res.locals.user ?? null,
           session: res.locals.session ?? null,
           clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+          cspNonce: res.locals.cspNonce,
         }) satisfies TongxinContext,
     }),
   );

@@ -18,6 +18,8 @@ export interface TongxinContext {
   user: User | null;
   session: Session | null;
   clientAddress: string;
+  /** This response's Content-Security-Policy nonce (production only; the dev server runs Vite's inline scripts). */
+  cspNonce?: string;
 }
 
 declare module "@remix-run/server-runtime" {

@@ -1,4 +1,5 @@
 import type express from "express";
+import { STATIC_PAGE_POLICY } from "../shared/csp";
 
 // A plain page in Chinese for answers given outside Remix (a refused method or content type, a
 // broken address, an oversized body, the database away): the app's colours, no script, no
@@ -14,6 +15,7 @@ export function sendErrorPage(
   const [href, label] = link === "reload" ? ["", "刷新"] : ["/", "返回首页"];
   res
     .status(status)
+    .set("Content-Security-Policy", STATIC_PAGE_POLICY)
     .type("html")
     .send(
       `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · 同心</title></head>` +
