@@ -70,6 +70,50 @@ describe("sign-in", () => {
     expect(res.headers.get("location")).toBe("/");
   });
 
+  describe("the way back after sign-in", () => {
+    const signInTo = (redirectTo: string) =>
+      post("/login", { username: "13800000004", password: DEMO_PASSWORD, redirectTo });
+
+    // Browsers drop tabs and line breaks from a URL, so "/\t/evil.host" is "//evil.host" to them.
+    it.each([
+      ["/\t/evil.host"],
+      ["/\n/evil.host"],
+      ["/\r\n/evil.host"],
+      ["\t//evil.host"],
+      [" //evil.host"],
+      ["/\\evil.host"],
+      ["/\t\\evil.host"],
+      ["\x00//evil.host"],
+      ["https://evil.host/"],
+      ["javascript:alert(1)"],
+    ])("never leaves the site for %j", async (redirectTo) => {
+      const res = await signInTo(redirectTo);
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("/");
+    });
+
+    it("keeps a same-site path, query and all, and percent-encodes what is not ASCII instead of failing", async () => {
+      const plain = await signInTo("/meetings?view=month&month=2026-05");
+      expect(plain.headers.get("location")).toBe("/meetings?view=month&month=2026-05");
+      const chinese = await signInTo("/orgs?q=王建国");
+      expect(chinese.status).toBe(302);
+      expect(chinese.headers.get("location")).toBe("/orgs?q=%E7%8E%8B%E5%BB%BA%E5%9B%BD");
+    });
+
+    it("answers the signed-in visitor of /login?redirectTo=… the same way, with no 500", async () => {
+      const cookie = await signIn(s.url, "13800000004");
+      for (const [query, location] of [
+        ["%2F%09%2Fevil.host", "/"],
+        ["%2F%0D%0A%2Fevil.host", "/"],
+        ["%2F%E4%BC%9A%E8%AE%AE", "/%E4%BC%9A%E8%AE%AE"],
+      ]) {
+        const res = await fetch(`${s.url}/login?redirectTo=${query}`, { headers: { cookie }, redirect: "manual" });
+        expect(res.status, query).toBe(302);
+        expect(res.headers.get("location"), query).toBe(location);
+      }
+    });
+  });
+
   it("locks an account after five failures, even for the right password", async () => {
     for (let i = 0; i < 5; i++) {
       const r = await post("/login", { username: "13800000008", password: `bad-${i}` });
