@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Sql } from "../../db/client";
+import { forgetDevices } from "../auth/devices";
 import { hashPassword } from "../auth/password";
 import { audit } from "./audit";
 import { DomainError } from "./errors";
@@ -82,6 +83,8 @@ export async function acceptInvitation(
     // calendar-feed link stops working.
     await t`delete from auth_sessions where user_id = ${inv.user_id}`;
     await t`delete from calendar_feeds where user_id = ${inv.user_id}`;
+    // Browsers the old holder signed in from no longer skip the account's sign-in delay.
+    await forgetDevices(t, inv.user_id);
     const [org] = await t<{ org_id: string }[]>`
       select org_id from memberships where user_id = ${inv.user_id} and ended_at is null order by started_at limit 1`;
     await audit(t, {
