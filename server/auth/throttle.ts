@@ -49,6 +49,18 @@ export interface Throttle {
   passwordChecks: number;
 }
 
+/**
+ * Wrong 6-digit attendance codes, per person and meeting: a typo or two pass, then 30 s doubling;
+ * forgotten a minute after the last wrong one (or the end of its wait).
+ */
+export const attendanceCodeRule = (free = 5, maxDelaySeconds = 300): DelayRule => ({
+  kind: "delay",
+  free,
+  firstDelaySeconds: 30,
+  maxDelaySeconds,
+  forgetAfterSeconds: 60,
+});
+
 export function createThrottle(config: Config): Throttle {
   const login: DelayRule = {
     kind: "delay",
@@ -65,13 +77,7 @@ export function createThrottle(config: Config): Throttle {
       max: config.LOGIN_ADDRESS_FAILURES,
       windowSeconds: config.LOGIN_ADDRESS_WINDOW_MINUTES * 60,
     },
-    attendanceCode: {
-      kind: "delay",
-      free: config.CHECKIN_CODE_FREE_FAILURES,
-      firstDelaySeconds: 30,
-      maxDelaySeconds: config.CHECKIN_CODE_MAX_DELAY_SECONDS,
-      forgetAfterSeconds: 60,
-    },
+    attendanceCode: attendanceCodeRule(config.CHECKIN_CODE_FREE_FAILURES, config.CHECKIN_CODE_MAX_DELAY_SECONDS),
     deviceDays: config.LOGIN_DEVICE_DAYS,
     cookieSecure: config.cookieSecure,
     passwordChecks: 0,
