@@ -27,13 +27,22 @@ export function normalizeCode(raw: string): string | null {
 
 const hashCode = (normalized: string) => createHash("sha256").update(normalized).digest("hex");
 
-/** Issues a fresh code for the person, revoking any earlier unused one. Call inside a transaction. */
-export async function issueInvitation(sql: Sql, userId: string, createdBy: string): Promise<string> {
+/**
+ * Issues a fresh code for the person, revoking any earlier unused one; valid INVITATION_DAYS
+ * unless `hours` says otherwise (a password reset). Call inside a transaction.
+ */
+export async function issueInvitation(
+  sql: Sql,
+  userId: string,
+  createdBy: string | null,
+  opts: { hours?: number } = {},
+): Promise<string> {
   const code = newCode();
   await sql`update invitations set revoked_at = now() where user_id = ${userId} and used_at is null and revoked_at is null`;
   await sql`
     insert into invitations (user_id, code_hash, created_by, expires_at)
-    values (${userId}, ${hashCode(normalizeCode(code)!)}, ${createdBy}, now() + make_interval(days => ${INVITATION_DAYS}))`;
+    values (${userId}, ${hashCode(normalizeCode(code)!)}, ${createdBy},
+            now() + make_interval(hours => ${opts.hours ?? INVITATION_DAYS * 24}))`;
   return code;
 }
 
