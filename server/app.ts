@@ -10,6 +10,7 @@ import { seedDemo, type DemoAccount } from "../db/seed";
 import { userColor } from "../shared/colors";
 import { meetingLiveDoc, parseDocName } from "../shared/doc-names";
 import { createLucia, type Auth } from "./auth/lucia";
+import { createThrottle } from "./auth/throttle";
 import { CollabServer, type CollabAuth } from "./collab/server";
 import { DocStore } from "./collab/persistence";
 import { CollabMetrics, PROMETHEUS_CONTENT_TYPE, processMetrics } from "./collab/metrics";
@@ -72,7 +73,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
       await hub.collab.edit(docName, change);
     },
   };
-  const services: Services = { sql: db.sql, dbKind: db.kind, auth, live };
+  const services: Services = { sql: db.sql, dbKind: db.kind, auth, live, throttle: createThrottle(config) };
 
   const metrics = new CollabMetrics();
   // Several nodes share live documents through Redis when REDIS_URL is set (docs/decisions/014).

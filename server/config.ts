@@ -29,6 +29,19 @@ const EnvSchema = z.object({
     .enum(["0", "1", "true", "false"])
     .optional()
     .transform((v) => (v === undefined ? undefined : v === "1" || v === "true")),
+  /** Failed sign-ins an account gets before each further attempt waits (1 s, doubling). */
+  LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** The longest wait between sign-in attempts on one account, in seconds. */
+  LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Failed sign-ins allowed from one client address per LOGIN_ADDRESS_WINDOW_MINUTES. */
+  LOGIN_ADDRESS_FAILURES: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOGIN_ADDRESS_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** How long a browser that signed in to an account skips that account's delay (device cookie). */
+  LOGIN_DEVICE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Wrong attendance codes a person may type for one meeting before each try waits (30 s, doubling). */
+  CHECKIN_CODE_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** The longest wait between attendance code tries, in seconds. */
+  CHECKIN_CODE_MAX_DELAY_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Time-based reminders (meetings coming up, meetings due) every 10 minutes; "off" disables them. */
   REMINDERS: z

@@ -1,6 +1,7 @@
 import type { Session, User } from "lucia";
 import type { Database, Sql } from "../db/client";
 import type { Auth } from "./auth/lucia";
+import type { Throttle } from "./auth/throttle";
 import type { LiveAccess } from "./services/actor";
 
 // What every Remix loader and action receives. Stateful parts (the connection, Lucia) are
@@ -11,6 +12,8 @@ export interface Services {
   dbKind: Database["kind"];
   auth: Auth;
   live: LiveAccess;
+  /** Sign-in and attendance-code throttling settings, and the password-check count. */
+  throttle: Throttle;
 }
 
 export interface TongxinContext {

@@ -589,3 +589,70 @@ describe("documentAccess", () => {
     expect(documentAccess(who("g1-member", [G1, "member"]), { ...reflection, status: "returned" })).toBe(w);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Password resets (a code for an activated account)
+// ---------------------------------------------------------------------------------------------
+
+import { passwordResetAccess, type PasswordResetResource } from "./permissions";
+
+describe("passwordResetAccess", () => {
+  const holder = (userId: string, activated: boolean, ...ms: [OrgId, boolean][]): PasswordResetResource => ({
+    userId,
+    activated,
+    memberships: ms.map(([id, active]) => ({ org: org(id), active })),
+  });
+  const HOLDERS: Record<string, (s: Subject | null) => PasswordResetResource> = {
+    "书记 of B, 党员 in G1": () => holder("p-b-secretary", true, [B, true], [G1, true]),
+    "党员 in G1": () => holder("p-g1", true, [G1, true]),
+    "党员 in B": () => holder("p-b", true, [B, true]),
+    "委员 of C": () => holder("p-c", true, [C, true]),
+    "党员 in Z": () => holder("p-z", true, [Z, true]),
+    "former 党员 of B": () => holder("p-ended-b", true, [B, false]),
+    "not activated, in B": () => holder("p-new-b", false, [B, true]),
+    themself: (s) =>
+      s
+        ? {
+            userId: s.userId,
+            activated: true,
+            memberships: s.memberships.map((m) => ({ org: org(m.orgId as OrgId), active: true })),
+          }
+        : holder("nobody", true),
+  };
+
+  matrix(
+    Object.keys(HOLDERS),
+    // prettier-ignore
+    [
+      // Only a manager of an organisation above every one the holder belongs to resets an
+      // activated account; nobody resets one at the top (the operator does, on the server).
+      // An account not yet activated follows memberAccess: its organisation's managers.
+      //                                      B+G1 G1 B  C  Z  exB new self
+      ["党委 administrator (组织委员 of C)",   [M, M, M, n, M, M, M, n]],
+      ["党委 书记 (of C)",                     [M, M, M, n, M, M, M, n]],
+      ["党委 ordinary 党员 (of C)",            [n, n, n, n, n, n, n, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, M, n, n, n]],
+      // Peers on the same committee and managers of the same organisation: never.
+      ["支部 书记 (of B)",                     [n, M, n, n, n, n, M, n]],
+      ["支部 副书记 (of B)",                   [n, M, n, n, n, n, M, n]],
+      ["支部 组织委员 (of B)",                 [n, M, n, n, n, n, M, n]],
+      ["支部 宣传委员 (of B)",                 [n, n, n, n, n, n, n, n]],
+      ["支部 纪检委员 (of B)",                 [n, n, n, n, n, n, n, n]],
+      ["党小组长 (of G1)",                     [n, n, n, n, n, n, n, n]],
+      ["党员 (in G1)",                         [n, n, n, n, n, n, n, n]],
+      ["预备党员 (in G1)",                     [n, n, n, n, n, n, n, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, n, n, n, n, n, n, n]],
+      ["党员 of sibling 支部 X",               [n, n, n, n, n, n, n, n]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, n, n, n, n, n]],
+      ["signed out",                           [n, n, n, n, n, n, n, n]],
+    ],
+    (column) => column,
+    (subject, column) => passwordResetAccess(subject, HOLDERS[column](subject)),
+  );
+
+  it("refuses an account with no organisation at all, and one's own", () => {
+    const admin = who("c-admin", [C, "organization_member"]);
+    expect(passwordResetAccess(admin, holder("p-none", true))).toBe(n);
+    expect(passwordResetAccess(admin, holder("c-admin", true, [G1, true]))).toBe(n);
+  });
+});

@@ -291,3 +291,31 @@ export function documentAccess(subject: Subject | null, doc: DocumentResource): 
     }
   }
 }
+
+/** A person whose password may be reset: their memberships, and whether they have set a password. */
+export interface PasswordResetResource extends MemberResource {
+  activated: boolean;
+}
+
+/**
+ * Password resets: a new one-time code for someone's account. Whoever uses the code becomes the
+ * account holder, so for an activated account it is taken over from above only: by a manager
+ * (书记, 副书记, 组织委员) of an organisation strictly above every organisation the holder
+ * belongs to (their live ones; for someone who left, every one they belonged to). Never by a
+ * peer on the same committee, a manager of the same organisation, or oneself. Nobody sits above
+ * the top organisation: its people are reset by the operator on the server. An account not yet
+ * activated has no holder to take it from: its organisations' managers issue codes
+ * (memberAccess).
+ */
+export function passwordResetAccess(subject: Subject | null, holder: PasswordResetResource): "none" | "manage" {
+  if (!subject || subject.userId === holder.userId) return "none";
+  if (!holder.activated) return memberAccess(subject, holder) === "manage" ? "manage" : "none";
+  const live = holder.memberships.filter((m) => m.active);
+  const orgs = (live.length > 0 ? live : holder.memberships).map((m) => m.org);
+  const managesAbove = (org: OrgResource) =>
+    subject.memberships.some(
+      (m) =>
+        m.orgKind !== "group" && MANAGER_ROLES.includes(m.role) && m.orgId !== org.id && org.path.includes(m.orgId),
+    );
+  return orgs.length > 0 && orgs.every(managesAbove) ? "manage" : "none";
+}

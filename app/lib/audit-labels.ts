@@ -27,6 +27,7 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "audit.view": "查看审计日志",
   "account.password": "修改密码",
   "account.sessions": "退出其他设备",
+  "account.reset": "重置密码",
   "attendance.correct": "更正考勤",
   "minutes.editor_added": "指定协同记录人",
   "minutes.editor_removed": "取消协同记录人",
@@ -76,6 +77,7 @@ export function describeAudit(detail: Record<string, unknown>): string {
     else if (k === "meetings") parts.push(`共 ${String(v)} 次会议`);
     else if (k === "rule" && typeof v === "string") parts.push(v);
     else if (k === "ended") parts.push(`退出 ${String(v)} 台设备`);
+    else if (k === "actor" && v === "operator") parts.push("系统管理员在服务器上操作");
     else if (k === "otherSessionsEnded") parts.push(`其他设备已退出 ${String(v)} 台`);
     else if (k === "filters" && v && typeof v === "object") {
       const f = Object.entries(v as Record<string, unknown>).filter(([, x]) => x);

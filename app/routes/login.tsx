@@ -1,10 +1,20 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { signIn } from "../../server/auth/signin";
 import { LoginSchema, safeRedirect } from "../../shared/schemas/auth";
 import { Logo } from "../components/logo";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 同心" }];
+
+// A throttled attempt says when to come back (Retry-After) on the page's own response too.
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   if (context.user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
@@ -28,12 +38,22 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     return data<ActionData>({ fieldErrors, username: String(form.username ?? "") }, { status: 400 });
   }
-  const { sql, auth } = context.services;
-  const result = await signIn(sql, auth, { ...parsed.data, address: context.clientAddress });
+  const { sql, auth, throttle } = context.services;
+  const result = await signIn(sql, auth, throttle, {
+    ...parsed.data,
+    address: context.clientAddress,
+    cookieHeader: request.headers.get("cookie"),
+  });
   if (!result.ok) {
-    return data<ActionData>({ formError: result.message, username: parsed.data.username }, { status: result.status });
+    const headers = result.retryAfterSeconds ? { "Retry-After": String(result.retryAfterSeconds) } : undefined;
+    return data<ActionData>(
+      { formError: result.message, username: parsed.data.username },
+      { status: result.status, headers },
+    );
   }
-  throw redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": result.cookie } });
+  const headers = new Headers();
+  for (const c of result.cookies) headers.append("Set-Cookie", c);
+  throw redirect(safeRedirect(parsed.data.redirectTo), { headers });
 }
 
 export default function Login() {

@@ -142,7 +142,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   async function perform(input: z.infer<typeof AttendanceActionSchema>) {
     switch (input.intent) {
       case "signin": {
-        const status = await signInWithCode(sql, actor, meetingId, input.code);
+        const rule = context.services.throttle.attendanceCode;
+        const status = await signInWithCode(sql, actor, meetingId, input.code, new Date(), rule);
         const ok = status === "late" ? "已签到，记为迟到。" : "签到成功，记为出席。";
         return { ok, intent: key } satisfies Result;
       }

@@ -10,6 +10,7 @@ import {
   reissueInvitation,
   updatePerson,
 } from "../../server/services/members";
+import { RESET_HOURS } from "../../server/services/password-reset";
 import { managedRoots, orgTree } from "../../server/services/orgs";
 import { CATEGORIES, CATEGORY_LABEL, ORG_KIND_LABEL, ROLE_LABEL, ROLES } from "../../shared/domain/labels";
 import { hasVote, PersonSchema } from "../../shared/domain/people";
@@ -32,7 +33,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { sql } = context.services;
   const found = await getMemberFor(sql, actor.subject, params.userId ?? "");
   if (!found) notFound();
-  const { person, memberships, access } = found;
+  const { person, memberships, access, codeIssuer } = found;
   const manage = canManage(access);
   const anyManaged = memberships.some((m) => m.manageable);
   const self = person.id === user.id;
@@ -52,6 +53,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     userName: user.displayName,
     self,
     manage,
+    codeIssuer,
+    resetHours: RESET_HOURS,
     person: {
       ...person,
       // The sign-in name (often a phone number) is for the person and their managers only.
@@ -101,7 +104,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 }
 
 export default function MemberPage() {
-  const { userName, self, manage, person, memberships, places } = useLoaderData<typeof loader>();
+  const { userName, self, manage, codeIssuer, resetHours, person, memberships, places } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state === "submitting";
   const active = memberships.filter((m) => m.active);
@@ -124,7 +128,14 @@ export default function MemberPage() {
         </div>
       </section>
       <FormAlert error={result?.formError} ok={result?.ok} />
-      {result?.code ? <InvitationCode name={person.displayName} code={result.code} /> : null}
+      {result?.code ? (
+        <InvitationCode
+          name={person.displayName}
+          code={result.code}
+          reset={person.activated}
+          validFor={person.activated ? `${resetHours} 小时` : undefined}
+        />
+      ) : null}
 
       <dl className="facts facts--grid card">
         {person.username ? (
@@ -297,17 +308,25 @@ export default function MemberPage() {
                 </button>
               </Form>
             </details>
-            <Form method="post" className="panel-group__row">
-              <input type="hidden" name="intent" value="invite" />
-              <span>
-                {person.activated
-                  ? "本人忘记密码时，生成一次性邀请码，让本人重新设置。"
-                  : "尚未激活。重新生成后，之前发出的邀请码即失效。"}
-              </span>
-              <button className="btn btn--small" type="submit" disabled={busy}>
-                {person.activated ? "生成重置密码的邀请码" : "重新生成邀请码"}
-              </button>
-            </Form>
+            {codeIssuer === "you" ? (
+              <Form method="post" className="panel-group__row">
+                <input type="hidden" name="intent" value="invite" />
+                <span>
+                  {person.activated
+                    ? `重置密码：本人忘记密码时，生成一次性重置码（${resetHours} 小时内有效）交给本人。谁用它设置新密码，谁就掌握这个账号：原密码和已登录的设备随即失效。本人会收到通知，操作记入审计日志。`
+                    : "尚未激活。重新生成后，之前发出的邀请码即失效。"}
+                </span>
+                <button className="btn btn--small" type="submit" disabled={busy}>
+                  {person.activated ? "生成重置密码的一次性码" : "重新生成邀请码"}
+                </button>
+              </Form>
+            ) : person.activated ? (
+              <p className="panel-group__row muted" data-testid="reset-elsewhere">
+                {codeIssuer === "operator"
+                  ? "本人忘记密码时，须由系统管理员在服务器上为其重新设置。"
+                  : "本人忘记密码时，须由上级组织的书记、副书记或组织委员为其重新设置；同一组织的委员之间不能互相重置。"}
+              </p>
+            ) : null}
           </div>
         </section>
       ) : null}

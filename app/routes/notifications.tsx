@@ -43,6 +43,7 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "reflection.reminder": { label: "心得体会", icon: ClockIcon, attention: true },
   "reflection.returned": { label: "心得体会退回", icon: FlagIcon, attention: true },
   "reflection.accepted": { label: "心得体会通过", icon: BellIcon },
+  "account.reset": { label: "账号安全", icon: UserIcon, attention: true },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

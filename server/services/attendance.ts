@@ -1,5 +1,13 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Sql } from "../../db/client";
+import {
+  attemptFailed,
+  attemptSucceeded,
+  attendanceCodeRule,
+  reserveAttempt,
+  type DelayRule,
+  type Slot,
+} from "../auth/throttle";
 import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
 import {
   sessionAccess,
@@ -121,16 +129,32 @@ function checkWindow(m: Loaded, now: Date) {
 }
 
 /** Signs the signed-in member in with the host's code. Nobody can sign in someone else. */
-export async function signInWithCode(sql: Sql, actor: Actor, meetingId: string, code: string, now = new Date()) {
+export async function signInWithCode(
+  sql: Sql,
+  actor: Actor,
+  meetingId: string,
+  code: string,
+  now = new Date(),
+  rule: DelayRule = attendanceCodeRule(),
+) {
   const { m } = await access(sql, actor.subject, meetingId);
   if (!m.invited) throw new DomainError("你不在本次会议的应到或列席名单中；如需参加，请联系主持人。", 403);
   checkWindow(m, now);
   const typed = code.replace(/\s/g, "");
   if (!/^\d{6}$/.test(typed)) throw new DomainError("签到码是 6 位数字。", 400, "code");
+  // A million codes, two of them valid at a time: guessing is slowed per person and meeting, in
+  // the database so every node counts the same, before the code is compared.
+  const slots: Slot[] = [{ key: `code:${meetingId}:${actor.userId}`, rule }];
+  const reserved = await reserveAttempt(sql, slots);
+  if (!reserved.ok)
+    throw new DomainError(`签到码错误次数过多，请 ${reserved.retryAfterSeconds} 秒后再试。`, 429, "code");
   const secret = await secretOf(sql, m);
   const window = Math.floor(now.getTime() / CODE_STEP_MS);
-  if (!sameCode(typed, codeFor(secret, window)) && !sameCode(typed, codeFor(secret, window - 1)))
+  if (!sameCode(typed, codeFor(secret, window)) && !sameCode(typed, codeFor(secret, window - 1))) {
+    await attemptFailed(sql, slots);
     throw new DomainError("签到码不正确或已过期，请看主持人屏幕上的最新签到码。", 400, "code");
+  }
+  await attemptSucceeded(sql, slots);
   const status: AttendanceStatus = now.getTime() > m.row.starts_at.getTime() + LATE_AFTER_MS ? "late" : "present";
   const rows = await sql`
     insert into attendance (meeting_id, user_id, status, signed_in_at, via)

@@ -20,6 +20,7 @@ export type AuditAction =
   | "audit.view"
   | "account.password"
   | "account.sessions"
+  | "account.reset"
   | "attendance.correct"
   | "org.settings"
   | "plan.confirm"

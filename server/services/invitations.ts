@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Sql } from "../../db/client";
+import { forgetDevices } from "../auth/devices";
 import { hashPassword } from "../auth/password";
 import { audit } from "./audit";
 import { DomainError } from "./errors";
@@ -26,13 +27,22 @@ export function normalizeCode(raw: string): string | null {
 
 const hashCode = (normalized: string) => createHash("sha256").update(normalized).digest("hex");
 
-/** Issues a fresh code for the person, revoking any earlier unused one. Call inside a transaction. */
-export async function issueInvitation(sql: Sql, userId: string, createdBy: string): Promise<string> {
+/**
+ * Issues a fresh code for the person, revoking any earlier unused one; valid INVITATION_DAYS
+ * unless `hours` says otherwise (a password reset). Call inside a transaction.
+ */
+export async function issueInvitation(
+  sql: Sql,
+  userId: string,
+  createdBy: string | null,
+  opts: { hours?: number } = {},
+): Promise<string> {
   const code = newCode();
   await sql`update invitations set revoked_at = now() where user_id = ${userId} and used_at is null and revoked_at is null`;
   await sql`
     insert into invitations (user_id, code_hash, created_by, expires_at)
-    values (${userId}, ${hashCode(normalizeCode(code)!)}, ${createdBy}, now() + make_interval(days => ${INVITATION_DAYS}))`;
+    values (${userId}, ${hashCode(normalizeCode(code)!)}, ${createdBy},
+            now() + make_interval(hours => ${opts.hours ?? INVITATION_DAYS * 24}))`;
   return code;
 }
 
@@ -82,6 +92,8 @@ export async function acceptInvitation(
     // calendar-feed link stops working.
     await t`delete from auth_sessions where user_id = ${inv.user_id}`;
     await t`delete from calendar_feeds where user_id = ${inv.user_id}`;
+    // Browsers the old holder signed in from no longer skip the account's sign-in delay.
+    await forgetDevices(t, inv.user_id);
     const [org] = await t<{ org_id: string }[]>`
       select org_id from memberships where user_id = ${inv.user_id} and ended_at is null order by started_at limit 1`;
     await audit(t, {

@@ -5,6 +5,7 @@ import {
   memberAccess,
   membershipVisible,
   orgAccess,
+  passwordResetAccess,
   type Access,
   type MemberResource,
   type Subject,
@@ -13,6 +14,7 @@ import type { Actor } from "./actor";
 import { audit } from "./audit";
 import { DomainError, hidden, isUniqueViolation, UUID_RE } from "./errors";
 import { issueInvitation } from "./invitations";
+import { issueReset, RESET_REFUSED } from "./password-reset";
 import { requireManagedOrg, type Org } from "./orgs";
 import { orgChains, orgResource } from "./subjects";
 
@@ -74,6 +76,12 @@ async function loadMember(sql: Sql, userId: string) {
 }
 
 /**
+ * Who issues this person a new one-time code: the subject ("you"); for an activated account
+ * someone above ("above"), or, at the top organisation, the operator on the server ("operator").
+ */
+export type CodeIssuer = "you" | "above" | "operator";
+
+/**
  * The person and their memberships if the subject may see them; null when they do not exist
  * or are hidden (answer 404). Only the memberships the subject may see are returned.
  */
@@ -81,7 +89,12 @@ export async function getMemberFor(
   sql: Sql,
   subject: Subject,
   userId: string,
-): Promise<{ person: Person; memberships: (Membership & { manageable: boolean })[]; access: Access } | null> {
+): Promise<{
+  person: Person;
+  memberships: (Membership & { manageable: boolean })[];
+  access: Access;
+  codeIssuer: CodeIssuer;
+} | null> {
   const found = await loadMember(sql, userId);
   if (!found) return null;
   const access = memberAccess(subject, found.resource);
@@ -93,7 +106,10 @@ export async function getMemberFor(
       manageable: m.active && orgAccess(subject, found.resource.memberships[i].org) === "manage",
     }))
     .filter((m, i) => membershipVisible(subject, found.resource, found.resource.memberships[i]));
-  return { person: found.person, memberships: visible, access };
+  const reset = passwordResetAccess(subject, { ...found.resource, activated: found.person.activated });
+  const atTop = found.resource.memberships.some((m) => m.active && m.org.path.length === 1);
+  const codeIssuer: CodeIssuer = reset === "manage" ? "you" : atTop ? "operator" : "above";
+  return { person: found.person, memberships: visible, access, codeIssuer };
 }
 
 async function requireManagedMember(sql: Sql, actor: Actor, userId: string) {
@@ -456,11 +472,29 @@ export async function addMembership(
   }
 }
 
-/** A fresh one-time code for someone who has not activated yet, or who forgot their password. */
+/**
+ * A fresh one-time code: a new invitation for someone who has not activated yet (their
+ * organisations' managers), or a password reset for someone who forgot theirs (only from above,
+ * shared/permissions passwordResetAccess; audited and notified as a reset).
+ */
 export async function reissueInvitation(sql: Sql, actor: Actor, userId: string): Promise<string> {
   return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
-    const { memberships } = await requireManagedMember(t, actor, userId);
+    const found = await loadMember(t, userId);
+    if (!found || memberAccess(actor.subject, found.resource) === "none") throw hidden();
+    // Serialises with the holder activating meanwhile, so the rule applied is the one that holds.
+    const [u] = await t<{ activated: boolean }[]>`
+      select (password_hash is not null) as activated from users where id = ${userId} for update`;
+    const holder = { ...found.resource, activated: u.activated };
+    if (passwordResetAccess(actor.subject, holder) !== "manage") {
+      if (u.activated) throw new DomainError(RESET_REFUSED, 403);
+      throw new DomainError("只有此人所在组织的书记、副书记或组织委员可以为其生成邀请码。", 403);
+    }
+    if (u.activated) {
+      const [me] = await t<{ name: string }[]>`select display_name as name from users where id = ${actor.userId}`;
+      return issueReset(t, { userId, by: { userId: actor.userId, name: me.name }, address: actor.address });
+    }
+    const { memberships } = found;
     const code = await issueInvitation(t, userId, actor.userId);
     await audit(t, {
       actorId: actor.userId,

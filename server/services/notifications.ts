@@ -1,8 +1,9 @@
 import type { Sql } from "../../db/client";
 
-// In-app notifications: invitations, schedule changes, leave decisions, make-up tasks, and the
-// time-based reminders of services/reminders.ts (meetings coming up, meetings due). Each person
-// sees only their own; there is no other reader. The bell counts the unread ones, whatever kind.
+// In-app notifications: invitations, schedule changes, leave decisions, make-up tasks, password
+// resets, and the time-based reminders of services/reminders.ts (meetings coming up, meetings
+// due). Each person sees only their own; there is no other reader. The bell counts the unread
+// ones, whatever kind.
 
 export type NotificationKind =
   | "meeting.invited"
@@ -16,7 +17,8 @@ export type NotificationKind =
   | "meeting.reminder"
   | "reflection.reminder"
   | "reflection.returned"
-  | "reflection.accepted";
+  | "reflection.accepted"
+  | "account.reset";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

@@ -224,6 +224,44 @@ describe("sign-in with the host's rotating code", () => {
     expect(await (await page(`/meetings/${far.id}/attendance`, SEC)).text()).not.toContain('data-testid="signin-code"');
     expect((await page(`/meetings/not-a-uuid/attendance`, SEC)).status).toBe(404);
   });
+
+  it("limits wrong code guesses per person and meeting: after five, even the right code waits (429) and nothing is recorded; others sign in", async () => {
+    const m = await meeting({ inMin: 5, attendees: [ZHAO, HUANG, YANG] });
+    const path = `/meetings/${m.id}/attendance`;
+    const now = new Date();
+    const sec = await actor(SEC);
+    const valid = new Set([
+      (await currentCode(sqlOf(), sec, m.id, now)).code,
+      (await currentCode(sqlOf(), sec, m.id, new Date(now.getTime() - CODE_STEP_MS))).code,
+      (await currentCode(sqlOf(), sec, m.id, new Date(now.getTime() + CODE_STEP_MS))).code,
+    ]);
+    const wrongs: string[] = [];
+    for (let n = 0; wrongs.length < 5; n++) {
+      const guess = String(n * 104_729).padStart(6, "0");
+      if (!valid.has(guess)) wrongs.push(guess);
+    }
+    const zhao = await actor(ZHAO);
+    for (const guess of wrongs) {
+      const e = await refusal(signInWithCode(sqlOf(), zhao, m.id, guess, now));
+      expect([e.status, e.field]).toEqual([400, "code"]);
+    }
+    // The sixth try, even with the code on the host's screen, is refused without looking at it.
+    const { code } = await currentCode(sqlOf(), sec, m.id);
+    const sixth = await refusal(signInWithCode(sqlOf(), zhao, m.id, code));
+    expect(sixth.status).toBe(429);
+    expect(sixth.message).toMatch(/签到码错误次数过多，请 \d+ 秒后再试/);
+    const overHttp = await post(path, { intent: "signin", code }, ZHAO);
+    expect(overHttp.status).toBe(429);
+    expect(await overHttp.text()).toContain("签到码错误次数过多");
+    expect(await row(m.id, ZHAO)).toBeUndefined();
+
+    // Other members of the same meeting are not held up, nor is 赵敏 at another meeting.
+    expect((await post(path, { intent: "signin", code }, HUANG)).status).toBe(200);
+    expect(await row(m.id, HUANG)).toMatchObject({ status: "present", via: "code" });
+    const other = await meeting({ inMin: 5, attendees: [ZHAO] });
+    const otherCode = (await currentCode(sqlOf(), sec, other.id)).code;
+    expect(await signInWithCode(sqlOf(), zhao, other.id, otherCode)).toBe("present");
+  });
 });
 
 describe("leave", () => {
