@@ -34,7 +34,7 @@ describe("security headers", () => {
       expect(csp["frame-ancestors"]).toEqual(["'self'"]);
       expect(csp["object-src"]).toEqual(["'none'"]);
       const nonce = /^'nonce-([A-Za-z0-9+/=]+)'$/.exec(
-        csp["script-src"].find((v: string) => v.startsWith("'nonce-")),
+        csp["script-src"].find((v: string) => v.startsWith("'nonce-")) ?? "",
       )![1];
       expect(csp["script-src"]).not.toContain("'unsafe-inline'");
       const html = await res.text();
