@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { toCsv } from "../../shared/csv";
 import { CopyIcon } from "./icons";
 
 interface Invited {
@@ -21,9 +22,10 @@ export function InvitationList({ members }: { members: Invited[] }) {
       `${m.displayName}同志：请打开 ${origin}/invite/${m.code} 设置密码登录“同心”（邀请码 ${m.code}，14 天内有效）。`,
   );
   const download = () => {
-    const csv =
-      "\uFEFF姓名,登录名,邀请码,邀请链接\r\n" +
-      members.map((m) => `${m.displayName},${m.username},${m.code},${origin}/invite/${m.code}`).join("\r\n");
+    const csv = toCsv([
+      ["姓名", "登录名", "邀请码", "邀请链接"],
+      ...members.map((m) => [m.displayName, m.username, m.code, `${origin}/invite/${m.code}`]),
+    ]);
     const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
     const a = Object.assign(document.createElement("a"), { href: url, download: "邀请码清单.csv" });
     a.click();

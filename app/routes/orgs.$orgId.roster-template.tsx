@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { orgTree } from "../../server/services/orgs";
+import { toCsv } from "../../shared/csv";
 import { managedOrg } from "../lib/org-access.server";
 
 // A resource route: the roster template as a CSV file, with the organisation's own groups filled in.
@@ -17,10 +18,7 @@ function template(groups: string[]) {
     ["李四", "13900000002", "预备党员", groups[1] ?? groups[0] ?? "", "党员", "2026-07-01", "", "否"],
     ["王五", "E10086", "入党积极分子", "", "党员", "", "", "否"],
   ];
-  const csv = rows
-    .map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(","))
-    .join("\r\n");
-  return new Response("\uFEFF" + csv + "\r\n", {
+  return new Response(toCsv(rows), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent("成员名册模板.csv")}`,

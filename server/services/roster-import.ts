@@ -1,5 +1,6 @@
 import Papa from "papaparse";
 import { readSheet } from "read-excel-file/node";
+import { unprotectCell } from "../../shared/csv";
 import type { Sql } from "../../db/client";
 import {
   CATEGORY_LABEL,
@@ -42,7 +43,7 @@ const UNSUPPORTED = "仅支持 .xlsx 或 .csv 文件，请在 Excel 中“另存
 
 /** Trims a cell, including the zero-width characters that come along when copying from web pages. */
 const cleanCell = (v: unknown): string =>
-  (v == null ? "" : String(v)).replace(/[\u200B-\u200D\u2060\uFEFF]/g, "").trim();
+  unprotectCell((v == null ? "" : String(v)).replace(/[\u200B-\u200D\u2060\uFEFF]/g, "").trim());
 
 const startsWith = (bytes: Uint8Array, sig: number[]) => sig.every((b, i) => bytes[i] === b);
 const ZIP_SIG = [0x50, 0x4b, 0x03, 0x04];
