@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { withoutBidiControls } from "../../shared/domain/text";
 import type { Sql } from "../../db/client";
 import {
   COMMITTEE_ROLES,
@@ -636,7 +637,7 @@ const TYPES: { ext: string[]; mime: string; looksRight: (b: Uint8Array) => boole
 /** A plain file name: no folders, no control characters, at most 120 characters with its extension. */
 function cleanName(raw: string): string {
   const base = (raw.split(/[\\/]/).pop() ?? "").normalize("NFC");
-  let s = base.replace(/[\u0000-\u001f\u007f"]/g, "").trim();
+  let s = withoutBidiControls(base.replace(/[\u0000-\u001f\u007f"]/g, "")).trim();
   if (s.length > 120) {
     const dot = s.lastIndexOf(".");
     const ext = dot > 0 && s.length - dot <= 8 ? s.slice(dot) : "";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withoutBidiControls } from "./text";
 import { CATEGORIES, CATEGORY_LABEL, ROLE_LABEL, ROLES, type Category, type Role } from "./labels";
 
 // Rules about people that both the forms (for instant feedback) and the server (for the
@@ -57,7 +58,7 @@ export function oneYearAfter(isoDay: string): string {
 
 export const DisplayNameSchema = z
   .string({ error: "请填写姓名" })
-  .transform((s) => s.normalize("NFKC").trim().replace(/\s+/g, " "))
+  .transform((s) => withoutBidiControls(s.normalize("NFKC")).trim().replace(/\s+/g, " "))
   .pipe(z.string().min(1, "请填写姓名").max(32, "姓名最长 32 个字"));
 
 /**

@@ -71,3 +71,11 @@ export function highlightSegments(text: string, ranges: readonly MarkRange[]): {
   if (at < text.length) out.push({ text: text.slice(at), n: null });
   return out;
 }
+
+/**
+ * Bidirectional control characters (LRM, RLM, ALM, the embeddings, overrides and isolates). They
+ * reorder what is shown, so "学习\u202Efdp.exe" reads as "学习exe.pdf": names never keep them.
+ */
+export const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+export const withoutBidiControls = (s: string) => s.replace(BIDI_CONTROLS, "");

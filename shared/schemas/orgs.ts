@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withoutBidiControls } from "../domain/text";
 import { ORG_KINDS } from "../domain/labels";
 import { idField } from "../ids";
 
@@ -6,7 +7,7 @@ const uuid = idField("请选择组织");
 
 export const OrgNameSchema = z
   .string({ error: "请填写组织名称" })
-  .transform((s) => s.normalize("NFKC").trim().replace(/\s+/g, " "))
+  .transform((s) => withoutBidiControls(s.normalize("NFKC")).trim().replace(/\s+/g, " "))
   .pipe(z.string().min(2, "组织名称至少 2 个字").max(60, "组织名称最长 60 个字"));
 
 export const CreateOrgSchema = z.object({
