@@ -22,7 +22,7 @@ import { log, setLogLevel } from "./logger";
 import { sendErrorPage } from "./error-page";
 import { securityHeaders } from "./security-headers";
 import { inputGuard } from "./input-guard";
-import { isSameOrigin } from "./origin";
+import { isSameOrigin, type TrustProxy } from "./origin";
 import { remixHandler } from "./remix-handler";
 import { markOnlinePresence } from "./services/attendance";
 import { liveDocumentAccess, seedDocument } from "./services/documents";
@@ -120,7 +120,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   }
 
   app.use(inputGuard);
-  app.use(rejectCrossOriginWrites);
+  app.use(rejectCrossOriginWrites(app.get("trust proxy fn") as TrustProxy));
   app.use(sessionMiddleware(auth));
   app.all(
     "*",
@@ -144,6 +144,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   const collab = (hub.collab = new CollabServer(new DocStore(db.sql), collabAuth(services, live), {
     cluster,
     metrics,
+    trustProxy: app.get("trust proxy fn") as TrustProxy,
   }));
   collab.attach(server);
   const reminders = config.REMINDERS ? remindPeriodically(db.sql) : undefined;
@@ -215,11 +216,13 @@ const errorPage: express.ErrorRequestHandler = (err, req, res, next) => {
 };
 
 // SameSite=Lax already keeps our cookie off cross-site POSTs; this refuses them outright.
-const rejectCrossOriginWrites: express.RequestHandler = (req, res, next) => {
-  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  if (isSameOrigin(req.headers)) return next();
-  res.status(403).type("text/plain; charset=utf-8").send("跨站请求被拒绝。");
-};
+const rejectCrossOriginWrites =
+  (trust: TrustProxy): express.RequestHandler =>
+  (req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+    if (isSameOrigin(req, trust)) return next();
+    sendErrorPage(res, 403, "跨站请求被拒绝", "这个请求不是从本站的页面发出的。请回到同心的页面重新操作。");
+  };
 
 /**
  * Time-based reminders (services/reminders.ts): a few seconds after start, then every 10 minutes, one

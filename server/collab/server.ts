@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type * as Y from "yjs";
 import { log } from "../logger";
-import { isSameOrigin } from "../origin";
+import { isSameOrigin, type TrustProxy } from "../origin";
 import type { AwarenessUser } from "./awareness";
 import type { Cluster, ClusterCommand } from "./cluster";
 import type { CollabMetrics } from "./metrics";
@@ -67,6 +67,8 @@ export class CollabServer {
   readonly store: DocStore;
   private cluster?: Cluster;
   private metrics?: CollabMetrics;
+  /** Whose X-Forwarded-Proto to believe when checking an upgrade's Origin (Express's setting). */
+  private trustProxy: TrustProxy;
 
   /**
    * `cluster` (server/collab/cluster.ts) shares live documents with other nodes; without it this
@@ -75,9 +77,10 @@ export class CollabServer {
   constructor(
     store: DocStore,
     private auth: CollabAuth,
-    options: { cluster?: Cluster; metrics?: CollabMetrics } = {},
+    options: { cluster?: Cluster; metrics?: CollabMetrics; trustProxy?: TrustProxy } = {},
   ) {
     this.store = store;
+    this.trustProxy = options.trustProxy ?? (() => false);
     this.cluster = options.cluster;
     this.metrics = options.metrics;
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
@@ -125,7 +128,8 @@ export class CollabServer {
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, docName: string) {
     const doc = docName;
     if (this.closing) return this.refuseUpgrade(socket, 503, "Service Unavailable", { doc, reason: "closing" });
-    if (!isSameOrigin(req.headers)) return this.refuseUpgrade(socket, 403, "Forbidden", { doc, reason: "origin" });
+    if (!isSameOrigin(req, this.trustProxy))
+      return this.refuseUpgrade(socket, 403, "Forbidden", { doc, reason: "origin" });
     const who = await this.auth.authenticate(req);
     if (!who) return this.refuseUpgrade(socket, 401, "Unauthorized", { doc, reason: "no_session" });
     const access = await this.auth.authorize(who.user.id, docName);
