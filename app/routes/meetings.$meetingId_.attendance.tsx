@@ -84,9 +84,12 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       statusLabel: r.role === "guest" && r.status === "absent" ? "未到" : STATUS_LABEL[r.status],
       signedInAt: r.signedInAt,
       via: r.via ? (VIA_LABEL[r.via] ?? r.via) : null,
-      correctionReason: r.correctionReason,
-      // Leave reasons can be private (illness, family): only those who manage the attendance see them.
-      leave: r.leave ? { status: r.leave.status, reason: manage ? r.leave.reason : null } : null,
+      // Reasons can be private (illness, family): those who run the session and the person
+      // concerned see why; everyone else sees the status.
+      correctionReason: manage || r.userId === user.id ? r.correctionReason : null,
+      leave: r.leave
+        ? { status: r.leave.status, reason: manage || r.userId === user.id ? r.leave.reason : null }
+        : null,
       makeup: makeupOf.has(r.userId) ? { completedAt: makeupOf.get(r.userId) ?? null } : null,
     })),
     me: mine
@@ -531,7 +534,7 @@ function MyAttendance({ result, busy }: { result?: Result; busy: boolean }) {
               />
               <FieldError id="reason-error" message={leaveErr?.fieldErrors?.reason} />
               <span className="field__hint">
-                由书记或你所在党小组的组长审批，会前提交；缺席或请假的同志会后需补学。
+                由书记或你所在党小组的组长审批，会前提交；批准后，原因会作为缺席原因写入会议记录。缺席或请假的同志会后需补学。
               </span>
             </label>
             {leaveErr?.formError ? <FormAlert error={leaveErr.formError} /> : null}
