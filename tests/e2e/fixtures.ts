@@ -17,7 +17,8 @@ export function guardConsole(page: Page) {
     // A 4xx the test itself provokes (a wrong password) is logged by Chromium too; tests assert
     // those statuses themselves. Script errors and 5xx answers still fail the test.
     if (m.type() !== "error" || /^Failed to load resource: .*status of 4\d\d/.test(m.text())) return;
-    problems.push(`console.error: ${m.text()}`);
+    // Chromium reports every Content-Security-Policy violation as a console error.
+    problems.push(`${/Content Security Policy/.test(m.text()) ? "CSP violation" : "console.error"}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   return problems;
