@@ -8,7 +8,7 @@ import { appendParagraph, connectClient, until } from "../setup/yclient";
 // The Node entry exactly as `npm start` runs it, in its own process.
 let db: TestDatabase;
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await createTestDatabase({ empty: true });
 });
 afterAll(async () => {
   await db?.drop();
