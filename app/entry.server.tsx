@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -27,7 +27,7 @@ export default function handleRequest(
     let shellRendered = false;
     const ready = () => {
       shellRendered = true;
-      const body = new PassThrough();
+      const body = withoutStrayNulBytes();
       headers.set("Content-Type", "text/html; charset=utf-8");
       resolve(new Response(createReadableStreamFromReadable(body), { headers, status }));
       pipe(body);
@@ -48,5 +48,21 @@ export default function handleRequest(
       },
     );
     setTimeout(abort, ABORT_DELAY);
+  });
+}
+
+/**
+ * React 18's Node renderer encodes text into a 2048-byte buffer and, when a multi-byte character
+ * (every Chinese one) would cross its end, stops short yet sends the whole buffer: up to three NUL
+ * bytes appear in the page (facebook/react#24985, fixed by #26228 after 18.3.1, which Remix 2
+ * pins). A page never holds a NUL of its own (forms refuse them), so they are dropped here.
+ */
+function withoutStrayNulBytes() {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let end = chunk.length;
+      while (end > 0 && chunk.length - end < 3 && chunk[end - 1] === 0) end--;
+      done(null, end === chunk.length ? chunk : chunk.subarray(0, end));
+    },
   });
 }

@@ -257,6 +257,7 @@ function SimilarityCheck() {
               </span>
               <span className="muted small">重合 {m.passages.length} 段</span>
             </summary>
+            {m.source === "session" ? <WhoWasFirst match={m} author={view.author.name} /> : null}
             <div className="refl-compare">
               <div className="refl-compare__side">
                 <p className="refl-compare__label">本篇（{view.author.name}）</p>
@@ -275,5 +276,40 @@ function SimilarityCheck() {
         );
       })}
     </section>
+  );
+}
+
+type ShownMatch = NonNullable<Awaited<ReturnType<typeof loader>>["view"]["similarity"]>["matches"][number];
+
+/**
+ * Who had the shared passages first, from when each side first stored them in its own document.
+ * The earlier author is not flagged for a passage the other took over.
+ */
+function WhoWasFirst({ match, author }: { match: ShownMatch; author: string }) {
+  const earliest = (key: "mineAt" | "otherAt") =>
+    match.passages
+      .map((p) => p[key])
+      .filter((t): t is string => typeof t === "string")
+      .sort()[0];
+  const mine = earliest("mineAt");
+  const other = earliest("otherAt");
+  let text: string;
+  switch (match.earlier) {
+    case "mine":
+      text = `${author}先写：这些段落本篇最早存于 ${when(mine!)}，${match.name}的在 ${when(other!)}。不计入本篇的相似度。`;
+      break;
+    case "other":
+      text = `${match.name}先写：这些段落对方最早存于 ${when(other!)}，本篇在 ${when(mine!)}。`;
+      break;
+    case "mixed":
+      text = `有的段落${author}先写，有的${match.name}先写；相似度只计对方先写的段落。`;
+      break;
+    default:
+      return null;
+  }
+  return (
+    <p className="refl-order muted small" data-testid="who-was-first">
+      {text}
+    </p>
   );
 }

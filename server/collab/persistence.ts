@@ -31,6 +31,40 @@ export function foldUpdates(parts: Uint8Array[]): Uint8Array {
   return state;
 }
 
+/**
+ * When the parts of a document were first stored: per Yjs client, checkpoints [clock reached, epoch
+ * ms], ascending. An item (client, clock) was stored at the first checkpoint whose clock is past
+ * its own. Exact for the update log; to the minute for what compaction folded (item_times).
+ */
+export type ItemTimes = Record<string, [number, number][]>;
+
+/** Adds one stored update's items to `times` (updates must come in the order they were stored). */
+export function noteItemTimes(times: ItemTimes, update: Uint8Array, at: number, minuteGrain = false) {
+  for (const struct of Y.decodeUpdate(update).structs) {
+    const key = String(struct.id.client);
+    const end = struct.id.clock + struct.length;
+    const list = (times[key] ??= []);
+    const last = list[list.length - 1];
+    if (last && end <= last[0]) continue; // already stored earlier (a resync, a repeat)
+    if (last && minuteGrain && Math.floor(last[1] / 60_000) === Math.floor(at / 60_000)) last[0] = end;
+    else list.push([end, at]);
+  }
+}
+
+/** The time an item was first stored, or null if unknown. */
+export function itemStoredAt(times: ItemTimes, client: number, clock: number): number | null {
+  const list = times[String(client)];
+  if (!list) return null;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid][0] > clock) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo < list.length ? list[lo][1] : null;
+}
+
 /** Tail length past which a document's update log is folded into its snapshot. */
 export const COMPACT_AFTER = 200;
 /** How long a batch of updates is retried while the database is unreachable before its rooms fail. */
@@ -67,6 +101,20 @@ export class DocStore {
     const tail = rows.filter((r) => !r.snapshot).length;
     if (parts.length === 0) return { state: null, tail: 0 };
     return { state: foldUpdates(parts), tail };
+  }
+
+  /** When each stored part of the document was first stored (folded history to the minute). */
+  async itemTimes(docName: string): Promise<ItemTimes> {
+    const rows = await this.sql<{ snapshot: boolean; data: Uint8Array | null; times: ItemTimes | null; at: Date }[]>`
+      with snap as (select item_times, last_update_id, updated_at from doc_snapshots where doc_name = ${docName})
+      select true as snapshot, null::bytea as data, item_times as times, updated_at as at, 0::bigint as id from snap
+      union all
+      select false, u.data, null, u.created_at, u.id from doc_updates u
+      where u.doc_name = ${docName} and u.id > coalesce((select last_update_id from snap), 0)
+      order by snapshot desc, id`;
+    const times: ItemTimes = structuredClone(rows.find((r) => r.snapshot)?.times ?? {});
+    for (const r of rows) if (!r.snapshot && r.data) noteItemTimes(times, r.data, r.at.getTime());
+    return times;
   }
 
   /** Resolves once the update is committed. */
@@ -135,12 +183,15 @@ export class DocStore {
       // update whose id is below the last one folded could still commit afterwards and then be
       // skipped by every load (they read ids above the snapshot's). Compactions are rare and short.
       await t`lock table doc_updates in share row exclusive mode`;
-      const snap = await t<{ state: Uint8Array; last_update_id: string }[]>`
-        select state, last_update_id from doc_snapshots where doc_name = ${docName}`;
+      const snap = await t<{ state: Uint8Array; last_update_id: string; item_times: ItemTimes }[]>`
+        select state, last_update_id, item_times from doc_snapshots where doc_name = ${docName}`;
       const after = snap[0]?.last_update_id ?? "0";
-      const rows = await t<{ id: string; data: Uint8Array }[]>`
-        select id, data from doc_updates where doc_name = ${docName} and id > ${after} order by id`;
+      const rows = await t<{ id: string; data: Uint8Array; created_at: Date }[]>`
+        select id, data, created_at from doc_updates where doc_name = ${docName} and id > ${after} order by id`;
       if (rows.length === 0) return 0;
+      // Folding forgets when each update was stored: keep it, to the minute, beside the state.
+      const times: ItemTimes = snap[0]?.item_times ?? {};
+      for (const r of rows) noteItemTimes(times, r.data, r.created_at.getTime(), true);
       const doc = new Y.Doc();
       doc.transact(() => {
         if (snap[0]) Y.applyUpdate(doc, snap[0].state);
@@ -150,10 +201,10 @@ export class DocStore {
       doc.destroy();
       const last = rows[rows.length - 1].id;
       await t`
-        insert into doc_snapshots (doc_name, state, last_update_id, updated_at)
-        values (${docName}, ${state}, ${last}, now())
+        insert into doc_snapshots (doc_name, state, last_update_id, updated_at, item_times)
+        values (${docName}, ${state}, ${last}, now(), ${t.json(times as never)})
         on conflict (doc_name) do update set state = excluded.state,
-          last_update_id = excluded.last_update_id, updated_at = now()`;
+          last_update_id = excluded.last_update_id, updated_at = now(), item_times = excluded.item_times`;
       await t`delete from doc_updates where doc_name = ${docName} and id <= ${last}`;
       return rows.length;
     })) as number;

@@ -21,6 +21,7 @@ import type { Actor, LiveAccess } from "./actor";
 import { DomainError, hidden, UUID_RE } from "./errors";
 import { notify } from "./notifications";
 import { orgSettings } from "./org-settings";
+import { orderPassages, storedTimedText, type Earlier } from "./passage-order";
 import { compareReflections, FLAG_THRESHOLD } from "./similarity";
 import { orgPaths } from "./subjects";
 
@@ -106,10 +107,24 @@ export interface SimilarityMatch {
   meetingId: string;
   meetingTitle: string;
   meetingStartsAt: string;
-  /** 0..1 */
+  /** 0..1, counting only passages the other side had first (or whose order is unknown). */
   score: number;
-  /** Offsets into the submitted text (start, end) and into otherText (otherStart, otherEnd); end exclusive. */
-  passages: { start: number; end: number; otherStart: number; otherEnd: number }[];
+  /** The score before that: every shared passage counted. */
+  rawScore?: number;
+  /** Who had the shared passages first (another member's reflection only). */
+  earlier?: Earlier;
+  /**
+   * Offsets into the submitted text (start, end) and into otherText (otherStart, otherEnd), end
+   * exclusive; for another member's reflection also when each side first stored the passage.
+   */
+  passages: {
+    start: number;
+    end: number;
+    otherStart: number;
+    otherEnd: number;
+    mineAt?: string | null;
+    otherAt?: string | null;
+  }[];
   /** The other text as it was when compared, so the offsets stay right if it changes later. */
   otherText: string;
 }
@@ -344,25 +359,34 @@ async function checkSimilarity(sql: Sql, m: Loaded, authorId: string, text: stri
   const result = compareReflections(text, others, { reference: await referenceTexts(sql, m) });
   const bySession = new Map(session.map((s) => [`s:${s.user_id}`, s]));
   const byEarlier = new Map(earlier.map((e) => [`e:${e.meeting_id}`, e]));
-  const matches: SimilarityMatch[] = result.matches.slice(0, KEPT_MATCHES).map((x) => {
+  // Who was first: the earlier author of a shared passage is not flagged for it (passage-order.ts).
+  const mine = session.length > 0 ? await storedTimedText(sql, reflectionDoc(m.row.id, authorId)) : null;
+  const matches: SimilarityMatch[] = [];
+  for (const x of result.matches.slice(0, KEPT_MATCHES)) {
     const passages = x.passages
       .slice(0, KEPT_PASSAGES)
       .map((p) => ({ start: p.start, end: p.end, otherStart: p.otherStart, otherEnd: p.otherEnd }));
     const s = bySession.get(x.otherId);
-    if (s)
-      return {
+    if (s) {
+      const other = await storedTimedText(sql, reflectionDoc(m.row.id, s.user_id));
+      const order = orderPassages(text, mine, s.text, other, passages);
+      matches.push({
         source: "session",
         userId: s.user_id,
         name: s.name,
         meetingId: m.row.id,
         meetingTitle: m.row.title,
         meetingStartsAt: m.row.starts_at.toISOString(),
-        score: x.score,
-        passages,
+        score: x.score * order.counted,
+        rawScore: x.score,
+        earlier: order.earlier,
+        passages: order.passages,
         otherText: s.text,
-      };
+      });
+      continue;
+    }
     const e = byEarlier.get(x.otherId)!;
-    return {
+    matches.push({
       source: "earlier",
       userId: authorId,
       name: author?.display_name ?? "",
@@ -372,19 +396,21 @@ async function checkSimilarity(sql: Sql, m: Loaded, authorId: string, text: stri
       score: x.score,
       passages,
       otherText: e.text,
-    };
-  });
+    });
+  }
+  matches.sort((a, b) => b.score - a.score);
+  const score = matches[0]?.score ?? 0;
   const detail: SimilarityDetail = {
     checked: result.checked,
-    flagged: result.flagged,
-    score: result.score,
+    flagged: result.checked && score >= FLAG_THRESHOLD,
+    score,
     threshold: FLAG_THRESHOLD,
     quoted: result.quoted,
     comparedWith: { session: session.length, earlier: earlier.length },
     matches,
     checkedAt: now.toISOString(),
   };
-  return { score: result.checked ? Math.min(1, Math.max(0, result.score)) : null, detail };
+  return { score: result.checked ? Math.min(1, Math.max(0, score)) : null, detail };
 }
 
 /**

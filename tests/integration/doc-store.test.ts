@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { openDatabase, type Database } from "../../db/client";
 import { migrate } from "../../db/migrate";
-import { DocStore } from "../../server/collab/persistence";
+import { DocStore, itemStoredAt } from "../../server/collab/persistence";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
 let tdb: TestDatabase;
@@ -64,5 +64,30 @@ describe("DocStore", () => {
     await store.flush();
     const [{ n }] = await db.sql<{ n: number }[]>`select count(*)::int as n from doc_updates where doc_name = 'doc-c'`;
     expect(n).toBe(20);
+  });
+
+  it("remembers when each part was stored, also after compaction (to the minute)", async () => {
+    const store = new DocStore(db.sql);
+    const doc = new Y.Doc();
+    const t = doc.getText("t");
+    const updates: Uint8Array[] = [];
+    doc.on("update", (u: Uint8Array) => updates.push(u));
+    t.insert(0, "先写的一句。");
+    await store.append("doc-times", updates[0]);
+    await db.sql`update doc_updates set created_at = '2026-01-01T08:00:10Z' where doc_name = 'doc-times'`;
+    t.insert(t.length, "后来补的一句。");
+    await store.append("doc-times", updates[1]);
+    const client = doc.clientID;
+    const early = Date.parse("2026-01-01T08:00:10Z");
+    let times = await store.itemTimes("doc-times");
+    expect(itemStoredAt(times, client, 0)).toBe(early);
+    const late = itemStoredAt(times, client, 7)!;
+    expect(late).toBeGreaterThan(early);
+    expect(itemStoredAt(times, client, 999)).toBeNull();
+    expect(itemStoredAt(times, 12345, 0)).toBeNull();
+    await store.compact("doc-times");
+    times = await store.itemTimes("doc-times");
+    expect(itemStoredAt(times, client, 0)).toBe(early);
+    expect(Math.abs(itemStoredAt(times, client, 7)! - late)).toBeLessThan(60_000);
   });
 });
