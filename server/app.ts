@@ -10,8 +10,10 @@ import { seedDemo, type DemoAccount } from "../db/seed";
 import { userColor } from "../shared/colors";
 import { meetingLiveDoc, parseDocName } from "../shared/doc-names";
 import { createLucia, type Auth } from "./auth/lucia";
+import { bodyLimit } from "./body-limit";
 import { CollabServer, type CollabAuth } from "./collab/server";
 import { DocStore } from "./collab/persistence";
+import { collabLimits } from "./collab/limits";
 import { CollabMetrics, PROMETHEUS_CONTENT_TYPE, processMetrics } from "./collab/metrics";
 import type { RedisCluster } from "./collab/cluster";
 import type { Config } from "./config";
@@ -69,7 +71,8 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
       await hub.collab.edit(docName, change);
     },
   };
-  const services: Services = { sql: db.sql, dbKind: db.kind, auth, live };
+  const limits = { rosterInflateMaxBytes: config.ROSTER_INFLATE_MAX_BYTES };
+  const services: Services = { sql: db.sql, dbKind: db.kind, auth, live, limits };
 
   const metrics = new CollabMetrics();
   // Several nodes share live documents through Redis when REDIS_URL is set (docs/decisions/014).
@@ -116,6 +119,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
 
   app.use(rejectCrossOriginWrites);
   app.use(sessionMiddleware(auth));
+  app.use(bodyLimit({ formMaxBytes: config.FORM_MAX_BYTES })); // 413 before Remix reads a body past its limit
   app.all(
     "*",
     remixHandler({
@@ -137,6 +141,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   const collab = (hub.collab = new CollabServer(new DocStore(db.sql), collabAuth(services, live), {
     cluster,
     metrics,
+    limits: collabLimits(config),
   }));
   collab.attach(server);
   const reminders = config.REMINDERS ? remindPeriodically(db.sql) : undefined;

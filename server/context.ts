@@ -11,6 +11,8 @@ export interface Services {
   dbKind: Database["kind"];
   auth: Auth;
   live: LiveAccess;
+  /** Limits the routes apply themselves (server/config.ts). */
+  limits: { rosterInflateMaxBytes: number };
 }
 
 export interface TongxinContext {
