@@ -27,7 +27,7 @@ export function writeRefusalText(r: WriteRefusal): string {
     return `写入过于频繁，暂未保存到服务器：本机已保留你的修改，约 ${r.retryAfterSeconds} 秒后自动重试。`;
   const what =
     r.scope === "document" ? `这份文档已接近 ${mb(r.limitBytes)} 的上限` : `一次修改超过 ${mb(r.limitBytes)}`;
-  return `内容过大，未能保存到服务器：${what}。本机已保留你的修改；请删去较大的粘贴内容，之后会自动重试。`;
+  return `内容过大，未能保存到服务器：${what}。本机已保留你的修改。`;
 }
 
 /** The WebSocket close reason that carries a refusal (at most 123 bytes, so numbers only). */
@@ -50,7 +50,8 @@ export function parseWriteRefusal(code: number, reason: string): WriteRefusal | 
 
 /**
  * How long an editor waits before sending a refused write again: the server's hint for the rate,
- * and for a too-large write a growing pause (the text must shrink first; 30 s, then up to 5 min).
+ * and for a too-large write a growing pause (30 s, then up to 5 min): it is refused again unless the
+ * limits changed, since the editor's undo history keeps deleted text and sends it along.
  */
 export function retryDelayMs(r: WriteRefusal, attempt: number): number {
   if (r.kind === "rate") return (r.retryAfterSeconds + 1) * 1000;
