@@ -45,7 +45,7 @@ const EnvSchema = z.object({
   /** One person's writes into live documents (across their connections on a node), on average… */
   WRITE_BYTES_PER_MINUTE: bytes(1 * MiB),
   /** …and at once: a phone's offline backlog or a long paste goes in whole; one write above it is refused. */
-  WRITE_BURST_BYTES: bytes(4 * MiB),
+  WRITE_BURST_BYTES: bytes(2 * MiB),
   /** One presence state (name, colour, caret); a larger one closes its connection. */
   PRESENCE_MAX_BYTES: bytes(2 * 1024, 256),
   /** Body of an ordinary form post; uploads have their own limits (server/body-limit.ts). */

@@ -30,7 +30,7 @@ export function collabLimits(config: Config): CollabLimits {
 export const DEFAULT_COLLAB_LIMITS: CollabLimits = {
   docMaxBytes: 10 * 1024 * 1024,
   writeBytesPerMinute: 1024 * 1024,
-  writeBurstBytes: 4 * 1024 * 1024,
+  writeBurstBytes: 2 * 1024 * 1024,
   presenceMaxBytes: 2 * 1024,
 };
 
