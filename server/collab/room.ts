@@ -415,7 +415,7 @@ export class Room {
             return;
           }
           if (!isEmptyUpdate(payload)) {
-            const refusal = this.admitWrite(conn, payload.byteLength);
+            const refusal = this.admitWrite(conn, payload);
             if (refusal) return refuseWrite(conn, this.name, refusal, payload.byteLength);
           }
           try {
@@ -461,16 +461,24 @@ export class Room {
     }
   }
 
-  /** Whether a write of `bytes` from the connection may go in (RoomOptions.admitWrite), or why not. */
-  private admitWrite(conn: Conn, bytes: number): WriteRefusal | null {
+  /** Whether an update from the connection may go in (RoomOptions.admitWrite), or why not. */
+  private admitWrite(conn: Conn, update: Uint8Array): WriteRefusal | null {
     if (!this.admit) return null;
+    const bytes = update.byteLength;
     const refusal = this.admit(conn, this.size, bytes);
-    if (refusal?.kind !== "too_large" || refusal.scope !== "document" || !this.sizeIsSum) return refusal;
+    if (refusal?.kind !== "too_large" || refusal.scope !== "document") return refusal;
     // Near the cap by the sum of updates: measure the folded state once before refusing (a few ms
     // for a document of megabytes; and again only after more updates went in).
-    this.size = Y.encodeStateAsUpdate(this.doc).byteLength;
-    this.sizeIsSum = false;
-    return this.admit(conn, this.size, bytes);
+    if (this.sizeIsSum) {
+      this.size = Y.encodeStateAsUpdate(this.doc).byteLength;
+      this.sizeIsSum = false;
+      const again = this.admit(conn, this.size, bytes);
+      if (again?.kind !== "too_large" || again.scope !== "document") return again;
+    }
+    // An update that adds no item the document lacks (deletions only, or a reconnecting client's
+    // answer carrying the whole delete set) cannot make it larger: weighed as against an empty
+    // document, so a full document can still be trimmed.
+    return addsNothing(this.doc, update) ? this.admit(conn, 0, bytes) : refusal;
   }
 
   /** The document's size as the room counts it (see `size`). */
@@ -505,6 +513,19 @@ export class Room {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/** Whether an update holds no item beyond what the document has (deletions at most). */
+function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
+  let to: Map<number, number>;
+  try {
+    to = Y.parseUpdateMeta(update).to;
+  } catch {
+    return false; // malformed: let it be refused, or fail when applied
+  }
+  const have = Y.decodeStateVector(Y.encodeStateVector(doc));
+  for (const [client, clock] of to) if (clock > (have.get(client) ?? 0)) return false;
+  return true;
 }
 
 /** An update carrying no insertions and no deletions (what Yjs encodes for "nothing new"). */

@@ -249,7 +249,7 @@ describe("HTTP bodies past their limit get 413 before they are buffered", () => 
     expect(await res.text()).toContain("2 MB");
   });
 
-  it("a normal roster upload and a normal sign-in still work", async () => {
+  it("a normal roster upload and a normal sign-in (also chunked) still work", async () => {
     const form = new FormData();
     form.set("file", new Blob(["姓名,手机号\n冯雪,13900000201\n"], { type: "text/csv" }), "roster.csv");
     const res = await post(`/orgs/${branchId}/import`, {
@@ -259,6 +259,23 @@ describe("HTTP bodies past their limit get 413 before they are buffered", () => 
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("冯雪");
     expect(await signIn(s.url, READER)).toMatch(/^tongxin_session=/);
+    // A chunked form within the limit is held until complete and then reaches the action whole.
+    const body = new TextEncoder().encode(
+      new URLSearchParams({ username: READER, password: "tongxin2026" }).toString(),
+    );
+    const chunkedSignIn = await post("/login", {
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new ReadableStream({
+        start(c) {
+          c.enqueue(body.subarray(0, 10));
+          c.enqueue(body.subarray(10));
+          c.close();
+        },
+      }),
+      duplex: "half",
+    });
+    expect(chunkedSignIn.status).toBe(302);
+    expect(chunkedSignIn.headers.getSetCookie().some((c) => c.startsWith("tongxin_session="))).toBe(true);
   });
 
   it("a zip-bomb .xlsx roster is refused quickly with a Chinese message", async () => {
