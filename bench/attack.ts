@@ -3,11 +3,12 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import WebSocket from "ws";
 import * as Y from "yjs";
 import * as encoding from "lib0/encoding";
 import { ensureBuild } from "../server/build";
-import { machine, memory } from "./lib/proc";
+import { cpuSeconds, machine, memory } from "./lib/proc";
 import { fmtBytes, fmtMs, percentile, table } from "./lib/stats";
 
 // What one user's abuse costs everyone else (docs/decisions/017-resource-limits.md). The server runs
@@ -127,35 +128,44 @@ interface Sampler {
   stop(): Promise<{ ms: number[]; statuses: Map<number, number> }>;
 }
 
+// In a worker thread, so the attacker's work in this process (building and sending megabytes) cannot
+// delay the victim's requests or their clocks.
+const SAMPLER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { origin, cookie, perSecond } = workerData;
+const ms = [];
+const statuses = {};
+const inFlight = new Set();
+const started = performance.now();
+let n = 0;
+let timer;
+const tick = () => {
+  const due = started + (n * 1000) / perSecond;
+  n++;
+  const p = fetch(origin + "/", { headers: { cookie } })
+    .then(async (r) => { await r.arrayBuffer(); statuses[r.status] = (statuses[r.status] || 0) + 1; })
+    .catch(() => { statuses[0] = (statuses[0] || 0) + 1; })
+    .then(() => { ms.push(performance.now() - due); inFlight.delete(p); }); // from when it was due
+  inFlight.add(p);
+  timer = setTimeout(tick, Math.max(0, started + (n * 1000) / perSecond - performance.now()));
+};
+tick();
+parentPort.once("message", async () => {
+  clearTimeout(timer);
+  await Promise.all(inFlight);
+  parentPort.postMessage({ ms, statuses });
+});
+`;
+
 function sampleHome(cookie: string, perSecond = RATE): Sampler {
-  const ms: number[] = [];
-  const statuses = new Map<number, number>();
-  const inFlight = new Set<Promise<void>>();
-  const started = performance.now();
-  let n = 0;
-  let timer: NodeJS.Timeout;
-  const tick = () => {
-    const due = started + (n * 1000) / perSecond;
-    n++;
-    const p = fetch(`${ORIGIN}/`, { headers: { cookie } })
-      .then(async (r) => {
-        await r.arrayBuffer();
-        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-      })
-      .catch(() => statuses.set(0, (statuses.get(0) ?? 0) + 1))
-      .then(() => {
-        ms.push(performance.now() - due); // from when it was due, not when it got sent
-        inFlight.delete(p);
-      });
-    inFlight.add(p);
-    timer = setTimeout(tick, Math.max(0, started + (n * 1000) / perSecond - performance.now()));
-  };
-  tick();
+  const worker = new Worker(SAMPLER_SOURCE, { eval: true, workerData: { origin: ORIGIN, cookie, perSecond } });
   return {
     async stop() {
-      clearTimeout(timer);
-      await Promise.all(inFlight);
-      return { ms, statuses };
+      const result = new Promise<{ ms: number[]; statuses: Record<string, number> }>((r) => worker.once("message", r));
+      worker.postMessage("stop");
+      const { ms, statuses } = await result;
+      await worker.terminate();
+      return { ms, statuses: new Map(Object.entries(statuses).map(([k, v]) => [Number(k), v])) };
     },
   };
 }
@@ -182,8 +192,11 @@ function bigUpdate(bytes: number, tag: number): Uint8Array {
   return update!;
 }
 
-/** Sends `count` updates of `bytes` each; a new socket whenever the server closes one. Returns the close codes. */
-async function writeAttack(doc: string, cookie: string, count: number, bytes: number): Promise<string[]> {
+/**
+ * Sends the updates one after another; a new socket whenever the server closes one. Returns what
+ * became of each: its close code, or "kept".
+ */
+async function writeAttack(doc: string, cookie: string, updates: Uint8Array[]): Promise<string[]> {
   const outcomes: string[] = [];
   let ws: WebSocket | null = null;
   const open = () =>
@@ -192,13 +205,11 @@ async function writeAttack(doc: string, cookie: string, count: number, bytes: nu
       s.once("open", () => resolve(s));
       s.once("error", reject);
     });
-  for (let i = 0; i < count; i++) {
+  for (const message of updates) {
     if (!ws || ws.readyState !== WebSocket.OPEN) ws = await open();
     const s = ws;
     const closed = new Promise<string>((resolve) => s.once("close", (code) => resolve(String(code))));
-    await new Promise<void>((resolve, reject) =>
-      s.send(updateMessage(bigUpdate(bytes, i)), (e) => (e ? reject(e) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => s.send(message, (e) => (e ? reject(e) : resolve())));
     // Kept (no close within 1.5 s) or refused (closed with a code).
     outcomes.push(await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r("kept"), 1500))]));
   }
@@ -245,21 +256,24 @@ interface Row {
   rssBefore: number;
   rssAfter: number;
   rssPeak: number;
+  cpu: number;
 }
 
 async function measure(pid: number, what: string, attack: () => Promise<string>, victim: string): Promise<Row> {
   const before = memory(pid)!;
+  const cpuBefore = cpuSeconds(pid) ?? NaN;
   let peak = before.rssKiB;
   const watch = setInterval(() => (peak = Math.max(peak, memory(pid)?.rssKiB ?? 0)), 20);
   const sampler = sampleHome(victim);
   const t0 = performance.now();
   const outcome = await attack();
   const seconds = (performance.now() - t0) / 1000;
-  // What the attack left behind (a commit, a GC), and at least 10 s of samples for the percentiles.
-  await new Promise((r) => setTimeout(r, Math.max(2000, 10_000 - (performance.now() - t0))));
+  // What the attack left behind (a commit, a GC), and at least 20 s of samples for the percentiles.
+  await new Promise((r) => setTimeout(r, Math.max(2000, 20_000 - (performance.now() - t0))));
   const { ms, statuses } = await sampler.stop();
   clearInterval(watch);
   const after = memory(pid)!;
+  const cpu = (cpuSeconds(pid) ?? NaN) - cpuBefore;
   return {
     what,
     outcome,
@@ -269,6 +283,7 @@ async function measure(pid: number, what: string, attack: () => Promise<string>,
     rssBefore: before.rssKiB * 1024,
     rssAfter: after.rssKiB * 1024,
     rssPeak: Math.max(peak, after.rssKiB) * 1024,
+    cpu,
   };
 }
 
@@ -286,12 +301,17 @@ async function main() {
   const doc = await reflectionDocOf(attacker);
   for (let i = 0; i < 50; i++) await (await fetch(`${ORIGIN}/`, { headers: { cookie: victim } })).arrayBuffer();
 
+  // Built before anything is timed.
+  const messages = (bytes: number) => Array.from({ length: WRITES }, (_, i) => updateMessage(bigUpdate(bytes, i)));
+  const big = messages(WRITE_MB * 1_000_000);
+  const under = messages(UNDER_MB * 1_000_000);
+
   const rows: Row[] = [];
   rows.push(
     await measure(
       pid,
-      "baseline (no attack), 10 s",
-      () => new Promise((r) => setTimeout(() => r("—"), 10_000)),
+      "baseline (no attack), 20 s",
+      () => new Promise((r) => setTimeout(() => r("—"), 20_000)),
       victim,
     ),
   );
@@ -299,7 +319,7 @@ async function main() {
     await measure(
       pid,
       `${WRITES} × ${WRITE_MB} MB into own 心得体会`,
-      async () => summarize(await writeAttack(doc, attacker, WRITES, WRITE_MB * 1_000_000)),
+      async () => summarize(await writeAttack(doc, attacker, big)),
       victim,
     ),
   );
@@ -310,7 +330,7 @@ async function main() {
     await measure(
       pid,
       `${WRITES} × ${UNDER_MB} MB (under the burst)`,
-      async () => summarize(await writeAttack(doc2, second, WRITES, UNDER_MB * 1_000_000)),
+      async () => summarize(await writeAttack(doc2, second, under)),
       victim,
     ),
   );
@@ -330,6 +350,7 @@ async function main() {
           "p50 ms",
           "p99 ms",
           "max ms",
+          "server CPU s",
           "RSS before",
           "RSS growth",
           "RSS peak",
@@ -345,6 +366,7 @@ async function main() {
           fmtMs(percentile(r.ms, 50)),
           fmtMs(percentile(r.ms, 99)),
           fmtMs(Math.max(...r.ms)),
+          r.cpu.toFixed(1),
           fmtBytes(r.rssBefore),
           fmtBytes(Math.max(0, r.rssAfter - r.rssBefore)),
           fmtBytes(r.rssPeak),
