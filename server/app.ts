@@ -11,8 +11,10 @@ import { userColor } from "../shared/colors";
 import { meetingLiveDoc, parseDocName } from "../shared/doc-names";
 import { createLucia, type Auth } from "./auth/lucia";
 import { createThrottle } from "./auth/throttle";
+import { bodyLimit } from "./body-limit";
 import { CollabServer, type CollabAuth } from "./collab/server";
 import { DocStore } from "./collab/persistence";
+import { collabLimits } from "./collab/limits";
 import { CollabMetrics, PROMETHEUS_CONTENT_TYPE, processMetrics } from "./collab/metrics";
 import type { RedisCluster } from "./collab/cluster";
 import type { Config } from "./config";
@@ -73,7 +75,8 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
       await hub.collab.edit(docName, change);
     },
   };
-  const services: Services = { sql: db.sql, dbKind: db.kind, auth, live, throttle: createThrottle(config) };
+  const limits = { rosterInflateMaxBytes: config.ROSTER_INFLATE_MAX_BYTES };
+  const services: Services = { sql: db.sql, dbKind: db.kind, auth, live, throttle: createThrottle(config), limits };
 
   const metrics = new CollabMetrics();
   // Several nodes share live documents through Redis when REDIS_URL is set (docs/decisions/014).
@@ -122,6 +125,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   app.use(inputGuard);
   app.use(rejectCrossOriginWrites(app.get("trust proxy fn") as TrustProxy));
   app.use(sessionMiddleware(auth));
+  app.use(bodyLimit({ formMaxBytes: config.FORM_MAX_BYTES })); // 413 before Remix reads a body past its limit
   app.all(
     "*",
     remixHandler({
@@ -145,6 +149,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
     cluster,
     metrics,
     trustProxy: app.get("trust proxy fn") as TrustProxy,
+    limits: collabLimits(config),
   }));
   collab.attach(server);
   const reminders = config.REMINDERS ? remindPeriodically(db.sql) : undefined;

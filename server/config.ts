@@ -1,5 +1,9 @@
 import { z } from "zod";
 
+const MiB = 1024 * 1024;
+/** A size in bytes, at least `min` (so a typo cannot cap normal use to nothing). */
+const bytes = (fallback: number, min = 1024) => z.coerce.number().int().min(min).default(fallback);
+
 // Environment is read once, at start, and a bad value stops the process with its name.
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
@@ -48,6 +52,19 @@ const EnvSchema = z.object({
     .enum(["on", "off", "0", "1", "true", "false"])
     .default("on")
     .transform((v) => v === "on" || v === "1" || v === "true"),
+  // Limits: no one user stalls the server (docs/decisions/017-resource-limits.md).
+  /** A live document's stored state may not grow past this; a write that would is refused. */
+  DOC_MAX_BYTES: bytes(10 * MiB),
+  /** One person's writes into live documents (across their connections on a node), on average… */
+  WRITE_BYTES_PER_MINUTE: bytes(1 * MiB),
+  /** …and at once: a phone's offline backlog or a long paste goes in whole; one write above it is refused. */
+  WRITE_BURST_BYTES: bytes(2 * MiB),
+  /** One presence state (name, colour, caret); a larger one closes its connection. */
+  PRESENCE_MAX_BYTES: bytes(2 * 1024, 256),
+  /** Body of an ordinary form post; uploads have their own limits (server/body-limit.ts). */
+  FORM_MAX_BYTES: bytes(1 * MiB),
+  /** What a roster .xlsx may inflate to, all its parts together. */
+  ROSTER_INFLATE_MAX_BYTES: bytes(20 * MiB),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { cookieSecure: boolean };

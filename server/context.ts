@@ -14,6 +14,8 @@ export interface Services {
   live: LiveAccess;
   /** Sign-in and attendance-code throttling settings, and the password-check count. */
   throttle: Throttle;
+  /** Limits the routes apply themselves (server/config.ts). */
+  limits: { rosterInflateMaxBytes: number };
 }
 
 export interface TongxinContext {

@@ -6,8 +6,10 @@ import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { baseExtensions, EDITOR_FIELD } from "../../shared/editor/extensions";
+import { parseWriteRefusal, retryDelayMs, type WriteRefusal } from "../../shared/write-limits";
 import { EditorFrame } from "./editor-frame";
 import { Toolbar } from "./editor-toolbar";
+import { RefusalNotice } from "./write-refusal-notice";
 
 type Status = "connecting" | "connected" | "disconnected";
 interface Me {
@@ -22,6 +24,12 @@ export interface SpeakerChoice {
   name: string;
   present: boolean;
 }
+
+// The minutes keep unsaved edits only in this page: a reload drops them.
+const MINUTES_ADVICE = {
+  rate: "在保存成功前请不要关闭此页面。",
+  too_large: "这些修改只保存在本页面中：请先复制需要保留的文字，刷新页面后分几次粘贴（刷新会丢弃未保存的修改）。",
+};
 
 function collabUrl() {
   return `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/collab`;
@@ -49,17 +57,45 @@ export default function CollabEditor({
   const [status, setStatus] = useState<Status>("connecting");
   const [synced, setSynced] = useState(false);
   const [revoked, setRevoked] = useState(false);
+  const [refused, setRefused] = useState<{ refusal: WriteRefusal; retry: () => void } | null>(null);
   const revalidator = useRevalidator();
   const revalidate = revalidator.revalidate;
 
   useEffect(() => {
     const doc = new Y.Doc();
     const provider = new WebsocketProvider(collabUrl(), docName, doc);
+    // A write the server would not store (too large, too fast: shared/write-limits.ts) stays in
+    // this document; the next connection sends it again. Wait before that one, or it is refused
+    // again at once; say so until a connection has stayed in sync for a moment.
+    let retryTimer: number | undefined;
+    let clearTimer: number | undefined;
+    let attempts = 0;
+    const retryNow = () => {
+      window.clearTimeout(retryTimer);
+      provider.connect();
+    };
     const onStatus = (e: { status: Status }) => setStatus(e.status);
-    const onSync = (s: boolean) => setSynced(s);
+    const onSync = (s: boolean) => {
+      setSynced(s);
+      window.clearTimeout(clearTimer);
+      if (s)
+        clearTimer = window.setTimeout(() => {
+          if (!provider.wsconnected) return;
+          attempts = 0;
+          setRefused(null);
+        }, 2000);
+    };
     // The server closes with these codes when the member's rights change (server/collab/server.ts):
     // reload the page's data so it shows the new rights (or the 404 / sign-in page).
     const onClose = (e: CloseEvent | null) => {
+      const refusal = e ? parseWriteRefusal(e.code, e.reason) : null;
+      if (refusal) {
+        provider.shouldConnect = false;
+        window.clearTimeout(clearTimer);
+        window.clearTimeout(retryTimer);
+        retryTimer = window.setTimeout(retryNow, retryDelayMs(refusal, attempts++));
+        setRefused({ refusal, retry: retryNow });
+      }
       if (e?.code === 4403) {
         provider.shouldConnect = false;
         setRevoked(true);
@@ -71,6 +107,8 @@ export default function CollabEditor({
     provider.on("connection-close", onClose);
     setLive({ doc, provider });
     return () => {
+      window.clearTimeout(retryTimer);
+      window.clearTimeout(clearTimer);
       provider.off("status", onStatus);
       provider.off("sync", onSync);
       provider.off("connection-close", onClose);
@@ -87,9 +125,10 @@ export default function CollabEditor({
         </p>
       </EditorFrame>
     );
-  const shown = status === "disconnected" ? "disconnected" : synced ? status : "connecting";
+  const shown = refused || status === "disconnected" ? "disconnected" : synced ? status : "connecting";
   return (
-    <EditorFrame heading={heading} status={shown}>
+    <EditorFrame heading={heading} status={shown} statusText={refused ? "未能保存到服务器" : undefined}>
+      {refused ? <RefusalNotice refusal={refused.refusal} onRetry={refused.retry} advice={MINUTES_ADVICE} /> : null}
       {live ? (
         <BoundEditor
           key={docName}

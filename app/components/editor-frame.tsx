@@ -12,10 +12,13 @@ const STATUS_TEXT: Record<EditorStatus, string> = {
 export function EditorFrame({
   heading,
   status,
+  statusText,
   children,
 }: {
   heading?: React.ReactNode;
   status: EditorStatus;
+  /** Instead of the status's usual words (e.g. when the server refused to store an edit). */
+  statusText?: string;
   children?: React.ReactNode;
 }) {
   return (
@@ -29,7 +32,7 @@ export function EditorFrame({
           aria-live="polite"
         >
           <span className="editor-status__dot" />
-          {STATUS_TEXT[status]}
+          {statusText ?? STATUS_TEXT[status]}
         </span>
       </div>
       {children ?? (

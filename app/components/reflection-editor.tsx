@@ -7,6 +7,8 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import { countWords } from "../../shared/domain/text";
 import { baseExtensions, EDITOR_FIELD } from "../../shared/editor/extensions";
 import { plainText } from "../../shared/editor/minutes";
+import { parseWriteRefusal, retryDelayMs, type WriteRefusal } from "../../shared/write-limits";
+import { RefusalNotice } from "./write-refusal-notice";
 import { Toolbar } from "./editor-toolbar";
 import { useIdleRevalidate } from "./use-idle-revalidate";
 
@@ -19,13 +21,14 @@ import { useIdleRevalidate } from "./use-idle-revalidate";
 // disconnects and works from IndexedDB, online it reconnects and Yjs merges both sides.
 
 /** What the status pill says. */
-export type ReflectionSyncState = "loading" | "local" | "synced" | "offline" | "revoked";
+export type ReflectionSyncState = "loading" | "local" | "synced" | "offline" | "refused" | "revoked";
 
 const STATE_TEXT: Record<ReflectionSyncState, string> = {
   loading: "正在载入…",
   local: "已保存到本机",
   synced: "已同步",
   offline: "离线编辑中，联网后自动同步",
+  refused: "已保存到本机，未能保存到服务器",
   revoked: "已无编辑权限",
 };
 const STATE_TONE: Record<ReflectionSyncState, string> = {
@@ -33,7 +36,14 @@ const STATE_TONE: Record<ReflectionSyncState, string> = {
   local: "connecting",
   synced: "connected",
   offline: "disconnected",
+  refused: "disconnected",
   revoked: "disconnected",
+};
+
+// The 心得体会 is kept in IndexedDB too; a reload rebuilds it from there without the deleted text.
+const REFLECTION_ADVICE = {
+  rate: "内容同时保存在这台设备的浏览器里，关闭页面也不会丢失。",
+  too_large: "请删去过大的内容后刷新页面，再自动保存；内容保存在这台设备的浏览器里，刷新不会丢失。",
 };
 
 export interface ReflectionEditorApi {
@@ -68,6 +78,7 @@ export default function ReflectionEditor({
 }) {
   const [live, setLive] = useState<{ doc: Y.Doc } | null>(null);
   const [state, setState] = useState<ReflectionSyncState>("loading");
+  const [refused, setRefused] = useState<{ refusal: WriteRefusal; retry: () => void } | null>(null);
   const [words, setWords] = useState(0);
   const revalidate = useIdleRevalidate();
   // Callbacks change identity on each render of the page; the effect below must not restart.
@@ -84,17 +95,30 @@ export default function ReflectionEditor({
     let connected = false;
     let dirty = false;
     let revoked = false;
+    // A write the server would not store (too large, too fast: shared/write-limits.ts) stays here
+    // and in IndexedDB; the next connection sends it again, after a wait (at once it would be
+    // refused again). The notice goes once a connection has stayed in sync for a moment.
+    let refusal: WriteRefusal | null = null;
+    let retryTimer: number | undefined;
+    let clearTimer: number | undefined;
+    let attempts = 0;
+    const retryNow = () => {
+      window.clearTimeout(retryTimer);
+      if (online && !revoked) provider.connect();
+    };
 
     const show = () => {
       const s: ReflectionSyncState = revoked
         ? "revoked"
-        : online && connected && wsSynced
-          ? "synced"
-          : dirty && (!online || !connected)
-            ? "offline"
-            : localReady || wsSynced
-              ? "local"
-              : "loading";
+        : refusal
+          ? "refused"
+          : online && connected && wsSynced
+            ? "synced"
+            : dirty && (!online || !connected)
+              ? "offline"
+              : localReady || wsSynced
+                ? "local"
+                : "loading";
       setState(s);
       cb.current.onState?.(s);
     };
@@ -116,12 +140,31 @@ export default function ReflectionEditor({
     const onSync = (s: boolean) => {
       wsSynced = s;
       if (s) dirty = false;
+      window.clearTimeout(clearTimer);
+      if (s && refusal)
+        clearTimer = window.setTimeout(() => {
+          if (!provider.wsconnected) return;
+          refusal = null;
+          attempts = 0;
+          setRefused(null);
+          show();
+        }, 2000);
       show();
     };
     // The server closes with these codes when the rights change (submitted, returned, access ended):
     // the page reloads its data and shows the new state.
     let reconnect: number | undefined;
     const onClose = (e: CloseEvent | null) => {
+      const refused = e ? parseWriteRefusal(e.code, e.reason) : null;
+      if (refused) {
+        refusal = refused;
+        provider.shouldConnect = false;
+        window.clearTimeout(clearTimer);
+        window.clearTimeout(retryTimer);
+        retryTimer = window.setTimeout(retryNow, retryDelayMs(refused, attempts++));
+        setRefused({ refusal: refused, retry: retryNow });
+        show();
+      }
       if (e?.code === 4403) {
         provider.shouldConnect = false;
         revoked = true;
@@ -164,6 +207,8 @@ export default function ReflectionEditor({
     show();
     return () => {
       window.clearTimeout(reconnect);
+      window.clearTimeout(retryTimer);
+      window.clearTimeout(clearTimer);
       cb.current.onReady?.(null);
       window.removeEventListener("offline", goOffline);
       window.removeEventListener("online", goOnline);
@@ -192,6 +237,7 @@ export default function ReflectionEditor({
           {STATE_TEXT[state]}
         </span>
       </div>
+      {refused ? <RefusalNotice refusal={refused.refusal} onRetry={refused.retry} advice={REFLECTION_ADVICE} /> : null}
       {live ? (
         <BoundEditor key={docName} doc={live.doc} readOnly={readOnly || state === "revoked"} />
       ) : (

@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { getMeetingFor } from "../../server/services/meetings";
 import { findOrg } from "../../server/services/orgs";
 import {
@@ -20,8 +21,8 @@ import {
   CorrectMeetingSchema,
   FILE_ACCEPT,
   kindsFor,
-  MAX_FILE_BYTES,
 } from "../../shared/schemas/meetings";
+import { MATERIALS_UPLOAD_MAX_BYTES, MATERIALS_UPLOAD_TOO_LARGE } from "../../shared/upload-limits";
 import { AppShell } from "../components/app-shell";
 import { UploadIcon } from "../components/icons";
 import {
@@ -43,9 +44,6 @@ import { askedKind, formPeople, handleMeetingForm, ticksOf } from "../lib/meetin
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `编辑：${data.meeting.title} · 同心` : "同心" },
 ];
-
-/** Refuse a whole upload past this before reading it; each file is then held to 20 MB. */
-const MAX_UPLOAD_BYTES = 3 * MAX_FILE_BYTES + 1024 * 1024;
 
 /** The meeting and its organisation for its managers: 404 when hidden, 403 when only visible. */
 async function managedMeeting(sql: Parameters<typeof getMeetingFor>[0], subject: Subject, meetingId: string) {
@@ -137,11 +135,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(context, request);
   const { sql } = context.services;
   const { meeting, org } = await managedMeeting(sql, actor.subject, params.meetingId ?? "");
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_UPLOAD_BYTES)
-    return data<MeetingFormResult>(
-      { formError: "文件太大：单个资料不能超过 20 MB，一次上传合计不超过 60 MB。", intent: "upload" },
-      { status: 413 },
-    );
+  // A body past MATERIALS_UPLOAD_MAX_BYTES never gets here (server/body-limit.ts); each file is held to 20 MB.
   const form = await request.formData();
   const intents = form.getAll("intent").map(String);
   const intent = intents.includes("defaults") ? "defaults" : (intents[0] ?? "save");
@@ -223,6 +217,7 @@ export default function EditMeeting() {
   const busy = nav.state === "submitting";
   const busyWith = busy ? String(nav.formData?.get("intent") ?? "") : "";
   const cancelled = status === "cancelled";
+  const [uploadTooLarge, setUploadTooLarge] = useState(false);
   const about = (intent: string) => (result?.intent === intent ? result : undefined);
   return (
     <AppShell userName={userName}>
@@ -298,7 +293,19 @@ export default function EditMeeting() {
               ))}
             </ul>
           ) : null}
-          <Form method="post" encType="multipart/form-data" className="card form">
+          <Form
+            method="post"
+            encType="multipart/form-data"
+            className="card form"
+            onSubmit={(e) => {
+              // The server refuses an upload this large before reading it (a bare 413 page); say it here.
+              const input = e.currentTarget.elements.namedItem("files") as HTMLInputElement | null;
+              const total = [...(input?.files ?? [])].reduce((n, f) => n + f.size, 0);
+              const over = total > MATERIALS_UPLOAD_MAX_BYTES - 64 * 1024;
+              if (over) e.preventDefault();
+              setUploadTooLarge(over);
+            }}
+          >
             <label className="field">
               <span className="field__label">上传文件</span>
               <input
@@ -307,9 +314,13 @@ export default function EditMeeting() {
                 name="files"
                 multiple
                 accept={FILE_ACCEPT}
-                aria-invalid={about("upload")?.fieldErrors?.files ? true : undefined}
+                aria-invalid={uploadTooLarge || about("upload")?.fieldErrors?.files ? true : undefined}
+                onChange={() => setUploadTooLarge(false)}
               />
-              <FieldError id="files-error" message={about("upload")?.fieldErrors?.files} />
+              <FieldError
+                id="files-error"
+                message={uploadTooLarge ? MATERIALS_UPLOAD_TOO_LARGE : about("upload")?.fieldErrors?.files}
+              />
               <span className="field__hint">
                 支持 PDF、Word、PowerPoint、图片（PNG、JPG、WebP）和文本文件，单个不超过 20 MB。
               </span>

@@ -1,17 +1,18 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { z } from "zod";
 import type { CreatedMember } from "../../server/services/members";
 import { orgTree } from "../../server/services/orgs";
 import {
   importRoster,
-  MAX_ROSTER_BYTES,
   parsePastedRoster,
   previewRoster,
   readRosterFile,
   type RosterProblem,
 } from "../../server/services/roster-import";
 import { CATEGORY_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
+import { MAX_ROSTER_BYTES, ROSTER_TOO_LARGE } from "../../shared/upload-limits";
 import { AppShell } from "../components/app-shell";
 import { UploadIcon } from "../components/icons";
 import { InvitationList } from "../components/invitation-list";
@@ -63,10 +64,7 @@ const ImportSchema = z.object({
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const { actor, org } = await managedOrg(context, request, params.orgId, "导入成员");
   const { sql } = context.services;
-  // Refuse an oversized upload before reading it into memory.
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_ROSTER_BYTES + 64 * 1024)
-    return data<Result>({ formError: "文件太大：名册文件不能超过 2 MB。" }, { status: 413 });
+  // A body past ROSTER_UPLOAD_MAX_BYTES never gets here (server/body-limit.ts).
   const form = await request.formData();
   try {
     if (form.get("intent") === "import") {
@@ -79,7 +77,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     const text = String(form.get("text") ?? "");
     let table: string[][];
     if (file instanceof File && file.size > 0) {
-      table = await readRosterFile(file.name, new Uint8Array(await file.arrayBuffer()));
+      table = await readRosterFile(file.name, new Uint8Array(await file.arrayBuffer()), {
+        inflateMaxBytes: context.services.limits.rosterInflateMaxBytes,
+      });
     } else if (text.trim()) {
       table = parsePastedRoster(text);
     } else {
@@ -108,6 +108,7 @@ export default function ImportMembers() {
   const { userName, org, groups } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state === "submitting";
+  const [tooLarge, setTooLarge] = useState(false);
   const back = `/orgs/${org.id}/members`;
 
   if (result?.step === "done" && result.created) {
@@ -225,12 +226,23 @@ export default function ImportMembers() {
           上传 Excel（.xlsx）或 CSV 名册，或直接从 Excel 复制粘贴。导入前会逐行核对，有问题的行会标出原因。
         </p>
       </section>
-      <FormAlert error={result?.formError} />
-      <Form method="post" encType="multipart/form-data" className="card form">
+      <FormAlert error={tooLarge ? ROSTER_TOO_LARGE : result?.formError} />
+      <Form
+        method="post"
+        encType="multipart/form-data"
+        className="card form"
+        onSubmit={(e) => {
+          // The server refuses a file this large before reading it (a bare 413 page); say it here.
+          const input = e.currentTarget.elements.namedItem("file") as HTMLInputElement | null;
+          const over = (input?.files?.[0]?.size ?? 0) > MAX_ROSTER_BYTES;
+          if (over) e.preventDefault();
+          setTooLarge(over);
+        }}
+      >
         <input type="hidden" name="intent" value="preview" />
         <label className="field">
           <span className="field__label">名册文件</span>
-          <input className="input" type="file" name="file" accept=".xlsx,.csv" />
+          <input className="input" type="file" name="file" accept=".xlsx,.csv" onChange={() => setTooLarge(false)} />
           <span className="field__hint">
             不超过 2 MB。
             <a href={`/orgs/${org.id}/roster-template`} download>

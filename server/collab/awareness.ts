@@ -7,15 +7,22 @@ export interface AwarenessUser {
   color: string;
 }
 
+/** A presence state larger than the cap (a name, a colour and a caret take a few hundred bytes). */
+export class PresenceTooLarge extends Error {}
+
+const utf8 = new TextDecoder();
+
 /**
  * Rewrites an awareness update from a connection so every state it carries names the
  * authenticated user, and drops entries for client ids that another connection owns.
- * A client therefore cannot appear as someone else, whatever it sends.
+ * A client therefore cannot appear as someone else, whatever it sends. A state over
+ * `maxStateBytes` throws PresenceTooLarge before it is parsed: nothing of the update is kept.
  */
 export function bindAwarenessUpdate(
   update: Uint8Array,
   user: AwarenessUser,
   mayControl: (clientId: number) => boolean,
+  maxStateBytes = Infinity,
 ): Uint8Array {
   const d = decoding.createDecoder(update);
   const e = encoding.createEncoder();
@@ -24,7 +31,10 @@ export function bindAwarenessUpdate(
   for (let i = 0; i < n; i++) {
     const clientId = decoding.readVarUint(d);
     const clock = decoding.readVarUint(d);
-    const state = JSON.parse(decoding.readVarString(d)) as Record<string, unknown> | null;
+    const bytes = decoding.readVarUint8Array(d); // the state's JSON, as readVarString would read it
+    if (bytes.byteLength > maxStateBytes)
+      throw new PresenceTooLarge(`presence state of ${bytes.byteLength} bytes, over the ${maxStateBytes}-byte cap`);
+    const state = JSON.parse(utf8.decode(bytes)) as Record<string, unknown> | null;
     // A state is an object (or null: gone). Anything else could not carry the bound user.
     if (state !== null && (typeof state !== "object" || Array.isArray(state)))
       throw new Error("a presence state must be an object or null");

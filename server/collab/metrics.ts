@@ -127,7 +127,17 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 /** Why a message from a client was refused (the `reason` label of rejected_messages_total). */
 export type RejectReason =
-  "read_only" | "text_frame" | "malformed" | "unknown_type" | "too_large" | "queue_full" | "rate" | "protocol";
+  | "read_only"
+  | "text_frame"
+  | "malformed"
+  | "unknown_type"
+  | "too_large"
+  | "queue_full"
+  | "rate"
+  | "protocol"
+  | "write_too_large"
+  | "write_rate"
+  | "presence_too_large";
 
 /** What the collaboration server counts; `/metrics` renders it with the process figures. */
 export class CollabMetrics {

@@ -3,7 +3,14 @@ import * as decoding from "lib0/decoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import type { WebSocket } from "ws";
 import { log } from "../logger";
-import { awarenessClientIds, bindAwarenessUpdate, type AwarenessUser } from "./awareness";
+import {
+  CLOSE_WRITE_RATE,
+  CLOSE_WRITE_TOO_LARGE,
+  writeRefusalReason,
+  writeRefusalText,
+  type WriteRefusal,
+} from "../../shared/write-limits";
+import { awarenessClientIds, bindAwarenessUpdate, PresenceTooLarge, type AwarenessUser } from "./awareness";
 import type { RoomRelay } from "./cluster";
 import type { CollabMetrics, RejectReason } from "./metrics";
 import type { DocStore } from "./persistence";
@@ -43,6 +50,13 @@ export interface Conn {
 export interface RoomOptions {
   relay?: RoomRelay;
   metrics?: CollabMetrics;
+  /**
+   * Whether a connection's write of `bytes` may go into the document, which holds `docBytes` now
+   * (limits.ts: the document's cap and the writer's budget); without it every write is taken.
+   */
+  admitWrite?: (conn: Conn, docBytes: number, bytes: number) => WriteRefusal | null;
+  /** Largest presence state a connection may announce (bytes of its JSON). */
+  presenceMaxBytes?: number;
 }
 
 /** An update on its way out: who sent it (skipped), when it is stored, and whether other nodes still need it. */
@@ -65,6 +79,11 @@ const REMOTE = Symbol("remote");
 /** Messages (and bytes) held per connection while a document loads, before the connection is dropped. */
 export const MAX_PENDING = 200;
 export const MAX_PENDING_BYTES = 16 * 1024 * 1024;
+/**
+ * Presence client ids one connection may announce. The official client announces one (its
+ * document's); states for more are dropped, so one socket cannot fill the room with capped states.
+ */
+export const MAX_PRESENCE_IDS_PER_CONNECTION = 4;
 
 /** Thrown for a message that breaks the protocol; the connection is closed with the reason. */
 export class ProtocolError extends Error {
@@ -103,6 +122,15 @@ export class Room {
   private remoteOwners = new Map<number, string>();
   private relay?: RoomRelay;
   private metrics?: CollabMetrics;
+  private admit?: RoomOptions["admitWrite"];
+  private presenceMaxBytes?: number;
+  /**
+   * The document's size in bytes as stored: what was loaded plus every update stored since. A sum
+   * of updates overstates the folded state (many small edits fold to less), so before refusing a
+   * write for size the room measures the state itself once (`sizeIsSum` says whether it must).
+   */
+  private size = 0;
+  private sizeIsSum = false;
 
   constructor(
     readonly name: string,
@@ -113,10 +141,14 @@ export class Room {
   ) {
     this.relay = options.relay;
     this.metrics = options.metrics;
+    this.admit = options.admitWrite;
+    this.presenceMaxBytes = options.presenceMaxBytes;
     this.awareness.setLocalState(null);
     this.ready = this.load();
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin === LOADED) return;
+      this.size += update.byteLength;
+      this.sizeIsSum = true;
       if (origin === REMOTE) return this.sendOn(update);
       this.persistThenBroadcast(update, origin as Conn | null);
     });
@@ -142,13 +174,16 @@ export class Room {
     // Subscribe before reading: an update stored by another node after the read still reaches us.
     await this.relay?.ready;
     const { state, tail } = await this.store.load(this.name);
-    if (state) Y.applyUpdate(this.doc, state, LOADED);
-    else {
+    if (state) {
+      Y.applyUpdate(this.doc, state, LOADED);
+      this.size = state.byteLength;
+    } else {
       // A document never stored gets its first content stored before anyone sees it.
       const first = await this.seed?.(this.name);
       if (first) {
         await this.store.append(this.name, first);
         Y.applyUpdate(this.doc, first, LOADED);
+        this.size = first.byteLength;
       }
     }
     this.tail = tail;
@@ -379,6 +414,10 @@ export class Room {
             }
             return;
           }
+          if (!isEmptyUpdate(payload)) {
+            const refusal = this.admitWrite(conn, payload);
+            if (refusal) return refuseWrite(conn, this.name, refusal, payload.byteLength);
+          }
           try {
             Y.applyUpdate(this.doc, payload, conn);
           } catch (e) {
@@ -393,9 +432,20 @@ export class Room {
       case MSG_AWARENESS: {
         const raw = decoding.readVarUint8Array(d);
         let bound: Uint8Array;
+        let announced = 0; // new client ids in this message
         try {
-          bound = bindAwarenessUpdate(raw, conn.user, (id) => this.mayControl(conn, id));
+          bound = bindAwarenessUpdate(
+            raw,
+            conn.user,
+            (id) => {
+              if (!this.mayControl(conn, id)) return false;
+              if (conn.clientIds.has(id)) return true;
+              return conn.clientIds.size + announced++ < MAX_PRESENCE_IDS_PER_CONNECTION;
+            },
+            this.presenceMaxBytes,
+          );
         } catch (e) {
+          if (e instanceof PresenceTooLarge) throw new ProtocolError(e.message, "presence_too_large");
           throw new ProtocolError(`malformed awareness: ${(e as Error).message}`, "malformed");
         }
         awarenessProtocol.applyAwarenessUpdate(this.awareness, bound, conn);
@@ -409,6 +459,31 @@ export class Room {
       default:
         throw new ProtocolError(`unknown message type ${type}`, "unknown_type");
     }
+  }
+
+  /** Whether an update from the connection may go in (RoomOptions.admitWrite), or why not. */
+  private admitWrite(conn: Conn, update: Uint8Array): WriteRefusal | null {
+    if (!this.admit) return null;
+    const bytes = update.byteLength;
+    const refusal = this.admit(conn, this.size, bytes);
+    if (refusal?.kind !== "too_large" || refusal.scope !== "document") return refusal;
+    // Near the cap by the sum of updates: measure the folded state once before refusing (a few ms
+    // for a document of megabytes; and again only after more updates went in).
+    if (this.sizeIsSum) {
+      this.size = Y.encodeStateAsUpdate(this.doc).byteLength;
+      this.sizeIsSum = false;
+      const again = this.admit(conn, this.size, bytes);
+      if (again?.kind !== "too_large" || again.scope !== "document") return again;
+    }
+    // An update that adds no item the document lacks (deletions only, or a reconnecting client's
+    // answer carrying the whole delete set) cannot make it larger: weighed as against an empty
+    // document, so a full document can still be trimmed.
+    return addsNothing(this.doc, update) ? this.admit(conn, 0, bytes) : refusal;
+  }
+
+  /** The document's size as the room counts it (see `size`). */
+  get sizeBytes() {
+    return this.size;
   }
 
   private mayControl(conn: Conn, clientId: number): boolean {
@@ -440,9 +515,41 @@ export class Room {
   }
 }
 
+/** Whether an update holds no item beyond what the document has (deletions at most). */
+function addsNothing(doc: Y.Doc, update: Uint8Array): boolean {
+  let to: Map<number, number>;
+  try {
+    to = Y.parseUpdateMeta(update).to;
+  } catch {
+    return false; // malformed: let it be refused, or fail when applied
+  }
+  const have = Y.decodeStateVector(Y.encodeStateVector(doc));
+  for (const [client, clock] of to) if (clock > (have.get(client) ?? 0)) return false;
+  return true;
+}
+
 /** An update carrying no insertions and no deletions (what Yjs encodes for "nothing new"). */
 function isEmptyUpdate(u: Uint8Array): boolean {
   return u.length === 2 && u[0] === 0 && u[1] === 0;
+}
+
+/**
+ * Refuses a write the limits do not allow: nothing of it is applied, stored or sent on. The writer is
+ * told why (a permission-denied message in words, as for a read-only connection) and the connection
+ * closes with a code the editors read as "keep it, retry later" (shared/write-limits.ts): its later
+ * edits build on the refused one, so they could not be applied either until it resyncs.
+ */
+function refuseWrite(conn: Conn, docName: string, refusal: WriteRefusal, bytes: number) {
+  const reason = refusal.kind === "rate" ? "write_rate" : "write_too_large";
+  conn.metrics?.reject(reason);
+  log.warn("collab.write_refused", {
+    doc: docName,
+    user: conn.user.id,
+    reason: refusal.kind === "rate" ? reason : `${reason}:${refusal.scope}`,
+    bytes,
+  });
+  send(conn, permissionDeniedMessage(writeRefusalText(refusal)));
+  conn.ws.close(refusal.kind === "rate" ? CLOSE_WRITE_RATE : CLOSE_WRITE_TOO_LARGE, writeRefusalReason(refusal));
 }
 
 /** Closes a connection that broke the protocol (1008), with the reason logged and counted. */

@@ -6,6 +6,7 @@ import { log } from "../logger";
 import { isSameOrigin, type TrustProxy } from "../origin";
 import type { AwarenessUser } from "./awareness";
 import type { Cluster, ClusterCommand } from "./cluster";
+import { admitWrite, DEFAULT_COLLAB_LIMITS, WriteBudgets, type CollabLimits } from "./limits";
 import type { CollabMetrics } from "./metrics";
 import { DocStore } from "./persistence";
 import { isTransientDbError } from "../../db/errors";
@@ -69,20 +70,26 @@ export class CollabServer {
   private metrics?: CollabMetrics;
   /** Whose X-Forwarded-Proto to believe when checking an upgrade's Origin (Express's setting). */
   private trustProxy: TrustProxy;
+  readonly limits: CollabLimits;
+  /** Each user's write budget on this node, shared by their connections (limits.ts). */
+  private budgets: WriteBudgets;
 
   /**
    * `cluster` (server/collab/cluster.ts) shares live documents with other nodes; without it this
-   * process works alone. `metrics` (metrics.ts) is what `/metrics` shows.
+   * process works alone. `metrics` (metrics.ts) is what `/metrics` shows. `limits` caps documents,
+   * writers and presence (limits.ts; the defaults unless given).
    */
   constructor(
     store: DocStore,
     private auth: CollabAuth,
-    options: { cluster?: Cluster; metrics?: CollabMetrics; trustProxy?: TrustProxy } = {},
+    options: { cluster?: Cluster; metrics?: CollabMetrics; trustProxy?: TrustProxy; limits?: CollabLimits } = {},
   ) {
     this.store = store;
     this.trustProxy = options.trustProxy ?? (() => false);
     this.cluster = options.cluster;
     this.metrics = options.metrics;
+    this.limits = options.limits ?? DEFAULT_COLLAB_LIMITS;
+    this.budgets = new WriteBudgets(this.limits.writeBytesPerMinute, this.limits.writeBurstBytes);
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.pinger.unref();
     const cluster = this.cluster;
@@ -297,6 +304,8 @@ export class CollabServer {
       room = created = new Room(docName, this.store, (r, reason) => this.fail(r, reason), this.auth.seed, {
         relay,
         metrics: this.metrics,
+        admitWrite: (conn, docBytes, bytes) => admitWrite(this.limits, this.budgets, conn.user.id, docBytes, bytes),
+        presenceMaxBytes: this.limits.presenceMaxBytes,
       });
       this.rooms.set(docName, room);
       created.ready.catch((e) => {
@@ -352,6 +361,7 @@ export class CollabServer {
   }
 
   private ping() {
+    this.budgets.sweep();
     for (const ws of this.wss.clients) {
       if (!this.alive.has(ws)) {
         ws.terminate();

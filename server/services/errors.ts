@@ -5,7 +5,7 @@
 export class DomainError extends Error {
   constructor(
     message: string,
-    readonly status: 400 | 403 | 404 | 409 | 410 | 422 | 429 = 400,
+    readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 422 | 429 = 400,
     readonly field?: string,
   ) {
     super(message);

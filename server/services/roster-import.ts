@@ -1,5 +1,4 @@
 import Papa from "papaparse";
-import { readSheet } from "read-excel-file/node";
 import { unprotectCell } from "../../shared/csv";
 import type { Sql } from "../../db/client";
 import {
@@ -24,17 +23,22 @@ import { audit } from "./audit";
 import { DomainError } from "./errors";
 import { createMembers, type CreatedMember, type NewMember } from "./members";
 import { requireManagedOrg, type Org } from "./orgs";
+import { readXlsxInWorker } from "./xlsx-reader";
+import { MAX_ROSTER_BYTES } from "../../shared/upload-limits";
 
 // Roster import: a branch secretary uploads the member roster kept in Excel (.xlsx or .csv,
 // or rows pasted from Excel), sees which rows are good and which are not and why, and then
 // imports the good rows or nothing. Reading the file, checking the rows and importing are
 // separate steps, and the import checks everything again: a preview is never trusted.
 
-export const MAX_ROSTER_BYTES = 2 * 1024 * 1024;
+export { MAX_ROSTER_BYTES };
 export const MAX_ROSTER_ROWS = 2000;
 
-/** What a well-formed roster may unpack to: a 2000-row sheet is a few MB of XML, a zip bomb far more. */
-const MAX_XLSX_UNPACKED_BYTES = 64 * 1024 * 1024;
+/**
+ * What a roster .xlsx may inflate to by default (ROSTER_INFLATE_MAX_BYTES): a 2000-row sheet is a few
+ * MB of XML, a zip bomb far more.
+ */
+export const ROSTER_INFLATE_MAX_BYTES = 20 * 1024 * 1024;
 
 const UNSUPPORTED = "仅支持 .xlsx 或 .csv 文件，请在 Excel 中“另存为”后再上传";
 
@@ -50,8 +54,15 @@ const ZIP_SIG = [0x50, 0x4b, 0x03, 0x04];
 /** OLE compound file: an old .xls, or an .xlsx protected by a password (Excel encrypts it into one). */
 const OLE_SIG = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
-/** Reads an uploaded file into a table of trimmed string cells. */
-export async function readRosterFile(fileName: string, bytes: Uint8Array): Promise<string[][]> {
+/**
+ * Reads an uploaded file into a table of trimmed string cells. An .xlsx is inflated in a worker,
+ * never past `inflateMaxBytes` (all its parts together).
+ */
+export async function readRosterFile(
+  fileName: string,
+  bytes: Uint8Array,
+  { inflateMaxBytes = ROSTER_INFLATE_MAX_BYTES }: { inflateMaxBytes?: number } = {},
+): Promise<string[][]> {
   if (bytes.length === 0) throw new DomainError("上传的文件是空的，请检查后重新上传。", 400, "file");
   if (bytes.length > MAX_ROSTER_BYTES)
     throw new DomainError(
@@ -60,10 +71,10 @@ export async function readRosterFile(fileName: string, bytes: Uint8Array): Promi
       "file",
     );
   const ext = /\.([^./\\]+)$/.exec(fileName.trim())?.[1]?.toLowerCase() ?? "";
-  if (ext === "xlsx") return readXlsx(bytes);
+  if (ext === "xlsx") return readXlsx(bytes, inflateMaxBytes);
   if (ext === "csv") {
     // An .xlsx renamed to .csv is still an Excel file: read it as what it is.
-    if (startsWith(bytes, ZIP_SIG)) return readXlsx(bytes);
+    if (startsWith(bytes, ZIP_SIG)) return readXlsx(bytes, inflateMaxBytes);
     if (startsWith(bytes, OLE_SIG)) throw new DomainError(UNSUPPORTED, 400, "file");
     return parseDelimited(decodeText(bytes));
   }
@@ -101,11 +112,17 @@ function parseDelimited(raw: string): string[][] {
   return result.data.map((row) => row.map(cleanCell));
 }
 
-async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
+async function readXlsx(bytes: Uint8Array, inflateMaxBytes: number): Promise<string[][]> {
   const corrupt = () =>
     new DomainError(
       "无法读取这个 Excel 文件：文件可能已损坏，或并不是 .xlsx 格式。请用 Excel 打开后“另存为” .xlsx 文件再上传。",
       400,
+      "file",
+    );
+  const tooLarge = () =>
+    new DomainError(
+      `这个 Excel 文件解压后过大（超过 ${Math.round(inflateMaxBytes / 1024 / 1024)} MB），无法读取。请只保留人员名单所在的工作表后再上传。`,
+      413,
       "file",
     );
   if (startsWith(bytes, OLE_SIG))
@@ -115,22 +132,19 @@ async function readXlsx(bytes: Uint8Array): Promise<string[][]> {
       "file",
     );
   if (!startsWith(bytes, ZIP_SIG)) throw corrupt();
+  // What the file declares is checked first (free); the worker holds it to what it really inflates to.
   const unpacked = zipUnpackedSize(bytes);
   if (unpacked === null) throw corrupt();
-  if (unpacked > MAX_XLSX_UNPACKED_BYTES)
-    throw new DomainError("这个 Excel 文件解压后过大，无法读取。请只保留人员名单所在的工作表后再上传。", 400, "file");
-  let rows: unknown[][];
-  try {
-    // parseNumber keeps numbers as the digits stored in the file, so a phone number cannot
-    // lose digits to floating point or come back as 1.38e10.
-    rows = (await readSheet(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-      parseNumber: (s: string) => s,
-    })) as unknown[][];
-  } catch (e) {
-    if ((e as { code?: string }).code === "XLS_FILE_NOT_SUPPORTED") throw new DomainError(UNSUPPORTED, 400, "file");
+  if (unpacked > inflateMaxBytes) throw tooLarge();
+  // parseNumber (in the worker) keeps numbers as the digits stored in the file, so a phone number
+  // cannot lose digits to floating point or come back as 1.38e10.
+  const read = await readXlsxInWorker(bytes, inflateMaxBytes);
+  if ("reason" in read) {
+    if (read.reason === "limit") throw tooLarge();
+    if (read.reason === "unsupported") throw new DomainError(UNSUPPORTED, 400, "file");
     throw corrupt();
   }
-  return rows.map((row) => row.map(xlsxCell));
+  return read.rows.map((row) => row.map(xlsxCell));
 }
 
 function xlsxCell(v: unknown): string {

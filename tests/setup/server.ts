@@ -12,8 +12,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** A real Tongxin (built app, migrated and seeded database) on a free port. */
-export async function startTestServer(): Promise<TestServer> {
+/**
+ * A real Tongxin (built app, migrated and seeded database) on a free port. `env` adds or overrides
+ * settings (e.g. small limits) on top of process.env.
+ */
+export async function startTestServer(options: { env?: Record<string, string> } = {}): Promise<TestServer> {
   const db: TestDatabase = await createTestDatabase();
   let port = 0;
   const boot = async () => {
@@ -26,6 +29,7 @@ export async function startTestServer(): Promise<TestServer> {
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       REMINDERS: "off",
+      ...options.env,
     });
     const app = await startTongxin({ config, mode: "production" });
     const url = await app.listen();
