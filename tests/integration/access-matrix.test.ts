@@ -6,6 +6,11 @@ import { startTestServer, type TestServer } from "../setup/server";
 import { buildMeeting, DEMO, demoIds, httpActors, ORGS, type DemoIds } from "../setup/demo";
 import { appRoutes, fill, type AppRoute } from "../setup/routes";
 import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
+import {
+  MATERIALS_UPLOAD_MAX_BYTES,
+  REFLECTION_SUBMIT_MAX_BYTES,
+  ROSTER_UPLOAD_MAX_BYTES,
+} from "../../shared/upload-limits";
 
 // The role × action matrix (docs/decisions/019): every route's page, every form intent and every
 // live document kind, for each kind of person around one running 支部党员大会 of the first branch.
@@ -338,7 +343,14 @@ beforeAll(async () => {
               values (${ids.user[EXTRA.partyLeaderInGroup.username]}, ${ids.org[ORGS.COMMITTEE]}, 'secretary')`;
   // Member pages act on people of their own, one per intent.
   for (const [i, intent] of ["role", "move", "end", "add", "invite", "person"].entries()) {
-    f[`target.${intent}`] = await person(`1391000000${i}`, `对象${intent}`, ORGS.G2, "member");
+    // The one whose code is reissued sits directly in the branch: its own 书记 and 组织委员 are
+    // then peers, and only the 党委 above may reset an activated account (decision 018).
+    f[`target.${intent}`] = await person(
+      `1391000000${i}`,
+      `对象${intent}`,
+      intent === "invite" ? ORGS.B1 : ORGS.G2,
+      "member",
+    );
     const [ms] = await sql()<{ id: string }[]>`select id from memberships where user_id = ${f[`target.${intent}`]}`;
     f[`membership.${intent}`] = ms.id;
   }
@@ -607,11 +619,16 @@ describe("bad input: a 4xx in Chinese, never a 5xx", () => {
       }
       check("JSON", await reply(await post(JSON.stringify(body), "application/json")), 415);
       check("text/plain", await reply(await post("intent=x", "text/plain")), 415);
-      check(
-        "oversized",
-        await reply(await post("a=" + "x".repeat(2 * 1024 * 1024), "application/x-www-form-urlencoded")),
-        413,
-      );
+      // Past the route's own limit (uploads have larger ones, decision 017).
+      const limit = /\/edit$/.test(pattern)
+        ? MATERIALS_UPLOAD_MAX_BYTES
+        : /\/import$/.test(pattern)
+          ? ROSTER_UPLOAD_MAX_BYTES
+          : /\/reflection$/.test(pattern)
+            ? REFLECTION_SUBMIT_MAX_BYTES
+            : 1024 * 1024;
+      const big = "a=" + "x".repeat(limit + 64 * 1024);
+      check("oversized", await reply(await post(big, "application/x-www-form-urlencoded")), 413);
       if (problems.length && process.env.MATRIX_DEBUG) console.log(`${pattern} ${key}\n  ${problems.join("\n  ")}`);
       expect(problems.join("\n")).toBe("");
     });

@@ -56,10 +56,13 @@ export function intentsOf(routeId: string): string[] {
       texts.push(schemaFile.slice(at, next < 0 ? undefined : next));
     }
   }
+  // `case "x":` only inside the action itself (a page's components switch over other things).
+  const actionAt = source.indexOf("export async function action");
+  const actionBody = actionAt < 0 ? "" : source.slice(actionAt, source.indexOf("\n}\n", actionAt) + 2);
   const found = new Set<string>();
+  for (const m of actionBody.matchAll(/\bcase "([\w-]+)":/g)) found.add(m[1]);
   const patterns = [
     /intent:\s*z\.literal\("([\w:-]+)"/g,
-    /\bcase "([\w-]+)":/g,
     /intent(?:s)?\)? ===? "([\w-]+)"/g,
     /\.get\("intent"\) === "([\w-]+)"/g,
     /intents\.includes\("([\w-]+)"\)/g,
