@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type express from "express";
+import { STATIC_PAGE_POLICY } from "../shared/csp";
 import {
   MATERIALS_UPLOAD_MAX_BYTES,
   MATERIALS_UPLOAD_TOO_LARGE,
@@ -117,12 +118,18 @@ function refuse(req: IncomingMessage, res: express.Response, message: string) {
   if (!req.complete) {
     const cut = setTimeout(() => req.socket.destroy(), DISCARD_FOR_MS);
     cut.unref();
-    req.once("end", () => clearTimeout(cut));
-    req.socket.once("close", () => clearTimeout(cut));
+    // A kept-alive socket serves later requests: take the listener off again.
+    const clear = () => {
+      clearTimeout(cut);
+      req.socket.off("close", clear);
+    };
+    req.once("end", clear);
+    req.socket.once("close", clear);
   }
   const back = sameOriginReferer(req) ?? "/";
   res
     .status(413)
+    .set("Content-Security-Policy", STATIC_PAGE_POLICY)
     .type("html")
     .send(
       `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>内容过大 · 同心</title></head>` +

@@ -2,25 +2,83 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { meetingsToAttend } from "../../server/services/meetings";
 import { loadSubject } from "../../server/services/subjects";
+import { todosFor, type Todo } from "../../server/services/todos";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { MeetingMeta } from "../components/meeting-meta";
 import { requireUser } from "../lib/auth.server";
-import { ChevronRightIcon } from "../components/icons";
+import { BellIcon, CalendarIcon, ChevronRightIcon, ClockIcon, FlagIcon, UserIcon } from "../components/icons";
 import { dateLeaf, formatDate, formatTime } from "../lib/format";
 
 export const meta: MetaFunction = () => [{ title: "首页 · 同心" }];
 
+/** How many coming meetings home shows; the rest are on the calendar. */
+const NEXT_MEETINGS = 5;
+
+// Home is what needs the person now: their to-dos (server/services/todos.ts, where each domain
+// adds its own) and the next few meetings they attend. The whole year lives in the calendar.
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const { sql } = context.services;
   const subject = await loadSubject(sql, user.id);
-  const meetings = await meetingsToAttend(sql, subject, { from: new Date(), limit: 20 });
-  return { userName: user.displayName, meetings };
+  const [meetings, todos] = await Promise.all([
+    meetingsToAttend(sql, subject, { from: new Date(), limit: NEXT_MEETINGS + 1 }),
+    todosFor(sql, subject),
+  ]);
+  return {
+    userName: user.displayName,
+    meetings: meetings.slice(0, NEXT_MEETINGS),
+    more: meetings.length > NEXT_MEETINGS,
+    todos,
+  };
+}
+
+const TODO_ICON: Record<string, typeof BellIcon> = {
+  "leave.decide": UserIcon,
+  "reflection.review": FlagIcon,
+  "attendance.close": ClockIcon,
+  "reflection.write": FlagIcon,
+  "reflection.revise": FlagIcon,
+  makeup: BellIcon,
+};
+
+function TodoList({ todos }: { todos: Todo[] }) {
+  return (
+    <section className="section" aria-labelledby="todo-heading">
+      <div className="section__head">
+        <h2 className="h2" id="todo-heading">
+          待办
+        </h2>
+        <span className="muted small">{todos.length} 项</span>
+      </div>
+      <ul className="list todo-list" data-testid="todos">
+        {todos.map((t, i) => {
+          const Icon = TODO_ICON[t.kind] ?? BellIcon;
+          return (
+            <li key={`${t.kind}:${t.link}:${i}`}>
+              <Link to={t.link} className="row todo" data-kind={t.kind}>
+                <span className="todo__icon" aria-hidden="true">
+                  <Icon size={20} />
+                </span>
+                <span className="row__main">
+                  <span className="row__title">{t.title}</span>
+                  <span className="row__sub">
+                    {t.detail}
+                    {t.due ? ` · ${formatDate(t.due)} ${formatTime(t.due)}` : ""}
+                  </span>
+                </span>
+                <ChevronRightIcon size={18} className="row__end" />
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
 }
 
 export default function Home() {
-  const { userName, meetings } = useLoaderData<typeof loader>();
+  const { userName, meetings, more, todos } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <AppShell userName={userName}>
@@ -31,11 +89,16 @@ export default function Home() {
       ) : null}
       <section className="page-head">
         <p className="eyebrow">你好，{userName}</p>
-        <h1 className="h1">近期组织生活</h1>
-        {meetings.length > 0 ? (
-          <p className="page-head__sub muted">共 {meetings.length} 项安排，按时间先后排列</p>
-        ) : null}
+        <h1 className="h1">{todos.length > 0 ? `有 ${todos.length} 件事等你处理` : "近期组织生活"}</h1>
       </section>
+      {todos.length > 0 ? <TodoList todos={todos} /> : null}
+      <div className="section__head">
+        <h2 className="h2">近期安排</h2>
+        <Link to="/calendar" className="home-link">
+          <CalendarIcon size={16} />
+          全部安排
+        </Link>
+      </div>
       {meetings.length === 0 ? (
         <div className="card empty">
           <p className="h3">近期没有安排</p>
@@ -73,6 +136,13 @@ export default function Home() {
           })}
         </ul>
       )}
+      {more ? (
+        <p className="home-more">
+          <Link to="/calendar" className="btn btn--ghost btn--block">
+            在日历中查看全部安排
+          </Link>
+        </p>
+      ) : null}
     </AppShell>
   );
 }
