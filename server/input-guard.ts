@@ -27,6 +27,9 @@ export const inputGuard: express.RequestHandler = (req, res, next) => {
   if (path.includes("\0") || query.includes("\0"))
     return sendErrorPage(res, 400, "网址有误", "网址中有无法识别的字符（空字符），请检查链接是否完整。");
   if (req.method === "POST") {
+    // An empty post without a type (a bare sign-out button from a script) is an empty form.
+    if (req.headers["content-type"] === undefined && Number(req.headers["content-length"] ?? 0) === 0)
+      req.headers["content-type"] = "application/x-www-form-urlencoded";
     const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
     if (!FORM_TYPES.includes(type))
       return sendErrorPage(res, 415, "无法处理的提交", "这里只接受网页表单的提交，请在页面上填写后再提交。");

@@ -88,6 +88,9 @@ describe("sign-in", () => {
       ["javascript:alert(1)"],
     ])("never leaves the site for %j", async (redirectTo) => {
       const res = await signInTo(redirectTo);
+      // A NUL byte in any form field refuses the whole form (server/remix-handler.ts): nobody is
+      // signed in, and nobody leaves either.
+      if (redirectTo.includes("\0")) return expect(res.status).toBe(400);
       expect(res.status).toBe(302);
       expect(res.headers.get("location")).toBe("/");
     });
