@@ -1,5 +1,5 @@
 import type { APIRequestContext } from "@playwright/test";
-import { test, expect, memberPage } from "./fixtures";
+import { test, expect, confirmDialog, memberPage } from "./fixtures";
 import { shoot } from "./screens";
 
 // The live study session with three people in three browsers: the host (王建国, 书记, desktop),
@@ -140,6 +140,7 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   await chen.context.setOffline(false);
   await expect(sync).toHaveText("已同步", { timeout: 15_000 });
   await chen.page.getByRole("button", { name: "提交心得体会" }).click();
+  await confirmDialog(chen.page, "提交心得体会？", "提交");
   await expect(chen.page.getByTestId("reflection-text")).toContainText("带头按时交纳党费");
   // The host's session page counts it, live.
   await expect(host.page.getByTestId("reflections-figures")).toContainText("已提交 1/");
