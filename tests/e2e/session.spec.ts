@@ -1,4 +1,4 @@
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Locator } from "@playwright/test";
 import { test, expect, confirmDialog, memberPage } from "./fixtures";
 import { shoot } from "./screens";
 
@@ -71,7 +71,7 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   await rec.page.keyboard.press("End");
   await rec.page.keyboard.press("Enter");
   await rec.page.getByRole("button", { name: "发言人" }).click();
-  await rec.page.getByRole("listbox", { name: "选择发言人" }).getByRole("button", { name: /^陈静/ }).click();
+  await rec.page.getByRole("listbox", { name: "选择发言人" }).getByRole("option", { name: /^陈静/ }).click();
   await rec.page.keyboard.type("支部工作条例让我明确了党小组的职责");
   // The host and the member see it live, with the speaker chip.
   const chenEditor = chen.page.getByTestId("minutes-editor");
@@ -169,5 +169,134 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   for (const p of [host, rec, chen]) {
     expect(p.problems).toEqual([]);
     await p.context.close();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The first hour of a new user: the picker, presence, an ended session, confirmations, 投屏.
+// Each test makes its own meeting through the SQL hook, so they run alone and in any order.
+// ---------------------------------------------------------------------------------------------
+
+const BRANCH_PEOPLE = [SEC, RECORDER, "13800000003", "13800000004", CHEN, "13800000006", "13800000007", "13800000008"];
+const AGENDA = ["学习党章第三章", "交流学习体会", "通报下季度工作安排"];
+
+/**
+ * A 支部党员大会 of 机关第一党支部 starting in five minutes: 王建国 hosts, 李秀英 records, the
+ * branch's eight members are 应到 (seven with a vote), three agenda items. `started`: the host
+ * has started it.
+ */
+async function branchMeeting(request: APIRequestContext, title: string, opts: { started?: boolean } = {}) {
+  const [m] = await q<{ id: string }>(
+    request,
+    `insert into meetings (org_id, kind, title, starts_at, ends_at, location, created_by, host_id, recorder_id,
+       session_started_at)
+     select o.id, 'general_assembly', $1, now() + interval '5 minutes', now() + interval '125 minutes',
+       '机关办公楼三楼党员活动室', s.id, s.id, r.id, case when $2::boolean then now() end
+     from organizations o, users s, users r
+     where o.name = '机关第一党支部' and s.username = $3 and r.username = $4 returning id`,
+    [title, Boolean(opts.started), SEC, RECORDER],
+  );
+  await q(
+    request,
+    `insert into meeting_invitees (meeting_id, user_id, role)
+     select $1::uuid, id, 'attendee' from users where username = any($2::text[])`,
+    [m.id, BRANCH_PEOPLE],
+  );
+  await q(
+    request,
+    `insert into meeting_agenda_items (meeting_id, position, title)
+     select $1::uuid, p - 1, t from unnest($2::text[]) with ordinality as a(t, p)`,
+    [m.id, AGENDA],
+  );
+  return m.id;
+}
+
+async function signedIn(request: APIRequestContext, meetingId: string, usernames: string[]) {
+  await q(
+    request,
+    `insert into attendance (meeting_id, user_id, status, signed_in_at, via)
+     select $1::uuid, id, 'present', now(), 'code' from users where username = any($2::text[])`,
+    [meetingId, usernames],
+  );
+}
+
+/** Whether the element is really there to be seen and tapped: its centre is on screen and on top. */
+function onTop(locator: Locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const x = r.left + r.width / 2;
+    const y = r.top + r.height / 2;
+    if (r.width === 0 || x < 0 || y < 0 || x > window.innerWidth || y > window.innerHeight) return false;
+    const hit = document.elementFromPoint(x, y);
+    return hit !== null && (hit === el || el.contains(hit));
+  });
+}
+
+test("发言人: the list opens over the page, for a pointer, a finger and the keyboard", async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  for (const phone of [false, true]) {
+    const id = await branchMeeting(request, `发言人选择（${phone ? "手机" : "电脑"}）`, { started: true });
+    await signedIn(request, id, [SEC, RECORDER, CHEN]);
+    const rec = await memberPage(browser, RECORDER, { phone });
+    const { page } = rec;
+    await page.goto(`/meetings/${id}`);
+    await expect(page.getByText("已同步")).toBeVisible();
+    const editor = page.getByTestId("minutes-editor");
+    await editor.getByText("发言要点").first().click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+
+    const trigger = page.getByRole("button", { name: "发言人" });
+    const list = page.getByRole("listbox", { name: "选择发言人" });
+    if (phone) await trigger.tap();
+    else await trigger.click();
+    await expect(list).toBeVisible();
+    // Present first; every choice can be seen and hit where it is, without scrolling anything.
+    const options = list.getByRole("option");
+    for (const i of [0, 1, 2]) await expect(options.nth(i)).not.toContainText("未到");
+    await expect(options.nth(3)).toContainText("未到");
+    const n = await options.count();
+    expect(n).toBe(BRANCH_PEOPLE.length);
+    for (let i = 0; i < Math.min(n, 4); i++) expect(await onTop(options.nth(i)), `option ${i} on top`).toBe(true);
+    await shoot(page, `speaker-picker-${phone ? "phone" : "desktop"}`);
+    // The captures resize the window and scroll to the top; bring the toolbar back into view.
+    await trigger.scrollIntoViewIfNeeded();
+    const chen = list.getByRole("option", { name: /^陈静/ });
+    if (phone) await chen.tap();
+    else await chen.click();
+    await expect(list).toBeHidden();
+    await expect(editor.locator(".speaker").last()).toHaveText("陈静");
+    await page.keyboard.type("按时参加组织生活");
+    await expect(editor).toContainText("陈静：按时参加组织生活");
+
+    // A tap outside closes it, and so does Escape (back to the button).
+    await trigger.click();
+    await expect(list).toBeVisible();
+    await page.getByRole("heading", { level: 1 }).click();
+    await expect(list).toBeHidden();
+    await trigger.focus();
+    await page.keyboard.press("Enter");
+    await expect(list).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(list).toBeHidden();
+    await expect(trigger).toBeFocused();
+
+    // The keyboard alone: open, go down one, pick; the chip lands where the caret was.
+    await editor.getByText("按时参加组织生活").click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await trigger.focus();
+    await page.keyboard.press("ArrowDown");
+    await expect(list).toBeVisible();
+    const second = (await options.nth(1).innerText()).split(/\s/)[0];
+    await page.keyboard.press("ArrowDown");
+    await expect(options.nth(1)).toHaveAttribute("aria-selected", "true");
+    await page.keyboard.press("Enter");
+    await expect(list).toBeHidden();
+    await page.keyboard.type("表示赞同");
+    await expect(editor).toContainText(`${second}：表示赞同`);
+
+    expect(rec.problems).toEqual([]);
+    await rec.context.close();
   }
 });
