@@ -113,10 +113,11 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 
 export default function SessionPage() {
   const { meeting, detail, session, reflections, manage, docName, me } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as Result | undefined;
+  const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
   const live = useLiveSession(meeting.id, me);
   const cancelled = session.phase === "cancelled";
+  const ended = session.phase === "ended";
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
   // 投屏: the session (agenda, votes, minutes, who is here) full screen in large type, for a projector.
@@ -154,10 +155,10 @@ export default function SessionPage() {
           </span>
           {!cancelled ? (
             <Link to={`/meetings/${meeting.id}/attendance`} className="btn btn--small meeting-head__edit">
-              签到与请假
+              {ended ? "考勤" : "签到与请假"}
             </Link>
           ) : null}
-          {canProject && !cancelled ? (
+          {canProject && !cancelled && !ended ? (
             <button
               type="button"
               className="btn btn--small"
@@ -239,7 +240,14 @@ export default function SessionPage() {
       </header>
 
       {session.canRun && !cancelled ? (
-        <HostBar phase={session.phase} startRefusal={session.startRefusal} busy={busy} result={result} />
+        <HostBar
+          phase={session.phase}
+          startRefusal={session.startRefusal}
+          busy={busy}
+          result={result}
+          meetingId={meeting.id}
+          canReview={reflections.review !== null}
+        />
       ) : result?.formError && (result.intent === "start" || result.intent === "end") ? (
         <p className="alert alert--error" role="alert">
           {result.formError}
@@ -254,7 +262,8 @@ export default function SessionPage() {
             <AgendaCard
               agenda={session.agenda}
               currentItemId={currentItemId}
-              canRun={session.canRun && session.phase !== "ended" && !cancelled}
+              ended={ended}
+              canRun={session.canRun && !ended && !cancelled}
               busy={busy}
               error={result?.intent === "agenda" ? result.formError : undefined}
             />
@@ -319,4 +328,18 @@ export default function SessionPage() {
       </div>
     </AppShell>
   );
+}
+
+/**
+ * The last reply of this page's action. The live channel reloads the page's data right after
+ * every change (结束会议 included), and a reload clears Remix's action data: the reply (how many
+ * were given 补学) would flash and go. It is kept until the next one.
+ */
+function useKeptActionData(): Result | undefined {
+  const fresh = useActionData<typeof action>() as Result | undefined;
+  const [kept, setKept] = useState(fresh);
+  useEffect(() => {
+    if (fresh) setKept(fresh);
+  }, [fresh]);
+  return fresh ?? kept;
 }

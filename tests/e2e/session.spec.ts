@@ -1,5 +1,5 @@
 import type { APIRequestContext, Locator } from "@playwright/test";
-import { test, expect, confirmDialog, memberPage } from "./fixtures";
+import { test, expect, confirmDialog, memberPage, signInThroughForm } from "./fixtures";
 import { shoot } from "./screens";
 
 // The live study session with three people in three browsers: the host (王建国, 书记, desktop),
@@ -32,7 +32,6 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   const host = await memberPage(browser, SEC);
   const rec = await memberPage(browser, RECORDER);
   const chen = await memberPage(browser, CHEN, { phone: true });
-  host.page.on("dialog", (d) => void d.accept());
   for (const p of [host, rec, chen]) await p.page.goto(path);
 
   // Everyone sees who is here, from the live channel.
@@ -115,8 +114,7 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   await host.page.getByTestId("vote-open").getByRole("button", { name: "赞成" }).click();
   await expect(host.page.getByTestId("vote-progress")).toContainText("已投票 3 人", { timeout: 10_000 });
   await host.page.getByTestId("vote-open").getByRole("button", { name: "结束表决" }).click();
-  const confirm = host.page.getByRole("button", { name: "仍要结束表决" });
-  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await confirmDialog(host.page, "结束表决？", "结束表决");
   // Three in favour of `expected` voting members is not more than half of those who should attend.
   await expect(host.page.getByTestId("vote-closed")).toContainText("未通过");
   // The result is in the minutes, under 会议决议, on every page.
@@ -151,6 +149,7 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
 
   // The host ends the session: attendance is frozen, the header names the absent with reasons.
   await host.page.getByTestId("end-session").click();
+  await confirmDialog(host.page, "结束会议？", "结束会议");
   await expect(chen.page.getByTestId("session-phase")).toHaveText("已结束");
   const present = expected - 2;
   await expect(rec.page.getByTestId("header-present")).toHaveText(new RegExp(`^实到${present} 人：`));
@@ -299,4 +298,138 @@ test("发言人: the list opens over the page, for a pointer, a finger and the k
     expect(rec.problems).toEqual([]);
     await rec.context.close();
   }
+});
+
+test("alone on the session page I am counted at once, and the count never shows 0", async ({ browser, request }) => {
+  const id = await branchMeeting(request, "在线人数");
+  const host = await memberPage(browser, SEC);
+  const { page } = host;
+  // Every text the count shows, from the first byte of the page on.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { presenceSeen: string[] }).presenceSeen = seen;
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid="presence-count"]')?.textContent;
+      if (t != null && seen[seen.length - 1] !== t) seen.push(t);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  const seen = () => page.evaluate(() => (window as unknown as { presenceSeen: string[] }).presenceSeen);
+  await page.goto(`/meetings/${id}`);
+  await expect(page.getByTestId("presence-count")).toHaveText("1 人");
+  await expect(page.getByTestId("presence")).toContainText("王建国");
+  await page.getByTestId("start-session").click();
+  await expect(page.getByTestId("session-phase")).toHaveText("进行中");
+  // The page reloads its data after the start: watch through that.
+  await page.waitForTimeout(3000);
+  await expect(page.getByTestId("presence-count")).toHaveText("1 人");
+  expect(await seen()).toEqual(["1 人"]);
+  expect(host.problems).toEqual([]);
+  await host.context.close();
+});
+
+test("an ended session reads as ended everywhere on the page", async ({ browser, request }) => {
+  test.setTimeout(60_000);
+  const id = await branchMeeting(request, "已结束的支部党员大会", { started: true });
+  // Six came (five of seven voters), a vote passed, the host was on the second item; then ended.
+  const came = [SEC, RECORDER, "13800000003", "13800000004", CHEN, "13800000007"];
+  await signedIn(request, id, came);
+  await q(
+    request,
+    `insert into votes (meeting_id, matter, title, secret, status, opened_by, expected, present_at_open,
+       for_count, closed_by, closed_at, present_at_close, passed)
+     select $1::uuid, 'commendation', '表彰刘洋同志为优秀共产党员', false, 'closed', u.id, 7, 5, 5, u.id, now(), 5, true
+     from users u where u.username = $2`,
+    [id, SEC],
+  );
+  await q(
+    request,
+    `update meetings set session_ended_at = now(),
+       current_agenda_item_id = (select id from meeting_agenda_items where meeting_id = $1::uuid and position = 1)
+     where id = $1::uuid`,
+    [id],
+  );
+  const host = await memberPage(browser, SEC);
+  const chen = await memberPage(browser, CHEN, { phone: true });
+  for (const p of [host, chen]) {
+    const { page } = p;
+    await page.goto(`/meetings/${id}`);
+    await expect(page.getByTestId("session-phase")).toHaveText("已结束");
+    // The agenda: no item under way, the agenda itself marked as done.
+    await expect(page.getByTestId("agenda").locator('[aria-current="step"]')).toHaveCount(0);
+    await expect(page.getByText("正在进行")).toHaveCount(0);
+    await expect(page.getByTestId("agenda-status")).toHaveText("已结束");
+    // Votes: the result only; no quorum, no form to open one.
+    await expect(page.getByTestId("vote-closed")).toContainText("表彰刘洋同志为优秀共产党员");
+    await expect(page.getByTestId("votes-quorum")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "发起表决" })).toHaveCount(0);
+    await expect(page.getByText("会议已经结束，不能再表决")).toHaveCount(0);
+    // Who attended, not who is online now.
+    const attended = page.getByTestId("attended");
+    await expect(attended).toContainText("实到 6 / 应到 8 人");
+    for (const name of ["王建国", "陈静", "赵敏"]) await expect(attended).toContainText(name);
+    await expect(page.getByTestId("presence-count")).toHaveCount(0);
+    await expect(page.getByText(/在线\s*0\s*人/)).toHaveCount(0);
+  }
+  // The host: nothing to run any more, only what still makes sense after the end.
+  const { page } = host;
+  await expect(page.getByTestId("end-session")).toHaveCount(0);
+  await expect(page.getByTestId("start-session")).toHaveCount(0);
+  await expect(page.getByTestId("agenda-next")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "更正" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "编辑/改期/取消" })).toHaveCount(0);
+  const bar = page.getByRole("region", { name: "主持人操作" });
+  await expect(bar).toContainText("会议已结束");
+  await expect(bar.getByRole("button")).toHaveCount(0);
+  await expect(bar.getByRole("link", { name: /考勤/ })).toHaveAttribute("href", `/meetings/${id}/attendance`);
+  await shoot(page, "session-ended-host");
+  await shoot(chen.page, "session-ended-member");
+  for (const p of [host, chen]) {
+    expect(p.problems).toEqual([]);
+    await p.context.close();
+  }
+});
+
+test("结束会议 asks first, in the page's own dialog", async ({ browser, request }) => {
+  const id = await branchMeeting(request, "结束前确认", { started: true });
+  const host = await memberPage(browser, SEC, { phone: true });
+  const { page } = host;
+  await page.goto(`/meetings/${id}`);
+  const end = page.getByTestId("end-session");
+  await end.click();
+  const dialog = page.getByRole("alertdialog", { name: "结束会议？" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("考勤将冻结");
+  await shoot(page, "confirm-end-session");
+  // Focus stays in the dialog, whichever way one tabs.
+  for (const key of ["Tab", "Tab", "Tab", "Shift+Tab", "Shift+Tab", "Shift+Tab"]) {
+    await page.keyboard.press(key);
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement)), `focus after ${key}`).toBe(true);
+  }
+  // Escape: nothing happens, focus back on the button.
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(end).toBeFocused();
+  await expect(page.getByTestId("session-phase")).toHaveText("进行中");
+  // 返回 does nothing either; then the real thing.
+  await end.click();
+  await dialog.getByRole("button", { name: "返回" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId("session-phase")).toHaveText("进行中");
+  await end.click();
+  await dialog.getByRole("button", { name: "结束会议" }).click();
+  await expect(page.getByTestId("session-phase")).toHaveText("已结束");
+  await expect(page.getByText("会议已结束，考勤已冻结")).toBeVisible();
+  expect(host.problems).toEqual([]);
+  await host.context.close();
+});
+
+test("without JavaScript, 结束会议 still ends the meeting", async ({ browser, request }) => {
+  const id = await branchMeeting(request, "无脚本结束会议", { started: true });
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const page = await context.newPage();
+  await signInThroughForm(page, SEC);
+  await page.goto(`/meetings/${id}`);
+  await page.getByTestId("end-session").click();
+  await expect(page.getByTestId("session-phase")).toHaveText("已结束");
+  await context.close();
 });
