@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { getMeetingFor } from "../../server/services/meetings";
 import { findOrg } from "../../server/services/orgs";
 import { meetingDetail } from "../../server/services/schedule";
@@ -120,9 +120,6 @@ export default function SessionPage() {
   const ended = session.phase === "ended";
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
-  // 投屏: the session (agenda, votes, minutes, who is here) full screen in large type, for a projector.
-  const stage = useRef<HTMLDivElement>(null);
-  const canProject = mounted && typeof document !== "undefined" && document.fullscreenEnabled;
   const kind = MEETING_KIND_LABEL[meeting.kind];
   const phase = PHASE[session.phase];
   // The channel knows the agenda position before the page data reloads.
@@ -158,14 +155,18 @@ export default function SessionPage() {
               {ended ? "考勤" : "签到与请假"}
             </Link>
           ) : null}
-          {canProject && !cancelled && !ended ? (
-            <button
-              type="button"
-              className="btn btn--small"
-              onClick={() => void stage.current?.requestFullscreen().catch(() => {})}
+          {session.canRun && !cancelled && !ended ? (
+            // 投屏: the room's view (screen route) in its own tab, for the projector, while this
+            // page stays with the host to run the session.
+            <Link
+              to={`/meetings/${meeting.id}/screen`}
+              target="_blank"
+              rel="noopener"
+              className="btn btn--small meeting-head__project"
+              aria-label="投屏（在新标签页打开会场大屏）"
             >
               投屏
-            </button>
+            </Link>
           ) : null}
           {manage && !cancelled ? (
             <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small">
@@ -256,7 +257,7 @@ export default function SessionPage() {
 
       {/* Two columns on a desktop or projector; on a phone the cards are one list, ordered by
           what a member needs first (session.css). */}
-      <div className="session-grid" ref={stage}>
+      <div className="session-grid">
         <div className="session-main">
           <div className="slot slot--agenda">
             <AgendaCard

@@ -1,5 +1,5 @@
 import type { APIRequestContext, Locator } from "@playwright/test";
-import { test, expect, confirmDialog, memberPage, signInThroughForm } from "./fixtures";
+import { test, expect, confirmDialog, guardConsole, memberPage, signInThroughForm } from "./fixtures";
 import { shoot } from "./screens";
 
 // The live study session with three people in three browsers: the host (王建国, 书记, desktop),
@@ -432,4 +432,76 @@ test("without JavaScript, 结束会议 still ends the meeting", async ({ browser
   await page.getByTestId("end-session").click();
   await expect(page.getByTestId("session-phase")).toHaveText("已结束");
   await context.close();
+});
+
+test("投屏 is a view for the room: the item, the sign-in code and its QR, a vote's result, nothing personal", async ({
+  browser,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const id = await branchMeeting(request, "投屏的支部党员大会", { started: true });
+  await signedIn(request, id, [SEC, RECORDER, "13800000003", "13800000004"]);
+  const host = await memberPage(browser, SEC);
+  await host.page.goto(`/meetings/${id}`);
+  const [screen] = await Promise.all([
+    host.context.waitForEvent("page"),
+    host.page.getByRole("link", { name: "投屏" }).click(),
+  ]);
+  const problems = guardConsole(screen);
+  await expect(screen).toHaveURL(new RegExp(`/meetings/${id}/screen$`));
+  await expect(screen.getByRole("heading", { level: 1 })).toHaveText("投屏的支部党员大会");
+
+  // The host moves on: the room follows.
+  await expect(screen.getByTestId("screen-current")).toContainText("尚未开始议程");
+  await host.page.getByTestId("agenda-next").click();
+  await expect(screen.getByTestId("screen-current")).toContainText(AGENDA[0]);
+  await expect(screen.getByTestId("screen-current")).toContainText("第 1 项 / 共 3 项");
+
+  // The sign-in code and its QR while sign-in is open; a member signs in with it.
+  const code = screen.getByTestId("screen-code");
+  await expect(code).toHaveText(/^\d{6}$/);
+  await expect(screen.getByTestId("screen-qr").locator("svg")).toBeVisible();
+  await expect(screen.getByTestId("screen-turnout")).toContainText("实到 4 / 应到 8 人");
+  const chen = await memberPage(browser, CHEN, { phone: true });
+  await chen.page.goto(`/meetings/${id}/attendance?code=${await code.innerText()}`);
+  await chen.page.getByRole("button", { name: "签到", exact: true }).click();
+  await expect(chen.page.getByText("签到成功")).toBeVisible();
+  await expect(screen.getByTestId("screen-turnout")).toContainText("实到 5 / 应到 8 人");
+
+  // Nothing personal and nothing to press but 全屏: no names, no cards of one's own, no controls.
+  const text = await screen.locator("body").innerText();
+  for (const word of ["王建国", "陈静", "黄磊", "杨帆", "心得体会", "在线", "结束会议", "下一项"])
+    expect(text, word).not.toContain(word);
+  expect(await screen.getByRole("button").allInnerTexts()).toEqual(["全屏"]);
+  await shoot(screen, "screen-signin");
+
+  // A vote closes: its result is on the screen.
+  const votes = `/meetings/${id}/votes`;
+  const opened = await host.page.request.post(votes, {
+    form: { intent: "open", matter: "commendation", title: "表彰刘洋同志为优秀共产党员", secret: "0" },
+  });
+  expect(opened.ok()).toBe(true);
+  await expect(screen.getByTestId("screen-vote")).toContainText("表决进行中");
+  const [vote] = await q<{ id: string }>(request, `select id from votes where meeting_id = $1::uuid`, [id]);
+  await host.page.request.post(votes, { form: { intent: "cast", voteId: vote.id, choice: "for" } });
+  await expect(screen.getByTestId("screen-vote")).toContainText("已投票 1");
+  await host.page.request.post(votes, { form: { intent: "close", voteId: vote.id } });
+  await expect(screen.getByTestId("screen-vote")).toContainText("未通过");
+  await expect(screen.getByTestId("screen-vote")).toContainText(/赞成\s*1/);
+  await shoot(screen, "screen-vote");
+
+  // The code turns every 30 seconds, and the screen with it.
+  const first = await code.innerText();
+  await expect(code).not.toHaveText(first, { timeout: 35_000 });
+
+  // A member's screen has no code: only those who run the attendance show it.
+  await chen.page.goto(`/meetings/${id}/screen`);
+  await expect(chen.page.getByTestId("screen-current")).toContainText(AGENDA[0]);
+  await expect(chen.page.getByTestId("screen-code")).toHaveCount(0);
+
+  expect(problems).toEqual([]);
+  for (const p of [host, chen]) {
+    expect(p.problems).toEqual([]);
+    await p.context.close();
+  }
 });
