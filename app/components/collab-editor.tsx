@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { useRevalidator } from "@remix-run/react";
-import { EditorContent, useEditor, type Editor } from "@tiptap/react";
+import { EditorContent, useEditor } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import * as Y from "yjs";
@@ -10,19 +10,13 @@ import { parseWriteRefusal, retryDelayMs, type WriteRefusal } from "../../shared
 import { EditorFrame } from "./editor-frame";
 import { Toolbar } from "./editor-toolbar";
 import { RefusalNotice } from "./write-refusal-notice";
+import { SpeakerPicker, type SpeakerChoice } from "./speaker-picker";
 
 type Status = "connecting" | "connected" | "disconnected";
 interface Me {
   id: string;
   name: string;
   color: string;
-}
-
-/** Someone on the meeting's list, for marking a speech point with its speaker. */
-export interface SpeakerChoice {
-  id: string;
-  name: string;
-  present: boolean;
 }
 
 // The minutes keep unsaved edits only in this page: a reload drops them.
@@ -183,56 +177,6 @@ function BoundEditor({
         </Toolbar>
       )}
       <EditorContent editor={editor} className="editor__body" />
-    </div>
-  );
-}
-
-/**
- * 发言人: inserts the chosen person's name chip at the cursor, so a speech point names its
- * speaker. Those present come first.
- */
-function SpeakerPicker({ editor, speakers }: { editor: Editor; speakers: SpeakerChoice[] }) {
-  const [open, setOpen] = useState(false);
-  const ordered = [...speakers].sort((a, b) => Number(b.present) - Number(a.present));
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [open]);
-  return (
-    <div className="toolbar__group speaker-picker">
-      <button
-        type="button"
-        className="toolbar__btn toolbar__btn--text"
-        aria-expanded={open}
-        aria-haspopup="listbox"
-        title="标注发言人"
-        onMouseDown={(e) => e.preventDefault()}
-        onClick={() => setOpen((o) => !o)}
-      >
-        发言人
-      </button>
-      {open ? (
-        <ul className="speaker-picker__list" role="listbox" aria-label="选择发言人">
-          {ordered.length === 0 ? <li className="speaker-picker__empty">名单为空</li> : null}
-          {ordered.map((p) => (
-            <li key={p.id} role="option" aria-selected={false}>
-              <button
-                type="button"
-                onMouseDown={(e) => e.preventDefault()}
-                onClick={() => {
-                  editor.chain().focus().insertSpeaker({ userId: p.id, name: p.name }).run();
-                  setOpen(false);
-                }}
-              >
-                {p.name}
-                {p.present ? null : <span className="speaker-picker__note">未到</span>}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
     </div>
   );
 }

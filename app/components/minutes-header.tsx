@@ -28,7 +28,11 @@ export function MinutesHeaderView({ header: h }: { header: MinutesHeaderData }) 
     `${formatTime(h.end)}${h.actualEnd ? "（实际结束）" : ""}`;
   return (
     <div className="minutes-head" data-testid="minutes-header">
-      <p className="minutes-head__note">以下由系统根据会议安排和签到情况自动填写，随签到实时更新。</p>
+      <p className="minutes-head__note">
+        {h.actualEnd
+          ? "以下由系统根据会议安排和考勤自动填写；会后考勤的更正会同步到这里。"
+          : "以下由系统根据会议安排和签到情况自动填写，随签到实时更新。"}
+      </p>
       <dl className="minutes-head__grid">
         <div className="minutes-head__wide">
           <dt>会议名称</dt>

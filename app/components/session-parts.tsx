@@ -1,4 +1,6 @@
 import { Form, Link } from "@remix-run/react";
+import { userColor } from "../../shared/colors";
+import { ConfirmButton } from "./confirm-dialog";
 import type { PresentUser } from "./use-live-session";
 
 // Pieces of the live session page: the host's bar (start / end), the agenda with the item under
@@ -17,11 +19,16 @@ export function HostBar({
   startRefusal,
   busy,
   result,
+  meetingId,
+  canReview,
 }: {
   phase: string;
   startRefusal: string | null;
   busy: boolean;
   result?: Reply;
+  meetingId: string;
+  /** May open the 心得体会 overview (whoever runs the session reviews them). */
+  canReview: boolean;
 }) {
   const mine = result && (result.intent === "start" || result.intent === "end") ? result : undefined;
   return (
@@ -40,7 +47,7 @@ export function HostBar({
         ) : (
           <>
             <strong>会议已结束</strong>
-            <span>考勤已冻结。会议记录和心得体会仍可由各自作者修改，直至书记归档。</span>
+            <span>考勤已冻结，缺席的同志已安排补学。会议记录和心得体会仍可由各自作者修改，直至书记归档。</span>
           </>
         )}
       </div>
@@ -57,17 +64,35 @@ export function HostBar({
           </button>
         </Form>
       ) : phase === "started" ? (
-        <Form
-          method="post"
-          onSubmit={(e) => {
-            if (!window.confirm("结束会议后考勤将冻结，确定结束吗？")) e.preventDefault();
-          }}
-        >
-          <button className="btn btn--danger" name="intent" value="end" disabled={busy} data-testid="end-session">
+        <Form method="post">
+          <ConfirmButton
+            className="btn btn--danger"
+            name="intent"
+            value="end"
+            disabled={busy}
+            data-testid="end-session"
+            confirm={{
+              title: "结束会议？",
+              message: "结束后考勤将冻结，不能再签到和表决；应到未到的同志会收到补学安排。此操作不能撤销。",
+              confirmLabel: "结束会议",
+            }}
+          >
             结束会议
-          </button>
+          </ConfirmButton>
         </Form>
-      ) : null}
+      ) : (
+        // After the end nothing is run any more; what is left to do is on these pages.
+        <nav className="host-bar__links" aria-label="会后事项">
+          <Link to={`/meetings/${meetingId}/attendance`} className="btn btn--small">
+            考勤与补学
+          </Link>
+          {canReview ? (
+            <Link to={`/meetings/${meetingId}/reflections`} className="btn btn--small">
+              心得体会审阅
+            </Link>
+          ) : null}
+        </nav>
+      )}
       {mine?.ok ? (
         <p className="alert alert--ok host-bar__msg" role="status">
           {mine.ok}
@@ -84,17 +109,24 @@ export function HostBar({
 export function AgendaCard({
   agenda,
   currentItemId,
+  ended,
   canRun,
   busy,
   error,
 }: {
   agenda: { id: string; title: string }[];
   currentItemId: string | null;
+  /** The session is over: no item is under way any more, whatever the host last moved to. */
+  ended: boolean;
   canRun: boolean;
   busy: boolean;
   error?: string;
 }) {
   if (agenda.length === 0) return null;
+  if (ended) {
+    currentItemId = null;
+    canRun = false;
+  }
   const at = agenda.findIndex((a) => a.id === currentItemId);
   const prev = at > 0 ? agenda[at - 1] : null;
   const next = at < agenda.length - 1 ? agenda[at + 1] : null;
@@ -104,6 +136,11 @@ export function AgendaCard({
         <h2 className="h3" id="agenda-heading">
           议程
         </h2>
+        {ended ? (
+          <span className="tag tag--muted" data-testid="agenda-status">
+            已结束
+          </span>
+        ) : null}
         {canRun ? (
           <Form method="post" className="session-agenda__nav">
             <input type="hidden" name="intent" value="agenda" />
@@ -127,7 +164,7 @@ export function AgendaCard({
           {error}
         </p>
       ) : null}
-      <ol className="session-agenda__list" data-testid="agenda">
+      <ol className={ended ? "session-agenda__list is-ended" : "session-agenda__list"} data-testid="agenda">
         {agenda.map((a, i) => {
           const current = a.id === currentItemId;
           return (
@@ -170,12 +207,14 @@ export function PresenceCard({
   phase,
   meetingId,
 }: {
+  /** Who has the page open now; the viewer is always among them. */
   present: PresentUser[];
   connected: boolean;
   people: { id: string; name: string; role: string; present: boolean }[];
   phase: string;
   meetingId: string;
 }) {
+  if (phase === "ended") return <AttendedCard people={people} meetingId={meetingId} />;
   const listed = new Set(people.map((p) => p.id));
   const signedIn = people.filter((p) => p.role === "attendee" && p.present).length;
   const expected = people.filter((p) => p.role === "attendee").length;
@@ -185,8 +224,9 @@ export function PresenceCard({
         <h2 className="h3" id="presence-heading">
           在线
         </h2>
-        <span className="presence__count" data-testid="presence-count">
-          {connected ? `${present.length} 人` : "连接中…"}
+        <span className="presence__count">
+          <span data-testid="presence-count">{present.length} 人</span>
+          {connected ? null : <span className="presence__connecting">连接中</span>}
         </span>
       </div>
       <ul className="presence__list" data-testid="presence">
@@ -201,10 +241,53 @@ export function PresenceCard({
         ))}
       </ul>
       <p className="presence__foot">
-        {phase === "scheduled"
-          ? "会议开始后，在本页的参会人员计为出席。"
-          : `已签到 ${signedIn} / 应到 ${expected} 人`}
+        {phase === "scheduled" ? "会议开始后，在本页的参会人员计为出席。" : `已签到 ${signedIn} / 应到 ${expected} 人`}
         {" · "}
+        <Link to={`/meetings/${meetingId}/attendance`}>考勤详情</Link>
+      </p>
+    </section>
+  );
+}
+
+/** After the end: who attended (from the frozen attendance), not who happens to have the page open. */
+function AttendedCard({
+  people,
+  meetingId,
+}: {
+  people: { id: string; name: string; role: string; present: boolean }[];
+  meetingId: string;
+}) {
+  const attendees = people.filter((p) => p.role === "attendee");
+  const came = attendees.filter((p) => p.present);
+  const guests = people.filter((p) => p.role === "guest" && p.present);
+  const missing = attendees.length - came.length;
+  return (
+    <section className="card presence presence--ended" aria-labelledby="presence-heading" data-testid="attended">
+      <div className="presence__head">
+        <h2 className="h3" id="presence-heading">
+          出席
+        </h2>
+        <span className="presence__tally">
+          实到 {came.length} / 应到 {attendees.length} 人
+        </span>
+      </div>
+      {came.length + guests.length > 0 ? (
+        <ul className="presence__list">
+          {[...came, ...guests].map((p) => (
+            <li key={p.id} className="presence__person">
+              <span className="presence__avatar" style={{ background: userColor(p.id) }} aria-hidden="true">
+                {p.name.slice(-2)}
+              </span>
+              <span>{p.name}</span>
+              {p.role === "guest" ? <span className="presence__note">列席</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted small">没有出席记录。</p>
+      )}
+      <p className="presence__foot">
+        {missing > 0 ? `未出席 ${missing} 人 · ` : "应到的同志全部出席 · "}
         <Link to={`/meetings/${meetingId}/attendance`}>考勤详情</Link>
       </p>
     </section>

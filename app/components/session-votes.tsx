@@ -6,6 +6,7 @@ import { CHOICES, CHOICE_LABEL, type Choice, type Quorum } from "../../shared/do
 import { formatTime } from "../lib/format";
 import type { action as votesAction, loader as votesLoader } from "../routes/meetings.$meetingId_.votes";
 import votesCss from "../styles/votes.css?url";
+import { ConfirmButton } from "./confirm-dialog";
 import { FieldError, FormAlert } from "./people";
 
 // The votes of a 支部党员大会 as the live session shows them: the quorum, the host's form to open
@@ -119,6 +120,8 @@ export function VotesPanel({
   const ctx: Ctx = { action: `/meetings/${meetingId}/votes`, returnTo, hydrated, reply };
   if (kind !== "general_assembly" && data.votes.length === 0) return null;
   const manage = data.access === "manage";
+  // After the end only results are left: no quorum to reach, nothing to open or cast.
+  const ended = data.ended;
   const open = data.votes.find((v) => v.status === "open") ?? null;
   const closed = data.votes.filter((v) => v.status === "closed");
   const top = pick([panel.data, reply], (k) => k === "open" || k.startsWith("close:"));
@@ -131,14 +134,16 @@ export function VotesPanel({
         <h2 className="h3" id="votes-heading">
           表决
         </h2>
-        {data.quorum.expected > 0 ? (
+        {ended ? (
+          <span className="tag tag--muted">会议已结束</span>
+        ) : data.quorum.expected > 0 ? (
           <span className={data.quorum.holds ? "tag tag--green" : "tag tag--gold"}>
             {data.quorum.holds ? "已达法定人数" : "未达法定人数"}
           </span>
         ) : null}
       </div>
 
-      <QuorumCard quorum={data.quorum} />
+      {ended ? null : <QuorumCard quorum={data.quorum} />}
 
       {top?.warning ? (
         <p className="alert" role="alert" data-testid="votes-warning">
@@ -151,7 +156,7 @@ export function VotesPanel({
 
       {open ? <OpenVoteCard key={open.id} vote={open} ctx={ctx} panel={panel} /> : null}
 
-      {manage && !open ? (
+      {manage && !open && !ended ? (
         <OpenVoteForm
           key={`${data.votes.length}:${agendaItemId ?? ""}`}
           data={data}
@@ -164,7 +169,11 @@ export function VotesPanel({
         />
       ) : null}
 
-      {!manage && !open && closed.length === 0 ? (
+      {ended && !open && closed.length === 0 ? (
+        <div className="card votes-empty">
+          <p className="votes-empty__title">本次会议没有进行表决</p>
+        </div>
+      ) : !manage && !open && closed.length === 0 ? (
         <div className="card votes-empty">
           <p className="votes-empty__title">暂无表决</p>
           <p className="muted small">主持人发起表决后，到会的有表决权党员可以在这里投票。</p>
@@ -596,39 +605,37 @@ function WrittenOpinionForm({ vote, ctx }: { vote: VoteView; ctx: Ctx }) {
 }
 
 function CloseVote({ vote, ctx, panel, waiting }: { vote: VoteView; ctx: Ctx; panel: Fetcher; waiting: number }) {
-  // With JavaScript, closing while present members have not voted asks once more.
-  const [armed, setArmed] = useState(false);
   const busy = panel.state !== "idle" && panel.formData?.get("voteId") === vote.id;
   const key = `close:${vote.id}`;
   const r = pick([panel.data, ctx.reply], (k) => k === key);
   return (
     <panel.Form method="post" action={ctx.action} className="vote__close">
       <Hidden ctx={ctx} intent="close" voteId={vote.id} />
-      <p className="small muted">
-        {armed
-          ? `还有 ${waiting} 位到会的有表决权党员未投票，结束后他们不能再投。确定结束吗？`
-          : "结束后不能再投票，结果将写入会议记录的“会议决议”。"}
-      </p>
+      <p className="small muted">结束后不能再投票，结果将写入会议记录的“会议决议”。</p>
       {r?.formError ? <FormAlert error={r.formError} /> : null}
       <div className="vote__close-buttons">
-        {armed ? (
-          <button className="btn" type="button" onClick={() => setArmed(false)}>
-            再等等
-          </button>
-        ) : null}
-        <button
+        <ConfirmButton
           className="btn btn--primary"
-          type="submit"
           disabled={busy}
-          onClick={(e) => {
-            if (!armed && waiting > 0) {
-              e.preventDefault();
-              setArmed(true);
-            }
+          confirm={{
+            title: "结束表决？",
+            message: (
+              <>
+                {waiting > 0 ? (
+                  <p>
+                    还有 <strong>{waiting}</strong> 位到会的有表决权党员未投票，结束后他们不能再投。
+                  </p>
+                ) : null}
+                <p>“{vote.title}”的结果将按现有票数计算，写入会议记录的“会议决议”，不能撤销。</p>
+              </>
+            ),
+            confirmLabel: "结束表决",
+            cancelLabel: "再等等",
+            tone: "primary",
           }}
         >
-          {busy ? "正在结束…" : armed ? "仍要结束表决" : "结束表决"}
-        </button>
+          {busy ? "正在结束…" : "结束表决"}
+        </ConfirmButton>
       </div>
     </panel.Form>
   );

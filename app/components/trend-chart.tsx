@@ -50,7 +50,16 @@ function reducedMotion(): boolean {
   return typeof window !== "undefined" && window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
 }
 
-function baseOption(months: TrendMonth[]) {
+/** Below this many months with figures, the charts point at those months (see baseOption). */
+const FEW_MONTHS = 3;
+
+/**
+ * `marked`: the months with figures, when there are only a few. The axis then names those months
+ * (with their year) and the first one, instead of every quarter's first month: a lone bar or point
+ * between two quarter labels would otherwise not say which month it is.
+ */
+function baseOption(months: TrendMonth[], marked?: boolean[]) {
+  const named = (i: number) => i === 0 || Boolean(marked?.[i]);
   return {
     animation: !reducedMotion(),
     textStyle: { fontFamily: FONT, color: INK },
@@ -60,7 +69,13 @@ function baseOption(months: TrendMonth[]) {
       data: months.map((m) => monthLabel(m.key)),
       axisTick: { show: false },
       axisLine: { lineStyle: { color: LINE } },
-      axisLabel: { color: MUTED, fontSize: 11, lineHeight: 14, interval: quarterStart, formatter: axisLabel },
+      axisLabel: {
+        color: MUTED,
+        fontSize: 11,
+        lineHeight: 14,
+        interval: marked ? named : quarterStart,
+        formatter: marked ? (value: string) => value.replace("年", "年\n") : axisLabel,
+      },
     },
     tooltip: {
       trigger: "axis",
@@ -75,7 +90,8 @@ function baseOption(months: TrendMonth[]) {
 function meetingsOption(months: TrendMonth[]): EChartsCoreOption {
   // Only kinds that occur, in the usual order, so the legend stays short.
   const kinds = MEETING_KINDS.filter((k) => months.some((m) => m.held[k] > 0));
-  const base = baseOption(months);
+  const held = months.map((m) => m.total > 0);
+  const base = baseOption(months, held.filter(Boolean).length < FEW_MONTHS ? held : undefined);
   return {
     ...base,
     grid: { ...base.grid, bottom: 44 },
@@ -107,10 +123,14 @@ function meetingsOption(months: TrendMonth[]): EChartsCoreOption {
 }
 
 function attendanceOption(months: TrendMonth[]): EChartsCoreOption {
+  const data = months.map((m) => (m.rate === null ? null : Math.round(m.rate * 1000) / 10));
+  // A line needs a few months to be a line: with fewer, each month is a bar with its figure.
+  const few = data.filter((v) => v !== null).length < FEW_MONTHS;
+  const base = baseOption(months, few ? data.map((v) => v !== null) : undefined);
   return {
-    ...baseOption(months),
+    ...base,
     tooltip: {
-      ...baseOption(months).tooltip,
+      ...base.tooltip,
       valueFormatter: (v: unknown) => (typeof v === "number" ? `${v}%` : "无已结束的会议"),
     },
     yAxis: {
@@ -122,18 +142,31 @@ function attendanceOption(months: TrendMonth[]): EChartsCoreOption {
       splitLine: { lineStyle: { color: LINE } },
     },
     series: [
-      {
-        type: "line",
-        name: "出席率",
-        smooth: false,
-        symbol: "circle",
-        symbolSize: 6,
-        connectNulls: false,
-        lineStyle: { color: "#b91c1c", width: 2 },
-        itemStyle: { color: "#b91c1c" },
-        areaStyle: { color: "rgba(185, 28, 28, 0.08)" },
-        data: months.map((m) => (m.rate === null ? null : Math.round(m.rate * 1000) / 10)),
-      },
+      few
+        ? {
+            type: "bar",
+            name: "出席率",
+            barMaxWidth: 28,
+            itemStyle: { color: "#b91c1c", borderRadius: [3, 3, 0, 0] },
+            // The figure over the bar: one or two bars on a wide axis say little without it.
+            label: { show: true, position: "top", color: INK, fontSize: 12, formatter: "{c}%" },
+            data,
+          }
+        : {
+            type: "line",
+            name: "出席率",
+            smooth: false,
+            symbol: "circle",
+            symbolSize: 7,
+            // Every month's point, always: ECharts otherwise hides points between the quarter
+            // labels, and a month between gaps (no figures either side) would show nothing at all.
+            showAllSymbol: true,
+            connectNulls: false,
+            lineStyle: { color: "#b91c1c", width: 2 },
+            itemStyle: { color: "#b91c1c" },
+            areaStyle: { color: "rgba(185, 28, 28, 0.08)" },
+            data,
+          },
     ],
   };
 }

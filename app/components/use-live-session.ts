@@ -15,7 +15,10 @@ export interface LiveSession {
   rev: number;
   /** The agenda item the host moved to, once the channel has said so (else the loader's value holds). */
   agendaItemId: string | null | undefined;
-  /** Who has the session page open right now (one entry per person, whatever their tabs). */
+  /**
+   * Who has the session page open right now (one entry per person, whatever their tabs). The
+   * viewer is always in it, first: they are here, whether or not the channel has said so yet.
+   */
   present: PresentUser[];
 }
 
@@ -28,7 +31,12 @@ const RELOAD_EVERY_MS = 1000;
  * y-websocket is imported once the page is mounted.
  */
 export function useLiveSession(meetingId: string, me: PresentUser): LiveSession {
-  const [state, setState] = useState<LiveSession>({ connected: false, rev: 0, agendaItemId: undefined, present: [] });
+  const [state, setState] = useState<LiveSession>(() => ({
+    connected: false,
+    rev: 0,
+    agendaItemId: undefined,
+    present: [me],
+  }));
   const reloadWhenIdle = useIdleRevalidate();
 
   useEffect(() => {
@@ -70,7 +78,9 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
         if (inSync) scheduleReload();
       };
       const onPresence = () => {
-        const byUser = new Map<string, PresentUser>();
+        // Awareness says "change" only when a state comes or goes: alone on the page, our own
+        // state never changes after it is set, so nothing would ever count us. We count ourselves.
+        const byUser = new Map<string, PresentUser>([[me.id, me]]);
         for (const st of provider.awareness.getStates().values()) {
           const u = (st as { user?: Partial<PresentUser> }).user;
           if (u?.id && u.name) byUser.set(u.id, { id: u.id, name: u.name, color: u.color ?? "#888" });
@@ -90,6 +100,7 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
       };
       doc.getMap(LIVE_MAP).observe(onMap);
       provider.awareness.on("change", onPresence);
+      onPresence();
       provider.on("status", onStatus);
       provider.on("sync", onSync);
       cleanup = () => {

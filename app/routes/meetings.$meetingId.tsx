@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { getMeetingFor } from "../../server/services/meetings";
 import { findOrg } from "../../server/services/orgs";
 import { meetingDetail } from "../../server/services/schedule";
@@ -113,15 +113,13 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 
 export default function SessionPage() {
   const { meeting, detail, session, reflections, manage, docName, me } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as Result | undefined;
+  const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
   const live = useLiveSession(meeting.id, me);
   const cancelled = session.phase === "cancelled";
+  const ended = session.phase === "ended";
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
-  // 投屏: the session (agenda, votes, minutes, who is here) full screen in large type, for a projector.
-  const stage = useRef<HTMLDivElement>(null);
-  const canProject = mounted && typeof document !== "undefined" && document.fullscreenEnabled;
   const kind = MEETING_KIND_LABEL[meeting.kind];
   const phase = PHASE[session.phase];
   // The channel knows the agenda position before the page data reloads.
@@ -154,17 +152,21 @@ export default function SessionPage() {
           </span>
           {!cancelled ? (
             <Link to={`/meetings/${meeting.id}/attendance`} className="btn btn--small meeting-head__edit">
-              签到与请假
+              {ended ? "考勤" : "签到与请假"}
             </Link>
           ) : null}
-          {canProject && !cancelled ? (
-            <button
-              type="button"
-              className="btn btn--small"
-              onClick={() => void stage.current?.requestFullscreen().catch(() => {})}
+          {session.canRun && !cancelled && !ended ? (
+            // 投屏: the room's view (screen route) in its own tab, for the projector, while this
+            // page stays with the host to run the session.
+            <Link
+              to={`/meetings/${meeting.id}/screen`}
+              target="_blank"
+              rel="noopener"
+              className="btn btn--small meeting-head__project"
+              aria-label="投屏（在新标签页打开会场大屏）"
             >
               投屏
-            </button>
+            </Link>
           ) : null}
           {manage && !cancelled ? (
             <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small">
@@ -239,7 +241,14 @@ export default function SessionPage() {
       </header>
 
       {session.canRun && !cancelled ? (
-        <HostBar phase={session.phase} startRefusal={session.startRefusal} busy={busy} result={result} />
+        <HostBar
+          phase={session.phase}
+          startRefusal={session.startRefusal}
+          busy={busy}
+          result={result}
+          meetingId={meeting.id}
+          canReview={reflections.review !== null}
+        />
       ) : result?.formError && (result.intent === "start" || result.intent === "end") ? (
         <p className="alert alert--error" role="alert">
           {result.formError}
@@ -248,13 +257,14 @@ export default function SessionPage() {
 
       {/* Two columns on a desktop or projector; on a phone the cards are one list, ordered by
           what a member needs first (session.css). */}
-      <div className="session-grid" ref={stage}>
+      <div className="session-grid">
         <div className="session-main">
           <div className="slot slot--agenda">
             <AgendaCard
               agenda={session.agenda}
               currentItemId={currentItemId}
-              canRun={session.canRun && session.phase !== "ended" && !cancelled}
+              ended={ended}
+              canRun={session.canRun && !ended && !cancelled}
               busy={busy}
               error={result?.intent === "agenda" ? result.formError : undefined}
             />
@@ -319,4 +329,18 @@ export default function SessionPage() {
       </div>
     </AppShell>
   );
+}
+
+/**
+ * The last reply of this page's action. The live channel reloads the page's data right after
+ * every change (结束会议 included), and a reload clears Remix's action data: the reply (how many
+ * were given 补学) would flash and go. It is kept until the next one.
+ */
+function useKeptActionData(): Result | undefined {
+  const fresh = useActionData<typeof action>() as Result | undefined;
+  const [kept, setKept] = useState(fresh);
+  useEffect(() => {
+    if (fresh) setKept(fresh);
+  }, [fresh]);
+  return fresh ?? kept;
 }

@@ -6,7 +6,6 @@ import {
   attendanceView,
   closeAttendance,
   correctAttendance,
-  currentCode,
   decideLeave,
   requestLeave,
   signInWithCode,
@@ -22,12 +21,14 @@ import { canManage } from "../../shared/permissions";
 import { ATTENDANCE_STATUSES, AttendanceActionSchema } from "../../shared/schemas/attendance";
 import { AppShell } from "../components/app-shell";
 import { ClockIcon, FlagIcon, PinIcon } from "../components/icons";
+import { ConfirmButton } from "../components/confirm-dialog";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
+import { useCountdown } from "../components/use-countdown";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
-import { qrSvg } from "../lib/qr.server";
+import { signinBoard } from "../lib/signin-board.server";
 
 // The attendance of one meeting (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退 / 列席). The page adapts
 // to the viewer: readers see the counts and the table; those on the list sign themselves in with
@@ -57,12 +58,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const view = await attendanceView(sql, actor.subject, meetingId, now);
   const manage = canManage(view.access);
   const url = new URL(request.url);
-  let board: { code: string; turnsInMs: number; qr: string } | null = null;
-  if (manage && view.window.open) {
-    const c = await currentCode(sql, actor, meetingId, now);
-    const link = new URL(`/meetings/${meetingId}/attendance?code=${c.code}`, url.origin).href;
-    board = { code: c.code, turnsInMs: c.turnsAt.getTime() - now.getTime(), qr: await qrSvg(link) };
-  }
+  const board = manage && view.window.open ? await signinBoard(sql, actor, meetingId, url.origin, now) : null;
   const makeupOf = new Map(view.makeups.map((t) => [t.userId, t.completedAt]));
   const mine = sheet.rows.find((r) => r.userId === user.id) ?? null;
   const prefill = (url.searchParams.get("code") ?? "").replace(/\D/g, "").slice(0, 6);
@@ -175,6 +171,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     }
   }
 }
+
+/** Statuses that count as 出席. */
+const CAME = new Set<string>(["present", "late", "left_early"]);
 
 const TONE: Record<AttendanceStatus | "pending", string> = {
   present: "tag tag--green",
@@ -327,9 +326,23 @@ export default function AttendancePage() {
           </p>
           <Form method="post">
             <input type="hidden" name="intent" value="close" />
-            <button className="btn btn--primary" type="submit" disabled={busy}>
-              {meeting.closedAt ? "按最新考勤补充安排补学" : "结束考勤并安排补学"}
-            </button>
+            {meeting.closedAt ? (
+              <button className="btn btn--primary" type="submit" disabled={busy}>
+                按最新考勤补充安排补学
+              </button>
+            ) : (
+              <ConfirmButton
+                className="btn btn--primary"
+                disabled={busy}
+                confirm={{
+                  title: "结束考勤？",
+                  message: `结束后不能再签到；应到未到和请假的同志（现有 ${rows.filter((r) => !r.guest && !CAME.has(r.status)).length} 人）会收到补学安排和通知。之后的变动只能逐人“更正”。`,
+                  confirmLabel: "结束考勤",
+                }}
+              >
+                结束考勤并安排补学
+              </ConfirmButton>
+            )}
           </Form>
         </section>
       ) : null}
@@ -371,18 +384,6 @@ function useLiveRefresh(on: boolean) {
       document.removeEventListener("visibilitychange", onVisible);
     };
   }, [on]);
-}
-
-/** Milliseconds left, counted down in the browser from the value the server gave. */
-function useCountdown(ms: number, key: string) {
-  const [left, setLeft] = useState(ms);
-  useEffect(() => {
-    const t0 = Date.now();
-    setLeft(ms);
-    const timer = window.setInterval(() => setLeft(Math.max(0, ms - (Date.now() - t0))), 250);
-    return () => window.clearInterval(timer);
-  }, [ms, key]);
-  return left;
 }
 
 function SigninBoard({ board, closesAt }: { board: { code: string; turnsInMs: number; qr: string }; closesAt: Date }) {

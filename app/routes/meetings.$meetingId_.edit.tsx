@@ -32,6 +32,7 @@ import {
   type MeetingFormValues,
 } from "../components/meeting-form";
 import { fileKind, fileSize, HistoryList, MaterialLink } from "../components/meeting-parts";
+import { ConfirmButton } from "../components/confirm-dialog";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
@@ -362,9 +363,25 @@ export default function EditMeeting() {
                   <span>同时取消本系列之后的 {laterInSeries} 次会议</span>
                 </label>
               ) : null}
-              <button className="btn btn--danger" type="submit" name="intent" value="cancel" disabled={busy}>
+              <ConfirmButton
+                className="btn btn--danger"
+                name="intent"
+                value="cancel"
+                disabled={busy}
+                // Without a reason the server says what is missing; ask only once it is there.
+                ask={(form) => String(new FormData(form).get("reason") ?? "").trim() !== ""}
+                confirm={{
+                  title: "取消这次会议？",
+                  message:
+                    laterInSeries > 0
+                      ? "参会人员会收到取消通知；勾选了“同时取消之后的会议”时，本系列之后的会议也一并取消。取消后不能恢复。"
+                      : "参会人员会收到取消通知，会议记录保留。取消后不能恢复。",
+                  confirmLabel: "取消会议",
+                  cancelLabel: "不取消",
+                }}
+              >
                 {busyWith === "cancel" ? "正在取消…" : "取消会议"}
-              </button>
+              </ConfirmButton>
             </Form>
           </details>
         </section>

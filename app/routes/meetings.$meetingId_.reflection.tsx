@@ -13,6 +13,7 @@ import { REFLECTION_MIN_WORDS } from "../../shared/domain/text";
 import { ReflectionSubmitSchema } from "../../shared/schemas/reflections";
 import { AppShell } from "../components/app-shell";
 import { ClockIcon, FlagIcon } from "../components/icons";
+import { ConfirmButton } from "../components/confirm-dialog";
 import { Crumbs, FormAlert } from "../components/people";
 import type { ReflectionEditorApi, ReflectionSyncState } from "../components/reflection-editor";
 import { ReflectionStatusTag, SubmittedText } from "../components/reflection-parts";
@@ -197,13 +198,27 @@ export default function MyReflectionPage() {
           >
             <input type="hidden" name="intent" value="submit" />
             <input type="hidden" name="update" defaultValue="" />
-            <button
+            <ConfirmButton
               className="btn btn--primary btn--block"
-              type="submit"
               disabled={busy || Boolean(view.submitBlocked) || !online || sync === "revoked"}
+              confirm={{
+                title: status === "returned" ? "重新提交心得体会？" : "提交心得体会？",
+                message: (
+                  <>
+                    <p>
+                      {words !== null ? `共 ${words} 字。` : ""}
+                      提交后不能再修改，除非审阅人退回。
+                    </p>
+                    <p>提交时会与本次其他同志和你以往的心得体会做相似度比对。</p>
+                  </>
+                ),
+                confirmLabel: status === "returned" ? "重新提交" : "提交",
+                cancelLabel: "再改改",
+                tone: "primary",
+              }}
             >
               {busy ? "正在提交…" : status === "returned" ? "重新提交" : "提交心得体会"}
-            </button>
+            </ConfirmButton>
           </Form>
         </section>
       ) : null}

@@ -137,10 +137,12 @@ export default function AnnualPlan() {
   const { org, year } = loaded;
   const rows = reply?.rows ?? loaded.rows;
   const [included, setIncluded] = useState<boolean[]>(() => rows.map((r) => r.include));
-  // A reply brings its own ticks; keep the count in step with the form shown.
-  const [seen, setSeen] = useState(reply);
-  if (seen !== reply) {
-    setSeen(reply);
+  // Another year (the page stays mounted when only ?year= changes) or a reply brings its own rows
+  // and ticks: count them afresh, or the count would stay the other list's. The form below is
+  // keyed the same way, so its checkboxes start afresh too.
+  const [seen, setSeen] = useState({ year, reply });
+  if (seen.year !== year || seen.reply !== reply) {
+    setSeen({ year, reply });
     setIncluded(rows.map((r) => r.include));
   }
   const count = included.filter(Boolean).length;
@@ -195,7 +197,7 @@ export default function AnnualPlan() {
           </p>
         </div>
       ) : (
-        <Form method="post" className="form plan-form" key={reply ? "reply" : "fresh"}>
+        <Form method="post" className="form plan-form" key={`${year}:${reply ? "reply" : "fresh"}`}>
           <input type="hidden" name="year" value={year} />
           <div className="card plan-summary" data-testid="plan-summary">
             <p className="plan-summary__lead">

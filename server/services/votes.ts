@@ -398,6 +398,8 @@ export interface VoteView {
 
 export interface MeetingVotes {
   access: Access;
+  /** The session has ended: no vote can be opened or cast any more, only results remain. */
+  ended: boolean;
   /** Whether the viewer may open a vote now, and if not (for a manager) why not. */
   canOpen: boolean;
   openRefusal: string | null;
@@ -516,6 +518,7 @@ export async function votesFor(sql: Sql, viewer: Pick<Actor, "subject">, meeting
 
   return {
     access: m.access,
+    ended: m.row.session_ended_at !== null,
     canOpen: manage && openRefusal === null,
     openRefusal,
     quorum: live.quorum,

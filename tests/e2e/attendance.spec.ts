@@ -1,5 +1,5 @@
 import type { APIRequestContext } from "@playwright/test";
-import { test, expect, memberPage } from "./fixtures";
+import { test, expect, confirmDialog, memberPage } from "./fixtures";
 import { openPanels, shoot } from "./screens";
 
 // Attendance: leave on a phone, approval on a desktop, the host's rotating code typed on a
@@ -162,6 +162,8 @@ test("closing attendance gives 补学 to who was missing; the member completes i
   await expect(sec.page.getByTestId("signin-code")).toHaveCount(0);
   await expect(sec.page.getByTestId("attendance-counts").locator('[data-stat="absent"] dd')).toHaveText("7");
   await sec.page.getByRole("button", { name: "结束考勤并安排补学" }).click();
+  await expect(sec.page.getByRole("alertdialog", { name: "结束考勤？" })).toContainText("现有 8 人");
+  await confirmDialog(sec.page, "结束考勤？", "结束考勤");
   await expect(sec.page.getByText(/已为 8 位同志安排补学/)).toBeVisible();
   await expect(sec.page.getByRole("heading", { name: "考勤已结束" })).toBeVisible();
   await expect(sec.page.getByTestId("attendance-table").locator("li", { hasText: "刘洋" })).not.toContainText("待补学");

@@ -56,3 +56,11 @@ export async function memberPage(browser: Browser, username: string, opts: { pho
   await signInThroughForm(page, username);
   return { context, page, problems };
 }
+
+/** Goes ahead in the app's own confirmation dialog (app/components/confirm-dialog.tsx). */
+export async function confirmDialog(page: Page, title: string | RegExp, button: string) {
+  const dialog = page.getByRole("alertdialog", { name: title });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: button, exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+}

@@ -132,6 +132,60 @@ async function reviewBranches(browser: Browser) {
   await reviewer.context.close();
 }
 
+test("one month of figures is drawn as a mark one can see, without hovering", async ({ browser, request }) => {
+  // 机关第二党支部 held one 主题党日 last week, its two members present: one month of attendance.
+  const [{ id: branch2 }] = await q<{ id: string }>(
+    request,
+    `select id from organizations where name = '机关第二党支部'`,
+  );
+  const [m] = await q<{ id: string }>(
+    request,
+    `insert into meetings (org_id, kind, title, starts_at, ends_at)
+     values ($1, 'theme_day', '历史会议 一个月', now() - interval '7 days', now() - interval '7 days' + interval '2 hours')
+     returning id`,
+    [branch2],
+  );
+  await q(
+    request,
+    `insert into meeting_invitees (meeting_id, user_id) select $1::uuid, user_id from memberships
+     where org_id = $2 and ended_at is null`,
+    [m.id, branch2],
+  );
+  await q(
+    request,
+    `insert into attendance (meeting_id, user_id, status, via) select meeting_id, user_id, 'present', 'code'
+     from meeting_invitees where meeting_id = $1::uuid`,
+    [m.id],
+  );
+  try {
+    const reviewer = await memberPage(browser, REVIEWER);
+    const { page } = reviewer;
+    const [{ id: committee }] = await q<{ id: string }>(
+      request,
+      `select id from organizations where name = '同心示范单位党委'`,
+    );
+    await page.goto(`/orgs/${committee}/overview`);
+    const chart = page.getByTestId("chart-attendance");
+    await expect(chart).toHaveAttribute("data-state", "ready");
+    // A filled mark in the line's colour, at least 6 px across, drawn before any pointer comes near.
+    const marks = await chart.locator("svg path").evaluateAll(
+      (paths) =>
+        paths.filter((p) => {
+          const fill = (p.getAttribute("fill") ?? "").replace(/\s/g, "").toLowerCase();
+          const box = (p as SVGGraphicsElement).getBBox();
+          const shown = getComputedStyle(p).opacity !== "0" && p.getAttribute("fill-opacity") !== "0";
+          return (fill === "#b91c1c" || fill === "rgb(185,28,28)") && box.width >= 6 && box.height >= 6 && shown;
+        }).length,
+    );
+    expect(marks).toBeGreaterThan(0);
+    await shoot(page, "overview-one-month");
+    expect(reviewer.problems).toEqual([]);
+    await reviewer.context.close();
+  } finally {
+    await removeHistory(request);
+  }
+});
+
 test("the filter works without JavaScript", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

@@ -18,6 +18,50 @@ async function q<T = Record<string, unknown>>(request: APIRequestContext, query:
   return (await res.json()) as T[];
 }
 
+test("switching years shows that year's count, with every row of it ticked", async ({ browser, request }) => {
+  const [{ id: branch }] = await q<{ id: string }>(
+    request,
+    `select id from organizations where name = '机关第一党支部'`,
+  );
+  const li = await memberPage(browser, ORG_MEMBER);
+  const { page } = li;
+  await page.goto(`/orgs/${branch}/plan`);
+  const rows = page.getByTestId("plan-row");
+  const heading = page.getByRole("heading", { level: 1 });
+  const first = Number((await heading.innerText()).match(/(\d{4})/)![1]);
+  // One row unticked in the first year: the count follows.
+  const before = await rows.count();
+  await rows.first().getByRole("checkbox").uncheck();
+  await expect(page.getByRole("button", { name: `确认年度计划（${before - 1} 次）` })).toBeVisible();
+
+  // The other year: its own rows, all ticked, and the button and summary say how many.
+  const other = page
+    .getByRole("navigation", { name: "选择年份" })
+    .getByRole("link")
+    .filter({ hasNotText: String(first) });
+  const year = Number((await other.first().innerText()).match(/(\d{4})/)![1]);
+  await other.first().click();
+  await expect(heading).toContainText(`${year} 年度计划`);
+  const n = await rows.count();
+  expect(n).toBeGreaterThan(0);
+  expect(n).not.toBe(before);
+  await expect(page.getByRole("button", { name: /确认年度计划/ })).toHaveText(`确认年度计划（${n} 次）`);
+  await expect(page.getByTestId("plan-summary")).toContainText(`共 ${n} 次会议`);
+  await expect(rows.getByRole("checkbox").and(page.locator(":not(:checked)"))).toHaveCount(0);
+
+  // And back: the first year as proposed again, its rows all ticked.
+  await page
+    .getByRole("navigation", { name: "选择年份" })
+    .getByRole("link", { name: `${first} 年` })
+    .click();
+  await expect(heading).toContainText(`${first} 年度计划`);
+  await expect(rows).toHaveCount(before);
+  await expect(page.getByRole("button", { name: /确认年度计划/ })).toHaveText(`确认年度计划（${before} 次）`);
+  await expect(rows.getByRole("checkbox").and(page.locator(":not(:checked)"))).toHaveCount(0);
+  expect(li.problems).toEqual([]);
+  await li.context.close();
+});
+
 test("the year planned, then leave, approval, a code sign-in on a phone and the attendance table", async ({
   browser,
   request,

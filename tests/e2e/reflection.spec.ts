@@ -2,7 +2,7 @@ import type { APIRequestContext, Page } from "@playwright/test";
 import * as Y from "yjs";
 import { countWords } from "../../shared/domain/text";
 import { appendParagraph } from "../setup/yclient";
-import { test, expect, memberPage } from "./fixtures";
+import { test, expect, confirmDialog, memberPage } from "./fixtures";
 import { openPanels, shoot } from "./screens";
 
 // 心得体会 on a phone: 刘洋 writes during the session, loses the network and keeps writing (the
@@ -108,6 +108,8 @@ test("a reflection written on a phone, partly offline, reaches the server; retur
   await shoot(liu.page, "reflection-write");
 
   await liu.page.getByRole("button", { name: "提交心得体会" }).click();
+  await expect(liu.page.getByRole("alertdialog", { name: "提交心得体会？" })).toContainText(`共 ${count2} 字`);
+  await confirmDialog(liu.page, "提交心得体会？", "提交");
   await expect(liu.page.getByText(`已提交，共 ${count2} 字`)).toBeVisible();
   await expect(liu.page.getByTestId("reflection-text")).toContainText("十二项常办事项");
   await expect(liu.page.getByRole("button", { name: "提交心得体会" })).toHaveCount(0);
@@ -174,6 +176,7 @@ test("a reflection written on a phone, partly offline, reaches the server; retur
   await expect(liu.page.getByTestId("live-word-count")).toHaveText(`${count2 + countWords(REVISION)} 字`);
   await shoot(liu.page, "reflection-returned");
   await liu.page.getByRole("button", { name: "重新提交" }).click();
+  await confirmDialog(liu.page, "重新提交心得体会？", "重新提交");
   await expect(liu.page.getByText("已重新提交")).toBeVisible();
   await expect(liu.page.getByTestId("reflection-text")).toContainText("整改措施");
 

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { formatRange } from "../../app/lib/format";
 import { chinaDateTime, chinaParts } from "../../shared/schemas/meetings";
-import { test, expect, memberPage } from "./fixtures";
+import { test, expect, confirmDialog, memberPage } from "./fixtures";
 import { openPanels, shoot } from "./screens";
 
 // The 书记 schedules a 主题党日 with an agenda and a study link, a member finds it on the home
@@ -125,6 +125,7 @@ test("the 书记 schedules, a member sees it, the 书记 reschedules; a bad time
   await expect(page.locator("#reason-error")).toHaveText("请填写取消原因，参会人员会收到通知");
   await page.getByLabel("取消原因").fill("与上级党委集中学习冲突，另行安排");
   await page.getByRole("button", { name: "取消会议" }).click();
+  await confirmDialog(page, "取消这次会议？", "取消会议");
   await page.waitForURL(new RegExp(`${meetingPath}$`));
   await expect(page.getByText("此会议已取消：与上级党委集中学习冲突，另行安排")).toBeVisible();
   await expect(page.getByRole("link", { name: "编辑/改期/取消" })).toHaveCount(0);

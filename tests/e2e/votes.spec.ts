@@ -1,5 +1,5 @@
 import type { APIRequestContext } from "@playwright/test";
-import { test, expect, memberPage } from "./fixtures";
+import { test, expect, confirmDialog, memberPage } from "./fixtures";
 import { openPanels, shoot } from "./screens";
 
 // Votes on the votes page of a 支部党员大会 (the live session page embeds the same panel): the
@@ -141,8 +141,10 @@ test("the host opens a secret ballot, members vote on phones, the result goes in
   await openPanels(host.page);
   await shoot(host.page, "votes-host-open");
   await hostVote.getByRole("button", { name: "结束表决" }).click();
-  await expect(hostVote).toContainText("还有 1 位到会的有表决权党员未投票");
-  await hostVote.getByRole("button", { name: "仍要结束表决" }).click();
+  await expect(host.page.getByRole("alertdialog", { name: "结束表决？" })).toContainText(
+    "还有 1 位到会的有表决权党员未投票",
+  );
+  await confirmDialog(host.page, "结束表决？", "结束表决");
   await expect(host.page.getByText("表决已结束：通过。结果已写入会议记录的“会议决议”。")).toBeVisible();
   const closed = host.page.getByTestId("vote-closed");
   await expect(closed).toContainText("通过");
