@@ -208,6 +208,8 @@ const TABLE: Record<string, Record<string, Cell>> = {
     accept: { allowed: RUNNERS },
     return: { allowed: RUNNERS, body: () => ({ comment: "请结合工作实际再充实" }) },
   },
+  // 投屏: the room view; everyone who may read the meeting may open it (the sign-in code only for those who run it).
+  "/meetings/:meetingId/screen": { GET: { allowed: MEETING_READERS } },
   "/meetings/:meetingId/votes": {
     GET: { allowed: MEETING_READERS },
     open: { allowed: RUNNERS, body: () => ({ title: "测试表决", matter: "other", secret: "", agendaItemId: "" }) },
