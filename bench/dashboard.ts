@@ -104,8 +104,11 @@ const ids = await (async () => {
         current_setting('server_version') as pg`;
     return { committee: c, branch: b, counts };
   } catch (e) {
-    throw new Error(`读不到基准数据库 (cannot read the bench database): ${(e as Error).message}
-先运行 (run first): npx tsx bench/seed-large.ts --fresh`);
+    throw new Error(
+      `读不到基准数据库 (cannot read the bench database): ${(e as Error).message}
+先运行 (run first): npx tsx bench/seed-large.ts --fresh`,
+      { cause: e },
+    );
   } finally {
     await sql.end({ timeout: 5 });
   }

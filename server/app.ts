@@ -76,7 +76,15 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
     },
   };
   const limits = { rosterInflateMaxBytes: config.ROSTER_INFLATE_MAX_BYTES };
-  const services: Services = { sql: db.sql, dbKind: db.kind, auth, live, throttle: createThrottle(config), limits };
+  const services: Services = {
+    sql: db.sql,
+    dbKind: db.kind,
+    auth,
+    live,
+    throttle: createThrottle(config),
+    limits,
+    log,
+  };
 
   const metrics = new CollabMetrics();
   // Several nodes share live documents through Redis when REDIS_URL is set (docs/decisions/014).

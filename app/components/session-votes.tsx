@@ -4,7 +4,6 @@ import type { MeetingVotes, VoteView } from "../../server/services/votes";
 import type { MeetingKind } from "../../shared/domain/labels";
 import { CHOICES, CHOICE_LABEL, type Choice, type Quorum } from "../../shared/domain/votes";
 import { formatTime } from "../lib/format";
-import type { action as votesAction, loader as votesLoader } from "../routes/meetings.$meetingId_.votes";
 import votesCss from "../styles/votes.css?url";
 import { ConfirmButton } from "./confirm-dialog";
 import { FieldError, FormAlert } from "./people";
@@ -21,6 +20,16 @@ import { FieldError, FormAlert } from "./people";
 export const votesStyles = [{ rel: "stylesheet", href: votesCss }];
 
 /** A reply of the votes route's action. */
+/**
+ * What the votes route's loader answers (app/routes/meetings.$meetingId_.votes.tsx), as far as the
+ * panel reads it: declared here, so the panel and its route do not import each other's types.
+ */
+export interface VotesPageData {
+  meeting: { id: string; kind: MeetingKind };
+  agenda: AgendaOption[];
+  votes: MeetingVotes;
+}
+
 export interface VotesReply {
   ok?: string;
   /** The change was made, but something after it was not (the minutes could not be written). */
@@ -52,7 +61,7 @@ export function SessionVotes({
   agenda?: AgendaOption[];
   agendaItemId?: string | null;
 }) {
-  const fetcher = useFetcher<typeof votesLoader>();
+  const fetcher = useFetcher<VotesPageData>();
   const load = useRef(fetcher.load);
   load.current = fetcher.load;
   useEffect(() => {
@@ -115,7 +124,7 @@ export function VotesPanel({
   returnTo: string;
 }) {
   // Opening and closing reply here, at the panel: the forms they come from leave the page.
-  const panel = useFetcher<typeof votesAction>({ key: `votes-panel:${meetingId}` });
+  const panel = useFetcher<VotesReply>({ key: `votes-panel:${meetingId}` });
   const hydrated = useHydrated();
   const ctx: Ctx = { action: `/meetings/${meetingId}/votes`, returnTo, hydrated, reply };
   if (kind !== "general_assembly" && data.votes.length === 0) return null;
@@ -198,7 +207,7 @@ export function VotesPanel({
 
 // ---------------------------------------------------------------------------------------------
 
-type Fetcher = ReturnType<typeof useFetcher<typeof votesAction>>;
+type Fetcher = ReturnType<typeof useFetcher<VotesReply>>;
 
 /** True once the page is hydrated: until then forms post natively and carry `redirectTo`. */
 function useHydrated() {
@@ -482,7 +491,7 @@ function TallyCells({ counts, live = false }: { counts: Record<Choice, number>; 
 }
 
 function MyBallot({ vote, ctx }: { vote: VoteView; ctx: Ctx }) {
-  const fetcher = useFetcher<typeof votesAction>();
+  const fetcher = useFetcher<VotesReply>();
   const key = `cast:${vote.id}`;
   const r = pick([fetcher.data, ctx.reply], (k) => k === key);
   const sending = fetcher.state === "submitting" ? (fetcher.formData?.get("choice") as Choice | null) : null;
@@ -536,7 +545,7 @@ function MyBallot({ vote, ctx }: { vote: VoteView; ctx: Ctx }) {
 }
 
 function WrittenOpinionForm({ vote, ctx }: { vote: VoteView; ctx: Ctx }) {
-  const fetcher = useFetcher<typeof votesAction>();
+  const fetcher = useFetcher<VotesReply>();
   const key = `written:${vote.id}`;
   const r = pick([fetcher.data, ctx.reply], (k) => k === key);
   const absent = vote.electors.filter((e) => !e.present && !e.voted);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { meetingLiveDoc } from "../../shared/doc-names";
 import { LIVE_MAP, readLiveState } from "../../shared/live-session";
 import { useIdleRevalidate } from "./use-idle-revalidate";
@@ -38,8 +38,11 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
     present: [me],
   }));
   const reloadWhenIdle = useIdleRevalidate();
+  // The connection depends on who we are, not on the object the caller builds each render.
+  const { id: myId, name: myName, color: myColor } = me;
 
   useEffect(() => {
+    const me: PresentUser = { id: myId, name: myName, color: myColor };
     let stopped = false;
     let cleanup = () => {};
     void (async () => {
@@ -116,7 +119,7 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
       stopped = true;
       cleanup();
     };
-  }, [meetingId, reloadWhenIdle]);
+  }, [meetingId, reloadWhenIdle, myId, myName, myColor]);
 
   return state;
 }

@@ -9,7 +9,6 @@ import {
 import { useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
-import { log } from "../../server/logger";
 import { DomainError } from "../../server/services/errors";
 import { meetingDetail } from "../../server/services/schedule";
 import { castBallot, closeVote, openVote, recordWrittenOpinion, votesFor } from "../../server/services/votes";
@@ -164,7 +163,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
           done = { ok: `${outcome}结果已写入会议记录的“会议决议”。`, intent: key };
         } catch (e) {
           // The vote is closed and its result stored; only the minutes are missing the paragraph.
-          log.error("votes.minutes_write_failed", { meeting: meetingId, vote: closed.id, error: e });
+          context.services.log.error("votes.minutes_write_failed", { meeting: meetingId, vote: closed.id, error: e });
           done = {
             ok: outcome,
             warning: `未能把结果写入会议记录，请记录人在“会议决议”中补记：${closed.text}`,

@@ -11,7 +11,16 @@ const docWith = (update: Uint8Array) => {
 describe("minutes outline", () => {
   it("has a section per agenda item and the decisions", () => {
     const doc = docWith(minutesOutline(["学习党章", "讨论发展对象"]));
-    expect(plainText(doc).split("\n")).toEqual(["一、学习党章", "发言要点", "", "二、讨论发展对象", "发言要点", "", "会议决议", ""]);
+    expect(plainText(doc).split("\n")).toEqual([
+      "一、学习党章",
+      "发言要点",
+      "",
+      "二、讨论发展对象",
+      "发言要点",
+      "",
+      "会议决议",
+      "",
+    ]);
   });
 
   it("seeded twice (two nodes at once) is kept once", () => {

@@ -12,7 +12,11 @@ const OUTLINE_CLIENT_ID = 1;
 const NUMERALS = "一二三四五六七八九十";
 
 const chineseOrdinal = (n: number) =>
-  n <= 10 ? NUMERALS[n - 1] : n < 20 ? `十${NUMERALS[n - 11]}` : `${NUMERALS[Math.floor(n / 10) - 1]}十${n % 10 ? NUMERALS[(n % 10) - 1] : ""}`;
+  n <= 10
+    ? NUMERALS[n - 1]
+    : n < 20
+      ? `十${NUMERALS[n - 11]}`
+      : `${NUMERALS[Math.floor(n / 10) - 1]}十${n % 10 ? NUMERALS[(n % 10) - 1] : ""}`;
 
 function heading(level: 2 | 3, text: string) {
   const h = new Y.XmlElement("heading");
@@ -50,7 +54,9 @@ const INLINE = new Set(["speaker", "hardBreak"]);
 
 function textOf(node: Y.XmlElement | Y.XmlText): string {
   if (node instanceof Y.XmlText)
-    return (node.toDelta() as { insert: unknown }[]).map((d) => (typeof d.insert === "string" ? d.insert : "")).join("");
+    return (node.toDelta() as { insert: unknown }[])
+      .map((d) => (typeof d.insert === "string" ? d.insert : ""))
+      .join("");
   if (node.nodeName === "speaker") return String(node.getAttribute("name") ?? "");
   if (node.nodeName === "hardBreak") return "\n";
   let out = "";

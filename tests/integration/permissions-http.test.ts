@@ -6,7 +6,7 @@ import { acceptInvitation } from "../../server/services/invitations";
 import { createMember } from "../../server/services/members";
 import { loadSubject } from "../../server/services/subjects";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
-import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
+import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
 
 // A permission matrix over the real HTTP routes and the real WebSocket: one `it` per cell, so
 // a failure names the role and the resource. Expectations follow shared/permissions.ts and the
