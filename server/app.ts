@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { openDatabase, type Database, type Sql } from "../db/client";
 import { isTransientDbError, retryTransient } from "../db/errors";
 import { migrate } from "../db/migrate";
-import { seedDemo, type DemoAccount } from "../db/seed";
+import { seedDemo, type DemoAccount } from "./demo/seed";
 import { userColor } from "../shared/colors";
 import { meetingLiveDoc, parseDocName } from "../shared/doc-names";
 import { createLucia, type Auth } from "./auth/lucia";

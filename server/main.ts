@@ -1,4 +1,4 @@
-import { demoSignIns } from "../db/seed";
+import { demoSignIns } from "./demo/seed";
 import { startTongxin } from "./app";
 import { ensureBuild } from "./build";
 import { loadConfig } from "./config";

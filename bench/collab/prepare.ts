@@ -1,10 +1,10 @@
 import { migrate } from "../../db/migrate";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/demo/seed";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { connect, ensureDatabase } from "../lib/db";
 import type { Sql } from "../../db/client";
 
-// The database of bench/collab/run.ts: the app's migrations and demo branch (db/seed.ts), plus
+// The database of bench/collab/run.ts: the app's migrations and demo branch (server/demo/seed.ts), plus
 // meetings of the demo branch whose minutes the bench edits. The demo branch's 书记 (13800000001)
 // and 组织委员 (13800000002, the 记录人 of these meetings) may write the minutes of any meeting of
 // the branch (shared/permissions.ts minutesAccess), so the light clients sign in as those two.

@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client";
 import { migrate } from "../../db/migrate";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/demo/seed";
 import { verifyPassword } from "../../server/auth/password";
 import { findInvitation } from "../../server/services/invitations";
 import { createTestDatabase } from "../setup/database";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../db/client";
 import { migrate } from "../../db/migrate";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/demo/seed";
 import { verifyPassword } from "../../server/auth/password";
 import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";

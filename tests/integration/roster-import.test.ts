@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import writeExcelFile from "write-excel-file/node";
 import { openDatabase, type Database } from "../../db/client";
 import { migrate } from "../../db/migrate";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/demo/seed";
 import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";
 import { createMember } from "../../server/services/members";

@@ -9,7 +9,7 @@ import { signIn, startTestServer, type TestServer } from "../setup/server";
 
 // The live session page over HTTP and the live channel: who may run it, the agenda position
 // followed by open pages, the minutes' first outline, co-editors taking effect at once, and the
-// header the system fills. Demo data: 机关第一党支部 (db/seed.ts).
+// header the system fills. Demo data: 机关第一党支部 (server/demo/seed.ts).
 
 let s: TestServer;
 const ids: Record<string, string> = {};

@@ -5,7 +5,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { openDatabase } from "../../db/client";
 import { migrate } from "../../db/migrate";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../server/demo/seed";
 
 export interface TestDatabase {
   /** Environment for the app: DATABASE_URL for a server, DATA_DIR for PGlite. */
@@ -26,7 +26,7 @@ function templateKey(): string {
   const h = createHash("sha256");
   const migrations = path.join(root, "db/migrations");
   for (const f of readdirSync(migrations).sort()) h.update(f).update(readFileSync(path.join(migrations, f)));
-  h.update(readFileSync(path.join(root, "db/seed.ts")));
+  h.update(readFileSync(path.join(root, "server/demo/seed.ts")));
   h.update(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10));
   return h.digest("hex").slice(0, 16);
 }

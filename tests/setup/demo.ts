@@ -1,7 +1,7 @@
 import type { Sql } from "../../db/client";
 import { signIn, type TestServer } from "./server";
 
-// The demo branch as tests know it (db/seed.ts), ids looked up once per server, and an HTTP
+// The demo branch as tests know it (server/demo/seed.ts), ids looked up once per server, and an HTTP
 // actor that signs in once per person and posts forms the way a browser does without JavaScript.
 
 export const DEMO = {

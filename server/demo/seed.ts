@@ -1,7 +1,7 @@
-import { hashPassword, verifyPassword } from "../server/auth/password";
-import { defaultInvitees } from "../server/services/schedule";
-import type { Category, MeetingKind, Role } from "../shared/domain/labels";
-import type { Sql } from "./client";
+import { hashPassword, verifyPassword } from "../auth/password";
+import { defaultInvitees } from "../services/schedule";
+import type { Category, MeetingKind, Role } from "../../shared/domain/labels";
+import type { Sql } from "../../db/client";
 
 export interface DemoAccount {
   username: string;
