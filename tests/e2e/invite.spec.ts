@@ -33,6 +33,8 @@ test("the secretary adds a member; the member sets a password from the link on a
   const name = "林晓华";
   const mobile = "13912340001";
   const password = "hongqi2026";
+  // Seven captures at two widths each, two people: more than the default.
+  test.setTimeout(90_000);
 
   const sec = await memberPage(browser, "13800000001"); // 王建国, 书记, desktop
   const branch = await openBranch(sec.page);
@@ -76,7 +78,7 @@ test("the secretary adds a member; the member sets a password from the link on a
   await page.getByLabel("再次输入密码").fill(password);
   await page.getByRole("button", { name: "设置密码并登录" }).click();
   await expect(page).toHaveURL(/\/(\?welcome=1)?$/);
-  await expect(page.getByRole("heading", { name: "近期组织生活" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "近期安排" })).toBeVisible();
   await expect(page.getByText(`你好，${name}`)).toBeVisible();
 
   // Out, and back in with the new password.
