@@ -15,7 +15,7 @@ import { bodyLimit } from "./body-limit";
 import { CollabServer, type CollabAuth } from "./collab/server";
 import { DocStore } from "./collab/persistence";
 import { collabLimits } from "./collab/limits";
-import { CollabMetrics, PROMETHEUS_CONTENT_TYPE, processMetrics } from "./collab/metrics";
+import { CollabMetrics } from "./collab/metrics";
 import type { RedisCluster } from "./collab/cluster";
 import type { Config } from "./config";
 import type { Services, TongxinContext } from "./context";
@@ -102,8 +102,11 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   app.set("trust proxy", config.TRUST_PROXY === "false" ? false : config.TRUST_PROXY);
 
   // Prometheus scrape: counts and latencies only, nothing about users or documents.
-  app.get("/metrics", (_req, res) => {
-    res.type(PROMETHEUS_CONTENT_TYPE).send(metrics.registry.render() + processMetrics());
+  app.get("/metrics", (_req, res, next) => {
+    metrics
+      .render()
+      .then(({ contentType, body }) => res.type(contentType).send(body))
+      .catch(next);
   });
 
   app.get("/healthz", async (_req, res) => {

@@ -249,7 +249,7 @@ export class Room {
     const persisted = this.metrics?.persistSeconds.startTimer();
     const broadcast = this.metrics?.broadcastSeconds.startTimer();
     const stored = this.store.append(this.name, update);
-    if (persisted) stored.then(persisted, () => {});
+    if (persisted) stored.then(() => persisted(), () => {});
     this.tail++;
     this.enqueue({ update, origin, stored, publish: true, done: broadcast });
   }
@@ -562,6 +562,6 @@ export function refuse(conn: Conn, docName: string, e: unknown) {
 
 export function send(conn: Conn, msg: Uint8Array) {
   if (conn.ws.readyState !== conn.ws.OPEN) return;
-  conn.metrics?.bytesSent.inc(undefined, msg.byteLength);
+  conn.metrics?.bytesSent.inc(msg.byteLength);
   conn.ws.send(msg, (err) => err && conn.ws.terminate());
 }

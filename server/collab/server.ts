@@ -165,7 +165,7 @@ export class CollabServer {
     let tokens = RATE_BURST;
     let refilledAt = performance.now();
     ws.on("message", (data: Buffer, isBinary) => {
-      this.metrics?.bytesReceived.inc(undefined, data.byteLength);
+      this.metrics?.bytesReceived.inc(data.byteLength);
       // Nothing more from a connection being closed (e.g. after a bad message): ws still delivers
       // frames that were already in flight.
       if (ws.readyState !== ws.OPEN) return;

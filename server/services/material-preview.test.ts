@@ -70,7 +70,7 @@ describe("Word preview", () => {
         '<a href="#fn1">1</a><a href="vbscript:x" target="_top">v</a><a href="mailto:dangban@example.cn">信箱</a></p>',
     );
     expect(html).toBe(
-      '<p><img alt="x"><img alt="图" src="data:image/png;base64,AAAA">' +
+      '<p><img alt="x" /><img alt="图" src="data:image/png;base64,AAAA" />' +
         '<a href="#fn1">1</a><a>v</a><a href="mailto:dangban@example.cn" target="_blank" rel="noopener noreferrer">信箱</a></p>',
     );
   });

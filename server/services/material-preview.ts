@@ -1,5 +1,8 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { LRUCache } from "lru-cache";
+import pLimit from "p-limit";
+import sanitizeHtml from "sanitize-html";
 
 // In-page previews of study materials that a browser cannot show by itself: a Word .docx turned
 // into HTML (mammoth) and a text file as escaped text, each wrapped in a small page that is served
@@ -206,31 +209,72 @@ function convertInWorker(data: Uint8Array): Promise<WorkerResult> {
   });
 }
 
+const DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|bmp|x-emf|x-wmf|svg\+xml);base64,/i;
+
 /**
  * mammoth's output uses a small set of elements, but it copies link targets and image sources
- * from the document as they are. Links keep only http(s), mailto and in-document anchors and open
- * in a new tab; images keep only data: image sources. (The CSP is the guarantee; this keeps the
- * page from showing dead or dangerous links.)
+ * from the document as they are. sanitize-html keeps that set (anything else is dropped with its
+ * markup, its text kept); links keep only http(s), mailto and in-document anchors and open in a
+ * new tab; images keep only data: image sources. (The CSP is the guarantee; this keeps the page
+ * from showing dead or dangerous links.)
  */
+const DOCX_HTML: sanitizeHtml.IOptions = {
+  allowedTags: [
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "u",
+    "s",
+    "sup",
+    "sub",
+    "br",
+    "a",
+    "img",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "code",
+  ],
+  allowedAttributes: {
+    a: ["href", "id", "target", "rel"],
+    img: ["alt", "src"],
+    td: ["colspan", "rowspan"],
+    th: ["colspan", "rowspan"],
+    p: ["id"],
+    li: ["id"],
+  },
+  allowedSchemes: ["http", "https", "mailto", "data"],
+  allowedSchemesByTag: { img: ["data"], a: ["http", "https", "mailto"] },
+  transformTags: {
+    a: (tagName, { href, target: _t, rel: _r, ...rest }) => {
+      if (href?.startsWith("#")) return { tagName, attribs: { ...rest, href } };
+      if (href && /^(https?:\/\/|mailto:)/i.test(href))
+        return { tagName, attribs: { ...rest, href, target: "_blank", rel: "noopener noreferrer" } };
+      return { tagName, attribs: rest };
+    },
+    img: (tagName, { src, ...rest }) => ({
+      tagName,
+      attribs: src && DATA_IMAGE.test(src) ? { ...rest, src } : rest,
+    }),
+  },
+};
+
 export function sanitizeDocxHtml(html: string): string {
-  return html
-    .replace(/<a\b([^>]*)>/g, (_tag, attrs: string) => {
-      const href = /\shref="([^"]*)"/.exec(attrs)?.[1];
-      const rest = attrs.replace(/\s(href|target|rel)="[^"]*"/g, "");
-      if (href === undefined) return `<a${rest}>`;
-      const url = href.replace(/&amp;/g, "&");
-      if (url.startsWith("#")) return `<a${rest} href="${href}">`;
-      if (/^(https?:\/\/|mailto:)/i.test(url))
-        return `<a${rest} href="${href}" target="_blank" rel="noopener noreferrer">`;
-      return `<a${rest}>`;
-    })
-    .replace(/<img\b([^>]*)>/g, (_tag, attrs: string) => {
-      const src = /\ssrc="([^"]*)"/.exec(attrs)?.[1];
-      const rest = attrs.replace(/\ssrc="[^"]*"/g, "");
-      return src && /^data:image\/(png|jpeg|gif|webp|bmp|x-emf|x-wmf|svg\+xml);base64,/i.test(src)
-        ? `<img${rest} src="${src}">`
-        : `<img${rest}>`;
-    });
+  return sanitizeHtml(html, DOCX_HTML);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -238,49 +282,30 @@ export function sanitizeDocxHtml(html: string): string {
 // converted once while it is wanted (files never change; a new upload is a new id). Only a cache:
 // if the module is loaded twice (development reloads) each copy simply keeps its own.
 
-let running = 0;
-const waiting: (() => void)[] = [];
+const limited = pLimit(MAX_PARALLEL);
 
-async function limited<T>(task: () => Promise<T>): Promise<T> {
-  if (running >= MAX_PARALLEL) await new Promise<void>((go) => waiting.push(go));
-  running++;
-  try {
-    return await task();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
-const CACHE_MAX_CHARS = 48 * 1024 * 1024;
-const cache = new Map<string, Promise<Preview>>();
-const cacheSize = new Map<string, number>();
-let cachedChars = 0;
+/**
+ * Conversions by file, least recently used dropped past 48 M characters of HTML. The promise is
+ * cached at once, so a second request for a file being converted waits for the same conversion;
+ * refusals weigh nothing, and a failed conversion is dropped so the next request tries again.
+ */
+const cache = new LRUCache<string, Promise<Preview>>({
+  maxSize: 48 * 1024 * 1024,
+  sizeCalculation: () => 1, // corrected when the conversion settles
+});
 
 function cached(key: string, make: () => Promise<Preview>): Promise<Preview> {
   const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key); // most recently used last
-    cache.set(key, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const p = make();
   cache.set(key, p);
   p.then(
     (r) => {
-      if (cache.get(key) !== p) return;
-      const size = r.ok ? r.html.length : 0;
-      cacheSize.set(key, size);
-      cachedChars += size;
-      for (const [k] of cache) {
-        if (cachedChars <= CACHE_MAX_CHARS) break;
-        if (!cacheSize.has(k)) continue; // still converting
-        cachedChars -= cacheSize.get(k)!;
-        cacheSize.delete(k);
-        cache.delete(k);
-      }
+      if (cache.peek(key) === p) cache.set(key, p, { size: Math.max(1, r.ok ? r.html.length : 0) });
     },
-    () => cache.delete(key),
+    () => {
+      if (cache.peek(key) === p) cache.delete(key);
+    },
   );
   return p;
 }

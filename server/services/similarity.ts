@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { Jieba } from "@node-rs/jieba";
+import { LRUCache } from "lru-cache";
 
 // Similarity check for 心得体会: how much of a reflection is found, passage by passage, in another
 // member's reflection for the same session or in the author's own earlier ones. Pure functions, no
@@ -358,20 +359,14 @@ export function words(text: string, segment: Segmenter = jiebaSegmenter): Word[]
 }
 
 // Analyses of the default segmenter, by text: the same reflections are compared again and again.
-const CACHE_SIZE = 256;
-const cache = new Map<string, Analysis>();
+const cache = new LRUCache<string, Analysis>({ max: 256 });
 
 function analysed(text: string, segment: Segmenter): Analysis {
   if (segment !== jiebaSegmenter) return analyse(text, segment);
   const hit = cache.get(text);
-  if (hit) {
-    cache.delete(text);
-    cache.set(text, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const a = analyse(text, segment);
   cache.set(text, a);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return a;
 }
 

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import pLimit from "p-limit";
 
 // Reads the first sheet of an uploaded .xlsx in a worker thread, never inflating more than a cap.
 // An .xlsx is a ZIP, and a ZIP can declare a few kilobytes and inflate to gigabytes (a zip bomb):
@@ -157,16 +158,4 @@ function run(data: Uint8Array, maxInflated: number): Promise<XlsxRead> {
 }
 
 // At most a few roster files are read at once on this process; the rest wait their turn.
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function limited<T>(task: () => Promise<T>): Promise<T> {
-  if (running >= MAX_PARALLEL) await new Promise<void>((go) => waiting.push(go));
-  running++;
-  try {
-    return await task();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+const limited = pLimit(MAX_PARALLEL);

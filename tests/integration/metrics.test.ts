@@ -35,10 +35,17 @@ describe("/metrics", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain;/);
     expect(res.headers.get("content-type")).toContain("version=0.0.4");
-    const lines = text.trimEnd().split("\n");
+    // prom-client separates the families with a blank line, which the format allows.
+    const lines = text
+      .trimEnd()
+      .split("\n")
+      .filter((l) => l !== "");
     for (const line of lines) {
       if (line.startsWith("#")) expect(line).toMatch(/^# (HELP|TYPE) [a-z_:][a-z0-9_:]* .+$/);
-      else expect(line).toMatch(/^[a-z_:][a-z0-9_:]*(\{([a-z_]+="[^"]*",?)+\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/);
+      else
+        expect(line).toMatch(
+          /^[a-z_:][a-z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"]*",?)+\})? (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/,
+        );
     }
     for (const name of [
       "tongxin_collab_connections",
