@@ -249,7 +249,11 @@ export class Room {
     const persisted = this.metrics?.persistSeconds.startTimer();
     const broadcast = this.metrics?.broadcastSeconds.startTimer();
     const stored = this.store.append(this.name, update);
-    if (persisted) stored.then(() => persisted(), () => {});
+    if (persisted)
+      stored.then(
+        () => persisted(),
+        () => {},
+      );
     this.tail++;
     this.enqueue({ update, origin, stored, publish: true, done: broadcast });
   }
