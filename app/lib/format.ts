@@ -1,6 +1,7 @@
+import { CHINA_TIME_ZONE } from "../../shared/time";
 // Dates shown in China time whatever the server's or the phone's zone, so the server render
 // and the browser's hydration always produce the same text.
-const TZ = "Asia/Shanghai";
+const TZ = CHINA_TIME_ZONE;
 
 const dateFmt = new Intl.DateTimeFormat("zh-CN", {
   timeZone: TZ,

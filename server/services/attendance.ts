@@ -21,6 +21,7 @@ import { audit } from "./audit";
 import { DomainError, hidden, UUID_RE } from "./errors";
 import { notify } from "./notifications";
 import { orgPaths } from "./subjects";
+import { CHINA_TIME_ZONE } from "../../shared/time";
 
 // Attendance (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退, 列席), the host's rotating sign-in code,
 // leave requests and make-up study (补学). Every function checks sessionAccess or
@@ -310,7 +311,7 @@ async function approversOf(sql: Sql, m: Loaded, requesterId: string): Promise<st
 
 const when = (d: Date) =>
   new Intl.DateTimeFormat("zh-CN", {
-    timeZone: "Asia/Shanghai",
+    timeZone: CHINA_TIME_ZONE,
     month: "long",
     day: "numeric",
     hour: "2-digit",

@@ -2,6 +2,7 @@ import type { Sql } from "../../db/client";
 import { DEFAULT_RULES, resolveSettings, type ResolvedSettings } from "../../shared/domain/cadence";
 import { MANAGER_ROLES, MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../shared/domain/labels";
 import { dueTitle, dueWarning, reminderTitle } from "../../shared/domain/reminders";
+import { chinaDayNumber, DAY_MS } from "../../shared/time";
 
 // Time-based reminders, sent by a timer in server/app.ts every few minutes, on every app node:
 //  - meeting.reminder: to the invitees (应到 and 列席) of a scheduled meeting that has not started
@@ -11,14 +12,6 @@ import { dueTitle, dueWarning, reminderTitle } from "../../shared/domain/reminde
 // Each notification carries a dedupe key, unique per person (migration 004), so a second run, or
 // two nodes running at once, send nothing twice. Set-based: a handful of statements per run,
 // whatever the number of organisations and meetings.
-
-const DAY_S = 86_400;
-const CHINA_OFFSET_S = 8 * 3600;
-
-/** The China-time day number of an instant (days since 1970-01-01 in Beijing), as the SQL computes it. */
-function chinaDayNumber(d: Date): number {
-  return Math.floor((Math.floor(d.getTime() / 1000) + CHINA_OFFSET_S) / DAY_S);
-}
 
 interface OrgRow {
   id: string;
@@ -78,7 +71,7 @@ async function sendMeetingReminders(sql: Sql, orgs: Orgs, now: Date): Promise<nu
     }
   const today = chinaDayNumber(now);
   // Nothing beyond the longest notice in use can be due; this bounds the scan of meetings.
-  const horizon = new Date(now.getTime() + (maxNotice + 2) * DAY_S * 1000);
+  const horizon = new Date(now.getTime() + (maxNotice + 2) * DAY_MS);
 
   // Day numbers below are China-time calendar days, floor((epoch seconds + 28800) / 86400), as
   // chinaDayNumber; window_from is local midnight of the first day of the notice window.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MEETING_KINDS, MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "./labels";
+import { chinaDateKey, chinaDayStart, chinaParts, chinaTime, daysInMonth, type Weekday, DAY_MS } from "../time";
 
 // The 三会一课 calendar rules: how often each kind of meeting is due, who should attend, and the
 // local rules a branch may change (org_settings.settings). Pure and dependency-free apart from zod,
@@ -27,7 +28,7 @@ export const CADENCE_LABEL: Record<Cadence, string> = {
 };
 
 /** 0 = Sunday … 6 = Saturday, as Date.getDay(). */
-export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export type { Weekday };
 /** 1st to 4th, or -1 for the last one in the month. */
 export type NthWeekday = 1 | 2 | 3 | 4 | -1;
 export const WEEKDAY_LABEL = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"] as const;
@@ -365,76 +366,18 @@ export function settingsOverrides(s: ResolvedSettings): BranchSettings {
 // China-time calendar helpers
 // ---------------------------------------------------------------------------------------------
 
-const OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 24 * 3600_000;
-
-/**
- * The instant of a local (China time) date and time. Months are 1–12; out-of-range values roll
- * over as in Date.UTC (month 13 is January of the next year, day 0 the last day of the month before).
- */
-export function chinaTime(year: number, month: number, day: number, hour = 0, minute = 0): Date {
-  return new Date(Date.UTC(year, month - 1, day, hour, minute) - OFFSET_MS);
-}
-
-export interface LocalParts {
-  year: number;
-  /** 1–12 */
-  month: number;
-  day: number;
-  weekday: Weekday;
-  hour: number;
-  minute: number;
-}
-
-/** The China-time calendar fields of an instant. */
-export function chinaParts(d: Date): LocalParts {
-  const s = new Date(d.getTime() + OFFSET_MS);
-  return {
-    year: s.getUTCFullYear(),
-    month: s.getUTCMonth() + 1,
-    day: s.getUTCDate(),
-    weekday: s.getUTCDay() as Weekday,
-    hour: s.getUTCHours(),
-    minute: s.getUTCMinutes(),
-  };
-}
-
-/** Local midnight of the China-time day containing the instant. */
-export function chinaDayStart(d: Date): Date {
-  const p = chinaParts(d);
-  return chinaTime(p.year, p.month, p.day);
-}
-
-/** "2027-03-05", the China-time date of an instant. */
-export function chinaDateKey(d: Date): string {
-  const p = chinaParts(d);
-  return `${p.year}-${pad2(p.month)}-${pad2(p.day)}`;
-}
-
-/** Whole calendar days (China time) from one instant's date to another's; negative if `to` is earlier. */
-export function daysBetween(from: Date, to: Date): number {
-  return Math.round((chinaDayStart(to).getTime() - chinaDayStart(from).getTime()) / DAY_MS);
-}
-
-export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-export function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-/**
- * The same local date `months` later, clamped to the end of a shorter month
- * (31 August + 6 months = 28 or 29 February), at local midnight.
- */
-export function addMonthsClamped(d: Date, months: number): Date {
-  const p = chinaParts(d);
-  const total = p.year * 12 + (p.month - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  return chinaTime(year, month, Math.min(p.day, daysInMonth(year, month)));
-}
+// The calendar arithmetic lives in shared/time.ts; cadence's callers keep importing it from here.
+export {
+  addMonthsClamped,
+  chinaDateKey,
+  chinaDayStart,
+  chinaParts,
+  chinaTime,
+  daysBetween,
+  daysInMonth,
+  isLeapYear,
+  type LocalParts,
+} from "../time";
 
 function pad2(n: number): string {
   return String(n).padStart(2, "0");

@@ -8,14 +8,13 @@ import {
   type KindRule,
   type Period,
 } from "./cadence";
+import { DAY_MS } from "../time";
 
 // What the secretary needs to keep the branch's organisational life in order: which required
 // meetings are held, arranged or still to arrange, which minutes are outstanding, who has missed
 // meetings repeatedly and who is approaching six months without organisational life.
 // This is help for the secretary, not a ranking: no points, no scores, no league tables. Lists are
 // ordered by date or by name, never by "performance".
-
-const DAY_MS = 24 * 3600_000;
 
 export type MeetingStatus = "scheduled" | "cancelled" | "planned";
 

@@ -8,12 +8,11 @@ import {
   type Period,
   type PeriodCadence,
 } from "./cadence";
+import { DAY_MS } from "../time";
 
 // Time-based reminders (server/services/reminders.ts sends them): a meeting coming up within its
 // notice days, and a required meeting not yet arranged while its cadence period runs out. Pure, so
 // the windows and the wording are tested without a database. Days are China-time calendar days.
-
-const DAY_MS = 24 * 3600_000;
 
 // ---------------------------------------------------------------------------------------------
 // Meeting reminders

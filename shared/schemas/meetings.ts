@@ -7,7 +7,6 @@ import { UUID_RE as UUID } from "../ids";
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$/;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 export const MAX_AGENDA_ITEMS = 20;
 export const MAX_LINKS = 20;
@@ -15,24 +14,9 @@ export const MAX_LINKS = 20;
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const FILE_ACCEPT = ".pdf,.doc,.docx,.ppt,.pptx,.png,.jpg,.jpeg,.webp,.txt";
 
-/** The instant of a China-time date ("2026-11-24") and time ("14:30"). */
-export function chinaDateTime(date: string, time: string): Date {
-  const [, y, mo, d] = DATE_RE.exec(date)!.map(Number);
-  const [, h, mi] = TIME_RE.exec(time)!.map(Number);
-  return new Date(Date.UTC(y, mo - 1, d, h, mi) - CHINA_OFFSET_MS);
-}
-
-/** The China-time date and time of an instant, as the form's fields hold them. */
-export function chinaParts(at: Date | string): { date: string; time: string } {
-  const iso = new Date(new Date(at).getTime() + CHINA_OFFSET_MS).toISOString();
-  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
-}
-
-/** "11月24日 14:30", in China time: how notifications and messages name a moment. */
-export function chinaShort(at: Date | string): string {
-  const { date, time } = chinaParts(at);
-  return `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${time}`;
-}
+// Dates and times typed in the form are China time (shared/time.ts does the arithmetic).
+import { chinaDateTime } from "../time";
+export { chinaDateTime, chinaParts, chinaShort } from "../time";
 
 export const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const text = (v: unknown) => (typeof v === "string" ? v : "");

@@ -67,23 +67,9 @@ export const ReflectionReviewSchema = z.discriminatedUnion(
   { error: "无法识别的操作" },
 );
 
-const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?$/;
-
-/** "2026-07-01T18:00" (an <input type="datetime-local">, China time) as the instant it names. */
-export function parseChinaDateTime(s: string): Date | null {
-  const m = DATETIME_RE.exec(s.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi] = m.slice(1, 6).map(Number);
-  const utc = Date.UTC(y, mo - 1, d, h, mi);
-  const check = new Date(utc);
-  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
-  return new Date(utc - 8 * 3_600_000);
-}
-
-/** The value of a datetime-local field for an instant, in China time. */
-export function chinaDateTimeValue(at: Date | string): string {
-  return new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(0, 16);
-}
+// The deadline field is a datetime-local in China time (shared/time.ts reads and writes it).
+import { parseChinaDateTimeValue } from "../time";
+export { parseChinaDateTimeValue as parseChinaDateTime, chinaDateTimeValue } from "../time";
 
 export const ReflectionOverviewActionSchema = z.discriminatedUnion(
   "intent",
@@ -96,7 +82,7 @@ export const ReflectionOverviewActionSchema = z.discriminatedUnion(
         .trim()
         .min(1, "请选择截止时间")
         .transform((s, ctx) => {
-          const d = parseChinaDateTime(s);
+          const d = parseChinaDateTimeValue(s);
           if (!d) {
             ctx.addIssue({ code: "custom", message: "截止时间格式应为 2026-07-01 18:00" });
             return z.NEVER;
