@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
 import type { ZodError } from "zod";
 import { DomainError } from "../../server/services/errors";
+import { notFound } from "./auth.server";
 
 export interface FormErrors {
   formError?: string;
@@ -18,6 +19,26 @@ export function invalid(error: ZodError, intent?: string) {
   }
   const formError = fieldErrors.form;
   return data<FormErrors>({ fieldErrors, formError: formError ?? "请检查标出的内容。", intent }, { status: 400 });
+}
+
+/**
+ * A service's refusal as the page's answer: its status and its Chinese words (a hidden record's
+ * 404 says no more than "not found or not yours"); anything else is a real fault and is rethrown.
+ * The one mapping loaders use, so a 403 or 409 from a service is never a 500.
+ */
+export function domainResponse(e: unknown): never {
+  if (!(e instanceof DomainError)) throw e;
+  if (e.status === 404) notFound();
+  throw new Response(e.message, { status: e.status });
+}
+
+/** Awaits a service call in a loader, answering its refusal with domainResponse. */
+export async function loaded<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (e) {
+    domainResponse(e);
+  }
 }
 
 /**

@@ -13,7 +13,6 @@ import {
   type AttendanceStatus,
   type SheetRow,
 } from "../../server/services/attendance";
-import { DomainError } from "../../server/services/errors";
 import { startLiveSession } from "../../server/services/session";
 import type { z } from "zod";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
@@ -25,8 +24,7 @@ import { ConfirmButton } from "../components/confirm-dialog";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { useCountdown } from "../components/use-countdown";
 import { requireActor } from "../lib/actor.server";
-import { notFound } from "../lib/auth.server";
-import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
+import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import { signinBoard } from "../lib/signin-board.server";
 
@@ -48,13 +46,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { sql } = context.services;
   const meetingId = params.meetingId ?? "";
   const now = new Date();
-  let sheet;
-  try {
-    sheet = await attendanceSheet(sql, actor.subject, meetingId, now);
-  } catch (e) {
-    if (e instanceof DomainError && e.status === 404) notFound();
-    throw e;
-  }
+
+  const sheet = await loaded(attendanceSheet(sql, actor.subject, meetingId, now));
   const view = await attendanceView(sql, actor.subject, meetingId, now);
   const manage = canManage(view.access);
   const url = new URL(request.url);

@@ -6,7 +6,6 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
-import { DomainError } from "../../server/services/errors";
 import { myReflection, submitReflection } from "../../server/services/reflections";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { REFLECTION_MIN_WORDS } from "../../shared/domain/text";
@@ -18,8 +17,7 @@ import { Crumbs, FormAlert } from "../components/people";
 import type { ReflectionEditorApi, ReflectionSyncState } from "../components/reflection-editor";
 import { ReflectionStatusTag, SubmittedText } from "../components/reflection-parts";
 import { requireActor } from "../lib/actor.server";
-import { notFound } from "../lib/auth.server";
-import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
+import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import reflectionStyles from "../styles/reflections.css?url";
 
@@ -36,14 +34,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: reflection
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
-  try {
-    const view = await myReflection(context.services.sql, actor.subject, params.meetingId ?? "");
-    return { userName: user.displayName, view, minWords: REFLECTION_MIN_WORDS };
-  } catch (e) {
-    if (e instanceof DomainError && e.status === 404) notFound();
-    if (e instanceof DomainError) throw new Response(e.message, { status: e.status });
-    throw e;
-  }
+  const view = await loaded(myReflection(context.services.sql, actor.subject, params.meetingId ?? ""));
+  return { userName: user.displayName, view, minWords: REFLECTION_MIN_WORDS };
 }
 
 type Result = FormErrors & { ok?: string };

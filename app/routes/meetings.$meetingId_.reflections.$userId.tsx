@@ -6,7 +6,6 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { DomainError } from "../../server/services/errors";
 import { acceptReflection, reflectionFor, returnReflection } from "../../server/services/reflections";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { REVIEW_COMMENT_MAX, ReflectionReviewSchema } from "../../shared/schemas/reflections";
@@ -15,8 +14,7 @@ import { ClockIcon, FlagIcon, UserIcon } from "../components/icons";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { HighlightedText, percent, ReflectionStatusTag, SubmittedText } from "../components/reflection-parts";
 import { requireActor } from "../lib/actor.server";
-import { notFound } from "../lib/auth.server";
-import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
+import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import reflectionStyles from "../styles/reflections.css?url";
 
@@ -34,13 +32,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
   const meetingId = params.meetingId ?? "";
   if (params.userId === user.id) throw redirect(`/meetings/${meetingId}/reflection`);
-  try {
-    const view = await reflectionFor(context.services.sql, actor.subject, meetingId, params.userId ?? "");
-    return { userName: user.displayName, view };
-  } catch (e) {
-    if (e instanceof DomainError && e.status === 404) notFound();
-    throw e;
-  }
+  const view = await loaded(reflectionFor(context.services.sql, actor.subject, meetingId, params.userId ?? ""));
+  return { userName: user.displayName, view };
 }
 
 type Result = FormErrors & { ok?: string };

@@ -5,7 +5,6 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { DomainError } from "../../server/services/errors";
 import {
   reflectionOverview,
   remindMissing,
@@ -19,8 +18,7 @@ import { BellIcon, ChevronRightIcon, ClockIcon, FlagIcon } from "../components/i
 import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { percent, ReflectionStatusTag } from "../components/reflection-parts";
 import { requireActor } from "../lib/actor.server";
-import { notFound } from "../lib/auth.server";
-import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
+import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import reflectionStyles from "../styles/reflections.css?url";
 
@@ -36,13 +34,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: reflection
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
-  try {
-    const overview = await reflectionOverview(context.services.sql, actor.subject, params.meetingId ?? "");
-    return { userName: user.displayName, me: user.id, overview };
-  } catch (e) {
-    if (e instanceof DomainError && e.status === 404) notFound();
-    throw e;
-  }
+  const overview = await loaded(reflectionOverview(context.services.sql, actor.subject, params.meetingId ?? ""));
+  return { userName: user.displayName, me: user.id, overview };
 }
 
 type Result = FormErrors & { ok?: string };

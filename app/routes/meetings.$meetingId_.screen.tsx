@@ -2,7 +2,6 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { attendanceView } from "../../server/services/attendance";
-import { DomainError } from "../../server/services/errors";
 import { sessionView } from "../../server/services/session";
 import { votesFor } from "../../server/services/votes";
 import { userColor } from "../../shared/colors";
@@ -13,7 +12,7 @@ import { useCountdown } from "../components/use-countdown";
 import { useIdleRevalidate } from "../components/use-idle-revalidate";
 import { useLiveSession } from "../components/use-live-session";
 import { requireActor } from "../lib/actor.server";
-import { notFound } from "../lib/auth.server";
+import { loaded } from "../lib/form-errors.server";
 import { formatRange } from "../lib/format";
 import { signinBoard } from "../lib/signin-board.server";
 import screenCss from "../styles/screen.css?url";
@@ -41,13 +40,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { sql } = context.services;
   const meetingId = params.meetingId ?? "";
   const now = new Date();
-  let session;
-  try {
-    session = await sessionView(sql, actor.subject, meetingId, now);
-  } catch (e) {
-    if (e instanceof DomainError && e.status === 404) notFound();
-    throw e;
-  }
+  const session = await loaded(sessionView(sql, actor.subject, meetingId, now));
   const view = await attendanceView(sql, actor.subject, meetingId, now);
   const board =
     canManage(view.access) && view.window.open

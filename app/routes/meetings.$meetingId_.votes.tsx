@@ -22,6 +22,7 @@ import { Crumbs } from "../components/people";
 import { VotesPanel, votesStyles, type VotesReply } from "../components/session-votes";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
+import { loaded } from "../lib/form-errors.server";
 import { formatRange } from "../lib/format";
 import { UUID_RE as UUID } from "../../shared/ids";
 
@@ -41,13 +42,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
   const { sql } = context.services;
   const meetingId = params.meetingId ?? "";
-  let votes;
-  try {
-    votes = await votesFor(sql, actor, meetingId);
-  } catch (e) {
-    if (e instanceof DomainError && e.status === 404) notFound();
-    throw e;
-  }
+  const votes = await loaded(votesFor(sql, actor, meetingId));
   const detail = await meetingDetail(sql, meetingId);
   if (!detail) notFound();
   return {

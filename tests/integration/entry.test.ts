@@ -80,5 +80,5 @@ describe("npm start's entry", () => {
     const exited2 = exitCode(second.proc);
     second.proc.kill("SIGINT");
     expect(await exited2).toBe(0);
-  }, 60_000);
+  }, 150_000);
 });
