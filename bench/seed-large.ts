@@ -623,13 +623,13 @@ async function seed(sql: Sql, passwordHash: string) {
           select mt.id, mt.ends_at, mt.starts_at < clock.now - interval '14 days' as old, random() as r
           from mt cross join clock where mt.status = 'scheduled' and mt.ends_at < clock.now`;
         const snaps = await q`
-          insert into doc_snapshots (doc_name, state, last_update_id, updated_at)
-          select 'meeting.' || id || '.minutes', ${state}, 0, ends_at + interval '1 day'
+          insert into doc_snapshots (doc_name, state, last_update_id, updated_at, person_edited)
+          select 'meeting.' || id || '.minutes', ${state}, 0, ends_at + interval '1 day', true
           from minutes where (old and r < 0.92) or (not old and r < 0.4)
           order by ends_at`;
         const updates = await q`
-          insert into doc_updates (doc_name, data, created_at)
-          select 'meeting.' || id || '.minutes', ${state}, ends_at + interval '1 hour'
+          insert into doc_updates (doc_name, data, created_at, by_person)
+          select 'meeting.' || id || '.minutes', ${state}, ends_at + interval '1 hour', true
           from minutes where not old and r >= 0.4 and r < 0.6`;
         return snaps.count + updates.count;
       },

@@ -6,6 +6,7 @@ import { log } from "../logger";
 interface Pending {
   docName: string;
   data: Uint8Array;
+  byPerson: boolean;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -117,10 +118,13 @@ export class DocStore {
     return times;
   }
 
-  /** Resolves once the update is committed. */
-  append(docName: string, data: Uint8Array): Promise<void> {
+  /**
+   * Resolves once the update is committed. `byPerson`: it came from an editor's connection, not
+   * from the system (the seeded outline, the minutes header, a vote's decision).
+   */
+  append(docName: string, data: Uint8Array, byPerson = false): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ docName, data, resolve, reject });
+      this.queue.push({ docName, data, byPerson, resolve, reject });
       this.flushing ??= this.drain();
     });
   }
@@ -158,11 +162,11 @@ export class DocStore {
    * after a commit whose answer was lost stores the updates twice, which Yjs ignores on load.
    */
   private async insertWithRetry(batch: Pending[]) {
-    const rows = batch.map((p) => ({ doc_name: p.docName, data: Buffer.from(p.data) }));
+    const rows = batch.map((p) => ({ doc_name: p.docName, data: Buffer.from(p.data), by_person: p.byPerson }));
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.sql`insert into doc_updates ${this.sql(rows, "doc_name", "data")}`;
+        await this.sql`insert into doc_updates ${this.sql(rows, "doc_name", "data", "by_person")}`;
         if (attempt > 1) log.info("collab.persist_recovered", { attempts: attempt, updates: batch.length });
         return;
       } catch (e) {
@@ -183,11 +187,12 @@ export class DocStore {
       // update whose id is below the last one folded could still commit afterwards and then be
       // skipped by every load (they read ids above the snapshot's). Compactions are rare and short.
       await t`lock table doc_updates in share row exclusive mode`;
-      const snap = await t<{ state: Uint8Array; last_update_id: string; item_times: ItemTimes }[]>`
-        select state, last_update_id, item_times from doc_snapshots where doc_name = ${docName}`;
+      const snap = await t<
+        { state: Uint8Array; last_update_id: string; item_times: ItemTimes; person_edited: boolean }[]
+      >`select state, last_update_id, item_times, person_edited from doc_snapshots where doc_name = ${docName}`;
       const after = snap[0]?.last_update_id ?? "0";
-      const rows = await t<{ id: string; data: Uint8Array; created_at: Date }[]>`
-        select id, data, created_at from doc_updates where doc_name = ${docName} and id > ${after} order by id`;
+      const rows = await t<{ id: string; data: Uint8Array; created_at: Date; by_person: boolean }[]>`
+        select id, data, created_at, by_person from doc_updates where doc_name = ${docName} and id > ${after} order by id`;
       if (rows.length === 0) return 0;
       // Folding forgets when each update was stored: keep it, to the minute, beside the state.
       const times: ItemTimes = snap[0]?.item_times ?? {};
@@ -200,13 +205,61 @@ export class DocStore {
       const state = Buffer.from(Y.encodeStateAsUpdate(doc));
       doc.destroy();
       const last = rows[rows.length - 1].id;
+      const personEdited = (snap[0]?.person_edited ?? false) || rows.some((r) => r.by_person);
       await t`
-        insert into doc_snapshots (doc_name, state, last_update_id, updated_at, item_times)
-        values (${docName}, ${state}, ${last}, now(), ${t.json(times as never)})
+        insert into doc_snapshots (doc_name, state, last_update_id, updated_at, item_times, person_edited)
+        values (${docName}, ${state}, ${last}, now(), ${t.json(times as never)}, ${personEdited})
         on conflict (doc_name) do update set state = excluded.state,
-          last_update_id = excluded.last_update_id, updated_at = now(), item_times = excluded.item_times`;
+          last_update_id = excluded.last_update_id, updated_at = now(), item_times = excluded.item_times,
+          person_edited = excluded.person_edited`;
       await t`delete from doc_updates where doc_name = ${docName} and id <= ${last}`;
       return rows.length;
     })) as number;
   }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Reads for the services. The update log and the snapshots are this module's tables: services ask
+// these questions instead of reading them (and the view live_doc_person_edits, migration 016, is
+// the read model for questions asked inside a larger query).
+
+/**
+ * The stored state of each document, by name, as one update: snapshot plus the updates after it,
+ * for all names in one query. What a live room has not yet written (a fraction of a second) is not
+ * seen; a name never stored is absent.
+ */
+export async function storedStates(sql: Sql, docNames: string[]): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  if (docNames.length === 0) return out;
+  const rows = await sql<{ doc_name: string; data: Uint8Array }[]>`
+    select doc_name, data from (
+      select s.doc_name, s.state as data, 0 as part, 0::bigint as id from doc_snapshots s
+      where s.doc_name = any(${docNames})
+      union all
+      select u.doc_name, u.data, 1 as part, u.id from doc_updates u left join doc_snapshots s on s.doc_name = u.doc_name
+      where u.doc_name = any(${docNames}) and u.id > coalesce(s.last_update_id, 0)
+    ) parts order by doc_name, part, id`;
+  let name = "";
+  let parts: Uint8Array[] = [];
+  const finish = () => {
+    if (parts.length > 0) out.set(name, foldUpdates(parts));
+  };
+  for (const r of rows) {
+    if (r.doc_name !== name) {
+      finish();
+      name = r.doc_name;
+      parts = [];
+    }
+    parts.push(r.data);
+  }
+  finish();
+  return out;
+}
+
+/** Which of these documents a person has written in (not only the system's outline or header). */
+export async function writtenByPeople(sql: Sql, docNames: string[]): Promise<Set<string>> {
+  if (docNames.length === 0) return new Set();
+  const rows = await sql<{ doc_name: string }[]>`
+    select distinct doc_name from live_doc_person_edits where doc_name = any(${docNames})`;
+  return new Set(rows.map((r) => r.doc_name));
 }

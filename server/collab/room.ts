@@ -248,7 +248,7 @@ export class Room {
   private persistThenBroadcast(update: Uint8Array, origin: Conn | null) {
     const persisted = this.metrics?.persistSeconds.startTimer();
     const broadcast = this.metrics?.broadcastSeconds.startTimer();
-    const stored = this.store.append(this.name, update);
+    const stored = this.store.append(this.name, update, origin !== null);
     if (persisted)
       stored.then(
         () => persisted(),

@@ -12,6 +12,8 @@ import {
 import type { MeetingKind } from "../../shared/domain/labels";
 import { withGroups, type Org } from "./orgs";
 import { orgSettings } from "./org-settings";
+import { writtenByPeople } from "../collab/persistence";
+import { meetingMinutesDoc } from "../../shared/doc-names";
 
 // Loads what the compliance rules (shared/domain/compliance.ts) need for one organisation and
 // its groups, and runs them. Help for the secretary: what is due, what is missing, who needs a
@@ -34,14 +36,18 @@ export async function complianceReport(sql: Sql, org: Org, now = new Date()) {
     ) select id, kind, name from down`;
   const orgIds = subtree.map((o) => o.id);
   const groupIds = subtree.filter((o) => o.kind === "group").map((o) => o.id);
-  const meetings = await sql<MeetingRow[]>`
+  const rows = await sql<Omit<MeetingRow, "hasMinutes">[]>`
     select m.id, m.title, m.kind, m.org_id as "orgId", m.starts_at as "startsAt", m.status,
-      m.session_started_at as "heldAt",
-      (exists (select 1 from doc_updates d where d.doc_name = 'meeting.' || m.id || '.minutes')
-        or exists (select 1 from doc_snapshots s where s.doc_name = 'meeting.' || m.id || '.minutes')) as "hasMinutes"
+      m.session_started_at as "heldAt"
     from meetings m
     where m.org_id = any(${orgIds}) and m.starts_at >= ${year.start} and m.starts_at < ${year.end}
     order by m.starts_at`;
+  // Minutes exist once someone wrote in them: opening the session page stores only the outline.
+  const written = await writtenByPeople(
+    sql,
+    rows.map((m) => meetingMinutesDoc(m.id)),
+  );
+  const meetings: MeetingRow[] = rows.map((m) => ({ ...m, hasMinutes: written.has(meetingMinutesDoc(m.id)) }));
 
   // Attendance over the last twelve months in this organisation, with "no record after the
   // end" read as 缺席 unless leave was approved (what the attendance sheet shows).

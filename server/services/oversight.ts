@@ -169,7 +169,8 @@ interface MonthRow {
  * 2. This year's meetings ($3 ≤ start < $4) of the branches and their groups ($1), folded per
  * organisation and kind: the China-time months of those held by $2, still to come and planned
  * (all the cadence rules need, since every cadence period is made of whole months), the start of
- * each held one without minutes (no snapshot and no update of its document), and attendance at
+ * each held one without minutes (nobody wrote in its document: live_doc_person_edits, the
+ * collaboration store's read model; the name is shared/doc-names' meetingMinutesDoc), and attendance at
  * those that are over (meeting_turnout, kept by triggers). Cancelled meetings count nowhere.
  */
 const YEAR_SQL = `
@@ -178,8 +179,7 @@ const YEAR_SQL = `
     coalesce(array_agg(m.month) filter (where m.status = 'scheduled' and not m.held), '{}') as scheduled,
     coalesce(array_agg(m.month) filter (where m.status = 'planned'), '{}') as planned,
     coalesce(array_agg(extract(epoch from m.starts_at)::float8) filter (where m.held
-      and not exists (select 1 from doc_snapshots s where s.doc_name = 'meeting.' || m.id || '.minutes')
-      and not exists (select 1 from doc_updates u where u.doc_name = 'meeting.' || m.id || '.minutes')), '{}')
+      and not exists (select 1 from live_doc_person_edits e where e.doc_name = 'meeting.' || m.id || '.minutes')), '{}')
       as "noMinutes",
     coalesce(sum(t.expected) filter (where m.over), 0)::int as expected,
     coalesce(sum(t.came) filter (where m.over), 0)::int as came

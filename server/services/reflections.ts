@@ -24,6 +24,7 @@ import { orgSettings } from "./org-settings";
 import { orderPassages, storedTimedText, type Earlier } from "./passage-order";
 import { compareReflections, FLAG_THRESHOLD } from "./similarity";
 import { orgPaths } from "./subjects";
+import { storedStates } from "../collab/persistence";
 
 // 心得体会: each attendee (应到 or 列席) writes their own reflection on a session in a live
 // document (meeting.<m>.reflection.<author>), then submits it by the host's deadline. The
@@ -212,36 +213,15 @@ async function reflectionRow(sql: Sql, meetingId: string, userId: string): Promi
 
 const deadlinePassed = (m: Loaded, now: Date) => m.row.reflection_deadline !== null && now > m.row.reflection_deadline;
 
-/**
- * The plain text of stored live documents, by name: snapshot plus the updates after it, for all
- * names in one query. What a live room has not yet written (a fraction of a second) is not seen.
- */
+/** The plain text of stored live documents, by name (server/collab/persistence.ts reads them). */
 export async function storedTexts(sql: Sql, docNames: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  if (docNames.length === 0) return out;
-  const rows = await sql<{ doc_name: string; data: Uint8Array }[]>`
-    select doc_name, data from (
-      select s.doc_name, s.state as data, 0 as part, 0::bigint as id from doc_snapshots s
-      where s.doc_name = any(${docNames})
-      union all
-      select u.doc_name, u.data, 1 as part, u.id from doc_updates u left join doc_snapshots s on s.doc_name = u.doc_name
-      where u.doc_name = any(${docNames}) and u.id > coalesce(s.last_update_id, 0)
-    ) parts order by doc_name, part, id`;
-  let doc: Y.Doc | null = null;
-  let name = "";
-  const finish = () => {
-    if (doc) out.set(name, plainText(doc));
-    doc?.destroy();
-  };
-  for (const r of rows) {
-    if (r.doc_name !== name || !doc) {
-      finish();
-      doc = new Y.Doc();
-      name = r.doc_name;
-    }
-    Y.applyUpdate(doc, r.data);
+  for (const [name, state] of await storedStates(sql, docNames)) {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, state);
+    out.set(name, plainText(doc));
+    doc.destroy();
   }
-  finish();
   return out;
 }
 

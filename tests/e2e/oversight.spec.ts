@@ -43,7 +43,7 @@ async function seedHistory(request: APIRequestContext) {
          values ($1, $2, $3, $4::timestamptz, $4::timestamptz + interval '2 hours') returning id`,
         [branch2, kind, `历史会议 ${kind}`, start.toISOString()],
       );
-      await q(request, `insert into doc_snapshots (doc_name, state, last_update_id) values ($1, '\\x0000', 0)`, [
+      await q(request, `insert into doc_snapshots (doc_name, state, last_update_id, person_edited) values ($1, '\\x0000', 0, true)`, [
         `meeting.${m.id}.minutes`,
       ]);
       for (const [j, p] of people.entries()) {

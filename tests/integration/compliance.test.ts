@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { complianceReport } from "../../server/services/compliance";
 import { findOrg } from "../../server/services/orgs";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { appendParagraph, connectClient } from "../setup/yclient";
 
 let s: TestServer;
 const user: Record<string, string> = {};
@@ -40,9 +41,27 @@ describe("the secretary's compliance report", () => {
     }
     await sql`insert into leave_requests (meeting_id, user_id, reason, status)
               values (${ids[0]}, ${user["13800000008"]}, '出差', 'approved')`;
-    await sql`insert into doc_updates (doc_name, data) values (${`meeting.${ids[0]}.minutes`}, ${Buffer.from([0, 0])})`;
-
+    // Minutes: the secretary writes in the first meeting's; the second's page is only opened, which
+    // stores the outline the system seeds. Only the first has minutes.
+    const secretaryCookie = await signIn(s.url, "13800000001");
+    const writer = connectClient(s.url, `meeting.${ids[0]}.minutes`, secretaryCookie);
+    const opener = connectClient(s.url, `meeting.${ids[1]}.minutes`, secretaryCookie);
+    await Promise.all([writer.synced(), opener.synced()]);
+    expect(opener.text()).toContain("会议决议"); // the seeded outline
+    appendParagraph(writer.doc, "会议学习了党章第一章，大家结合工作谈了体会。");
     const org = (await findOrg(sql, branchId))!;
+    const withoutMinutes = async () =>
+      (await complianceReport(sql, org, now)).withoutMinutes
+        .map((m) => m.id)
+        .filter((id) => ids.includes(id))
+        .sort();
+    // Once the written paragraph is stored, only the opened-but-empty minutes are missing.
+    await expect.poll(withoutMinutes, { timeout: 10_000 }).toEqual([ids[1], ids[2]].sort());
+    writer.destroy();
+    opener.destroy();
+    await s.app.collab.store.flush();
+    expect(await withoutMinutes()).toEqual([ids[1], ids[2]].sort());
+
     const report = await complianceReport(sql, org, now);
     const held = report.year.kinds.find((k) => k.kind === "theme_day")!;
     expect(held.held).toBeGreaterThanOrEqual(3);

@@ -25,6 +25,7 @@ async function makeOrg(parent: string | null, kind: OrgKind, name: string) {
 interface MeetingSpec {
   status?: "scheduled" | "planned" | "cancelled";
   /** Minutes written: as a snapshot, as updates in the log, or none. */
+  /** Minutes someone wrote in, as the collaboration store keeps them (folded or still a log). */
   minutes?: "snapshot" | "updates" | false;
   hours?: number;
   attendees?: { user: number; status?: "present" | "late" | "left_early" | "leave" | "absent" }[];
@@ -40,9 +41,11 @@ async function meeting(orgId: string, kind: MeetingKind, start: Date, spec: Meet
     returning id`;
   const doc = `meeting.${m.id}.minutes`;
   if ((spec.minutes ?? "snapshot") === "snapshot")
-    await sql`insert into doc_snapshots (doc_name, state, last_update_id) values (${doc}, ${Buffer.from([0, 0])}, 0)`;
+    await sql`insert into doc_snapshots (doc_name, state, last_update_id, person_edited)
+              values (${doc}, ${Buffer.from([0, 0])}, 0, true)`;
   else if (spec.minutes === "updates")
-    await sql`insert into doc_updates (doc_name, data) values (${doc}, ${Buffer.from([0, 0])}), (${doc}, ${Buffer.from([0, 0])})`;
+    await sql`insert into doc_updates (doc_name, data, by_person)
+              values (${doc}, ${Buffer.from([0, 0])}, true), (${doc}, ${Buffer.from([0, 0])}, true)`;
   for (const [list, role] of [
     [spec.attendees ?? [], "attendee"],
     [spec.guests ?? [], "guest"],
