@@ -43,9 +43,11 @@ async function seedHistory(request: APIRequestContext) {
          values ($1, $2, $3, $4::timestamptz, $4::timestamptz + interval '2 hours') returning id`,
         [branch2, kind, `历史会议 ${kind}`, start.toISOString()],
       );
-      await q(request, `insert into doc_snapshots (doc_name, state, last_update_id, person_edited) values ($1, '\\x0000', 0, true)`, [
-        `meeting.${m.id}.minutes`,
-      ]);
+      await q(
+        request,
+        `insert into doc_snapshots (doc_name, state, last_update_id, person_edited) values ($1, '\\x0000', 0, true)`,
+        [`meeting.${m.id}.minutes`],
+      );
       for (const [j, p] of people.entries()) {
         await q(request, `insert into meeting_invitees (meeting_id, user_id) values ($1, $2)`, [m.id, p.id]);
         // everyone comes, except the second member now and then
