@@ -20,7 +20,7 @@ import type { Actor } from "./actor";
 import { audit } from "./audit";
 import { DomainError, hidden, UUID_RE } from "./errors";
 import { notify } from "./notifications";
-import { orgPaths } from "./subjects";
+import { loadSubjects, orgPaths } from "./subjects";
 import { CHINA_TIME_ZONE } from "../../shared/time";
 
 // Attendance (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退, 列席), the host's rotating sign-in code,
@@ -293,20 +293,37 @@ export async function attendanceSheet(sql: Sql, subject: Subject, meetingId: str
   };
 }
 
+/**
+ * Who is told of a leave request: everyone who may decide it (shared/permissions'
+ * leaveDecisionAccess). The candidates are the people of the meeting's organisation chain, the host
+ * and those of the requester's own organisations; the permission module says which of them decide.
+ */
 async function approversOf(sql: Sql, m: Loaded, requesterId: string): Promise<string[]> {
-  // The meeting's managers (its organisation's, or the branch's for a group meeting), the host,
-  // and the 党小组长 of the requester's groups.
-  const rows = await sql<{ user_id: string }[]>`
+  const requesterOrgs = (
+    await sql<{ org_id: string }[]>`select org_id from memberships where user_id = ${requesterId} and ended_at is null`
+  ).map((r) => r.org_id);
+  const candidates = await sql<{ user_id: string }[]>`
     select distinct user_id from memberships
-    where ended_at is null and (
-      (org_id = any(${m.resource.orgPath}) and role in ('secretary', 'deputy_secretary', 'organization_member'))
-      or (role = 'group_leader' and org_id in (
-        select org_id from memberships where user_id = ${requesterId} and ended_at is null))
-    )`;
-  const ids = new Set(rows.map((r) => r.user_id));
-  if (m.row.host_id) ids.add(m.row.host_id);
-  ids.delete(requesterId);
-  return [...ids];
+    where ended_at is null and org_id = any(${[...m.resource.orgPath, ...requesterOrgs]}) and user_id <> ${requesterId}`;
+  const ids = new Set(candidates.map((r) => r.user_id));
+  if (m.row.host_id && m.row.host_id !== requesterId) ids.add(m.row.host_id);
+  const invited = new Set(
+    (await sql<{ user_id: string }[]>`select user_id from meeting_invitees where meeting_id = ${m.row.id}`).map(
+      (r) => r.user_id,
+    ),
+  );
+  const subjects = await loadSubjects(sql, [...ids]);
+  return subjects
+    .filter(
+      (subject) =>
+        leaveDecisionAccess(subject, {
+          meeting: m.resource,
+          hostId: m.row.host_id,
+          invited: invited.has(subject.userId),
+          requesterGroupIds: requesterOrgs,
+        }) === "manage",
+    )
+    .map((subject) => subject.userId);
 }
 
 const when = (d: Date) =>

@@ -60,3 +60,21 @@ export async function loadSubject(sql: Sql, userId: string): Promise<Subject> {
     }),
   };
 }
+
+/** The subjects of several people at once (two queries whatever their number). */
+export async function loadSubjects(sql: Sql, userIds: string[]): Promise<Subject[]> {
+  if (userIds.length === 0) return [];
+  const rows = await sql<{ user_id: string; org_id: string; role: Role }[]>`
+    select user_id, org_id, role from memberships where user_id = any(${userIds}) and ended_at is null`;
+  const chains = await orgChains(sql, [...new Set(rows.map((r) => r.org_id))]);
+  return userIds.map((userId) => ({
+    userId,
+    memberships: rows.flatMap((r) => {
+      const c = r.user_id === userId ? chains.get(r.org_id) : undefined;
+      if (!c) return [];
+      return [
+        { orgId: r.org_id, orgKind: c.kinds[c.kinds.length - 1], role: r.role, orgPath: c.path, branchId: branchOf(c) },
+      ];
+    }),
+  }));
+}
