@@ -204,7 +204,7 @@ const PLAN: Planned[] = [
     place: "幸福里社区党群服务中心",
     host: "13800000010",
     recorder: "13800000010",
-    slot: onWeekday(-19, 9, 0, 120),
+    slot: onWeekday(-17, 9, 0, 120),
     held: { present: ["13800000010", "13800000011", "13800000021"], late: ["13800000023"] },
   },
   {
@@ -215,7 +215,7 @@ const PLAN: Planned[] = [
     place: "机关办公楼五楼会议室",
     host: "13800000010",
     recorder: "13800000010",
-    slot: onWeekday(-8, 15, 0, 90),
+    slot: onWeekday(-3, 15, 0, 90),
     held: { present: ["13800000010", "13800000011", "13800000022", "13800000023"] },
   },
   {
