@@ -120,8 +120,6 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 /** Sign-in and 开始会议 open this long before the start (server/services/attendance.ts). */
 const OPENS_BEFORE = 30 * MIN;
-/** The meeting to try is laid out again when less than this is left of it. */
-const TIME_TO_TRY = 60 * MIN;
 
 /** The meeting to try: it starts in 5 to 10 minutes (so 开始会议 works at once) and lasts two hours. */
 function tryNow(now: Date): Slot {
@@ -382,7 +380,7 @@ async function touched(sql: Sql, at: Date, laidOutFor: Date): Promise<boolean> {
 
 /**
  * At each start, while no person has changed the demo: lays its meetings out again for `now` when
- * the day has turned or the meeting to try no longer has an hour left to try it in. Ids stay, so
+ * the day has turned or the meeting to try has begun (by the clock; nobody started it). Ids stay, so
  * links keep working. Returns the meeting to try, or null when there is no demo or someone has
  * changed it (then it is left alone for good).
  */
@@ -410,9 +408,9 @@ export async function refreshDemo(sql: Sql, now = new Date()): Promise<DemoMeeti
       endsAt: toTry.ends_at,
       laidOut,
     });
+    // Still ahead and already open to start: leave it (a quick restart keeps its time).
     const canTry =
-      now.getTime() >= toTry.starts_at.getTime() - OPENS_BEFORE &&
-      now.getTime() <= toTry.ends_at.getTime() - TIME_TO_TRY;
+      now.getTime() >= toTry.starts_at.getTime() - OPENS_BEFORE && now.getTime() < toTry.starts_at.getTime();
     if (canTry && chinaDateKey(now) === chinaDateKey(layout.laid_out_for)) return result(false);
 
     for (const m of PLAN) {
