@@ -27,7 +27,7 @@ async function main() {
   if (demo.length > 0) {
     lines.push(
       app.seeded.length > 0
-        ? "  已创建演示支部「机关第一党支部」，演示账号 (demo sign-ins):"
+        ? "  已创建演示支部「机关第一党支部」「机关第二党支部」，演示账号 (demo sign-ins):"
         : "  演示账号 (demo sign-ins):",
     );
     for (const a of demo) lines.push(`    登录名 ${a.username}  ${a.displayName}（${a.role}）  密码 ${a.password}`);

@@ -348,8 +348,12 @@ export interface DemoMeeting {
  * settings. Signing in, reading, and what the server does by itself (the minutes' first outline,
  * notifications, reminders) are not changes.
  */
-async function touched(sql: Sql, at: Date, laidOutFor: Date): Promise<boolean> {
+async function touched(sql: Sql): Promise<boolean> {
+  // The layout's times are read in SQL, never through JavaScript: a Date keeps milliseconds, and
+  // PostgreSQL's now() has microseconds, so a row written in the layout's own transaction would
+  // seem newer than a layout time that went through a Date.
   const [{ changed }] = await sql<{ changed: boolean }[]>`
+    with l as (select laid_out_at as at, laid_out_for as f from demo_layout)
     select (
       -- Tables the seed never writes: any row is a person's doing.
       exists (select 1 from meeting_history) or exists (select 1 from meeting_materials)
@@ -368,12 +372,13 @@ async function touched(sql: Sql, at: Date, laidOutFor: Date): Promise<boolean> {
       -- are compared with its clock at the layout; a session start (the app's clock) with the app's.
       or exists (
         select 1 from meetings
-        where created_at > ${at} or updated_at > ${at} or session_started_at >= ${laidOutFor})
-      or exists (select 1 from attendance where updated_at > ${at})
-      or exists (select 1 from meeting_minutes_editors where added_at > ${at})
-      or exists (select 1 from users where created_at > ${at})
-      or exists (select 1 from memberships where started_at > ${at} or ended_at is not null)
-      or exists (select 1 from organizations where created_at > ${at})
+        where created_at > (select at from l) or updated_at > (select at from l)
+          or session_started_at >= (select f from l))
+      or exists (select 1 from attendance where updated_at > (select at from l))
+      or exists (select 1 from meeting_minutes_editors where added_at > (select at from l))
+      or exists (select 1 from users where created_at > (select at from l))
+      or exists (select 1 from memberships where started_at > (select at from l) or ended_at is not null)
+      or exists (select 1 from organizations where created_at > (select at from l))
     ) as changed`;
   return changed;
 }
@@ -392,7 +397,7 @@ export async function refreshDemo(sql: Sql, now = new Date()): Promise<DemoMeeti
       { meetings: Record<string, string>; laid_out_for: Date; laid_out_at: Date; touched_at: Date | null }[]
     >`select meetings, laid_out_for, laid_out_at, touched_at from demo_layout`;
     if (!layout || layout.touched_at) return null;
-    if (await touched(t, layout.laid_out_at, layout.laid_out_for)) {
+    if (await touched(t)) {
       await t`update demo_layout set touched_at = now()`;
       return null;
     }
