@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { openDatabase, type Database, type Sql } from "../db/client";
 import { isTransientDbError, retryTransient } from "../db/errors";
 import { migrate } from "../db/migrate";
-import { seedDemo, type DemoAccount } from "./demo/seed";
+import { refreshDemo, seedDemo, type DemoAccount, type DemoMeeting } from "./demo/seed";
 import { userColor } from "../shared/colors";
 import { meetingLiveDoc, parseDocName } from "../shared/doc-names";
 import { createLucia, type Auth } from "./auth/lucia";
@@ -40,6 +40,8 @@ export interface Tongxin {
   cluster?: RedisCluster;
   /** Demo accounts created on this start (empty when the database already had users). */
   seeded: DemoAccount[];
+  /** The demo meeting a newcomer can start now (null without a demo, or once a person changed it). */
+  demo: DemoMeeting | null;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -56,6 +58,9 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: path.resolve(root, config.DATA_DIR) });
   const { version } = await migrate(db.sql);
   const seeded = config.SEED_DEMO ? await seedDemo(db.sql, config.DEMO_PASSWORD) : [];
+  // While nobody has changed the demo, its meetings are laid out again for today (decision 026).
+  const demo = config.SEED_DEMO ? await refreshDemo(db.sql) : null;
+  if (demo?.laidOut && seeded.length === 0) log.info("demo.laid_out", { meeting: demo.id, startsAt: demo.startsAt });
   const auth = createLucia(db.sql, { secure: config.cookieSecure });
   // The collaboration server is created below; permission changes reach it through this.
   const hub: { collab?: CollabServer } = {};
@@ -173,6 +178,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
     collab,
     cluster,
     seeded,
+    demo,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once("error", reject);

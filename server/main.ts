@@ -2,6 +2,7 @@ import { demoSignIns } from "./demo/seed";
 import { startTongxin } from "./app";
 import { ensureBuild } from "./build";
 import { loadConfig } from "./config";
+import { lanLine } from "./lan";
 import { log } from "./logger";
 
 // The Node entry: `npm start` (build if needed, then serve the build) or `npm run dev` (Vite).
@@ -17,6 +18,8 @@ async function main() {
   const lines = [
     "",
     `同心 Tongxin 已启动: ${url}`,
+    // A phone on the same network cannot open localhost: the LAN address, unless PUBLIC_URL says where.
+    ...(config.PUBLIC_URL ? [] : [lanLine(config.HOST, Number(new URL(url).port))]),
     `  数据库 database: ${app.db.kind === "pglite" ? `内置 PGlite (${config.DATA_DIR})` : "PostgreSQL (DATABASE_URL)"}`,
   ];
   const demo =
@@ -24,10 +27,21 @@ async function main() {
   if (demo.length > 0) {
     lines.push(
       app.seeded.length > 0
-        ? "  已创建演示支部「机关第一党支部」，演示账号 (demo sign-ins):"
+        ? "  已创建演示支部「机关第一党支部」「机关第二党支部」，演示账号 (demo sign-ins):"
         : "  演示账号 (demo sign-ins):",
     );
     for (const a of demo) lines.push(`    登录名 ${a.username}  ${a.displayName}（${a.role}）  密码 ${a.password}`);
+  }
+  if (app.demo) {
+    const at = app.demo.startsAt.toLocaleTimeString("zh-CN", {
+      timeZone: "Asia/Shanghai",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    lines.push(
+      `  演示会议「${app.demo.title}」${at} 开始，现在就能开会：`,
+      "    书记登录后在首页打开它，点「开始会议」；成员用手机打开上面的局域网地址登录，输入会上显示的签到码，一起写会议记录",
+    );
   }
   console.log(lines.join("\n") + "\n");
 

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -144,6 +144,7 @@ console.log(
 console.log(`  rows      ${warmup} s warm-up + ${duration} s measured; ${workers} load worker processes\n`);
 
 selfCheck();
+if (servers.some((x) => x.kind !== "tongxin")) ensurePeers();
 if (servers.some((x) => x.kind === "hocuspocus")) ensureBetterSqlite();
 ensureBuild(root, (m) => console.log(`  ${m}`));
 
@@ -444,9 +445,23 @@ function selfCheck() {
   }
 }
 
-/** better-sqlite3 (Hocuspocus's SQLite extension) is a native addon: package.json denies its install script (allowScripts) so `npm ci` stays fast; build it here once. */
+/**
+ * The peer servers (@y/websocket-server, Hocuspocus) are a package of their own in bench/peers, so
+ * the app's `npm install` neither fetches them nor warns about their engines (Hocuspocus 4 asks for
+ * Node 22; it runs here on 20). Installed from its lockfile on first use, and again when that changes.
+ */
+function ensurePeers() {
+  const dir = path.join(root, "bench/peers");
+  const installed = path.join(dir, "node_modules/.package-lock.json");
+  const lock = path.join(dir, "package-lock.json");
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log("  installing the peer servers into bench/peers (npm ci, once)…");
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, stdio: "inherit" });
+}
+
+/** better-sqlite3 (Hocuspocus's SQLite extension) is a native addon: bench/peers/package.json denies its install script (allowScripts) so the install stays fast; build it here once. */
 function ensureBetterSqlite() {
-  const require = createRequire(import.meta.url);
+  const require = createRequire(path.join(root, "bench/peers/package.json"));
   try {
     // Requiring the package loads nothing native; opening a database loads the addon.
     const Database = require("better-sqlite3");

@@ -12,7 +12,8 @@ import type { Dialect } from "./wire";
 //   SEED_DEMO=0, REMINDERS=off, LOG_LEVEL=warn); with REDIS_URL for several nodes.
 // - y-websocket-server: @y/websocket-server 0.1.1's own bin (src/server.js: `ws` server +
 //   setupWSConnection from its utils), in memory (no YPERSISTENCE).
-// - hocuspocus: @hocuspocus/server 4.x with @hocuspocus/extension-sqlite (bench/collab/peers).
+// - hocuspocus: @hocuspocus/server 4.x with @hocuspocus/extension-sqlite (bench/peers/hocuspocus.ts).
+// The two peers live in bench/peers/, a package of their own that run.ts installs on first use.
 
 export type ServerKind = "tongxin" | "y-websocket-server" | "hocuspocus";
 export const SERVER_KINDS: ServerKind[] = ["tongxin", "y-websocket-server", "hocuspocus"];
@@ -44,7 +45,6 @@ export interface StartOptions {
   nodeArgs?: string[];
 }
 
-const require = createRequire(import.meta.url);
 let starts = 0;
 
 export async function startServer(kind: ServerKind, o: StartOptions): Promise<Running> {
@@ -82,13 +82,14 @@ export async function startServer(kind: ServerKind, o: StartOptions): Promise<Ru
         );
         health = `http://127.0.0.1:${port}/healthz`;
       } else if (kind === "y-websocket-server") {
-        const bin = path.join(path.dirname(require.resolve("@y/websocket-server/package.json")), "src/server.js");
+        const peers = createRequire(path.join(o.root, "bench/peers/package.json"));
+        const bin = path.join(path.dirname(peers.resolve("@y/websocket-server/package.json")), "src/server.js");
         child = launch(process.execPath, [bin], o.root, logFile, { HOST: "127.0.0.1", PORT: String(port) });
         health = `http://127.0.0.1:${port}/`;
       } else {
         const file = path.join(tmpdir(), `tongxin-bench-hocuspocus-${process.pid}-${Date.now()}.sqlite`);
         cleanups.push(() => rmSync(file, { force: true }));
-        child = launch(process.execPath, ["--import", "tsx", "bench/collab/peers/hocuspocus.ts"], o.root, logFile, {
+        child = launch(process.execPath, ["--import", "tsx", "bench/peers/hocuspocus.ts"], o.root, logFile, {
           PORT: String(port),
           SQLITE_FILE: file,
         });
