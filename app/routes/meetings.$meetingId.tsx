@@ -318,6 +318,8 @@ export default function SessionPage() {
               people={session.people}
               phase={session.phase}
               meetingId={meeting.id}
+              form={session.form}
+              myMode={session.people.find((p) => p.id === me.id)?.mode ?? null}
             />
           </div>
           {!cancelled ? (
