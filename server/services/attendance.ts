@@ -190,7 +190,7 @@ export async function signInWithCode(
  * live channel, and for everyone on it when the host starts). It counts only between the host's
  * start and end: before the start nothing is recorded, after the end the host corrects. For
  * someone not on the list it does nothing. It is 线上 when the meeting has an online link, 现场 when
- * it is held only in a room (decision 028).
+ * it is held only in a room, and 现场 for the host of a meeting with a room (decision 028).
  */
 export async function markOnlinePresence(
   sql: Sql,
@@ -204,9 +204,18 @@ export async function markOnlinePresence(
   const status: AttendanceStatus = now.getTime() > m.row.starts_at.getTime() + LATE_AFTER_MS ? "late" : "present";
   const rows = await sql`
     insert into attendance (meeting_id, user_id, status, signed_in_at, via, mode)
-    values (${meetingId}, ${userId}, ${status}, ${now}, 'online', ${modeFor(formOf(m), "page")})
+    values (${meetingId}, ${userId}, ${status}, ${now}, 'online', ${pageMode(m, userId)})
     on conflict (meeting_id, user_id) do nothing returning 1`;
   return rows.length > 0;
+}
+
+/**
+ * What being on the session page records: by the meeting's form, except that the host of a
+ * meeting with a room chairs it from the room, where the code is shown (decision 028).
+ */
+function pageMode(m: Loaded, userId: string): AttendanceMode {
+  const form = formOf(m);
+  return form === "mixed" && userId === m.row.host_id ? "onsite" : modeFor(form, "page");
 }
 
 const CAME_STATUSES: readonly AttendanceStatus[] = ["present", "late", "left_early"];

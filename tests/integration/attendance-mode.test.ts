@@ -109,6 +109,10 @@ describe("attendance mode: what each path records", () => {
     expect(await record(m, YANG)).toMatchObject({ status: "present", via: "code", mode: "onsite" });
     // A second code sign-in is still refused.
     expect((await signInWithRoomCode(m, YANG)).status).toBe(409);
+    // The host chairs from the room, where the code is shown: the page records him 现场.
+    const host = await openSessionPage(m, SEC);
+    expect(await record(m, SEC)).toMatchObject({ via: "online", mode: "onsite" });
+    host.destroy();
     chen.destroy();
     yang.destroy();
   });
