@@ -709,7 +709,9 @@ function ModeTag({ mode }: { mode: AttendanceMode | null }) {
 type Row = Awaited<ReturnType<typeof loader>>["rows"][number];
 
 function PersonRow({ row, manage, result, busy }: { row: Row; manage: boolean; result?: Result; busy: boolean }) {
-  const { statusOptions, modeOptions } = useLoaderData<typeof loader>();
+  const { statusOptions, modeOptions, form } = useLoaderData<typeof loader>();
+  // A meeting held one way only says so once, at the top; a row names the mode when both are possible.
+  const showModes = form === "mixed" || (row.mode !== null && row.mode !== form);
   const key = `correct:${row.userId}`;
   const r = result?.intent === key ? result : undefined;
   const how: string[] = [];
@@ -730,7 +732,7 @@ function PersonRow({ row, manage, result, busy }: { row: Row; manage: boolean; r
       </span>
       <span className="att-row__status">
         <span className={TONE[row.status]}>{row.statusLabel}</span>
-        {CAME.has(row.status) ? <ModeTag mode={row.mode} /> : null}
+        {showModes && CAME.has(row.status) ? <ModeTag mode={row.mode} /> : null}
       </span>
       <span className="att-row__meta">
         {row.signedInAt ? <span className="att-row__time">{formatTime(row.signedInAt)}</span> : null}
@@ -764,7 +766,11 @@ function PersonRow({ row, manage, result, busy }: { row: Row; manage: boolean; r
           {cells}
           <span className="att-row__fix">更正</span>
         </summary>
-        <Form method="post" className="att-fix__form" noValidate>
+        <Form
+          method="post"
+          className={modeOptions.length > 1 ? "att-fix__form att-fix__form--modes" : "att-fix__form"}
+          noValidate
+        >
           <input type="hidden" name="intent" value="correct" />
           <input type="hidden" name="userId" value={row.userId} />
           <label className="field att-fix__status">
@@ -777,24 +783,28 @@ function PersonRow({ row, manage, result, busy }: { row: Row; manage: boolean; r
               ))}
             </select>
           </label>
-          <label className="field att-fix__mode">
-            <span className="field__label">参会方式</span>
-            <select
-              className="select"
-              name="mode"
-              defaultValue={row.mode ?? modeOptions[0].value}
-              aria-invalid={r?.fieldErrors?.mode ? true : undefined}
-              aria-describedby={`mode-${row.userId}`}
-            >
-              {modeOptions.map((o) => (
-                <option key={o.value} value={o.value}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-            <FieldError id={`mode-${row.userId}`} message={r?.fieldErrors?.mode} />
-            <span className="field__hint">缺席、请假不记参会方式。</span>
-          </label>
+          {modeOptions.length === 1 ? (
+            <input type="hidden" name="mode" value={modeOptions[0].value} />
+          ) : (
+            <label className="field att-fix__mode">
+              <span className="field__label">参会方式</span>
+              <select
+                className="select"
+                name="mode"
+                defaultValue={row.mode ?? modeOptions[0].value}
+                aria-invalid={r?.fieldErrors?.mode ? true : undefined}
+                aria-describedby={`mode-${row.userId}`}
+              >
+                {modeOptions.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+              <FieldError id={`mode-${row.userId}`} message={r?.fieldErrors?.mode} />
+              <span className="field__hint">缺席、请假不记参会方式。</span>
+            </label>
+          )}
           <label className="field att-fix__reason">
             <span className="field__label">原因（必填）</span>
             <input
