@@ -715,7 +715,7 @@ function PersonRow({ row, manage, result, busy }: { row: Row; manage: boolean; r
   const key = `correct:${row.userId}`;
   const r = result?.intent === key ? result : undefined;
   const how: string[] = [];
-  if (row.via && row.via !== "主持人更正") how.push(row.via);
+  if (row.via && row.via !== VIA_LABEL.host) how.push(row.via);
   if (row.correctionReason) how.push(`主持人更正：${row.correctionReason}`);
   if (row.leave && !row.signedInAt) {
     const label = LEAVE_LABEL[row.leave.status] ?? "请假";
