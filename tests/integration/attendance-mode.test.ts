@@ -182,6 +182,10 @@ describe("attendance mode: what each path records", () => {
       select detail from audit_log where action = 'attendance.correct' and subject_user_id = ${ids[CHEN]}
       order by id desc limit 1`;
     expect(log.detail).toMatchObject({ fromMode: "online", toMode: "onsite", reason: "人在会场，先打开了会议页面" });
+    // The branch's audit page says it in words.
+    const [org] = await sql()<{ id: string }[]>`select org_id as id from meetings where id = ${m}`;
+    const audit = await get(`/orgs/${org.id}/audit`, SEC);
+    expect(audit.text).toContain("状态：出席 → 出席；参会方式：线上 → 现场；原因：人在会场，先打开了会议页面");
 
     await post(`/meetings/${m}/attendance`, SEC, {
       intent: "correct",
