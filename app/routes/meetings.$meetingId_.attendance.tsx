@@ -302,7 +302,9 @@ export default function AttendancePage() {
           </h2>
           {manage ? (
             <span className="att-people__tools muted small">
-              <span>点“更正”修改考勤或参会方式，须写明原因</span>
+              <span>
+                {data.form === "mixed" ? "点“更正”修改考勤或参会方式，须写明原因" : "点“更正”修改考勤，须写明原因"}
+              </span>
               <a className="btn btn--small" href={`/meetings/${meeting.id}/attendance.csv`} download>
                 导出考勤表（CSV）
               </a>
