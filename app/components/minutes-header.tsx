@@ -15,7 +15,8 @@ export interface MinutesHeaderData {
   hostName: string;
   recorderName: string;
   expected: { count: number; names: string[] };
-  present: { count: number; names: string[] };
+  /** summary: "3 人，其中现场 2 人、线上 1 人" (decision 028). */
+  present: { count: number; names: string[]; summary: string };
   absent: { name: string; reason: string }[];
   guests: string[];
 }
@@ -68,7 +69,7 @@ export function MinutesHeaderView({ header: h }: { header: MinutesHeaderData }) 
         </div>
         <div className="minutes-head__wide" data-testid="header-present">
           <dt>实到</dt>
-          <dd>{`${h.present.count} 人：${names(h.present.names)}`}</dd>
+          <dd>{`${h.present.summary}：${names(h.present.names)}`}</dd>
         </div>
         <div className="minutes-head__wide" data-testid="header-absent">
           <dt>缺席</dt>

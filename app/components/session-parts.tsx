@@ -1,3 +1,4 @@
+import type { AttendanceMode, MeetingForm } from "../../shared/domain/attendance-mode";
 import { Form, Link } from "@remix-run/react";
 import { userColor } from "../../shared/colors";
 import { ConfirmButton } from "./confirm-dialog";
@@ -206,6 +207,8 @@ export function PresenceCard({
   people,
   phase,
   meetingId,
+  form = "onsite",
+  myMode = null,
 }: {
   /** Who has the page open now; the viewer is always among them. */
   present: PresentUser[];
@@ -213,6 +216,10 @@ export function PresenceCard({
   people: { id: string; name: string; role: string; present: boolean }[];
   phase: string;
   meetingId: string;
+  /** The meeting's form (decision 028): what being on this page records. */
+  form?: MeetingForm;
+  /** The viewer's own attendance mode, once recorded. */
+  myMode?: AttendanceMode | null;
 }) {
   if (phase === "ended") return <AttendedCard people={people} meetingId={meetingId} />;
   const listed = new Set(people.map((p) => p.id));
@@ -241,13 +248,28 @@ export function PresenceCard({
         ))}
       </ul>
       <p className="presence__foot">
-        {phase === "scheduled" ? "会议开始后，在本页的参会人员计为出席。" : `已签到 ${signedIn} / 应到 ${expected} 人`}
+        {phase === "scheduled"
+          ? `会议开始后，在本页的参会人员计为${PAGE_RECORDS[form]}。`
+          : `已签到 ${signedIn} / 应到 ${expected} 人`}
         {" · "}
         <Link to={`/meetings/${meetingId}/attendance`}>考勤详情</Link>
       </p>
+      {form === "mixed" && phase === "started" && myMode === "online" ? (
+        <p className="presence__mode" data-testid="presence-mode">
+          你记为线上参会。在会场？
+          <Link to={`/meetings/${meetingId}/attendance`}>输入签到码改为现场</Link>
+        </p>
+      ) : null}
     </section>
   );
 }
+
+/** What being on the session page records, by the meeting's form (decision 028). */
+const PAGE_RECORDS: Record<MeetingForm, string> = {
+  onsite: "现场出席",
+  online: "线上出席",
+  mixed: "线上出席；在会场的同志用签到码签到，计为现场",
+};
 
 /** After the end: who attended (from the frozen attendance), not who happens to have the page open. */
 function AttendedCard({

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { meetingLiveDoc } from "../../shared/doc-names";
 import { LIVE_MAP, readLiveState } from "../../shared/live-session";
 import { useIdleRevalidate } from "./use-idle-revalidate";
@@ -30,7 +30,17 @@ const RELOAD_EVERY_MS = 1000;
  * server to the signed-in user, and its state tells when to reload the page's data. Browser only:
  * y-websocket is imported once the page is mounted.
  */
-export function useLiveSession(meetingId: string, me: PresentUser): LiveSession {
+export function useLiveSession(
+  meetingId: string,
+  me: PresentUser,
+  opts: {
+    /**
+     * Joining will record the viewer's attendance (a started session they have no record in yet):
+     * reload once in sync, since the server's change may have come with the first sync itself.
+     */
+    joiningRecords?: boolean;
+  } = {},
+): LiveSession {
   const [state, setState] = useState<LiveSession>(() => ({
     connected: false,
     rev: 0,
@@ -40,6 +50,9 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
   const reloadWhenIdle = useIdleRevalidate();
   // The connection depends on who we are, not on the object the caller builds each render.
   const { id: myId, name: myName, color: myColor } = me;
+  // Read when the first sync comes, without reconnecting when it changes.
+  const joiningRecords = useRef(false);
+  joiningRecords.current = Boolean(opts.joiningRecords);
 
   useEffect(() => {
     const me: PresentUser = { id: myId, name: myName, color: myColor };
@@ -96,7 +109,7 @@ export function useLiveSession(meetingId: string, me: PresentUser): LiveSession 
       };
       const onSync = (synced: boolean) => {
         if (!synced) return;
-        if (everSynced) scheduleReload();
+        if (everSynced || joiningRecords.current) scheduleReload();
         inSync = false;
         onMap();
         inSync = everSynced = true;

@@ -53,11 +53,24 @@ const FIELD_LABEL: Record<string, string> = {
   to: "新",
 };
 
+/** An attendance correction's statuses and modes (attendance.correct, decision 028). */
+const ATTENDANCE_WORD: Record<string, string> = {
+  present: "出席",
+  late: "迟到",
+  left_early: "早退",
+  absent: "缺席",
+  leave: "请假",
+  onsite: "现场",
+  online: "线上",
+};
+
 function value(v: unknown): string {
   if (v === null || v === undefined || v === "") return "（空）";
   if (typeof v === "boolean") return v ? "是" : "否";
   if (typeof v === "string")
-    return ROLE_LABEL[v as Role] ?? CATEGORY_LABEL[v as Category] ?? ORG_KIND_LABEL[v as OrgKind] ?? v;
+    return (
+      ROLE_LABEL[v as Role] ?? CATEGORY_LABEL[v as Category] ?? ORG_KIND_LABEL[v as OrgKind] ?? ATTENDANCE_WORD[v] ?? v
+    );
   if (typeof v === "object") {
     const o = v as Record<string, unknown>;
     if ("role" in o) return value(o.role) + (o.mobile ? "（流动）" : "");
@@ -68,6 +81,14 @@ function value(v: unknown): string {
 /** One line, in words, of what an audit entry's detail records. */
 export function describeAudit(detail: Record<string, unknown>): string {
   const parts: string[] = [];
+  if ("toMode" in detail) {
+    // An attendance correction: status and how the person attended, each from → to.
+    const word = (v: unknown) => (typeof v === "string" ? (ATTENDANCE_WORD[v] ?? v) : "（无）");
+    parts.push(`状态：${word(detail.from)} → ${word(detail.to)}`);
+    parts.push(`参会方式：${word(detail.fromMode)} → ${word(detail.toMode)}`);
+    if (detail.reason) parts.push(`原因：${String(detail.reason)}`);
+    return parts.join("；");
+  }
   for (const [k, v] of Object.entries(detail)) {
     if (k === "via") parts.push(v === "import" ? "名册导入" : "逐个添加");
     else if (k === "created") parts.push(`新增 ${String(v)} 人`);

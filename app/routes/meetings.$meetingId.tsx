@@ -115,7 +115,10 @@ export default function SessionPage() {
   const { meeting, detail, session, reflections, manage, docName, me } = useLoaderData<typeof loader>();
   const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
-  const live = useLiveSession(meeting.id, me);
+  const mine = session.people.find((p) => p.id === me.id);
+  const live = useLiveSession(meeting.id, me, {
+    joiningRecords: session.phase === "started" && mine !== undefined && !mine.present,
+  });
   const cancelled = session.phase === "cancelled";
   const ended = session.phase === "ended";
   const [mounted, setMounted] = useState(false);
@@ -318,6 +321,8 @@ export default function SessionPage() {
               people={session.people}
               phase={session.phase}
               meetingId={meeting.id}
+              form={session.form}
+              myMode={mine?.mode ?? null}
             />
           </div>
           {!cancelled ? (

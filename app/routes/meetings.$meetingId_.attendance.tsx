@@ -15,6 +15,13 @@ import {
 } from "../../server/services/attendance";
 import { startLiveSession } from "../../server/services/session";
 import type { z } from "zod";
+import {
+  allowedModes,
+  FORM_LABEL,
+  MODE_LABEL,
+  VIA_LABEL,
+  type AttendanceMode,
+} from "../../shared/domain/attendance-mode";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage } from "../../shared/permissions";
 import { ATTENDANCE_STATUSES, AttendanceActionSchema } from "../../shared/schemas/attendance";
@@ -31,14 +38,14 @@ import { signinBoard } from "../lib/signin-board.server";
 // The attendance of one meeting (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退 / 列席). The page adapts
 // to the viewer: readers see the counts and the table; those on the list sign themselves in with
 // the host's code and ask for leave; those who manage the attendance show the rotating code (and
-// its QR), correct entries with a reason, decide leave and close attendance. The file name ends
+// its QR), correct entries (and how a person attended: 现场 / 线上, decision 028) with a reason,
+// decide leave, close attendance and export the sheet as CSV. The file name ends
 // the meeting segment with "_" so this is its own page, not a child of the meeting page.
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `考勤 · ${data.meeting.title} · 同心` : "同心" },
 ];
 
-const VIA_LABEL: Record<string, string> = { code: "签到码", online: "线上参会", host: "主持人更正" };
 const LEAVE_LABEL: Record<string, string> = { pending: "请假待审批", approved: "请假已批准", declined: "请假未批准" };
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
@@ -73,6 +80,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
       statusLabel: r.role === "guest" && r.status === "absent" ? "未到" : STATUS_LABEL[r.status],
       signedInAt: r.signedInAt,
       via: r.via ? (VIA_LABEL[r.via] ?? r.via) : null,
+      mode: r.mode,
       // Reasons can be private (illness, family): those who run the session and the person
       // concerned see why; everyone else sees the status.
       correctionReason: manage || r.userId === user.id ? r.correctionReason : null,
@@ -87,8 +95,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
           statusLabel: mine.role === "guest" && mine.status === "absent" ? "未到" : STATUS_LABEL[mine.status],
           signedInAt: mine.signedInAt,
           via: mine.via ? (VIA_LABEL[mine.via] ?? mine.via) : null,
+          mode: mine.mode,
+          // Recorded by the session page: typing the room's code can still make it 现场.
+          byPage: mine.via === "online",
         }
       : null,
+    form: sheet.form,
+    modeOptions: allowedModes(sheet.form).map((m) => ({ value: m, label: MODE_LABEL[m] })),
     myLeave: view.myLeave,
     myMakeup: view.myMakeup,
     decidable: view.decidable,
@@ -135,20 +148,30 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     switch (input.intent) {
       case "signin": {
         const rule = context.services.throttle.attendanceCode;
-        const status = await signInWithCode(sql, actor, meetingId, input.code, new Date(), rule);
-        const ok = status === "late" ? "已签到，记为迟到。" : "签到成功，记为出席。";
+        const { status, mode, upgraded } = await signInWithCode(sql, actor, meetingId, input.code, new Date(), rule);
+        const how = MODE_LABEL[mode];
+        const ok = upgraded
+          ? `已改为${how}参会。`
+          : status === "late"
+            ? `已签到，记为迟到（${how}）。`
+            : `签到成功，记为${how}出席。`;
         return { ok, intent: key } satisfies Result;
       }
       case "leave":
         await requestLeave(sql, actor, meetingId, input.reason);
         return { ok: "请假申请已提交，审批结果会通知你。", intent: key } satisfies Result;
-      case "correct":
-        await correctAttendance(sql, actor, meetingId, {
+      case "correct": {
+        const { mode } = await correctAttendance(sql, actor, meetingId, {
           userId: input.userId,
           status: input.status,
+          mode: input.mode,
           reason: input.reason,
         });
-        return { ok: `已更正为“${STATUS_LABEL[input.status]}”，并记入操作日志。`, intent: key } satisfies Result;
+        const label = mode
+          ? `${STATUS_LABEL[input.status]}（${MODE_LABEL[mode ?? "onsite"]}）`
+          : STATUS_LABEL[input.status];
+        return { ok: `已更正为“${label}”，并记入操作日志。`, intent: key } satisfies Result;
+      }
       case "decide":
         await decideLeave(sql, actor, input.leaveId, { approve: input.approve === "yes", note: input.note });
         return { ok: input.approve === "yes" ? "已批准请假。" : "已不批准请假。", intent: key } satisfies Result;
@@ -204,6 +227,9 @@ export default function AttendancePage() {
       <header className="meeting-head">
         <span className="att-head__tags">
           <span className="tag">{kind}</span>
+          <span className="tag tag--outline" data-testid="meeting-form">
+            {FORM_LABEL[data.form]}
+          </span>
           <span className={phase.tone}>{phase.label}</span>
         </span>
         <p className="eyebrow">考勤</p>
@@ -259,6 +285,7 @@ export default function AttendancePage() {
           {!data.over && data.pending > 0 ? <span className="muted small">{data.pending} 人尚未签到</span> : null}
         </div>
         <Counts counts={data.counts} />
+        <Modes counts={data.counts} />
       </section>
 
       <section className="section" aria-labelledby="people-heading">
@@ -266,7 +293,16 @@ export default function AttendancePage() {
           <h2 className="h3" id="people-heading">
             签到情况
           </h2>
-          {manage ? <span className="muted small">点“更正”修改考勤，须写明原因</span> : null}
+          {manage ? (
+            <span className="att-people__tools muted small">
+              <span>
+                {data.form === "mixed" ? "点“更正”修改考勤或参会方式，须写明原因" : "点“更正”修改考勤，须写明原因"}
+              </span>
+              <a className="btn btn--small" href={`/meetings/${meeting.id}/attendance.csv`} download>
+                导出考勤表（CSV）
+              </a>
+            </span>
+          ) : null}
         </div>
         {rows.length === 0 ? (
           <div className="card empty">
@@ -415,9 +451,11 @@ function SigninBoard({ board, closesAt }: { board: { code: string; turnsInMs: nu
 }
 
 function MyAttendance({ result, busy }: { result?: Result; busy: boolean }) {
-  const { me, window: w, invitedRole, myLeave, myMakeup, meeting, prefill } = useLoaderData<typeof loader>();
+  const { me, window: w, invitedRole, myLeave, myMakeup, meeting, prefill, form } = useLoaderData<typeof loader>();
   const signedIn = me && me.signedInAt;
-  const canSignIn = w.open && !signedIn && !meeting.cancelled;
+  // Recorded 线上 by the session page while in the room: the room's code makes it 现场.
+  const canMoveToRoom = Boolean(signedIn && me.byPage && me.mode === "online" && form === "mixed");
+  const canSignIn = w.open && (!signedIn || canMoveToRoom) && !meeting.cancelled;
   const openLeave = myLeave && (myLeave.status === "pending" || myLeave.status === "approved");
   const canLeave = invitedRole === "attendee" && !w.started && !meeting.cancelled && !openLeave && !signedIn;
   const signinErr = result?.intent === "signin" ? result : undefined;
@@ -462,6 +500,7 @@ function MyAttendance({ result, busy }: { result?: Result; busy: boolean }) {
         </h2>
         {invitedRole === "guest" ? <span className="tag tag--outline">列席</span> : null}
         {me ? <span className={TONE[me.status]}>{me.statusLabel}</span> : null}
+        {me && CAME.has(me.status) ? <ModeTag mode={me.mode} /> : null}
       </div>
       {signinErr ? <FormAlert ok={signinErr.ok} error={canSignIn ? undefined : signinErr.formError} /> : null}
       {leaveErr ? <FormAlert ok={leaveErr.ok} error={canLeave ? undefined : leaveErr.formError} /> : null}
@@ -473,6 +512,7 @@ function MyAttendance({ result, busy }: { result?: Result; busy: boolean }) {
           </span>
           <span>
             已于 {formatTime(me.signedInAt!)} 签到{me.via ? `（${me.via}）` : ""}
+            {me.mode ? `，记为${MODE_LABEL[me.mode]}参会` : ""}
           </span>
         </p>
       ) : null}
@@ -501,7 +541,12 @@ function MyAttendance({ result, busy }: { result?: Result; busy: boolean }) {
         </div>
       ) : null}
 
-      {canSignIn && onLeave ? (
+      {canSignIn && canMoveToRoom ? (
+        <details className="panel att-me__panel" open={Boolean(prefill.length === 6 || (signinErr && !signinErr.ok))}>
+          <summary>在会场？输入签到码改为现场</summary>
+          <div className="panel__body">{signinForm}</div>
+        </details>
+      ) : canSignIn && onLeave ? (
         <details className="panel att-me__panel" open={Boolean(signinErr && !signinErr.ok)}>
           <summary>如能到会，仍可签到</summary>
           <div className="panel__body">{signinForm}</div>
@@ -626,14 +671,46 @@ function Counts({ counts }: { counts: Awaited<ReturnType<typeof loader>>["counts
   );
 }
 
+/** How 实到 attended: 现场 and 线上 (and records the rules could not place). */
+function Modes({ counts }: { counts: Awaited<ReturnType<typeof loader>>["counts"] }) {
+  if (counts.present === 0) return null;
+  const cells = [
+    { key: "onsite", label: "现场", value: counts.onsite },
+    { key: "online", label: "线上", value: counts.online },
+    ...(counts.modeUnknown > 0 ? [{ key: "unknown", label: "方式未记录", value: counts.modeUnknown }] : []),
+  ];
+  return (
+    <dl className="att-modes" data-testid="attendance-modes">
+      <div className="att-modes__lead">
+        <dt>实到 {counts.present} 人</dt>
+        <dd>其中</dd>
+      </div>
+      {cells.map((c) => (
+        <div key={c.key} className="att-mode" data-stat={c.key}>
+          <dt>{c.label}</dt>
+          <dd>{c.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+const MODE_TONE: Record<AttendanceMode, string> = { onsite: "tag tag--mode", online: "tag tag--mode tag--blue" };
+
+function ModeTag({ mode }: { mode: AttendanceMode | null }) {
+  return mode ? <span className={MODE_TONE[mode]}>{MODE_LABEL[mode]}</span> : null;
+}
+
 type Row = Awaited<ReturnType<typeof loader>>["rows"][number];
 
 function PersonRow({ row, manage, result, busy }: { row: Row; manage: boolean; result?: Result; busy: boolean }) {
-  const { statusOptions } = useLoaderData<typeof loader>();
+  const { statusOptions, modeOptions, form } = useLoaderData<typeof loader>();
+  // A meeting held one way only says so once, at the top; a row names the mode when both are possible.
+  const showModes = form === "mixed" || (row.mode !== null && row.mode !== form);
   const key = `correct:${row.userId}`;
   const r = result?.intent === key ? result : undefined;
   const how: string[] = [];
-  if (row.via && row.via !== "主持人更正") how.push(row.via);
+  if (row.via && row.via !== VIA_LABEL.host) how.push(row.via);
   if (row.correctionReason) how.push(`主持人更正：${row.correctionReason}`);
   if (row.leave && !row.signedInAt) {
     const label = LEAVE_LABEL[row.leave.status] ?? "请假";
@@ -650,6 +727,7 @@ function PersonRow({ row, manage, result, busy }: { row: Row; manage: boolean; r
       </span>
       <span className="att-row__status">
         <span className={TONE[row.status]}>{row.statusLabel}</span>
+        {showModes && CAME.has(row.status) ? <ModeTag mode={row.mode} /> : null}
       </span>
       <span className="att-row__meta">
         {row.signedInAt ? <span className="att-row__time">{formatTime(row.signedInAt)}</span> : null}
@@ -674,12 +752,20 @@ function PersonRow({ row, manage, result, busy }: { row: Row; manage: boolean; r
   return (
     <li className="att-item">
       {/* Keyed by the entry, so a saved correction closes and clears its form. */}
-      <details key={`${row.status}|${row.correctionReason ?? ""}`} className="att-fix" open={Boolean(r && !r.ok)}>
+      <details
+        key={`${row.status}|${row.mode ?? ""}|${row.correctionReason ?? ""}`}
+        className="att-fix"
+        open={Boolean(r && !r.ok)}
+      >
         <summary className="att-row att-row--action">
           {cells}
           <span className="att-row__fix">更正</span>
         </summary>
-        <Form method="post" className="att-fix__form" noValidate>
+        <Form
+          method="post"
+          className={modeOptions.length > 1 ? "att-fix__form att-fix__form--modes" : "att-fix__form"}
+          noValidate
+        >
           <input type="hidden" name="intent" value="correct" />
           <input type="hidden" name="userId" value={row.userId} />
           <label className="field att-fix__status">
@@ -692,6 +778,28 @@ function PersonRow({ row, manage, result, busy }: { row: Row; manage: boolean; r
               ))}
             </select>
           </label>
+          {modeOptions.length === 1 ? (
+            <input type="hidden" name="mode" value={modeOptions[0].value} />
+          ) : (
+            <label className="field att-fix__mode">
+              <span className="field__label">参会方式</span>
+              <select
+                className="select"
+                name="mode"
+                defaultValue={row.mode ?? modeOptions[0].value}
+                aria-invalid={r?.fieldErrors?.mode ? true : undefined}
+                aria-describedby={`mode-${row.userId}`}
+              >
+                {modeOptions.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+              <FieldError id={`mode-${row.userId}`} message={r?.fieldErrors?.mode} />
+              <span className="field__hint">缺席、请假不记参会方式。</span>
+            </label>
+          )}
           <label className="field att-fix__reason">
             <span className="field__label">原因（必填）</span>
             <input

@@ -8,6 +8,14 @@ import {
   type DelayRule,
   type Slot,
 } from "../auth/throttle";
+import {
+  countModes,
+  meetingForm,
+  modeFor,
+  modeRefusal,
+  type AttendanceMode,
+  type MeetingForm,
+} from "../../shared/domain/attendance-mode";
 import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
 import {
   sessionAccess,
@@ -53,6 +61,8 @@ interface MeetingRow {
   starts_at: Date;
   ends_at: Date;
   status: string;
+  location: string | null;
+  online_url: string | null;
   host_id: string | null;
   signin_secret: string | null;
   session_started_at: Date | null;
@@ -68,7 +78,8 @@ interface Loaded {
 async function loadMeeting(sql: Sql, meetingId: string, userId: string): Promise<Loaded | null> {
   if (!UUID_RE.test(meetingId)) return null;
   const [row] = await sql<MeetingRow[]>`
-    select m.id, m.org_id, o.kind as org_kind, m.kind, m.title, m.starts_at, m.ends_at, m.status, m.host_id,
+    select m.id, m.org_id, o.kind as org_kind, m.kind, m.title, m.starts_at, m.ends_at, m.status, m.location,
+      m.online_url, m.host_id,
       m.signin_secret, m.session_started_at, m.session_ended_at
     from meetings m join organizations o on o.id = m.org_id where m.id = ${meetingId}`;
   if (!row) return null;
@@ -81,6 +92,8 @@ async function loadMeeting(sql: Sql, meetingId: string, userId: string): Promise
     invited: inv ?? null,
   };
 }
+
+const formOf = (m: Loaded): MeetingForm => meetingForm({ location: m.row.location, onlineUrl: m.row.online_url });
 
 async function access(sql: Sql, subject: Subject, meetingId: string): Promise<{ m: Loaded; access: Access }> {
   const m = await loadMeeting(sql, meetingId, subject.userId);
@@ -129,7 +142,12 @@ function checkWindow(m: Loaded, now: Date) {
     throw new DomainError("不在签到时间内：签到从会议开始前 30 分钟开放，到会议结束为止。迟到补签请联系主持人。", 409);
 }
 
-/** Signs the signed-in member in with the host's code. Nobody can sign in someone else. */
+/**
+ * Signs the signed-in member in with the host's code. Nobody can sign in someone else. The code is
+ * shown only in the room, so it records 现场 (线上 for a meeting without a room); someone the
+ * session page had recorded 线上 who then types the code is in the room after all: the record
+ * becomes 现场, keeping when they came.
+ */
 export async function signInWithCode(
   sql: Sql,
   actor: Actor,
@@ -157,19 +175,23 @@ export async function signInWithCode(
   }
   await attemptSucceeded(sql, slots);
   const status: AttendanceStatus = now.getTime() > m.row.starts_at.getTime() + LATE_AFTER_MS ? "late" : "present";
-  const rows = await sql`
-    insert into attendance (meeting_id, user_id, status, signed_in_at, via)
-    values (${meetingId}, ${actor.userId}, ${status}, ${now}, 'code')
-    on conflict (meeting_id, user_id) do nothing returning 1`;
-  if (rows.length === 0) throw new DomainError("你已经签到过了，无需重复签到。", 409);
-  return status;
+  const mode = modeFor(formOf(m), "code");
+  const [row] = await sql<{ status: AttendanceStatus; mode: AttendanceMode; upgraded: boolean }[]>`
+    insert into attendance as a (meeting_id, user_id, status, signed_in_at, via, mode)
+    values (${meetingId}, ${actor.userId}, ${status}, ${now}, 'code', ${mode})
+    on conflict (meeting_id, user_id) do update set via = 'code', mode = excluded.mode, updated_at = now()
+      where a.via = 'online' and a.status in ('present', 'late', 'left_early')
+    returning a.status, a.mode, (a.xmax::text <> '0') as upgraded`;
+  if (!row) throw new DomainError("你已经签到过了，无需重复签到。", 409);
+  return { status: row.status, mode: row.mode, upgraded: row.upgraded };
 }
 
 /**
  * Being on the live session page counts as presence (called when a member opens the session's
  * live channel, and for everyone on it when the host starts). It counts only between the host's
  * start and end: before the start nothing is recorded, after the end the host corrects. For
- * someone not on the list it does nothing.
+ * someone not on the list it does nothing. It is 线上 when the meeting has an online link, 现场 when
+ * it is held only in a room, and 现场 for the host of a meeting with a room (decision 028).
  */
 export async function markOnlinePresence(
   sql: Sql,
@@ -182,18 +204,33 @@ export async function markOnlinePresence(
   if (!m.row.session_started_at || m.row.session_ended_at) return false;
   const status: AttendanceStatus = now.getTime() > m.row.starts_at.getTime() + LATE_AFTER_MS ? "late" : "present";
   const rows = await sql`
-    insert into attendance (meeting_id, user_id, status, signed_in_at, via)
-    values (${meetingId}, ${userId}, ${status}, ${now}, 'online')
+    insert into attendance (meeting_id, user_id, status, signed_in_at, via, mode)
+    values (${meetingId}, ${userId}, ${status}, ${now}, 'online', ${pageMode(m, userId)})
     on conflict (meeting_id, user_id) do nothing returning 1`;
   return rows.length > 0;
 }
 
-/** The host's correction of one person's attendance, with a reason, kept and logged. */
+/**
+ * What being on the session page records: by the meeting's form, except that the host of a
+ * meeting with a room chairs it from the room, where the code is shown (decision 028).
+ */
+function pageMode(m: Loaded, userId: string): AttendanceMode {
+  const form = formOf(m);
+  return form === "mixed" && userId === m.row.host_id ? "onsite" : modeFor(form, "page");
+}
+
+const CAME_STATUSES: readonly AttendanceStatus[] = ["present", "late", "left_early"];
+
+/**
+ * The host's correction of one person's attendance (and how they attended), with a reason, kept
+ * and logged. A mode is kept only for someone who came; without one, the record's own stays (or
+ * 现场, or 线上 for a meeting without a room).
+ */
 export async function correctAttendance(
   sql: Sql,
   actor: Actor,
   meetingId: string,
-  input: { userId: string; status: AttendanceStatus; reason: string },
+  input: { userId: string; status: AttendanceStatus; mode?: AttendanceMode | null; reason: string },
 ) {
   const m = await requireManage(sql, actor, meetingId);
   if (!UUID_RE.test(input.userId)) throw hidden();
@@ -201,23 +238,40 @@ export async function correctAttendance(
   if (!inv) throw new DomainError("此人不在本次会议的应到或列席名单中。", 400, "userId");
   const reason = input.reason.trim();
   if (reason.length < 2) throw new DomainError("请填写更正原因。", 400, "reason");
-  await sql.begin(async (tx) => {
+  const form = formOf(m);
+  const came = CAME_STATUSES.includes(input.status);
+  if (came && input.mode) {
+    const no = modeRefusal(form, input.mode);
+    if (no) throw new DomainError(no, 400, "mode");
+  }
+  return sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
-    const [before] = await t<{ status: string }[]>`
-      select status from attendance where meeting_id = ${meetingId} and user_id = ${input.userId}`;
+    const [before] = await t<{ status: string; mode: AttendanceMode | null }[]>`
+      select status, mode from attendance where meeting_id = ${meetingId} and user_id = ${input.userId}
+      for update`;
+    const kept = before?.mode && !modeRefusal(form, before.mode) ? before.mode : null;
+    const mode = came ? (input.mode ?? kept ?? modeFor(form, "code")) : null;
     await t`
-      insert into attendance (meeting_id, user_id, status, via, corrected_by, correction_reason, updated_at)
-      values (${meetingId}, ${input.userId}, ${input.status}, 'host', ${actor.userId}, ${reason}, now())
-      on conflict (meeting_id, user_id) do update set status = excluded.status, corrected_by = excluded.corrected_by,
-        correction_reason = excluded.correction_reason, updated_at = now()`;
+      insert into attendance (meeting_id, user_id, status, via, mode, corrected_by, correction_reason, updated_at)
+      values (${meetingId}, ${input.userId}, ${input.status}, 'host', ${mode}, ${actor.userId}, ${reason}, now())
+      on conflict (meeting_id, user_id) do update set status = excluded.status, mode = excluded.mode,
+        corrected_by = excluded.corrected_by, correction_reason = excluded.correction_reason, updated_at = now()`;
     await audit(t, {
       actorId: actor.userId,
       action: "attendance.correct",
       orgId: m.row.org_id,
       subjectUserId: input.userId,
-      detail: { meeting: m.row.title, from: before?.status ?? null, to: input.status, reason },
+      detail: {
+        meeting: m.row.title,
+        from: before?.status ?? null,
+        to: input.status,
+        fromMode: before?.mode ?? null,
+        toMode: mode,
+        reason,
+      },
       address: actor.address,
     });
+    return { mode };
   });
 }
 
@@ -228,6 +282,8 @@ export interface SheetRow {
   status: AttendanceStatus | "pending";
   signedInAt: Date | null;
   via: string | null;
+  /** 现场 / 线上 for someone who came; null otherwise (or never recorded). */
+  mode: AttendanceMode | null;
   correctionReason: string | null;
   leave: { id: string; status: string; reason: string } | null;
 }
@@ -243,8 +299,14 @@ export interface Sheet {
     late: number;
     leftEarly: number;
     guests: number;
+    /** Of 实到: in the room, online, and not recorded (records the rules could not place). */
+    onsite: number;
+    online: number;
+    modeUnknown: number;
   };
   over: boolean;
+  /** The meeting's form: a room, online, or both (decision 028). */
+  form: MeetingForm;
 }
 
 /** The attendance table: everyone on the list, with what is known; after the end, no record means 缺席. */
@@ -259,11 +321,12 @@ export async function attendanceSheet(sql: Sql, subject: Subject, meetingId: str
       status: AttendanceStatus | null;
       signedInAt: Date | null;
       via: string | null;
+      mode: AttendanceMode | null;
       correctionReason: string | null;
       leave: SheetRow["leave"];
     }[]
   >`
-    select i.user_id as "userId", u.display_name as name, i.role, a.status, a.signed_in_at as "signedInAt", a.via,
+    select i.user_id as "userId", u.display_name as name, i.role, a.status, a.signed_in_at as "signedInAt", a.via, a.mode,
       a.correction_reason as "correctionReason",
       (select json_build_object('id', l.id, 'status', l.status, 'reason', l.reason) from leave_requests l
         where l.meeting_id = i.meeting_id and l.user_id = i.user_id and l.status in ('pending', 'approved')
@@ -278,6 +341,7 @@ export async function attendanceSheet(sql: Sql, subject: Subject, meetingId: str
   }));
   const att = sheet.filter((r) => r.role === "attendee");
   const came = (s: SheetRow["status"]) => s === "present" || s === "late" || s === "left_early";
+  const modes = countModes(att.filter((r) => came(r.status)).map((r) => r.mode));
   return {
     rows: sheet,
     counts: {
@@ -288,9 +352,23 @@ export async function attendanceSheet(sql: Sql, subject: Subject, meetingId: str
       late: att.filter((r) => r.status === "late").length,
       leftEarly: att.filter((r) => r.status === "left_early").length,
       guests: sheet.filter((r) => r.role === "guest" && came(r.status)).length,
+      onsite: modes.onsite,
+      online: modes.online,
+      modeUnknown: modes.unknown,
     },
     over,
+    form: formOf(m),
   };
+}
+
+/**
+ * The sheet for an export (the attendance CSV): only for those who manage the attendance, since
+ * leave and correction reasons can be private.
+ */
+export async function attendanceExport(sql: Sql, actor: Actor, meetingId: string, now = new Date()) {
+  const m = await requireManage(sql, actor, meetingId);
+  const sheet = await attendanceSheet(sql, actor.subject, meetingId, now);
+  return { meeting: { title: m.row.title, kind: m.row.kind, startsAt: m.row.starts_at }, sheet };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { AttendanceMode, MeetingForm } from "../../shared/domain/attendance-mode";
 import type { Sql } from "../../db/client";
 import { minutesHeader, type HeaderPerson, type MinutesHeader } from "../../shared/domain/minutes-header";
 import type { MeetingKind } from "../../shared/domain/labels";
@@ -32,8 +33,16 @@ export interface SessionView {
     editors: { id: string; name: string }[];
   };
   /** The 应到 and 列席 list, for the 记录人's speaker picker and the co-editor choice. */
-  people: { id: string; name: string; role: "attendee" | "guest"; present: boolean }[];
+  people: {
+    id: string;
+    name: string;
+    role: "attendee" | "guest";
+    present: boolean;
+    mode: AttendanceMode | null;
+  }[];
   kind: MeetingKind;
+  /** Held in a room, online or both: what being on this page records (decision 028). */
+  form: MeetingForm;
 }
 
 interface Row {
@@ -105,6 +114,7 @@ export async function sessionView(
     role: r.role,
     status: r.status,
     leaveReason: r.leave?.status === "approved" ? r.leave.reason : null,
+    mode: r.mode,
   }));
   const came = (s: string) => s === "present" || s === "late" || s === "left_early";
   return {
@@ -130,8 +140,15 @@ export async function sessionView(
       people,
     }),
     minutes: { access: minutesAccess(subject, await minutesResource(sql, resource)), editors: [...editors] },
-    people: sheet.rows.map((r) => ({ id: r.userId, name: r.name, role: r.role, present: came(r.status) })),
+    people: sheet.rows.map((r) => ({
+      id: r.userId,
+      name: r.name,
+      role: r.role,
+      present: came(r.status),
+      mode: came(r.status) ? r.mode : null,
+    })),
     kind: row.kind,
+    form: sheet.form,
   };
 }
 

@@ -41,7 +41,7 @@ describe("minutesHeader", () => {
     });
     // In pinyin order, as a roster is read.
     expect(h.expected).toEqual({ count: 5, names: ["陈静", "黄磊", "刘洋", "王建国", "杨帆"] });
-    expect(h.present).toEqual({ count: 3, names: ["陈静（早退）", "刘洋（迟到）", "王建国"] });
+    expect(h.present).toMatchObject({ count: 3, names: ["陈静（早退）", "刘洋（迟到）", "王建国"] });
     expect(h.absent).toEqual([
       { name: "黄磊", reason: "请假：出差" },
       { name: "杨帆", reason: "未请假" },
@@ -63,5 +63,25 @@ describe("minutesHeader", () => {
   it("names an online meeting's place", () => {
     expect(minutesHeader({ ...base, onlineUrl: "https://x" }).place).toBe("党员活动室，线上");
     expect(minutesHeader({ ...base, location: null, onlineUrl: "https://x" }).place).toBe("线上");
+  });
+
+  it("says how 实到 attended: 现场 and 线上 counts, online names marked", () => {
+    const h = minutesHeader({
+      ...base,
+      onlineUrl: "https://x",
+      people: [
+        person("王建国", "present", { mode: "onsite" }),
+        person("刘洋", "late", { mode: "online" }),
+        person("陈静", "present", { mode: "online" }),
+        person("杨帆", "absent"),
+      ],
+    });
+    expect(h.present.names).toEqual(["陈静（线上）", "刘洋（线上、迟到）", "王建国"]);
+    expect(h.present.modes).toEqual({ onsite: 1, online: 2, unknown: 0 });
+    expect(h.present.summary).toBe("3 人，其中现场 1 人、线上 2 人");
+    // A record from before modes were kept, that the rules could not place, is said to be so.
+    const old = minutesHeader({ ...base, people: [person("王建国", "present", { mode: null })] });
+    expect(old.present.summary).toBe("1 人，其中现场 0 人、线上 0 人、方式未记录 1 人");
+    expect(minutesHeader({ ...base, people: [person("杨帆", "pending")] }).present.summary).toBe("0 人");
   });
 });

@@ -1,3 +1,4 @@
+import { countModes, MODE_LABEL, presentSummary, type AttendanceMode, type ModeCounts } from "./attendance-mode";
 import { MEETING_KIND_LABEL, type MeetingKind } from "./labels";
 
 // The header of a meeting's minutes (会议记录): everything the system already knows, so the
@@ -9,6 +10,8 @@ export interface HeaderPerson {
   role: "attendee" | "guest";
   status: "present" | "late" | "left_early" | "absent" | "leave" | "pending";
   leaveReason: string | null;
+  /** 现场 or 线上 for someone who came; null when not recorded (or not come). */
+  mode?: AttendanceMode | null;
 }
 
 export interface MinutesHeaderInput {
@@ -39,7 +42,8 @@ export interface MinutesHeader {
   hostName: string;
   recorderName: string;
   expected: { count: number; names: string[] };
-  present: { count: number; names: string[] };
+  /** 实到: with 现场 / 线上 counts; names of those online say so. */
+  present: { count: number; names: string[]; modes: ModeCounts; summary: string };
   /** 应到 who did not come (or have not yet): with the reason. */
   absent: { name: string; reason: string }[];
   /** 列席: guests who came (all guests before the end). */
@@ -48,6 +52,12 @@ export interface MinutesHeader {
 
 const came = (s: HeaderPerson["status"]) => s === "present" || s === "late" || s === "left_early";
 const NOTE: Partial<Record<HeaderPerson["status"], string>> = { late: "迟到", left_early: "早退" };
+
+/** "刘洋", "陈静（线上）", "杨帆（线上、迟到）": 现场 is the default and goes unsaid. */
+function presentName(p: HeaderPerson): string {
+  const notes = [p.mode === "online" ? MODE_LABEL.online : null, NOTE[p.status] ?? null].filter(Boolean);
+  return notes.length ? `${p.name}（${notes.join("、")}）` : p.name;
+}
 
 function absenceReason(p: HeaderPerson): string {
   if (p.status === "leave") return p.leaveReason ? `请假：${p.leaveReason}` : "请假";
@@ -63,6 +73,7 @@ export function minutesHeader(m: MinutesHeaderInput): MinutesHeader {
   const attendees = people.filter((p) => p.role === "attendee");
   const present = attendees.filter((p) => came(p.status));
   const over = m.endedAt !== null;
+  const modes = countModes(present.map((p) => p.mode ?? null));
   return {
     title: m.title,
     kindLabel: MEETING_KIND_LABEL[m.kind],
@@ -77,7 +88,9 @@ export function minutesHeader(m: MinutesHeaderInput): MinutesHeader {
     expected: { count: attendees.length, names: attendees.map((p) => p.name) },
     present: {
       count: present.length,
-      names: present.map((p) => (NOTE[p.status] ? `${p.name}（${NOTE[p.status]}）` : p.name)),
+      names: present.map(presentName),
+      modes,
+      summary: presentSummary(present.length, modes),
     },
     absent: attendees.filter((p) => !came(p.status)).map((p) => ({ name: p.name, reason: absenceReason(p) })),
     guests: people.filter((p) => p.role === "guest" && (!over || came(p.status))).map((p) => p.name),

@@ -6,6 +6,7 @@ import { idField as id } from "../ids";
 // first Chinese message.
 
 export const ATTENDANCE_STATUSES = ["present", "late", "left_early", "absent", "leave"] as const;
+export const ATTENDANCE_MODES = ["onsite", "online"] as const;
 
 export const AttendanceActionSchema = z.discriminatedUnion(
   "intent",
@@ -30,6 +31,11 @@ export const AttendanceActionSchema = z.discriminatedUnion(
       intent: z.literal("correct"),
       userId: id("无效的人员"),
       status: z.enum(ATTENDANCE_STATUSES, { error: "请选择考勤状态" }),
+      // 现场 / 线上 for someone who came (decision 028); left out, the record's own is kept.
+      mode: z.preprocess(
+        (v) => (v === "" ? undefined : v),
+        z.enum(ATTENDANCE_MODES, { error: "请选择参会方式（现场或线上）" }).optional(),
+      ),
       reason: z.string({ error: "请填写更正原因" }).trim().min(2, "请填写更正原因").max(200, "更正原因最长 200 字"),
     }),
     z.object({

@@ -20,16 +20,24 @@ async function q<T = Record<string, unknown>>(request: APIRequestContext, query:
 }
 
 /** A meeting of 机关第一党支部 starting `inMin` minutes from now, with the branch on its list and the 党委's reviewer as guest. */
-async function makeMeeting(request: APIRequestContext, title: string, inMin: number, minutes = 90) {
+async function makeMeeting(
+  request: APIRequestContext,
+  title: string,
+  inMin: number,
+  minutes = 90,
+  opts: { onlineUrl?: string; started?: boolean } = {},
+) {
   const start = new Date(Date.now() + inMin * 60_000);
   const end = new Date(start.getTime() + minutes * 60_000);
   const [m] = await q<{ id: string }>(
     request,
-    `insert into meetings (org_id, kind, title, starts_at, ends_at, location, created_by)
-     select o.id, 'general_assembly', $1, $2::timestamptz, $3::timestamptz, '机关办公楼三楼党员活动室',
-       (select id from users where username = '13800000001')
+    `insert into meetings (org_id, kind, title, starts_at, ends_at, location, online_url, created_by, host_id,
+       session_started_at)
+     select o.id, 'general_assembly', $1, $2::timestamptz, $3::timestamptz, '机关办公楼三楼党员活动室', $4,
+       (select id from users where username = '13800000001'), (select id from users where username = '13800000001'),
+       case when $5 then now() end
      from organizations o where o.name = '机关第一党支部' returning id`,
-    [title, start.toISOString(), end.toISOString()],
+    [title, start.toISOString(), end.toISOString(), opts.onlineUrl ?? null, opts.started ?? false],
   );
   await q(
     request,
@@ -98,7 +106,7 @@ test("leave on a phone, approval by the 书记, then sign-in with the host's cod
   await expect(liu.page.locator("#code-error")).toContainText("签到码不正确");
   await codeBox.fill(await code.innerText());
   await liu.page.getByRole("button", { name: "签到", exact: true }).click();
-  await expect(liu.page.getByText("签到成功，记为出席。")).toBeVisible();
+  await expect(liu.page.getByText("签到成功，记为现场出席。")).toBeVisible();
   await expect(liu.page.locator(".att-me__done")).toContainText("签到码");
   await shoot(liu.page, "attendance-member");
 
@@ -113,7 +121,7 @@ test("leave on a phone, approval by the 书记, then sign-in with the host's cod
   await expect(chen.page.getByText("已从二维码读取签到码")).toBeVisible();
   await shoot(chen.page, "attendance-signin");
   await chen.page.getByRole("button", { name: "签到", exact: true }).click();
-  await expect(chen.page.getByText("签到成功，记为出席。")).toBeVisible();
+  await expect(chen.page.getByText("签到成功，记为现场出席。")).toBeVisible();
 
   // The host corrects 黄磊, who signed a paper list at the door: a reason is required.
   const huangRow = table.locator("li", { hasText: "黄磊" });
@@ -189,6 +197,85 @@ test("closing attendance gives 补学 to who was missing; the member completes i
   await shoot(sec.page, "attendance-closed");
 
   for (const p of [sec, huang]) {
+    expect(p.problems).toEqual([]);
+    await p.context.close();
+  }
+});
+
+test("how each person attended: the room's code is 现场, the page of a meeting with a link is 线上, the host corrects", async ({
+  browser,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const id = await makeMeeting(request, "现场和线上同时进行的党员大会", -5, 90, {
+    onlineUrl: "https://meeting.example/branch-1",
+    started: true,
+  });
+  const path = `/meetings/${id}/attendance`;
+  const sec = await memberPage(browser, SEC);
+  await sec.page.goto(path);
+  await expect(sec.page.getByTestId("meeting-form")).toHaveText("现场 + 线上");
+  const code = sec.page.getByTestId("signin-code");
+  await expect(code).toHaveText(/^\d{6}$/);
+
+  // 刘洋 types the code shown in the room: 现场.
+  const liu = await memberPage(browser, LIU, { phone: true });
+  await liu.page.goto(`${path}?code=${await code.innerText()}`);
+  await liu.page.getByRole("button", { name: "签到", exact: true }).click();
+  await expect(liu.page.getByText("签到成功，记为现场出席。")).toBeVisible();
+  await expect(liu.page.locator(".att-me__head")).toContainText("现场");
+
+  // 陈静 opens the session page first: 线上, and the page tells her how to change it from the room.
+  const chen = await memberPage(browser, CHEN, { phone: true });
+  await chen.page.goto(`/meetings/${id}`);
+  await expect(chen.page.getByTestId("presence-mode")).toContainText("你记为线上参会", { timeout: 10_000 });
+  await chen.page.getByRole("link", { name: "输入签到码改为现场" }).click();
+  await expect(chen.page.locator(".att-me__head")).toContainText("线上");
+  await chen.page.getByText("在会场？输入签到码改为现场").click();
+  await chen.page.getByRole("textbox", { name: "签到码" }).fill(await code.innerText());
+  await chen.page.getByRole("button", { name: "签到", exact: true }).click();
+  await expect(chen.page.getByText("已改为现场参会。")).toBeVisible();
+  await expect(chen.page.locator(".att-me__head")).toContainText("现场");
+  await shoot(chen.page, "attendance-mode-member");
+
+  // 杨帆 follows from elsewhere through the page: 线上.
+  const yang = await memberPage(browser, "13800000006", { phone: true });
+  await yang.page.goto(`/meetings/${id}`);
+  const table = sec.page.getByTestId("attendance-table");
+  await expect(table.locator("li", { hasText: "杨帆" }).locator(".att-row__status")).toHaveText("出席线上", {
+    timeout: 10_000,
+  });
+  await expect(table.locator("li", { hasText: "刘洋" }).locator(".att-row__status")).toHaveText("出席现场");
+  await expect(table.locator("li", { hasText: "陈静" }).locator(".att-row__status")).toHaveText("出席现场");
+
+  // The host records 黄磊, who joined by telephone, as 线上, with a reason.
+  const huangRow = table.locator("li", { hasText: "黄磊" });
+  await huangRow.getByText("更正", { exact: true }).click();
+  await huangRow.getByLabel("更正为").selectOption({ label: "出席" });
+  await huangRow.getByLabel("参会方式").selectOption({ label: "线上" });
+  await huangRow.getByLabel("原因（必填）").fill("在外地，通过电话接入");
+  await huangRow.getByRole("button", { name: "保存更正" }).click();
+  await expect(huangRow.locator(".att-row__status")).toHaveText("出席线上");
+  await expect(huangRow).toContainText("主持人更正：在外地，通过电话接入");
+  const modes = sec.page.getByTestId("attendance-modes");
+  await expect(modes.locator('[data-stat="onsite"] dd')).toHaveText("2");
+  await expect(modes.locator('[data-stat="online"] dd')).toHaveText("2");
+  await expect(sec.page.getByRole("link", { name: "导出考勤表（CSV）" })).toHaveAttribute(
+    "href",
+    `/meetings/${id}/attendance.csv`,
+  );
+  await shoot(sec.page, "attendance-mode-host");
+  await huangRow.getByText("更正", { exact: true }).click();
+  await shoot(sec.page, "attendance-mode-host-correct");
+
+  // The minutes header says it too; the host, on the page, chairs from the room.
+  await sec.page.goto(`/meetings/${id}`);
+  await expect(sec.page.getByTestId("header-present")).toContainText("5 人，其中现场 3 人、线上 2 人：");
+  await expect(sec.page.getByTestId("header-present")).toContainText("黄磊（线上）");
+  await sec.page.getByTestId("minutes-header").scrollIntoViewIfNeeded();
+  await shoot(sec.page, "attendance-mode-header");
+
+  for (const p of [sec, liu, chen, yang]) {
     expect(p.problems).toEqual([]);
     await p.context.close();
   }

@@ -165,7 +165,7 @@ test("the year planned, then leave, approval, a code sign-in on a phone and the 
   await liu.page.goto(path);
   await liu.page.getByRole("textbox", { name: "签到码" }).fill(await code.innerText());
   await liu.page.getByRole("button", { name: "签到", exact: true }).click();
-  await expect(liu.page.getByText("签到成功，记为出席。")).toBeVisible();
+  await expect(liu.page.getByText("签到成功，记为现场出席。")).toBeVisible();
   await shoot(liu.page, "plan-signin");
 
   // The table shows all of it: 刘洋 出席, 赵敏 请假, the counts to match.

@@ -4,7 +4,7 @@ import { shoot } from "./screens";
 
 // The live study session with three people in three browsers: the host (王建国, 书记, desktop),
 // the 记录人 (李秀英, 组织委员, desktop) and a member on a phone (陈静). The host starts the
-// session (everyone on the page counts as present), moves through the agenda (everyone follows),
+// session (everyone on the page counts as present, 现场: the meeting is held in a room), moves through the agenda (everyone follows),
 // the 记录人 writes the minutes with a speaker chip, a vote runs with its quorum shown and its
 // result lands in the minutes, and the host ends the session; the header the system fills
 // shows the right 应到/实到/缺席 throughout. The demo meeting is moved to start in a few minutes
@@ -51,7 +51,8 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   await host.page.getByTestId("start-session").click();
   await expect(host.page.getByTestId("session-phase")).toHaveText("进行中");
   await expect(chen.page.getByTestId("session-phase")).toHaveText("进行中");
-  await expect(rec.page.getByTestId("header-present")).toHaveText(/^实到3 人：/);
+  // The demo meeting is held in a room only: being on its page is 现场 (decision 028).
+  await expect(rec.page.getByTestId("header-present")).toHaveText(/^实到3 人，其中现场 3 人、线上 0 人：/);
   for (const name of ["王建国", "李秀英", "陈静"])
     await expect(rec.page.getByTestId("header-present")).toContainText(name);
 
@@ -152,7 +153,7 @@ test("host, 记录人 and a member on a phone hold a session live", async ({ bro
   await confirmDialog(host.page, "结束会议？", "结束会议");
   await expect(chen.page.getByTestId("session-phase")).toHaveText("已结束");
   const present = expected - 2;
-  await expect(rec.page.getByTestId("header-present")).toHaveText(new RegExp(`^实到${present} 人：`));
+  await expect(rec.page.getByTestId("header-present")).toHaveText(new RegExp(`^实到${present} 人，其中`));
   const absent = rec.page.getByTestId("header-absent");
   await expect(absent).toHaveText(/^缺席2 人：/);
   for (const a of absentees) await expect(absent).toContainText(`${a.name}（未请假）`);

@@ -165,12 +165,17 @@ const TABLE: Record<string, Record<string, Cell>> = {
     GET: { allowed: MEETING_READERS },
     signin: { allowed: INVITED, body: () => ({ code: "000000" }) },
     leave: { allowed: INVITED, body: () => ({ reason: "出差在外地" }) },
-    correct: { allowed: RUNNERS, body: () => ({ userId: uid("attendee"), status: "present", reason: "现场登记" }) },
+    correct: {
+      allowed: RUNNERS,
+      body: () => ({ userId: uid("attendee"), status: "present", mode: "onsite", reason: "现场登记" }),
+    },
     // A leave request is hidden (404) from whoever may not decide it; 张伟 leads 刘洋's group.
     decide: { allowed: [...RUNNERS, "groupLeader"], body: () => ({ leaveId: f.leave, approve: "yes", note: "" }) },
     start: { allowed: RUNNERS },
     close: { allowed: RUNNERS, params: () => ({ meetingId: f.endable }) },
   },
+  // The attendance sheet as CSV (decision 028): reasons in it can be private, so only those who run it.
+  "/meetings/:meetingId/attendance.csv": { GET: { allowed: RUNNERS } },
   "/meetings/:meetingId/edit": {
     GET: { allowed: SCHEDULERS },
     save: { allowed: SCHEDULERS, params: () => ({ meetingId: f.future }), body: () => meetingForm() },

@@ -203,7 +203,7 @@ describe("the live session", () => {
     const v = await sessionView(sql(), await loadSubject(sql(), ids[LIU]), m.id);
     expect(v.phase).toBe("ended");
     expect(v.header.expected.count).toBe(5);
-    expect(v.header.present).toEqual({ count: 2, names: ["李秀英（迟到）", "王建国"] });
+    expect(v.header.present).toMatchObject({ count: 2, names: ["李秀英（迟到）", "王建国"] });
     expect(v.header.absent).toEqual([
       { name: "陈静", reason: "未请假" },
       { name: "黄磊", reason: "请假：外出培训" },
