@@ -71,7 +71,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   for (const i of detail.invitees)
     if (!known.has(i.userId)) {
       known.add(i.userId);
-      people.push({ id: i.userId, displayName: i.displayName, category: i.category, note: "已不在本组织" });
+      people.push({
+        id: i.userId,
+        displayName: i.displayName,
+        category: i.category,
+        note: "已不在本组织",
+        canChair: false,
+      });
     }
   for (const [id, name] of [
     [detail.hostId, detail.hostName],
@@ -79,7 +85,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   ])
     if (id && name && !known.has(id)) {
       known.add(id);
-      people.push({ id, displayName: name, category: "full", note: "已不在本组织" });
+      people.push({ id, displayName: name, category: "full", note: "已不在本组织", canChair: false });
     }
   const start = chinaParts(detail.startsAt);
   const initial: MeetingFormValues = {

@@ -8,7 +8,6 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { defaultChairs } from "../../server/services/bulk-schedule";
 import { orgSettings } from "../../server/services/org-settings";
 import { inviteePool } from "../../server/services/schedule";
 import { createSeries, expandSeries } from "../../server/services/series";
@@ -16,6 +15,7 @@ import { WEEKDAY_LABEL, weekdayOfDate } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { describeRecurrence, EVERY_LABEL, EVERY_MONTHS, occurrenceTitle } from "../../shared/domain/recurrence";
 import { chinaParts, kindsFor } from "../../shared/schemas/meetings";
+import { defaultChairs, mayChair } from "../../shared/permissions";
 import { SeriesFormSchema } from "../../shared/schemas/plan";
 import { AppShell } from "../components/app-shell";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
@@ -74,7 +74,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const kinds = kindsFor(org.kind);
   const kind = askedKind(request, kinds) ?? (kinds.includes("theme_day") ? "theme_day" : kinds[0]);
   const pool = await inviteePool(sql, org);
-  const chairs = defaultChairs(pool, org, user.id);
+  const chairs = defaultChairs(org, pool);
   const fixed = (await orgSettings(sql, org.id)).kinds[kind].fixedDay;
   const today = chinaParts(new Date()).date;
   const year = Number(today.slice(0, 4));
@@ -99,7 +99,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     userName: user.displayName,
     org: { id: org.id, name: org.name },
     kinds,
-    people: pool.map((p) => ({ id: p.id, name: p.displayName })),
+    people: pool.filter(mayChair).map((p) => ({ id: p.id, name: p.displayName })),
     initial,
   };
 }

@@ -9,7 +9,7 @@ import {
   type OrgKind,
   type Role,
 } from "../../shared/domain/labels";
-import { meetingAccess, orgAccess, type MeetingResource, type Subject } from "../../shared/permissions";
+import { mayChair, meetingAccess, orgAccess, type MeetingResource, type Subject } from "../../shared/permissions";
 import {
   chinaParts,
   chinaShort,
@@ -40,6 +40,8 @@ export interface PoolPerson {
   id: string;
   displayName: string;
   category: Category;
+  /** Has set a password (can sign in): only they are offered as 主持人 or 记录人. */
+  activated: boolean;
   memberships: { orgId: string; orgName: string; orgKind: OrgKind; role: Role; mobile: boolean }[];
 }
 
@@ -52,6 +54,7 @@ export async function inviteePool(sql: Sql, org: Pick<Org, "id">): Promise<PoolP
       id: string;
       displayName: string;
       category: Category;
+      activated: boolean;
       orgId: string;
       orgName: string;
       orgKind: OrgKind;
@@ -64,7 +67,7 @@ export async function inviteePool(sql: Sql, org: Pick<Org, "id">): Promise<PoolP
       union
       select o.id from organizations o join down on o.parent_id = down.id
     )
-    select u.id, u.display_name as "displayName", u.category, m.org_id as "orgId", o.name as "orgName",
+    select u.id, u.display_name as "displayName", u.category, (u.password_hash is not null) as activated, m.org_id as "orgId", o.name as "orgName",
       o.kind as "orgKind", m.role, m.mobile
     from memberships m join users u on u.id = m.user_id join organizations o on o.id = m.org_id
     where m.ended_at is null and m.org_id in (select id from down)
@@ -72,7 +75,11 @@ export async function inviteePool(sql: Sql, org: Pick<Org, "id">): Promise<PoolP
   const people = new Map<string, PoolPerson>();
   for (const r of rows) {
     let p = people.get(r.id);
-    if (!p) people.set(r.id, (p = { id: r.id, displayName: r.displayName, category: r.category, memberships: [] }));
+    if (!p)
+      people.set(
+        r.id,
+        (p = { id: r.id, displayName: r.displayName, category: r.category, activated: r.activated, memberships: [] }),
+      );
     p.memberships.push({ orgId: r.orgId, orgName: r.orgName, orgKind: r.orgKind, role: r.role, mobile: r.mobile });
   }
   return [...people.values()].sort((a, b) => byPinyin.compare(a.displayName, b.displayName));
@@ -173,10 +180,15 @@ export async function checkHostFree(
   );
 }
 
-function checkPeople(input: MeetingInput, allowed: (id: string) => boolean) {
+/** `allowed`: in the organisation; `chairs`: may chair or record (activated, shared/permissions mayChair). */
+function checkPeople(input: MeetingInput, allowed: (id: string) => boolean, chairs: (id: string) => boolean) {
   if (!allowed(input.hostId)) throw new DomainError("主持人须是本组织的成员。", 400, "hostId");
+  if (!chairs(input.hostId))
+    throw new DomainError("主持人还没有激活账号，无法开始会议：请选择已激活账号的成员。", 400, "hostId");
   if (input.recorderId && !allowed(input.recorderId))
     throw new DomainError("记录人须是本组织的成员。", 400, "recorderId");
+  if (input.recorderId && !chairs(input.recorderId))
+    throw new DomainError("记录人还没有激活账号，无法填写会议记录：请选择已激活账号的成员。", 400, "recorderId");
 }
 
 function checkInvitees(list: Invitee[], allowed: (id: string) => boolean) {
@@ -241,7 +253,8 @@ export async function createMeeting(sql: Sql, actor: Actor, orgId: string, input
     const pool = await inviteePool(t, org);
     const inPool = new Set(pool.map((p) => p.id));
     const allowed = (id: string) => inPool.has(id);
-    checkPeople(input, allowed);
+    const chairs = new Set(pool.filter(mayChair).map((p) => p.id));
+    checkPeople(input, allowed, (id) => chairs.has(id));
     const invitees = input.invitees ?? pickDefaults(pool, org, input.kind);
     checkInvitees(invitees, allowed);
     await checkHostFree(t, actor, input);
@@ -364,7 +377,14 @@ export async function updateMeeting(
     // Whoever is already on the meeting may stay on it, even if they have since left the organisation.
     const inPool = new Set(pool.map((p) => p.id));
     const onIt = new Set(current.map((i) => i.userId));
-    checkPeople(input, (id) => inPool.has(id) || id === row.host_id || id === row.recorder_id);
+    // Whoever already chairs or records keeps their place; a new one must be able to sign in.
+    const kept = (id: string) => id === row.host_id || id === row.recorder_id;
+    const chairs = new Set(pool.filter(mayChair).map((p) => p.id));
+    checkPeople(
+      input,
+      (id) => inPool.has(id) || kept(id),
+      (id) => chairs.has(id) || kept(id),
+    );
     const next = input.invitees ?? current;
     checkInvitees(next, (id) => inPool.has(id) || onIt.has(id));
     if (rescheduled || input.hostId !== row.host_id) await checkHostFree(t, actor, input, row.id);
