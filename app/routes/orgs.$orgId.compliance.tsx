@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { complianceReport } from "../../server/services/compliance";
-import { periodLabel } from "../../shared/domain/cadence";
+import { dateInWords, periodLabel } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { Crumbs } from "../components/people";
@@ -26,6 +26,12 @@ type Kinds = ReturnType<typeof useLoaderData<typeof loader>>["year"]["kinds"];
 
 function KindTable({ kinds, testId }: { kinds: Kinds; testId: string }) {
   const shown = kinds.filter((k) => k.required > 0 || k.held > 0 || k.scheduled > 0);
+  if (shown.length === 0)
+    return (
+      <p className="muted" data-testid={testId}>
+        这一期间还没有需要召开的会议。
+      </p>
+    );
   return (
     <div className="table-wrap">
       <table className="table" data-testid={testId}>
@@ -70,6 +76,10 @@ export default function Compliance() {
         <p className="page-head__sub muted">
           按本支部的规定（{data.settings.absenceAlertCount} 次缺席提醒谈心，{data.settings.lapseWarningDays}{" "}
           天未参加组织生活预警），帮助书记按时安排、及时跟进。只做提醒，不做排名。
+        </p>
+        <p className="page-head__sub muted" data-testid="tracking-since">
+          自 {dateInWords(data.trackingStartedOn)} 起统计：此前开始的周期不计入应开次数。
+          <Link to={`/orgs/${org.id}/settings#tracking`}>调整开始统计日期</Link>
         </p>
       </section>
 

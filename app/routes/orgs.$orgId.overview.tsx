@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { oversight, type BranchOversight } from "../../server/services/oversight";
-import { periodLabel } from "../../shared/domain/cadence";
+import { chinaDateKey, dateInWords, periodLabel } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL, ORG_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { ChevronRightIcon } from "../components/icons";
@@ -27,6 +27,8 @@ interface Row {
   minutes: { missing: number; overdue: number };
   rate: number | null;
   lacking: boolean;
+  /** 「2026年12月7日」 when the branch's obligations are counted from a day this year; else null. */
+  since: string | null;
 }
 
 interface Section {
@@ -42,8 +44,9 @@ interface Section {
 /** Branches per page: a 党委 of a thousand branches pages through them in tree order. */
 const PAGE_SIZE = 100;
 
-function toRow(b: BranchOversight): Row {
+function toRow(b: BranchOversight, yearStart: string): Row {
   return {
+    since: b.trackingStartedOn > yearStart ? dateInWords(b.trackingStartedOn) : null,
     id: b.id,
     name: b.name,
     quarter: { held: b.quarter.held, required: b.quarter.required, overdue: b.quarter.overdue },
@@ -59,7 +62,7 @@ function toRow(b: BranchOversight): Row {
  * Only what the page shows: the page's branches (after the filter), in tree order, grouped by
  * the organisation they sit under; each group with its counts over all its branches.
  */
-function toSections(branches: BranchOversight[], lackingOnly: boolean, page: number) {
+function toSections(branches: BranchOversight[], lackingOnly: boolean, page: number, yearStart: string) {
   const key = (b: BranchOversight) => b.trail.map((t) => t.id).join("/");
   const counts = new Map<string, { total: number; lacking: number }>();
   for (const b of branches) {
@@ -80,7 +83,7 @@ function toSections(branches: BranchOversight[], lackingOnly: boolean, page: num
       sections.push({ under: b.trail.at(-1) ?? null, trail: b.trail.map((t) => t.name), ...counts.get(k)!, rows: [] });
       last = k;
     }
-    sections.at(-1)!.rows.push(toRow(b));
+    sections.at(-1)!.rows.push(toRow(b, yearStart));
   }
   return { sections, listed: listed.length, page: current, pages };
 }
@@ -101,7 +104,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     months: view.months,
     /** Some branches sit under a 党总支: name the group of those directly below. */
     grouped: view.branches.some((b) => b.trail.length > 0),
-    ...toSections(view.branches, lackingOnly, page),
+    ...toSections(view.branches, lackingOnly, page, chinaDateKey(view.year.start)),
   };
 }
 
@@ -160,6 +163,11 @@ function BranchTable({ rows, caption }: { rows: Row[]; caption: string }) {
                 ) : (
                   <span className="ov-name__sub">本年度应开会议均已按期召开或安排</span>
                 )}
+                {r.since ? (
+                  <span className="ov-name__sub" data-testid="branch-since">
+                    自 {r.since} 起统计
+                  </span>
+                ) : null}
               </td>
               <td className={r.quarter.overdue > 0 ? "num text-danger" : "num"} data-label="本季度 已开/应开">
                 <Fraction {...r.quarter} />
@@ -230,7 +238,7 @@ export default function Overview() {
           </span>
         </p>
         <p className="page-head__sub muted">
-          按各支部自己的组织生活规则统计，帮助上级党组织了解情况、及时指导。只做提醒，不打分、不排名，支部按组织顺序排列。
+          按各支部自己的组织生活规则统计，自各支部开始统计之日起计算应开次数，帮助上级党组织了解情况、及时指导。只做提醒，不打分、不排名，支部按组织顺序排列。
         </p>
       </section>
 

@@ -16,7 +16,7 @@ import {
 } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL, MEETING_KINDS } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
-import { Crumbs, FormAlert } from "../components/people";
+import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { refused, type FormErrors } from "../lib/form-errors.server";
 import { managedOrg } from "../lib/org-access.server";
 import reflectionStyles from "../styles/reflections.css?url";
@@ -43,7 +43,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, org } = await managedOrg(context, request, params.orgId, "修改组织生活规则");
   return {
     userName: user.displayName,
-    org: { id: org.id, name: org.name },
+    org: { id: org.id, name: org.name, trackingStartedOn: org.trackingStartedOn },
     settings: await orgSettings(context.services.sql, org.id),
   };
 }
@@ -77,13 +77,19 @@ function fromForm(form: FormData) {
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const { actor, org } = await managedOrg(context, request, params.orgId, "修改组织生活规则");
-  const parsed = BranchSettingsSchema.safeParse(fromForm(await request.formData()));
+  const form = await request.formData();
+  const parsed = BranchSettingsSchema.safeParse(fromForm(form));
   if (!parsed.success) return data<FormErrors>({ formError: parsed.error.issues[0].message }, { status: 400 });
   const { sql, live } = context.services;
   try {
     const before = (await orgSettings(sql, org.id)).reflectionVisibility;
     const input = { ...parsed.data, reflectionVisibility: parsed.data.reflectionVisibility ?? before };
-    await saveOrgSettings(sql, actor, org.id, input);
+    // A post without the field keeps the stored date.
+    const tracking = form.get("trackingStartedOn");
+    await saveOrgSettings(sql, actor, org.id, {
+      ...input,
+      ...(typeof tracking === "string" && tracking !== "" ? { trackingStartedOn: tracking } : {}),
+    });
     // Who may read submitted 心得体会 changed: open reflection documents are re-checked.
     if (input.reflectionVisibility !== before) live.treeChanged();
     return { ok: "已保存。组织生活提醒和年度计划将按新规则计算。" };
@@ -107,6 +113,23 @@ export default function Settings() {
       </section>
       <FormAlert error={result?.formError} ok={result?.ok} />
       <Form method="post" className="form">
+        <div className="card form-grid" id="tracking">
+          <label className="field">
+            <span className="field__label">开始统计日期</span>
+            <input
+              className="input"
+              type="date"
+              name="trackingStartedOn"
+              min="2000-01-01"
+              defaultValue={org.trackingStartedOn}
+              aria-describedby="tracking-hint"
+            />
+            <span className="field__hint" id="tracking-hint">
+              从这一天开始的周期才计入应开次数，此前不算逾期。默认为本组织在系统中建立的日期；补录了更早的会议后，可提前到实际开始统计的日子。
+            </span>
+            <FieldError id="tracking-error" message={result?.fieldErrors?.trackingStartedOn} />
+          </label>
+        </div>
         <ul className="list">
           {MEETING_KINDS.map((kind) => {
             const rule = settings.kinds[kind];

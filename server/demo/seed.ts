@@ -211,8 +211,35 @@ export async function seedDemo(sql: Sql, password: string): Promise<DemoAccount[
           values (${row.id}, ${ids[PEOPLE.findIndex((p) => p.username === username)]}, ${ids[m.by]})`;
     }
 
+    await alignDemoTracking(t);
     return PEOPLE.map((p) => ({ username: p.username, displayName: p.name, role: p.roleLabel, password }));
   })) as DemoAccount[];
+}
+
+/**
+ * The demo's organisations are judged from the day of the earliest meeting they (or the
+ * organisations below them) hold, or from today when they hold none yet: the history the demo
+ * seeds is judged, nothing before it is owed. Call it again whenever the demo's meetings are laid
+ * out anew, so the start moves with them.
+ */
+export async function alignDemoTracking(t: Sql, now = new Date()) {
+  await t`
+    with recursive tree (root, id, depth) as (
+      select id, id, 0 from organizations
+      union all
+      select tree.root, o.id, tree.depth + 1 from organizations o join tree on o.parent_id = tree.id
+      where tree.depth < 32
+    ), first as (
+      select tree.root, min((m.starts_at at time zone 'Asia/Shanghai')::date) as day
+      from tree join meetings m on m.org_id = tree.id and m.status <> 'cancelled'
+      group by tree.root
+    )
+    update organizations o
+    set tracking_started_on = least(coalesce(first.day, today.day), today.day)
+    from organizations x
+    cross join (select (${now}::timestamptz at time zone 'Asia/Shanghai')::date as day) today
+    left join first on first.root = x.id
+    where x.id = o.id`;
 }
 
 /** The demo accounts that still sign in with the demo password (to print them on later starts). */

@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/client";
-import { chinaTime, periodLabel, periodOf } from "../../shared/domain/cadence";
+import { chinaDate, chinaTime, periodLabel, periodOf } from "../../shared/domain/cadence";
 import {
   lapseWarnings,
   lastAttendedLife,
@@ -70,10 +70,14 @@ export async function complianceReport(sql: Sql, org: Org, now = new Date()) {
     where a.user_id = any(${members.map((m) => m.userId)}) and a.status in ('present', 'late', 'left_early')`;
 
   const rules = settings.kinds;
+  const trackingStart = chinaDate(org.trackingStartedOn) ?? undefined;
+  const input = { rules, meetings, now, groupIds, trackingStart };
   return {
     settings,
-    quarter: { period: quarter, kinds: requiredVsHeld({ rules, period: quarter, meetings, now, groupIds }) },
-    year: { period: year, kinds: requiredVsHeld({ rules, period: year, meetings, now, groupIds }) },
+    /** Obligations are counted from this China-time date (「自 … 起统计」). */
+    trackingStartedOn: org.trackingStartedOn,
+    quarter: { period: quarter, kinds: requiredVsHeld({ ...input, period: quarter }) },
+    year: { period: year, kinds: requiredVsHeld({ ...input, period: year }) },
     groups: subtree.filter((o) => o.kind === "group").map((o) => ({ id: o.id, name: o.name })),
     withoutMinutes: meetingsWithoutMinutes(meetings, now, settings.minutesDueDays).map((d) => ({
       id: d.meeting.id,
@@ -120,6 +124,7 @@ export async function dueInMonth(sql: Sql, org: Org, year: number, month: number
     meetings,
     now,
     groupIds: org.kind === "group" ? [org.id] : groups.map((g) => g.id),
+    trackingStart: chinaDate(org.trackingStartedOn) ?? undefined,
   });
   const names = new Map([[org.id, org.name], ...groups.map((g) => [g.id, g.name] as const)]);
   const due: MonthDue[] = [];

@@ -1,5 +1,6 @@
 import type { Sql } from "../../db/client";
 import {
+  chinaDate,
   resolveSettings,
   settingsOverrides,
   type BranchSettings,
@@ -7,6 +8,7 @@ import {
 } from "../../shared/domain/cadence";
 import type { Actor } from "./actor";
 import { audit } from "./audit";
+import { DomainError } from "./errors";
 import { requireManagedOrg } from "./orgs";
 
 /**
@@ -22,12 +24,39 @@ export async function orgSettings(sql: Sql, orgId: string): Promise<ResolvedSett
   return resolveSettings(row?.settings ?? {});
 }
 
-/** Stores only what differs from the defaults, so later changes to a default still reach the branch. */
-export async function saveOrgSettings(sql: Sql, actor: Actor, orgId: string, input: BranchSettings) {
+/**
+ * Stores only what differs from the defaults, so later changes to a default still reach the branch.
+ * `trackingStartedOn` ("2026-12-07"), when given, moves the day from which the organisation's
+ * obligations are counted: a calendar date, not after today.
+ */
+export async function saveOrgSettings(
+  sql: Sql,
+  actor: Actor,
+  orgId: string,
+  input: BranchSettings & { trackingStartedOn?: string },
+  now = new Date(),
+) {
+  const { trackingStartedOn, ...rules } = input;
+  if (trackingStartedOn !== undefined) {
+    const day = chinaDate(trackingStartedOn);
+    if (!day || trackingStartedOn < "2000-01-01")
+      throw new DomainError("开始统计日期格式不正确，请选择 2000 年以后的日期。", 400, "trackingStartedOn");
+    if (day.getTime() > now.getTime()) throw new DomainError("开始统计日期不能晚于今天。", 400, "trackingStartedOn");
+  }
   await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const org = await requireManagedOrg(t, actor, orgId);
-    const overrides = settingsOverrides(resolveSettings(input));
+    if (trackingStartedOn !== undefined && trackingStartedOn !== org.trackingStartedOn) {
+      await t`update organizations set tracking_started_on = ${trackingStartedOn} where id = ${org.id}`;
+      await audit(t, {
+        actorId: actor.userId,
+        action: "org.tracking",
+        orgId: org.id,
+        detail: { name: org.name, trackingStartedOn: { from: org.trackingStartedOn, to: trackingStartedOn } },
+        address: actor.address,
+      });
+    }
+    const overrides = settingsOverrides(resolveSettings(rules));
     await t`
       insert into org_settings (org_id, settings, updated_by, updated_at)
       values (${org.id}, ${t.json(overrides as never)}, ${actor.userId}, now())

@@ -1,5 +1,6 @@
 import type { Sql } from "../../db/client";
 import {
+  chinaDate,
   chinaParts,
   chinaTime,
   periodOf,
@@ -88,6 +89,8 @@ export interface BranchOversight {
   trail: { id: string; name: string; kind: OrgKind }[];
   /** Number of 党小组. */
   groups: number;
+  /** "2026-12-07": the branch's obligations are counted from this date. */
+  trackingStartedOn: string;
   quarter: OversightFigures;
   year: OversightFigures;
   /** Meetings held this year without minutes, and those whose minutes are past the branch's due day. */
@@ -136,6 +139,8 @@ interface OrgRow {
   kind: OrgKind;
   name: string;
   settings: unknown;
+  /** "2026-12-07": obligations are counted from this China-time date. */
+  trackingStartedOn: string;
 }
 
 interface YearRow {
@@ -259,8 +264,10 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
       -- a damaged tree with a cycle must not loop forever
       where down.depth < 32
     )
-    select d.id, d.parent_id as "parentId", d.kind, d.name, s.settings
-    from down d left join org_settings s on s.org_id = d.id and d.kind = 'branch'`;
+    select d.id, d.parent_id as "parentId", d.kind, d.name, s.settings,
+      to_char(o.tracking_started_on, 'YYYY-MM-DD') as "trackingStartedOn"
+    from down d join organizations o on o.id = d.id
+    left join org_settings s on s.org_id = d.id and d.kind = 'branch'`;
 
   const children = new Map<string, OrgRow[]>();
   for (const o of orgs) {
@@ -342,7 +349,8 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
     const acc = perBranch.get(b.row.id)!;
     const settings = settingsOf(b.row.settings);
     const rules = settings.kinds;
-    const input = { rules, meetings: acc.meetings, now, groupIds: b.groupIds };
+    const trackingStart = chinaDate(b.row.trackingStartedOn) ?? undefined;
+    const input = { rules, meetings: acc.meetings, now, groupIds: b.groupIds, trackingStart };
     const q = figures(requiredVsHeld({ ...input, period: quarter }));
     const y = figures(requiredVsHeld({ ...input, period: year }));
     const due = meetingsWithoutMinutes(
@@ -356,6 +364,7 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
       name: b.row.name,
       trail: b.trail.map((o) => ({ id: o.id, name: o.name, kind: o.kind })),
       groups: b.groupIds.length,
+      trackingStartedOn: b.row.trackingStartedOn,
       quarter: q,
       year: y,
       minutes,

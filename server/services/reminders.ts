@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/client";
-import { DEFAULT_RULES, resolveSettings, type ResolvedSettings } from "../../shared/domain/cadence";
+import { chinaDate, DEFAULT_RULES, resolveSettings, type ResolvedSettings } from "../../shared/domain/cadence";
 import { MANAGER_ROLES, MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../shared/domain/labels";
 import { dueTitle, dueWarning, reminderTitle } from "../../shared/domain/reminders";
 
@@ -25,6 +25,8 @@ interface OrgRow {
   kind: OrgKind;
   name: string;
   parentId: string | null;
+  /** "2026-12-07": obligations are counted from this China-time date. */
+  trackingStartedOn: string;
   /** The organisation's own org_settings row; for a 党小组 without one, its branch's; else null. */
   settings: unknown;
 }
@@ -37,6 +39,7 @@ interface OrgRow {
 async function organisationsWithRules(sql: Sql) {
   const rows = await sql<OrgRow[]>`
     select o.id, o.kind, o.name, o.parent_id as "parentId",
+      to_char(o.tracking_started_on, 'YYYY-MM-DD') as "trackingStartedOn",
       coalesce(s.settings, case when o.kind = 'group' then p.settings end) as settings
     from organizations o
     left join org_settings s on s.org_id = o.id
@@ -177,6 +180,8 @@ async function sendDueReminders(sql: Sql, orgs: Orgs, now: Date): Promise<number
       const rule = o.rules.kinds[kind];
       const w = dueWarning(rule.cadence, rule.noticeDays, now);
       if (!w || rule.cadence === "none") continue;
+      // A period that began before the organisation's tracking did is not owed (domain.md).
+      if (w.period.start.getTime() < (chinaDate(o.trackingStartedOn)?.getTime() ?? -Infinity)) continue;
       c.org.push(o.id);
       c.parent.push(o.parentId);
       c.orgKind.push(o.kind);

@@ -405,6 +405,20 @@ export function chinaDayStart(d: Date): Date {
   return chinaTime(p.year, p.month, p.day);
 }
 
+/** Local midnight of a calendar date "2027-03-05" (China time); null for anything else. */
+export function chinaDate(key: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  if (!m) return null;
+  const d = chinaTime(Number(m[1]), Number(m[2]), Number(m[3]));
+  return chinaDateKey(d) === key ? d : null;
+}
+
+/** "2027年3月5日" for a calendar date "2027-03-05". */
+export function dateInWords(key: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : key;
+}
+
 /** "2027-03-05", the China-time date of an instant. */
 export function chinaDateKey(d: Date): string {
   const p = chinaParts(d);
