@@ -357,3 +357,8 @@ export function defaultChairs(
   const recorder = org.kind === "group" ? null : holding("organization_member");
   return { hostId, recorderId: recorder === hostId ? null : recorder };
 }
+
+/** Whether someone sits on an organisation's own committee (支委会, 党委, 总支委员会): its 书记, 副书记 and 委员. */
+export function sitsOnCommittee(person: { memberships: readonly { orgId: string; role: Role }[] }, orgId: string) {
+  return person.memberships.some((m) => m.orgId === orgId && COMMITTEE_ROLES.includes(m.role));
+}

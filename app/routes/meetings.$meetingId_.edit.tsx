@@ -8,6 +8,7 @@ import {
   cancelMeeting,
   correctMeeting,
   inviteePool,
+  kindsFor,
   meetingDetail,
   pickDefaults,
   removeFileMaterial,
@@ -15,13 +16,7 @@ import {
 } from "../../server/services/schedule";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage, scheduleAccess, type Subject } from "../../shared/permissions";
-import {
-  CancelMeetingSchema,
-  chinaParts,
-  CorrectMeetingSchema,
-  FILE_ACCEPT,
-  kindsFor,
-} from "../../shared/schemas/meetings";
+import { CancelMeetingSchema, chinaParts, CorrectMeetingSchema, FILE_ACCEPT } from "../../shared/schemas/meetings";
 import { MATERIALS_UPLOAD_MAX_BYTES, MATERIALS_UPLOAD_TOO_LARGE } from "../../shared/upload-limits";
 import { AppShell } from "../components/app-shell";
 import { UploadIcon } from "../components/icons";
@@ -62,7 +57,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { sql } = context.services;
   const { meeting, org } = await managedMeeting(sql, actor.subject, params.meetingId ?? "");
   const detail = (await meetingDetail(sql, meeting.id))!;
-  const kinds = kindsFor(org.kind);
+  const kinds = await kindsFor(sql, org);
   const asked = askedKind(request, kinds);
   const pool = await inviteePool(sql, org);
   const people: FormPerson[] = formPeople(pool, org);
@@ -193,7 +188,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   return handleMeetingForm(
     form,
     "save",
-    { org, kinds: kindsFor(org.kind), pool: () => inviteePool(sql, org) },
+    { org, kinds: await kindsFor(sql, org), pool: () => inviteePool(sql, org) },
     async (input) => {
       await updateMeeting(sql, actor, meeting.id, input);
       return redirect(back);

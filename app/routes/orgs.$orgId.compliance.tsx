@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { complianceReport } from "../../server/services/compliance";
 import { dateInWords, periodLabel } from "../../shared/domain/cadence";
-import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
+import { MEETING_KIND_LABEL, ownOrgWord } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { Crumbs } from "../components/people";
 import { formatDate } from "../lib/format";
@@ -15,7 +15,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const report = await complianceReport(context.services.sql, org);
   return {
     userName: user.displayName,
-    org: { id: org.id, name: org.name },
+    org: { id: org.id, name: org.name, kind: org.kind },
     ...report,
     quarterLabel: periodLabel(report.quarter.period),
     yearLabel: periodLabel(report.year.period),
@@ -74,8 +74,11 @@ export default function Compliance() {
       <section className="page-head">
         <h1 className="h1">组织生活提醒</h1>
         <p className="page-head__sub muted">
-          按本支部的规定（{data.settings.absenceAlertCount} 次缺席提醒谈心，{data.settings.lapseWarningDays}{" "}
-          天未参加组织生活预警），帮助书记按时安排、及时跟进。只做提醒，不做排名。
+          按{ownOrgWord(org.kind)}的规定（{data.settings.absenceAlertCount} 次缺席提醒谈心，
+          {data.settings.lapseWarningDays} 天未参加组织生活预警），帮助书记按时安排、及时跟进。只做提醒，不做排名。
+          {org.kind === "committee" || org.kind === "general_branch"
+            ? `这里是${ownOrgWord(org.kind)}自己召开的会议；下级支部的情况见“下级支部概览”。`
+            : null}
         </p>
         <p className="page-head__sub muted" data-testid="tracking-since">
           自 {dateInWords(data.trackingStartedOn)} 起统计：此前开始的周期不计入应开次数。

@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { createMeeting, inviteePool, pickDefaults } from "../../server/services/schedule";
+import { createMeeting, inviteePool, kindsFor, pickDefaults } from "../../server/services/schedule";
 import { ORG_KIND_LABEL } from "../../shared/domain/labels";
 import { defaultChairs } from "../../shared/permissions";
-import { chinaParts, kindsFor } from "../../shared/schemas/meetings";
+import { chinaParts } from "../../shared/schemas/meetings";
 import { AppShell } from "../components/app-shell";
 import { MeetingForm, type MeetingFormResult, type MeetingFormValues } from "../components/meeting-form";
 import { Crumbs } from "../components/people";
@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "安排会议 · 同心" }];
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, org } = await schedulingOrg(context, request, params.orgId, "安排会议");
   const { sql } = context.services;
-  const kinds = kindsFor(org.kind);
+  const kinds = await kindsFor(sql, org);
   const kind = askedKind(request, kinds) ?? kinds[0];
   const pool = await inviteePool(sql, org);
   const ticks = ticksOf(pickDefaults(pool, org, kind));
@@ -53,7 +53,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   return handleMeetingForm(
     form,
     "create",
-    { org, kinds: kindsFor(org.kind), pool: () => inviteePool(sql, org) },
+    { org, kinds: await kindsFor(sql, org), pool: () => inviteePool(sql, org) },
     async (input) => redirect(`/meetings/${await createMeeting(sql, actor, org.id, input)}`),
   );
 }

@@ -1,11 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { oversight, type BranchOversight } from "../../server/services/oversight";
+import { leadersDualLife, oversight, type BranchOversight } from "../../server/services/oversight";
 import { chinaDateKey, dateInWords, periodLabel } from "../../shared/domain/cadence";
-import { MEETING_KIND_LABEL, ORG_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
+import {
+  MEETING_KIND_LABEL,
+  ORG_KIND_LABEL,
+  ROLE_LABEL,
+  type MeetingKind,
+  type OrgKind,
+} from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { ChevronRightIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
+import { formatDate } from "../lib/format";
 import { AttendanceTrend, MeetingsTrend, monthLabel, percent } from "../components/trend-chart";
 import { managedOrg } from "../lib/org-access.server";
 
@@ -94,12 +101,16 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const lackingOnly = search.get("filter") === "lacking";
   const page = Number.parseInt(search.get("page") ?? "1", 10) || 1;
   const view = await oversight(context.services.sql, org);
+  const above = org.kind === "committee" || org.kind === "general_branch";
+  const leaders = above ? await leadersDualLife(context.services.sql, org) : [];
   return {
     userName: user.displayName,
     org: { id: org.id, name: org.name, kind: org.kind, pathNames: org.pathNames },
     quarterLabel: periodLabel(view.quarter),
     yearLabel: periodLabel(view.year),
     lackingOnly,
+    above,
+    leaders,
     totals: view.totals,
     months: view.months,
     /** Some branches sit under a 党总支: name the group of those directly below. */
@@ -316,6 +327,8 @@ export default function Overview() {
         </div>
       </section>
 
+      {data.above ? <DualLife leaders={data.leaders} orgKind={org.kind} /> : null}
+
       <section className="section" aria-labelledby="branches-heading">
         <div className="section__head">
           <h2 className="h2" id="branches-heading">
@@ -389,5 +402,46 @@ export default function Overview() {
         ) : null}
       </section>
     </AppShell>
+  );
+}
+
+type Leaders = ReturnType<typeof useLoaderData<typeof loader>>["leaders"];
+
+/** The committee's 双重组织生活: where each leader takes part as an ordinary member, and how often they came. */
+function DualLife({ leaders, orgKind }: { leaders: Leaders; orgKind: OrgKind }) {
+  return (
+    <section className="section" aria-labelledby="dual-heading" data-testid="dual-life">
+      <h2 className="h2" id="dual-heading">
+        班子成员双重组织生活
+      </h2>
+      <p className="muted small">
+        {ORG_KIND_LABEL[orgKind]}
+        委员以普通党员身份参加所在党支部或党小组的组织生活，由所在支部记录。这里列出本年度已结束会议的出席情况。
+      </p>
+      {leaders.length === 0 ? (
+        <p className="empty">还没有登记{ORG_KIND_LABEL[orgKind]}委员。</p>
+      ) : (
+        <ul className="list">
+          {leaders.map((l) => (
+            <li key={l.userId} className="row" data-testid="leader-row">
+              <div className="row__main">
+                <span className="row__title">
+                  {l.name}
+                  <span className="muted small"> · {l.roles.map((r) => ROLE_LABEL[r]).join("、")}</span>
+                </span>
+                {l.orgs.length === 0 ? (
+                  <span className="row__sub text-danger">尚未编入党支部或党小组，无法参加双重组织生活</span>
+                ) : (
+                  <span className="row__sub">
+                    参加：{l.orgs.map((o) => o.name).join("、")} · 本年度出席 {l.came} / {l.expected} 次
+                    {l.lastAttended ? ` · 最近一次 ${formatDate(l.lastAttended)}` : ""}
+                  </span>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

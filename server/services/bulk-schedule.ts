@@ -74,7 +74,7 @@ export async function createMeetings(
         orgs.set(item.orgId, holder);
       }
       const { org, pool } = holder;
-      checkKind(org, item.kind);
+      await checkKind(t, org, item.kind);
       checkShape(item);
       if (item.startsAt.getTime() < now) throw PAST();
       const chairs = defaultChairs(org, pool);

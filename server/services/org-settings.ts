@@ -6,6 +6,7 @@ import {
   type BranchSettings,
   type ResolvedSettings,
 } from "../../shared/domain/cadence";
+import type { OrgKind } from "../../shared/domain/labels";
 import type { Actor } from "./actor";
 import { audit } from "./audit";
 import { DomainError } from "./errors";
@@ -16,12 +17,14 @@ import { requireManagedOrg } from "./orgs";
  * A 党小组 without rules of its own follows its branch's, as the reminders do.
  */
 export async function orgSettings(sql: Sql, orgId: string): Promise<ResolvedSettings> {
-  const [row] = await sql<{ settings: unknown }[]>`
-    select s.settings from org_settings s
-    where s.org_id = ${orgId}
-       or s.org_id = (select parent_id from organizations where id = ${orgId} and kind = 'group')
-    order by (s.org_id = ${orgId}) desc limit 1`;
-  return resolveSettings(row?.settings ?? {});
+  const [row] = await sql<{ kind: OrgKind; settings: unknown }[]>`
+    select o.kind, (
+      select s.settings from org_settings s
+      where s.org_id = o.id or (o.kind = 'group' and s.org_id = o.parent_id)
+      order by (s.org_id = o.id) desc limit 1
+    ) as settings
+    from organizations o where o.id = ${orgId}`;
+  return resolveSettings(row?.settings ?? {}, row?.kind);
 }
 
 /**
@@ -56,7 +59,7 @@ export async function saveOrgSettings(
         address: actor.address,
       });
     }
-    const overrides = settingsOverrides(resolveSettings(rules));
+    const overrides = settingsOverrides(resolveSettings(rules, org.kind), org.kind);
     await t`
       insert into org_settings (org_id, settings, updated_by, updated_at)
       values (${org.id}, ${t.json(overrides as never)}, ${actor.userId}, now())

@@ -1,19 +1,27 @@
 import { randomBytes } from "node:crypto";
 import { withoutBidiControls } from "../../shared/domain/text";
 import type { Sql } from "../../db/client";
+import { DEFAULT_RULES, kindsHeld } from "../../shared/domain/cadence";
 import {
-  COMMITTEE_ROLES,
+  KINDS_HELD_BY,
   MEETING_KIND_LABEL,
+  ORG_KIND_LABEL,
   type Category,
   type MeetingKind,
   type OrgKind,
   type Role,
 } from "../../shared/domain/labels";
-import { mayChair, meetingAccess, orgAccess, type MeetingResource, type Subject } from "../../shared/permissions";
+import {
+  mayChair,
+  sitsOnCommittee,
+  meetingAccess,
+  orgAccess,
+  type MeetingResource,
+  type Subject,
+} from "../../shared/permissions";
 import {
   chinaParts,
   chinaShort,
-  kindsFor,
   MAX_FILE_BYTES,
   type InviteeRole,
   type MaterialLink,
@@ -22,6 +30,7 @@ import {
 import type { Actor } from "./actor";
 import { DomainError, hidden, UUID_RE } from "./errors";
 import { getMeetingFor } from "./meetings";
+import { orgSettings } from "./org-settings";
 import { findOrg, requireSchedulingOrg, type Org } from "./orgs";
 import { orgPaths } from "./subjects";
 
@@ -88,28 +97,29 @@ export async function inviteePool(sql: Sql, org: Pick<Org, "id">): Promise<PoolP
 const PARTY_MEMBERS: readonly Category[] = ["full", "probationary"];
 
 /**
- * Who is invited by default, from the kind (see ../shared/domain.md):
- * - 支部党员大会, 党课, 主题党日, 组织生活会, 民主评议党员: every 正式 and 预备党员 of the branch and
- *   its groups as 应到 (流动党员 too: they take part, they only do not vote); for a 党课 the
- *   入党积极分子 and 发展对象 as 列席.
- * - 支委会: the committee (书记, 副书记, 委员) of the organisation itself.
- * - 党小组会: the group's 党员. Activists on a group's list are not 应到 (they are not members);
- *   the secretary may add them as 列席.
+ * Who is invited by default, from who attends the kind (DEFAULT_RULES attendees; domain.md):
+ * - all members (支部党员大会, 党课, 主题党日, 组织生活会, 民主评议党员): every 正式 and 预备党员 of the
+ *   organisation and those below as 应到 (流动党员 too: they take part, they only do not vote); for
+ *   a 党课 the 入党积极分子 and 发展对象 as 列席. A 党委's 党课 (its 书记's to the branches) so
+ *   reaches every branch below.
+ * - the committee (支委会, 党委会, 总支委员会, 中心组学习, 党员代表大会): those sitting on the
+ *   organisation's own committee, never the branches' people.
+ * - the group (党小组会): the group's 党员. Activists on a group's list are not 应到 (they are not
+ *   members); the secretary may add them as 列席.
  */
 export function pickDefaults(pool: PoolPerson[], org: Pick<Org, "id">, kind: MeetingKind): Invitee[] {
   const attendee = (p: PoolPerson): Invitee => ({ userId: p.id, role: "attendee" });
-  switch (kind) {
-    case "committee_meeting":
-      return pool
-        .filter((p) => p.memberships.some((m) => m.orgId === org.id && COMMITTEE_ROLES.includes(m.role)))
-        .map(attendee);
-    case "group_meeting":
+  const rule = DEFAULT_RULES[kind];
+  switch (rule.attendees) {
+    case "committee":
+      return pool.filter((p) => sitsOnCommittee(p, org.id)).map(attendee);
+    case "group":
       return pool
         .filter((p) => PARTY_MEMBERS.includes(p.category) && p.memberships.some((m) => m.orgId === org.id))
         .map(attendee);
-    default: {
+    case "members": {
       const out = pool.filter((p) => PARTY_MEMBERS.includes(p.category)).map(attendee);
-      if (kind === "party_lecture")
+      if (rule.inviteActivists)
         for (const p of pool)
           if (p.category === "activist" || p.category === "candidate") out.push({ userId: p.id, role: "guest" });
       return out;
@@ -125,13 +135,26 @@ export async function defaultInvitees(sql: Sql, org: Pick<Org, "id">, kind: Meet
 // ------------------------------------------------------------------------------------------------
 // Checks shared by create and update
 
-export function checkKind(org: Org, kind: MeetingKind) {
-  if (!kindsFor(org.kind).includes(kind))
-    throw new DomainError(
-      org.kind === "group" ? "党小组只能安排党小组会；其他会议请在党支部安排。" : "党小组会请在相应的党小组安排。",
-      400,
-      "kind",
-    );
+/**
+ * The kinds an organisation holds (shared/domain KINDS_HELD_BY, less optional kinds its settings
+ * have not turned on): what its scheduling forms offer.
+ */
+export async function kindsFor(sql: Sql, org: Pick<Org, "id" | "kind">): Promise<MeetingKind[]> {
+  return kindsHeld(org.kind, await orgSettings(sql, org.id));
+}
+
+export async function checkKind(sql: Sql, org: Org, kind: MeetingKind) {
+  if ((await kindsFor(sql, org)).includes(kind)) return;
+  const word = ORG_KIND_LABEL[org.kind];
+  const message =
+    org.kind === "group"
+      ? "党小组只能安排党小组会；其他会议请在党支部安排。"
+      : kind === "group_meeting"
+        ? "党小组会请在相应的党小组安排。"
+        : KINDS_HELD_BY[org.kind].includes(kind)
+          ? `${word}尚未启用${MEETING_KIND_LABEL[kind]}，请先在组织生活规则中启用。`
+          : `${MEETING_KIND_LABEL[kind]}不是${word}召开的会议，请选择${KINDS_HELD_BY[org.kind].map((k) => MEETING_KIND_LABEL[k]).join("、")}。`;
+  throw new DomainError(message, 400, "kind");
 }
 
 export function checkShape(input: Pick<MeetingInput, "startsAt" | "endsAt" | "location" | "onlineUrl">) {
@@ -247,7 +270,7 @@ export async function createMeeting(sql: Sql, actor: Actor, orgId: string, input
   return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const org = await requireSchedulingOrg(t, actor, orgId);
-    checkKind(org, input.kind);
+    await checkKind(t, org, input.kind);
     checkShape(input);
     if (input.startsAt.getTime() < Date.now()) throw PAST();
     const pool = await inviteePool(t, org);
@@ -365,7 +388,7 @@ export async function updateMeeting(
     const t = tx as unknown as Sql;
     const { row, org } = await lockMeeting(t, actor, meetingId);
     checkChangeable(row, "修改");
-    checkKind(org, input.kind);
+    await checkKind(t, org, input.kind);
     checkShape(input);
     const rescheduled =
       row.starts_at.getTime() !== input.startsAt.getTime() || row.ends_at.getTime() !== input.endsAt.getTime();

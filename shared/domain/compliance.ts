@@ -80,6 +80,8 @@ export interface RequiredVsHeldInput {
    * though a meeting held in it still counts as held.
    */
   trackingStart?: Date;
+  /** The kinds the organisation answers for (cadence.ts kindsAnswered); all kinds when absent. */
+  kinds?: readonly MeetingKind[];
 }
 
 function within(d: Date, start: Date, end: Date): boolean {
@@ -135,7 +137,7 @@ export function requiredVsHeld(input: RequiredVsHeldInput): KindCompliance[] {
   const { rules, period, meetings, now } = input;
   const groupIds = input.groupIds ?? [];
   const from = input.trackingStart?.getTime() ?? -Infinity;
-  return MEETING_KINDS.map((kind): KindCompliance => {
+  return (input.kinds ?? MEETING_KINDS).map((kind): KindCompliance => {
     const due = periodsBetween(rules[kind].cadence, period.start, period.end).filter(
       (p) => p.end.getTime() <= period.end.getTime() && p.start.getTime() >= from,
     );

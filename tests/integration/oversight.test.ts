@@ -212,6 +212,11 @@ describe("the 党委 overview", () => {
       theme_day: 3,
       life_meeting: 0,
       member_review: 0,
+      // the 党委's and 党总支's own kinds: none held in the branches
+      party_committee: 0,
+      general_committee: 0,
+      central_study: 0,
+      party_congress: 0,
     });
     expect([by["2026-02"].expected, by["2026-02"].came]).toEqual([4, 3]);
     expect([by["2026-03"].expected, by["2026-03"].came, by["2026-03"].rate]).toEqual([5, 5, 1]);
