@@ -76,9 +76,12 @@ export default function Compliance() {
         <p className="page-head__sub muted">
           按{ownOrgWord(org.kind)}的规定（{data.settings.absenceAlertCount} 次缺席提醒谈心，
           {data.settings.lapseWarningDays} 天未参加组织生活预警），帮助书记按时安排、及时跟进。只做提醒，不做排名。
-          {org.kind === "committee" || org.kind === "general_branch"
-            ? `这里是${ownOrgWord(org.kind)}自己召开的会议；下级支部的情况见“下级支部概览”。`
-            : null}
+          {org.kind === "committee" || org.kind === "general_branch" ? (
+            <>
+              这里是{ownOrgWord(org.kind)}自己召开的会议；下级支部的情况见
+              <Link to={`/orgs/${org.id}/overview`}>下级支部概览</Link>。
+            </>
+          ) : null}
         </p>
         <p className="page-head__sub muted" data-testid="tracking-since">
           自 {dateInWords(data.trackingStartedOn)} 起统计：此前开始的周期不计入应开次数。
