@@ -1,4 +1,4 @@
-import { COMMITTEE_ROLES, MANAGER_ROLES, type OrgKind, type Role } from "./domain/labels";
+import { COMMITTEE_ROLES, MANAGER_ROLES, type Category, type OrgKind, type Role } from "./domain/labels";
 
 // The one place that answers "may this user read / write / manage this?", one function per
 // resource. Loaders, actions and the collaboration server all call these with data the server
@@ -318,4 +318,47 @@ export function passwordResetAccess(subject: Subject | null, holder: PasswordRes
         m.orgKind !== "group" && MANAGER_ROLES.includes(m.role) && m.orgId !== org.id && org.path.includes(m.orgId),
     );
   return orgs.length > 0 && orgs.every(managesAbove) ? "manage" : "none";
+}
+
+/** Someone who might chair or record an organisation's meeting: their live roles, whether they can sign in. */
+export interface ChairCandidate {
+  id: string;
+  category: Category;
+  /** Has set a password: only someone who can sign in can start a meeting or write its minutes. */
+  activated: boolean;
+  memberships: readonly { orgId: string; role: Role }[];
+}
+
+/**
+ * Who may be chosen as 主持人 or 记录人: someone who has activated their account. Someone still
+ * holding an unused invitation code could neither start the session nor write the minutes.
+ */
+export const mayChair = (p: Pick<ChairCandidate, "activated">): boolean => p.activated;
+
+/**
+ * The usual 主持人 and 记录人 of an organisation's meetings, from its roles alone (never from who
+ * happens to be scheduling, so the 书记 and the 组织委员 see the same proposal): the 书记 chairs
+ * (a 党小组's 党小组长; failing that the 副书记), the 组织委员 keeps the record (a 党小组 has none
+ * by default). A 党小组 without a 党小组长 gets its first 正式党员 (people come ordered by name).
+ * Only activated people are proposed; null when nobody fits, and the form asks.
+ */
+export function defaultChairs(
+  org: { id: string; kind: OrgKind },
+  people: readonly ChairCandidate[],
+): { hostId: string | null; recorderId: string | null } {
+  const holding = (role: Role) =>
+    people.find((p) => mayChair(p) && p.memberships.some((m) => m.orgId === org.id && m.role === role))?.id ?? null;
+  const hostId =
+    org.kind === "group"
+      ? (holding("group_leader") ??
+        people.find((p) => mayChair(p) && p.category === "full" && p.memberships.some((m) => m.orgId === org.id))?.id ??
+        null)
+      : (holding("secretary") ?? holding("deputy_secretary"));
+  const recorder = org.kind === "group" ? null : holding("organization_member");
+  return { hostId, recorderId: recorder === hostId ? null : recorder };
+}
+
+/** Whether someone sits on an organisation's own committee (支委会, 党委, 总支委员会): its 书记, 副书记 and 委员. */
+export function sitsOnCommittee(person: { memberships: readonly { orgId: string; role: Role }[] }, orgId: string) {
+  return person.memberships.some((m) => m.orgId === orgId && COMMITTEE_ROLES.includes(m.role));
 }

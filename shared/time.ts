@@ -80,6 +80,20 @@ export function chinaDateKey(d: Date): string {
   return chinaParts(d).date;
 }
 
+/** Local midnight of a calendar date "2027-03-05" (China time); null for anything else. */
+export function chinaDate(key: string): Date | null {
+  const m = DATE_RE.exec(key);
+  if (!m) return null;
+  const d = chinaTime(Number(m[1]), Number(m[2]), Number(m[3]));
+  return chinaDateKey(d) === key ? d : null;
+}
+
+/** "2027年3月5日" for a calendar date "2027-03-05". */
+export function dateInWords(key: string): string {
+  const m = DATE_RE.exec(key);
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : key;
+}
+
 /** The China-time day number of an instant (days since 1970-01-01 in Beijing), as SQL computes it. */
 export function chinaDayNumber(d: Date): number {
   return Math.floor((d.getTime() + OFFSET_MS) / DAY_MS);

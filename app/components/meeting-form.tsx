@@ -17,6 +17,8 @@ export interface FormPerson {
   category: Category;
   /** Role or group, e.g. "书记" or "第一党小组 · 流动党员". */
   note: string;
+  /** May be 主持人 or 记录人: has activated their account (shared/permissions mayChair). */
+  canChair: boolean;
 }
 
 export interface MeetingFormValues {
@@ -140,12 +142,16 @@ export function MeetingForm({
   const recorderId = field("recorderId", "记录人");
   const agenda = field("agenda", "议程", "每行一项，最多 20 项。");
   const links = field("links", "学习资料链接（可选）", "每行一条，格式为“标题 | 链接”。文件资料可在会议安排好后上传。");
-  const personOptions = people.map((p) => (
-    <option key={p.id} value={p.id}>
-      {p.displayName}
-      {p.note ? `（${p.note}）` : ""}
-    </option>
-  ));
+  // Only people who can sign in chair or record; whoever already does stays selectable.
+  const chairOptions = (current: string) =>
+    people
+      .filter((p) => p.canChair || p.id === current)
+      .map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.displayName}
+          {p.note ? `（${p.note}）` : ""}
+        </option>
+      ));
 
   return (
     <Form method="post" className="form meeting-form" noValidate ref={formRef}>
@@ -225,13 +231,13 @@ export function MeetingForm({
           {hostId.wrap(
             <select {...hostId.props} className="select" defaultValue={v.hostId}>
               {v.hostId ? null : <option value="">请选择</option>}
-              {personOptions}
+              {chairOptions(v.hostId)}
             </select>,
           )}
           {recorderId.wrap(
             <select {...recorderId.props} className="select" defaultValue={v.recorderId}>
               <option value="">暂不指定</option>
-              {personOptions}
+              {chairOptions(v.recorderId)}
             </select>,
           )}
         </div>

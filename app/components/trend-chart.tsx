@@ -25,6 +25,10 @@ const KIND_COLOR: Record<MeetingKind, string> = {
   theme_day: "#7c3aed",
   life_meeting: "#0f766e",
   member_review: "#be185d",
+  party_committee: "#92400e",
+  general_committee: "#92400e",
+  central_study: "#0369a1",
+  party_congress: "#7f1d1d",
 };
 
 const FONT =

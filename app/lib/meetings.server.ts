@@ -1,6 +1,7 @@
 import { data } from "@remix-run/node";
 import type { Org } from "../../server/services/orgs";
 import { pickDefaults, type Invitee, type PoolPerson } from "../../server/services/schedule";
+import { mayChair } from "../../shared/permissions";
 import { MEETING_KINDS, ROLE_LABEL, type MeetingKind } from "../../shared/domain/labels";
 import { MeetingFormSchema, meetingFormFields, type MeetingInput } from "../../shared/schemas/meetings";
 import type { FormPerson, MeetingFormResult, MeetingFormValues, Ticks } from "../components/meeting-form";
@@ -18,7 +19,14 @@ export function formPeople(pool: PoolPerson[], org: Pick<Org, "id">): FormPerson
     if (elsewhere && (!post || post.orgId !== org.id)) parts.push(elsewhere.orgName);
     if (post) parts.push(ROLE_LABEL[post.role]);
     if (p.memberships.every((m) => m.mobile)) parts.push("流动党员");
-    return { id: p.id, displayName: p.displayName, category: p.category, note: parts.join(" · ") };
+    if (!mayChair(p)) parts.push("未激活");
+    return {
+      id: p.id,
+      displayName: p.displayName,
+      category: p.category,
+      note: parts.join(" · "),
+      canChair: mayChair(p),
+    };
   });
 }
 

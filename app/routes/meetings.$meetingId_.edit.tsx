@@ -8,6 +8,7 @@ import {
   cancelMeeting,
   correctMeeting,
   inviteePool,
+  kindsFor,
   meetingDetail,
   pickDefaults,
   removeFileMaterial,
@@ -15,13 +16,7 @@ import {
 } from "../../server/services/schedule";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage, scheduleAccess, type Subject } from "../../shared/permissions";
-import {
-  CancelMeetingSchema,
-  chinaParts,
-  CorrectMeetingSchema,
-  FILE_ACCEPT,
-  kindsFor,
-} from "../../shared/schemas/meetings";
+import { CancelMeetingSchema, chinaParts, CorrectMeetingSchema, FILE_ACCEPT } from "../../shared/schemas/meetings";
 import { MATERIALS_UPLOAD_MAX_BYTES, MATERIALS_UPLOAD_TOO_LARGE } from "../../shared/upload-limits";
 import { AppShell } from "../components/app-shell";
 import { UploadIcon } from "../components/icons";
@@ -62,7 +57,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { sql } = context.services;
   const { meeting, org } = await managedMeeting(sql, actor.subject, params.meetingId ?? "");
   const detail = (await meetingDetail(sql, meeting.id))!;
-  const kinds = kindsFor(org.kind);
+  const kinds = await kindsFor(sql, org);
   const asked = askedKind(request, kinds);
   const pool = await inviteePool(sql, org);
   const people: FormPerson[] = formPeople(pool, org);
@@ -71,7 +66,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   for (const i of detail.invitees)
     if (!known.has(i.userId)) {
       known.add(i.userId);
-      people.push({ id: i.userId, displayName: i.displayName, category: i.category, note: "已不在本组织" });
+      people.push({
+        id: i.userId,
+        displayName: i.displayName,
+        category: i.category,
+        note: "已不在本组织",
+        canChair: false,
+      });
     }
   for (const [id, name] of [
     [detail.hostId, detail.hostName],
@@ -79,7 +80,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   ])
     if (id && name && !known.has(id)) {
       known.add(id);
-      people.push({ id, displayName: name, category: "full", note: "已不在本组织" });
+      people.push({ id, displayName: name, category: "full", note: "已不在本组织", canChair: false });
     }
   const start = chinaParts(detail.startsAt);
   const initial: MeetingFormValues = {
@@ -187,7 +188,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   return handleMeetingForm(
     form,
     "save",
-    { org, kinds: kindsFor(org.kind), pool: () => inviteePool(sql, org) },
+    { org, kinds: await kindsFor(sql, org), pool: () => inviteePool(sql, org) },
     async (input) => {
       await updateMeeting(sql, actor, meeting.id, input);
       return redirect(back);

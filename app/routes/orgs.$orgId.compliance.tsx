@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { complianceReport } from "../../server/services/compliance";
-import { periodLabel } from "../../shared/domain/cadence";
-import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
+import { dateInWords, periodLabel } from "../../shared/domain/cadence";
+import { MEETING_KIND_LABEL, ownOrgWord } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { Crumbs } from "../components/people";
 import { formatDate } from "../lib/format";
@@ -15,7 +15,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const report = await complianceReport(context.services.sql, org);
   return {
     userName: user.displayName,
-    org: { id: org.id, name: org.name },
+    org: { id: org.id, name: org.name, kind: org.kind },
     ...report,
     quarterLabel: periodLabel(report.quarter.period),
     yearLabel: periodLabel(report.year.period),
@@ -26,6 +26,12 @@ type Kinds = ReturnType<typeof useLoaderData<typeof loader>>["year"]["kinds"];
 
 function KindTable({ kinds, testId }: { kinds: Kinds; testId: string }) {
   const shown = kinds.filter((k) => k.required > 0 || k.held > 0 || k.scheduled > 0);
+  if (shown.length === 0)
+    return (
+      <p className="muted" data-testid={testId}>
+        这一期间还没有需要召开的会议。
+      </p>
+    );
   return (
     <div className="table-wrap">
       <table className="table" data-testid={testId}>
@@ -68,8 +74,18 @@ export default function Compliance() {
       <section className="page-head">
         <h1 className="h1">组织生活提醒</h1>
         <p className="page-head__sub muted">
-          按本支部的规定（{data.settings.absenceAlertCount} 次缺席提醒谈心，{data.settings.lapseWarningDays}{" "}
-          天未参加组织生活预警），帮助书记按时安排、及时跟进。只做提醒，不做排名。
+          按{ownOrgWord(org.kind)}的规定（{data.settings.absenceAlertCount} 次缺席提醒谈心，
+          {data.settings.lapseWarningDays} 天未参加组织生活预警），帮助书记按时安排、及时跟进。只做提醒，不做排名。
+          {org.kind === "committee" || org.kind === "general_branch" ? (
+            <>
+              这里是{ownOrgWord(org.kind)}自己召开的会议；下级支部的情况见
+              <Link to={`/orgs/${org.id}/overview`}>下级支部概览</Link>。
+            </>
+          ) : null}
+        </p>
+        <p className="page-head__sub muted" data-testid="tracking-since">
+          自 {dateInWords(data.trackingStartedOn)} 起统计：此前开始的周期不计入应开次数。
+          <Link to={`/orgs/${org.id}/settings#tracking`}>调整开始统计日期</Link>
         </p>
       </section>
 

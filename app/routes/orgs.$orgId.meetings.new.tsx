@@ -1,8 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { createMeeting, inviteePool, pickDefaults } from "../../server/services/schedule";
+import { createMeeting, inviteePool, kindsFor, pickDefaults } from "../../server/services/schedule";
 import { ORG_KIND_LABEL } from "../../shared/domain/labels";
-import { chinaParts, kindsFor } from "../../shared/schemas/meetings";
+import { defaultChairs } from "../../shared/permissions";
+import { chinaParts } from "../../shared/schemas/meetings";
 import { AppShell } from "../components/app-shell";
 import { MeetingForm, type MeetingFormResult, type MeetingFormValues } from "../components/meeting-form";
 import { Crumbs } from "../components/people";
@@ -14,21 +15,12 @@ export const meta: MetaFunction = () => [{ title: "安排会议 · 同心" }];
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, org } = await schedulingOrg(context, request, params.orgId, "安排会议");
   const { sql } = context.services;
-  const kinds = kindsFor(org.kind);
+  const kinds = await kindsFor(sql, org);
   const kind = askedKind(request, kinds) ?? kinds[0];
   const pool = await inviteePool(sql, org);
   const ticks = ticksOf(pickDefaults(pool, org, kind));
-  // The convenor chairs by default; the 组织委员 keeps the record.
-  const inPool = (id: string | undefined) => (id && pool.some((p) => p.id === id) ? id : undefined);
-  const hostId =
-    inPool(user.id) ??
-    pool.find((p) => p.memberships.some((m) => m.orgId === org.id && m.role === "secretary"))?.id ??
-    pool[0]?.id ??
-    "";
-  const recorderId =
-    pool.find(
-      (p) => p.id !== hostId && p.memberships.some((m) => m.orgId === org.id && m.role === "organization_member"),
-    )?.id ?? "";
+  // The same proposal whoever schedules: from the organisation's roles (shared/permissions).
+  const { hostId, recorderId } = defaultChairs(org, pool);
   const tomorrow = chinaParts(new Date(Date.now() + 86_400_000)).date;
   const initial: MeetingFormValues = {
     kind,
@@ -38,8 +30,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     endTime: "16:30",
     location: "",
     onlineUrl: "",
-    hostId,
-    recorderId,
+    hostId: hostId ?? "",
+    recorderId: recorderId ?? "",
     agenda: "",
     links: "",
   };
@@ -61,7 +53,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   return handleMeetingForm(
     form,
     "create",
-    { org, kinds: kindsFor(org.kind), pool: () => inviteePool(sql, org) },
+    { org, kinds: await kindsFor(sql, org), pool: () => inviteePool(sql, org) },
     async (input) => redirect(`/meetings/${await createMeeting(sql, actor, org.id, input)}`),
   );
 }

@@ -1,11 +1,18 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { oversight, type BranchOversight } from "../../server/services/oversight";
-import { periodLabel } from "../../shared/domain/cadence";
-import { MEETING_KIND_LABEL, ORG_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
+import { leadersDualLife, oversight, type BranchOversight } from "../../server/services/oversight";
+import { chinaDateKey, dateInWords, periodLabel } from "../../shared/domain/cadence";
+import {
+  MEETING_KIND_LABEL,
+  ORG_KIND_LABEL,
+  ROLE_LABEL,
+  type MeetingKind,
+  type OrgKind,
+} from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { ChevronRightIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
+import { formatDate } from "../lib/format";
 import { AttendanceTrend, MeetingsTrend, monthLabel, percent } from "../components/trend-chart";
 import { managedOrg } from "../lib/org-access.server";
 
@@ -27,6 +34,8 @@ interface Row {
   minutes: { missing: number; overdue: number };
   rate: number | null;
   lacking: boolean;
+  /** 「2026年12月7日」 when the branch's obligations are counted from a day this year; else null. */
+  since: string | null;
 }
 
 interface Section {
@@ -42,8 +51,9 @@ interface Section {
 /** Branches per page: a 党委 of a thousand branches pages through them in tree order. */
 const PAGE_SIZE = 100;
 
-function toRow(b: BranchOversight): Row {
+function toRow(b: BranchOversight, yearStart: string): Row {
   return {
+    since: b.trackingStartedOn > yearStart ? dateInWords(b.trackingStartedOn) : null,
     id: b.id,
     name: b.name,
     quarter: { held: b.quarter.held, required: b.quarter.required, overdue: b.quarter.overdue },
@@ -59,7 +69,7 @@ function toRow(b: BranchOversight): Row {
  * Only what the page shows: the page's branches (after the filter), in tree order, grouped by
  * the organisation they sit under; each group with its counts over all its branches.
  */
-function toSections(branches: BranchOversight[], lackingOnly: boolean, page: number) {
+function toSections(branches: BranchOversight[], lackingOnly: boolean, page: number, yearStart: string) {
   const key = (b: BranchOversight) => b.trail.map((t) => t.id).join("/");
   const counts = new Map<string, { total: number; lacking: number }>();
   for (const b of branches) {
@@ -80,7 +90,7 @@ function toSections(branches: BranchOversight[], lackingOnly: boolean, page: num
       sections.push({ under: b.trail.at(-1) ?? null, trail: b.trail.map((t) => t.name), ...counts.get(k)!, rows: [] });
       last = k;
     }
-    sections.at(-1)!.rows.push(toRow(b));
+    sections.at(-1)!.rows.push(toRow(b, yearStart));
   }
   return { sections, listed: listed.length, page: current, pages };
 }
@@ -91,17 +101,21 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const lackingOnly = search.get("filter") === "lacking";
   const page = Number.parseInt(search.get("page") ?? "1", 10) || 1;
   const view = await oversight(context.services.sql, org);
+  const above = org.kind === "committee" || org.kind === "general_branch";
+  const leaders = above ? await leadersDualLife(context.services.sql, org) : [];
   return {
     userName: user.displayName,
     org: { id: org.id, name: org.name, kind: org.kind, pathNames: org.pathNames },
     quarterLabel: periodLabel(view.quarter),
     yearLabel: periodLabel(view.year),
     lackingOnly,
+    above,
+    leaders,
     totals: view.totals,
     months: view.months,
     /** Some branches sit under a 党总支: name the group of those directly below. */
     grouped: view.branches.some((b) => b.trail.length > 0),
-    ...toSections(view.branches, lackingOnly, page),
+    ...toSections(view.branches, lackingOnly, page, chinaDateKey(view.year.start)),
   };
 }
 
@@ -160,6 +174,11 @@ function BranchTable({ rows, caption }: { rows: Row[]; caption: string }) {
                 ) : (
                   <span className="ov-name__sub">本年度应开会议均已按期召开或安排</span>
                 )}
+                {r.since ? (
+                  <span className="ov-name__sub" data-testid="branch-since">
+                    自 {r.since} 起统计
+                  </span>
+                ) : null}
               </td>
               <td className={r.quarter.overdue > 0 ? "num text-danger" : "num"} data-label="本季度 已开/应开">
                 <Fraction {...r.quarter} />
@@ -230,7 +249,7 @@ export default function Overview() {
           </span>
         </p>
         <p className="page-head__sub muted">
-          按各支部自己的组织生活规则统计，帮助上级党组织了解情况、及时指导。只做提醒，不打分、不排名，支部按组织顺序排列。
+          按各支部自己的组织生活规则统计，自各支部开始统计之日起计算应开次数，帮助上级党组织了解情况、及时指导。只做提醒，不打分、不排名，支部按组织顺序排列。
         </p>
       </section>
 
@@ -308,6 +327,8 @@ export default function Overview() {
         </div>
       </section>
 
+      {data.above ? <DualLife leaders={data.leaders} orgKind={org.kind} /> : null}
+
       <section className="section" aria-labelledby="branches-heading">
         <div className="section__head">
           <h2 className="h2" id="branches-heading">
@@ -381,5 +402,46 @@ export default function Overview() {
         ) : null}
       </section>
     </AppShell>
+  );
+}
+
+type Leaders = ReturnType<typeof useLoaderData<typeof loader>>["leaders"];
+
+/** The committee's 双重组织生活: where each leader takes part as an ordinary member, and how often they came. */
+function DualLife({ leaders, orgKind }: { leaders: Leaders; orgKind: OrgKind }) {
+  return (
+    <section className="section" aria-labelledby="dual-heading" data-testid="dual-life">
+      <h2 className="h2" id="dual-heading">
+        班子成员双重组织生活
+      </h2>
+      <p className="muted small">
+        {ORG_KIND_LABEL[orgKind]}
+        委员以普通党员身份参加所在党支部或党小组的组织生活，由所在支部记录。这里列出本年度已结束会议的出席情况。
+      </p>
+      {leaders.length === 0 ? (
+        <p className="empty">还没有登记{ORG_KIND_LABEL[orgKind]}委员。</p>
+      ) : (
+        <ul className="list">
+          {leaders.map((l) => (
+            <li key={l.userId} className="row" data-testid="leader-row">
+              <div className="row__main">
+                <span className="row__title">
+                  {l.name}
+                  <span className="muted small"> · {l.roles.map((r) => ROLE_LABEL[r]).join("、")}</span>
+                </span>
+                {l.orgs.length === 0 ? (
+                  <span className="row__sub text-danger">尚未编入党支部或党小组，无法参加双重组织生活</span>
+                ) : (
+                  <span className="row__sub">
+                    参加：{l.orgs.map((o) => o.name).join("、")} · 本年度出席 {l.came} / {l.expected} 次
+                    {l.lastAttended ? ` · 最近一次 ${formatDate(l.lastAttended)}` : ""}
+                  </span>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

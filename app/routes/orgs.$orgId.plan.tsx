@@ -11,7 +11,7 @@ import { useState } from "react";
 import { confirmPlan, planYearFor, proposePlan, type PlanRowInput } from "../../server/services/annual-plan";
 import { RowsRefused } from "../../server/services/bulk-schedule";
 import { chinaDateKey, chinaParts, weekdayOfDate } from "../../shared/domain/cadence";
-import { MEETING_KIND_LABEL, MEETING_KINDS, type MeetingKind } from "../../shared/domain/labels";
+import { MEETING_KIND_LABEL, MEETING_KINDS, ownOrgWord, type MeetingKind } from "../../shared/domain/labels";
 import { planRowsFromForm, PlanPlaceSchema, PlanRowSchema, PlanYearSchema } from "../../shared/schemas/plan";
 import { AppShell } from "../components/app-shell";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
@@ -164,7 +164,7 @@ export default function AnnualPlan() {
         <p className="eyebrow">年度计划 · {org.name}</p>
         <h1 className="h1">{`${year} 年度计划`}</h1>
         <p className="page-head__sub muted">
-          按本支部的<Link to={`/orgs/${org.id}/settings`}>组织生活规则</Link>
+          按{ownOrgWord(org.kind)}的<Link to={`/orgs/${org.id}/settings`}>组织生活规则</Link>
           排出全年应开的会议，避开周末和法定节假日。请核对日期，去掉不需要的，再确认。确认后会议进入日历，每位参会人员只收到一条通知，会前按规则再提醒。
         </p>
         <nav className="plan-years" aria-label="选择年份">

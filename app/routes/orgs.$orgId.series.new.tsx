@@ -8,14 +8,14 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { defaultChairs } from "../../server/services/bulk-schedule";
 import { orgSettings } from "../../server/services/org-settings";
-import { inviteePool } from "../../server/services/schedule";
+import { inviteePool, kindsFor } from "../../server/services/schedule";
 import { createSeries, expandSeries } from "../../server/services/series";
 import { WEEKDAY_LABEL, weekdayOfDate } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { describeRecurrence, EVERY_LABEL, EVERY_MONTHS, occurrenceTitle } from "../../shared/domain/recurrence";
-import { chinaParts, kindsFor } from "../../shared/schemas/meetings";
+import { chinaParts } from "../../shared/schemas/meetings";
+import { defaultChairs, mayChair } from "../../shared/permissions";
 import { SeriesFormSchema } from "../../shared/schemas/plan";
 import { AppShell } from "../components/app-shell";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
@@ -71,10 +71,10 @@ interface Reply {
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, org } = await schedulingOrg(context, request, params.orgId, "安排周期性会议");
   const { sql } = context.services;
-  const kinds = kindsFor(org.kind);
+  const kinds = await kindsFor(sql, org);
   const kind = askedKind(request, kinds) ?? (kinds.includes("theme_day") ? "theme_day" : kinds[0]);
   const pool = await inviteePool(sql, org);
-  const chairs = defaultChairs(pool, org, user.id);
+  const chairs = defaultChairs(org, pool);
   const fixed = (await orgSettings(sql, org.id)).kinds[kind].fixedDay;
   const today = chinaParts(new Date()).date;
   const year = Number(today.slice(0, 4));
@@ -99,7 +99,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     userName: user.displayName,
     org: { id: org.id, name: org.name },
     kinds,
-    people: pool.map((p) => ({ id: p.id, name: p.displayName })),
+    people: pool.filter(mayChair).map((p) => ({ id: p.id, name: p.displayName })),
     initial,
   };
 }
@@ -117,7 +117,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     const reply = invalid(parsed.error);
     return data<Reply>({ ...reply.data, values }, { status: 400 });
   }
-  if (!kindsFor(org.kind).includes(parsed.data.kind))
+  if (!(await kindsFor(context.services.sql, org)).includes(parsed.data.kind))
     return data<Reply>({ values, fieldErrors: { kind: "本组织不召开这类会议" } }, { status: 400 });
   try {
     if (form.get("intent") === "preview") {

@@ -14,9 +14,15 @@ import {
   LEAST_FREQUENT_CADENCE,
   WEEKDAY_LABEL,
 } from "../../shared/domain/cadence";
-import { MEETING_KIND_LABEL, MEETING_KINDS } from "../../shared/domain/labels";
+import {
+  kindsAnsweredFor,
+  MEETING_KIND_LABEL,
+  MEETING_KINDS,
+  OPTIONAL_KINDS,
+  ORG_KIND_LABEL,
+} from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
-import { Crumbs, FormAlert } from "../components/people";
+import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { refused, type FormErrors } from "../lib/form-errors.server";
 import { managedOrg } from "../lib/org-access.server";
 import reflectionStyles from "../styles/reflections.css?url";
@@ -30,7 +36,7 @@ const VISIBILITY = [
   { value: "branch", label: "提交后全支部可见", hint: "提交或通过后，支部党员都可以阅读，便于互相学习。" },
 ] as const;
 
-const ORDER = ["monthly", "quarterly", "half_yearly", "yearly", "none"] as const;
+const ORDER = CADENCES;
 const NTH = [
   { value: "1", label: "第一个" },
   { value: "2", label: "第二个" },
@@ -43,7 +49,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, org } = await managedOrg(context, request, params.orgId, "修改组织生活规则");
   return {
     userName: user.displayName,
-    org: { id: org.id, name: org.name },
+    org: { id: org.id, name: org.name, kind: org.kind, trackingStartedOn: org.trackingStartedOn },
+    kinds: kindsAnsweredFor(org.kind),
     settings: await orgSettings(context.services.sql, org.id),
   };
 }
@@ -56,6 +63,8 @@ function fromForm(form: FormData) {
   for (const kind of MEETING_KINDS) {
     const weekday = form.get(`${kind}.weekday`);
     kinds[kind] = {
+      // an optional kind's checkbox: absent when unticked, so the form says it was shown
+      enabled: form.get(`${kind}.shown`) === "1" ? form.get(`${kind}.enabled`) === "1" : undefined,
       cadence: form.get(`${kind}.cadence`) ?? undefined,
       noticeDays: num(form.get(`${kind}.noticeDays`)),
       attendanceThreshold: form.get(`${kind}.threshold`) ? Number(form.get(`${kind}.threshold`)) / 100 : undefined,
@@ -77,13 +86,19 @@ function fromForm(form: FormData) {
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const { actor, org } = await managedOrg(context, request, params.orgId, "修改组织生活规则");
-  const parsed = BranchSettingsSchema.safeParse(fromForm(await request.formData()));
+  const form = await request.formData();
+  const parsed = BranchSettingsSchema.safeParse(fromForm(form));
   if (!parsed.success) return data<FormErrors>({ formError: parsed.error.issues[0].message }, { status: 400 });
   const { sql, live } = context.services;
   try {
     const before = (await orgSettings(sql, org.id)).reflectionVisibility;
     const input = { ...parsed.data, reflectionVisibility: parsed.data.reflectionVisibility ?? before };
-    await saveOrgSettings(sql, actor, org.id, input);
+    // A post without the field keeps the stored date.
+    const tracking = form.get("trackingStartedOn");
+    await saveOrgSettings(sql, actor, org.id, {
+      ...input,
+      ...(typeof tracking === "string" && tracking !== "" ? { trackingStartedOn: tracking } : {}),
+    });
     // Who may read submitted 心得体会 changed: open reflection documents are re-checked.
     if (input.reflectionVisibility !== before) live.treeChanged();
     return { ok: "已保存。组织生活提醒和年度计划将按新规则计算。" };
@@ -93,7 +108,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { userName, org, settings } = useLoaderData<typeof loader>();
+  const { userName, org, kinds, settings } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as (FormErrors & { ok?: string }) | undefined;
   const busy = useNavigation().state === "submitting";
   return (
@@ -102,19 +117,45 @@ export default function Settings() {
       <section className="page-head">
         <h1 className="h1">组织生活规则</h1>
         <p className="page-head__sub muted">
-          默认值依据《中国共产党支部工作条例（试行）》；本单位有具体规定的，可在此调整。频次不能低于条例的最低要求。
+          {org.kind === "branch" || org.kind === "group"
+            ? "默认值依据《中国共产党支部工作条例（试行）》；本单位有具体规定的，可在此调整。频次不能低于条例的最低要求。"
+            : `${ORG_KIND_LABEL[org.kind]}自己召开的会议：默认值为常见做法，本单位有具体规定的，可在此调整。下级支部的规则由各支部设置。`}
         </p>
       </section>
       <FormAlert error={result?.formError} ok={result?.ok} />
       <Form method="post" className="form">
+        <div className="card form-grid" id="tracking">
+          <label className="field">
+            <span className="field__label">开始统计日期</span>
+            <input
+              className="input"
+              type="date"
+              name="trackingStartedOn"
+              min="2000-01-01"
+              defaultValue={org.trackingStartedOn}
+              aria-describedby="tracking-hint"
+            />
+            <span className="field__hint" id="tracking-hint">
+              从这一天开始的周期才计入应开次数，此前不算逾期。默认为本组织在系统中建立的日期；补录了更早的会议后，可提前到实际开始统计的日子。
+            </span>
+            <FieldError id="tracking-error" message={result?.fieldErrors?.trackingStartedOn} />
+          </label>
+        </div>
         <ul className="list">
-          {MEETING_KINDS.map((kind) => {
+          {kinds.map((kind) => {
             const rule = settings.kinds[kind];
             const least = ORDER.indexOf(LEAST_FREQUENT_CADENCE[kind]);
             const fixed = rule.fixedDay && "weekday" in rule.fixedDay ? rule.fixedDay : null;
             return (
               <li key={kind} className="row" style={{ flexDirection: "column", alignItems: "stretch" }}>
                 <span className="row__title">{MEETING_KIND_LABEL[kind]}</span>
+                {OPTIONAL_KINDS.includes(kind) ? (
+                  <label className="check">
+                    <input type="hidden" name={`${kind}.shown`} value="1" />
+                    <input type="checkbox" name={`${kind}.enabled`} value="1" defaultChecked={rule.enabled} />
+                    <span>本单位已设立{MEETING_KIND_LABEL[kind]}（启用后可安排，并按下面的频次提醒）</span>
+                  </label>
+                ) : null}
                 <div className="form-grid">
                   <label className="field">
                     <span className="field__label">频次</span>

@@ -327,6 +327,7 @@ export async function seedDemo(sql: Sql, password: string, now = new Date()): Pr
     }
     await t`insert into demo_layout (meetings, laid_out_for) values (${t.json(laidOut)}, ${now})`;
 
+    await alignDemoTracking(t, now);
     return PEOPLE.map((p) => ({ username: p.username, displayName: p.name, role: p.roleLabel, password }));
   })) as DemoAccount[];
 }
@@ -435,9 +436,37 @@ export async function refreshDemo(sql: Sql, now = new Date()): Promise<DemoMeeti
       row.starts_at = slot.start;
       row.ends_at = slot.end;
     }
+    // The tracking start moves with the history it judges (item 11: nothing owed before it).
+    await alignDemoTracking(t, now);
     await t`update demo_layout set laid_out_for = ${now}, laid_out_at = now()`;
     return result(true);
   })) as DemoMeeting | null;
+}
+
+/**
+ * The demo's organisations are judged from the day of the earliest meeting they (or the
+ * organisations below them) hold, or from today when they hold none yet: the history the demo
+ * seeds is judged, nothing before it is owed. Call it again whenever the demo's meetings are laid
+ * out anew, so the start moves with them.
+ */
+export async function alignDemoTracking(t: Sql, now = new Date()) {
+  await t`
+    with recursive tree (root, id, depth) as (
+      select id, id, 0 from organizations
+      union all
+      select tree.root, o.id, tree.depth + 1 from organizations o join tree on o.parent_id = tree.id
+      where tree.depth < 32
+    ), first as (
+      select tree.root, min((m.starts_at at time zone 'Asia/Shanghai')::date) as day
+      from tree join meetings m on m.org_id = tree.id and m.status <> 'cancelled'
+      group by tree.root
+    )
+    update organizations o
+    set tracking_started_on = least(coalesce(first.day, today.day), today.day)
+    from organizations x
+    cross join (select (${now}::timestamptz at time zone 'Asia/Shanghai')::date as day) today
+    left join first on first.root = x.id
+    where x.id = o.id`;
 }
 
 /** The demo accounts that still sign in with the demo password (to print them on later starts). */

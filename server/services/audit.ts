@@ -23,6 +23,7 @@ export type AuditAction =
   | "account.reset"
   | "attendance.correct"
   | "org.settings"
+  | "org.tracking"
   | "plan.confirm"
   | "series.create"
   | "series.cancel"

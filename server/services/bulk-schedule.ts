@@ -4,6 +4,7 @@ import type { MeetingKind } from "../../shared/domain/labels";
 import { chinaParts } from "../../shared/schemas/meetings";
 import type { Actor } from "./actor";
 import { DomainError } from "./errors";
+import { defaultChairs, mayChair } from "../../shared/permissions";
 import { requireSchedulingOrg, type Org } from "./orgs";
 import {
   checkHostFree,
@@ -29,7 +30,7 @@ export interface BulkMeeting {
   endsAt: Date;
   location: string | null;
   onlineUrl: string | null;
-  /** Absent: the organisation's 书记 (a group's 党小组长), else the actor. */
+  /** Absent: the organisation's 书记 (a group's 党小组长): defaultChairs in shared/permissions. */
   hostId?: string;
   /** Absent: the 组织委员 for a branch's meetings; none for a group's. */
   recorderId?: string | null;
@@ -45,24 +46,6 @@ export class RowsRefused extends DomainError {
   constructor(readonly rows: RowError[]) {
     super(`有 ${rows.length} 项安排需要调整，请查看标出的行。没有创建任何会议。`, 400);
   }
-}
-
-const hasRole = (p: PoolPerson, orgId: string, role: string) =>
-  p.memberships.some((m) => m.orgId === orgId && m.role === role);
-
-/** The usual chair and record keeper of an organisation's meetings. */
-export function defaultChairs(pool: PoolPerson[], org: Pick<Org, "id" | "kind">, actorId: string) {
-  const leader = org.kind === "group" ? "group_leader" : "secretary";
-  const hostId =
-    pool.find((p) => hasRole(p, org.id, leader))?.id ??
-    pool.find((p) => p.id === actorId)?.id ??
-    pool.find((p) => p.category === "full")?.id ??
-    null;
-  const recorderId =
-    org.kind === "group"
-      ? null
-      : (pool.find((p) => p.id !== hostId && hasRole(p, org.id, "organization_member"))?.id ?? null);
-  return { hostId, recorderId };
 }
 
 /**
@@ -91,14 +74,21 @@ export async function createMeetings(
         orgs.set(item.orgId, holder);
       }
       const { org, pool } = holder;
-      checkKind(org, item.kind);
+      await checkKind(t, org, item.kind);
       checkShape(item);
       if (item.startsAt.getTime() < now) throw PAST();
-      const chairs = defaultChairs(pool, org, actor.userId);
+      const chairs = defaultChairs(org, pool);
       const hostId = item.hostId ?? chairs.hostId;
-      if (!hostId || !pool.some((p) => p.id === hostId))
-        throw new DomainError(`${org.name}还没有可以主持会议的党员，请先添加成员。`, 400);
+      if (!hostId)
+        throw new DomainError(
+          `${org.name}还没有可以主持会议的${org.kind === "group" ? "党小组长" : "书记"}（须已激活账号），请先在成员中设置。`,
+          400,
+        );
+      if (!pool.some((p) => p.id === hostId && mayChair(p)))
+        throw new DomainError("主持人须是本组织已激活账号的成员。", 400, "hostId");
       const recorderId = item.recorderId === undefined ? chairs.recorderId : item.recorderId;
+      if (recorderId && !pool.some((p) => p.id === recorderId && mayChair(p)))
+        throw new DomainError("记录人须是本组织已激活账号的成员。", 400, "recorderId");
       const invitees = pickDefaults(pool, org, item.kind);
       if (invitees.length === 0) throw new DomainError(`${org.name}还没有应参加这类会议的人员。`, 400);
       await checkHostFree(t, actor, { hostId, startsAt: item.startsAt, endsAt: item.endsAt });

@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/client";
-import { chinaTime, periodLabel, periodOf } from "../../shared/domain/cadence";
+import { chinaDate, chinaTime, kindsAnswered, periodLabel, periodOf } from "../../shared/domain/cadence";
 import {
   lapseWarnings,
   lastAttendedLife,
@@ -34,7 +34,8 @@ export async function complianceReport(sql: Sql, org: Org, now = new Date()) {
       union
       select o.id, o.kind, o.name from organizations o join down on o.parent_id = down.id
     ) select id, kind, name from down`;
-  const orgIds = subtree.map((o) => o.id);
+  // A 党委's or 党总支's obligations are its own: its branches' meetings are not its organisational life.
+  const orgIds = org.kind === "committee" || org.kind === "general_branch" ? [org.id] : subtree.map((o) => o.id);
   const groupIds = subtree.filter((o) => o.kind === "group").map((o) => o.id);
   const rows = await sql<Omit<MeetingRow, "hasMinutes">[]>`
     select m.id, m.title, m.kind, m.org_id as "orgId", m.starts_at as "startsAt", m.status,
@@ -76,10 +77,15 @@ export async function complianceReport(sql: Sql, org: Org, now = new Date()) {
     where a.user_id = any(${members.map((m) => m.userId)}) and a.status in ('present', 'late', 'left_early')`;
 
   const rules = settings.kinds;
+  const trackingStart = chinaDate(org.trackingStartedOn) ?? undefined;
+  const kinds = kindsAnswered(org.kind, settings);
+  const input = { rules, meetings, now, groupIds, trackingStart, kinds };
   return {
     settings,
-    quarter: { period: quarter, kinds: requiredVsHeld({ rules, period: quarter, meetings, now, groupIds }) },
-    year: { period: year, kinds: requiredVsHeld({ rules, period: year, meetings, now, groupIds }) },
+    /** Obligations are counted from this China-time date (「自 … 起统计」). */
+    trackingStartedOn: org.trackingStartedOn,
+    quarter: { period: quarter, kinds: requiredVsHeld({ ...input, period: quarter }) },
+    year: { period: year, kinds: requiredVsHeld({ ...input, period: year }) },
     groups: subtree.filter((o) => o.kind === "group").map((o) => ({ id: o.id, name: o.name })),
     withoutMinutes: meetingsWithoutMinutes(meetings, now, settings.minutesDueDays).map((d) => ({
       id: d.meeting.id,
@@ -121,19 +127,18 @@ export async function dueInMonth(sql: Sql, org: Org, year: number, month: number
     select kind, org_id as "orgId", starts_at as "startsAt", status, session_started_at as "heldAt", false as "hasMinutes"
     from meetings where org_id = any(${ids}) and starts_at >= ${chinaTime(year, 1, 1)} and starts_at < ${monthEnd}`;
   const kinds = requiredVsHeld({
+    kinds: kindsAnswered(org.kind, settings),
     rules: settings.kinds,
     period: { start: monthStart, end: monthEnd },
     meetings,
     now,
     groupIds: org.kind === "group" ? [org.id] : groups.map((g) => g.id),
+    trackingStart: chinaDate(org.trackingStartedOn) ?? undefined,
   });
   const names = new Map([[org.id, org.name], ...groups.map((g) => [g.id, g.name] as const)]);
   const due: MonthDue[] = [];
-  // A 党小组 holds only 党小组会; a 党委 or 党总支 plans only its own 委员会 meetings.
-  const relevant = (kind: MeetingKind) =>
-    org.kind === "branch" || (org.kind === "group" ? kind === "group_meeting" : kind === "committee_meeting");
   for (const k of kinds) {
-    if (k.missing === 0 || !relevant(k.kind)) continue;
+    if (k.missing === 0) continue;
     const cadence = settings.kinds[k.kind].cadence;
     if (cadence === "none") continue;
     due.push({

@@ -1,12 +1,15 @@
 import type { Sql } from "../../db/client";
 import {
+  chinaDate,
   resolveSettings,
   settingsOverrides,
   type BranchSettings,
   type ResolvedSettings,
 } from "../../shared/domain/cadence";
+import type { OrgKind } from "../../shared/domain/labels";
 import type { Actor } from "./actor";
 import { audit } from "./audit";
+import { DomainError } from "./errors";
 import { requireManagedOrg } from "./orgs";
 
 /**
@@ -14,20 +17,49 @@ import { requireManagedOrg } from "./orgs";
  * A 党小组 without rules of its own follows its branch's, as the reminders do.
  */
 export async function orgSettings(sql: Sql, orgId: string): Promise<ResolvedSettings> {
-  const [row] = await sql<{ settings: unknown }[]>`
-    select s.settings from org_settings s
-    where s.org_id = ${orgId}
-       or s.org_id = (select parent_id from organizations where id = ${orgId} and kind = 'group')
-    order by (s.org_id = ${orgId}) desc limit 1`;
-  return resolveSettings(row?.settings ?? {});
+  const [row] = await sql<{ kind: OrgKind; settings: unknown }[]>`
+    select o.kind, (
+      select s.settings from org_settings s
+      where s.org_id = o.id or (o.kind = 'group' and s.org_id = o.parent_id)
+      order by (s.org_id = o.id) desc limit 1
+    ) as settings
+    from organizations o where o.id = ${orgId}`;
+  return resolveSettings(row?.settings ?? {}, row?.kind);
 }
 
-/** Stores only what differs from the defaults, so later changes to a default still reach the branch. */
-export async function saveOrgSettings(sql: Sql, actor: Actor, orgId: string, input: BranchSettings) {
+/**
+ * Stores only what differs from the defaults, so later changes to a default still reach the branch.
+ * `trackingStartedOn` ("2026-12-07"), when given, moves the day from which the organisation's
+ * obligations are counted: a calendar date, not after today.
+ */
+export async function saveOrgSettings(
+  sql: Sql,
+  actor: Actor,
+  orgId: string,
+  input: BranchSettings & { trackingStartedOn?: string },
+  now = new Date(),
+) {
+  const { trackingStartedOn, ...rules } = input;
+  if (trackingStartedOn !== undefined) {
+    const day = chinaDate(trackingStartedOn);
+    if (!day || trackingStartedOn < "2000-01-01")
+      throw new DomainError("开始统计日期格式不正确，请选择 2000 年以后的日期。", 400, "trackingStartedOn");
+    if (day.getTime() > now.getTime()) throw new DomainError("开始统计日期不能晚于今天。", 400, "trackingStartedOn");
+  }
   await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const org = await requireManagedOrg(t, actor, orgId);
-    const overrides = settingsOverrides(resolveSettings(input));
+    if (trackingStartedOn !== undefined && trackingStartedOn !== org.trackingStartedOn) {
+      await t`update organizations set tracking_started_on = ${trackingStartedOn} where id = ${org.id}`;
+      await audit(t, {
+        actorId: actor.userId,
+        action: "org.tracking",
+        orgId: org.id,
+        detail: { name: org.name, trackingStartedOn: { from: org.trackingStartedOn, to: trackingStartedOn } },
+        address: actor.address,
+      });
+    }
+    const overrides = settingsOverrides(resolveSettings(rules, org.kind), org.kind);
     await t`
       insert into org_settings (org_id, settings, updated_by, updated_at)
       values (${org.id}, ${t.json(overrides as never)}, ${actor.userId}, now())

@@ -15,12 +15,17 @@ export interface Org {
   path: string[];
   pathNames: string[];
   resource: OrgResource;
+  /** China-time date ("2026-12-07") from which its obligations are counted (default: created). */
+  trackingStartedOn: string;
 }
 
 export async function findOrg(sql: Sql, orgId: string): Promise<Org | null> {
   if (!UUID_RE.test(orgId)) return null;
-  const [row] = await sql<{ id: string; parent_id: string | null; kind: OrgKind; name: string }[]>`
-    select id, parent_id, kind, name from organizations where id = ${orgId}`;
+  const [row] = await sql<
+    { id: string; parent_id: string | null; kind: OrgKind; name: string; tracking_started_on: string }[]
+  >`
+    select id, parent_id, kind, name, to_char(tracking_started_on, 'YYYY-MM-DD') as tracking_started_on
+    from organizations where id = ${orgId}`;
   if (!row) return null;
   const chain = (await orgChains(sql, [row.id])).get(row.id);
   if (!chain) return null;
@@ -32,6 +37,7 @@ export async function findOrg(sql: Sql, orgId: string): Promise<Org | null> {
     path: chain.path,
     pathNames: chain.names,
     resource: orgResource(row.id, chain),
+    trackingStartedOn: row.tracking_started_on,
   };
 }
 

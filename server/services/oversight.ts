@@ -1,5 +1,6 @@
 import type { Sql } from "../../db/client";
 import {
+  chinaDate,
   chinaParts,
   chinaTime,
   periodOf,
@@ -14,7 +15,8 @@ import {
   type ComplianceMeeting,
   type KindCompliance,
 } from "../../shared/domain/compliance";
-import { MEETING_KINDS, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
+import { kindsAnsweredFor, MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../shared/domain/labels";
+import { sitsOnCommittee } from "../../shared/permissions";
 import type { Org } from "./orgs";
 
 // The 党委 (or 党总支) overview: every 党支部 below an organisation with what its organisational
@@ -28,6 +30,8 @@ import type { Org } from "./orgs";
 // ranking. Branches come in tree order (by name under each 党总支), never sorted by a figure.
 
 const MONTHS_BACK = 24;
+/** What a branch answers for (its own kinds and its groups' 党小组会). */
+const BRANCH_KINDS = kindsAnsweredFor("branch");
 const EPOCH = new Date(0);
 const collator = new Intl.Collator("zh-CN-u-co-pinyin", { numeric: true });
 
@@ -88,6 +92,8 @@ export interface BranchOversight {
   trail: { id: string; name: string; kind: OrgKind }[];
   /** Number of 党小组. */
   groups: number;
+  /** "2026-12-07": the branch's obligations are counted from this date. */
+  trackingStartedOn: string;
   quarter: OversightFigures;
   year: OversightFigures;
   /** Meetings held this year without minutes, and those whose minutes are past the branch's due day. */
@@ -136,6 +142,8 @@ interface OrgRow {
   kind: OrgKind;
   name: string;
   settings: unknown;
+  /** "2026-12-07": obligations are counted from this China-time date. */
+  trackingStartedOn: string;
 }
 
 interface YearRow {
@@ -259,8 +267,10 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
       -- a damaged tree with a cycle must not loop forever
       where down.depth < 32
     )
-    select d.id, d.parent_id as "parentId", d.kind, d.name, s.settings
-    from down d left join org_settings s on s.org_id = d.id and d.kind = 'branch'`;
+    select d.id, d.parent_id as "parentId", d.kind, d.name, s.settings,
+      to_char(o.tracking_started_on, 'YYYY-MM-DD') as "trackingStartedOn"
+    from down d join organizations o on o.id = d.id
+    left join org_settings s on s.org_id = d.id and d.kind = 'branch'`;
 
   const children = new Map<string, OrgRow[]>();
   for (const o of orgs) {
@@ -342,7 +352,8 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
     const acc = perBranch.get(b.row.id)!;
     const settings = settingsOf(b.row.settings);
     const rules = settings.kinds;
-    const input = { rules, meetings: acc.meetings, now, groupIds: b.groupIds };
+    const trackingStart = chinaDate(b.row.trackingStartedOn) ?? undefined;
+    const input = { rules, meetings: acc.meetings, now, groupIds: b.groupIds, trackingStart, kinds: BRANCH_KINDS };
     const q = figures(requiredVsHeld({ ...input, period: quarter }));
     const y = figures(requiredVsHeld({ ...input, period: year }));
     const due = meetingsWithoutMinutes(
@@ -356,6 +367,7 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
       name: b.row.name,
       trail: b.trail.map((o) => ({ id: o.id, name: o.name, kind: o.kind })),
       groups: b.groupIds.length,
+      trackingStartedOn: b.row.trackingStartedOn,
       quarter: q,
       year: y,
       minutes,
@@ -401,4 +413,81 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
       attendance: { expected, came, rate: rate(came, expected) },
     },
   };
+}
+
+/** A leader of the organisation and their 双重组织生活: where below they take part as an ordinary member. */
+export interface LeaderLife {
+  userId: string;
+  name: string;
+  /** Their posts in the organisation itself, e.g. ["secretary"]. */
+  roles: Role[];
+  /** The branches or groups below in which they hold a live membership. */
+  orgs: { id: string; name: string; kind: OrgKind }[];
+  /** This year's meetings there that are over, on their list as 应到, and how many they came to. */
+  expected: number;
+  came: number;
+  lastAttended: Date | null;
+}
+
+/**
+ * 双重组织生活 of an organisation's committee (domain.md): each member of its 委员会 with the
+ * branches or 党小组 below where they take part as an ordinary member, and their attendance there
+ * this year; the level above checks it. Someone with no such membership is listed with none.
+ * By name.
+ */
+export async function leadersDualLife(sql: Sql, org: Pick<Org, "id">, now = new Date()): Promise<LeaderLife[]> {
+  const year = periodOf("yearly", now);
+  const here = await sql<{ userId: string; name: string; role: Role }[]>`
+    select m.user_id as "userId", u.display_name as name, m.role
+    from memberships m join users u on u.id = m.user_id
+    where m.org_id = ${org.id} and m.ended_at is null`;
+  const leaders = new Map<string, LeaderLife>();
+  for (const r of here) {
+    if (!sitsOnCommittee({ memberships: [{ orgId: org.id, role: r.role }] }, org.id)) continue;
+    const l = leaders.get(r.userId);
+    if (l) l.roles.push(r.role);
+    else
+      leaders.set(r.userId, {
+        userId: r.userId,
+        name: r.name,
+        roles: [r.role],
+        orgs: [],
+        expected: 0,
+        came: 0,
+        lastAttended: null,
+      });
+  }
+  const ids = [...leaders.keys()];
+  if (ids.length === 0) return [];
+  const below = await sql<{ userId: string; id: string; name: string; kind: OrgKind; parentId: string }[]>`
+    with recursive down (id, depth) as (
+      select o.id, 1 from organizations o where o.parent_id = ${org.id}
+      union all
+      select o.id, down.depth + 1 from organizations o join down on o.parent_id = down.id where down.depth < 32
+    )
+    select m.user_id as "userId", o.id, o.name, o.kind, o.parent_id as "parentId"
+    from memberships m join organizations o on o.id = m.org_id
+    where m.user_id = any(${ids}) and m.ended_at is null and m.org_id in (select id from down)
+    order by o.name`;
+  for (const b of below) leaders.get(b.userId)!.orgs.push({ id: b.id, name: b.name, kind: b.kind });
+  // A 党小组's member also attends its branch's 党员大会, 党课 and 主题党日.
+  const where = [...new Set(below.flatMap((b) => (b.kind === "group" ? [b.id, b.parentId] : [b.id])))];
+  const attended = await sql<{ userId: string; expected: number; came: number; last: Date | null }[]>`
+    select i.user_id as "userId", count(*)::int as expected,
+      count(*) filter (where a.status in ('present', 'late', 'left_early'))::int as came,
+      max(m.starts_at) filter (where a.status in ('present', 'late', 'left_early')) as last
+    from meeting_invitees i
+    join meetings m on m.id = i.meeting_id
+    left join attendance a on a.meeting_id = i.meeting_id and a.user_id = i.user_id
+    where i.user_id = any(${ids}) and i.role = 'attendee' and m.status = 'scheduled'
+      and m.org_id = any(${where}::uuid[])
+      and m.starts_at >= ${year.start} and coalesce(m.session_ended_at, m.ends_at) < ${now}
+    group by i.user_id`;
+  for (const a of attended) {
+    const l = leaders.get(a.userId)!;
+    l.expected = a.expected;
+    l.came = a.came;
+    l.lastAttended = a.last;
+  }
+  return sortByName([...leaders.values()].map((l) => ({ ...l, id: l.userId })));
 }

@@ -1,5 +1,11 @@
 import type { Sql } from "../../db/client";
-import { DEFAULT_RULES, resolveSettings, type ResolvedSettings } from "../../shared/domain/cadence";
+import {
+  chinaDate,
+  DEFAULT_RULES,
+  kindsHeld,
+  resolveSettings,
+  type ResolvedSettings,
+} from "../../shared/domain/cadence";
 import { MANAGER_ROLES, MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../shared/domain/labels";
 import { dueTitle, dueWarning, reminderTitle } from "../../shared/domain/reminders";
 import { chinaDayNumber, DAY_MS } from "../../shared/time";
@@ -18,6 +24,8 @@ interface OrgRow {
   kind: OrgKind;
   name: string;
   parentId: string | null;
+  /** "2026-12-07": obligations are counted from this China-time date. */
+  trackingStartedOn: string;
   /** The organisation's own org_settings row; for a 党小组 without one, its branch's; else null. */
   settings: unknown;
 }
@@ -30,19 +38,16 @@ interface OrgRow {
 async function organisationsWithRules(sql: Sql) {
   const rows = await sql<OrgRow[]>`
     select o.id, o.kind, o.name, o.parent_id as "parentId",
+      to_char(o.tracking_started_on, 'YYYY-MM-DD') as "trackingStartedOn",
       coalesce(s.settings, case when o.kind = 'group' then p.settings end) as settings
     from organizations o
     left join org_settings s on s.org_id = o.id
     left join org_settings p on p.org_id = o.parent_id`;
   const cache = new Map<string, ResolvedSettings>();
-  const defaults = resolveSettings({});
   return rows.map((o) => {
-    let rules = defaults;
-    if (o.settings != null) {
-      const key = JSON.stringify(o.settings);
-      rules = cache.get(key) ?? resolveSettings(o.settings);
-      cache.set(key, rules);
-    }
+    const key = `${o.kind}:${JSON.stringify(o.settings ?? {})}`;
+    const rules = cache.get(key) ?? resolveSettings(o.settings ?? {}, o.kind);
+    cache.set(key, rules);
     return { ...o, rules };
   });
 }
@@ -163,13 +168,13 @@ async function sendDueReminders(sql: Sql, orgs: Orgs, now: Date): Promise<number
     title: [] as string[],
   };
   for (const o of orgs) {
-    if (o.kind !== "branch" && o.kind !== "group") continue;
-    const kinds: readonly MeetingKind[] =
-      o.kind === "group" ? ["group_meeting"] : MEETING_KINDS.filter((k) => k !== "group_meeting");
-    for (const kind of kinds) {
+    // Each organisation is reminded of the kinds it holds itself (a branch's 党小组会: its groups).
+    for (const kind of kindsHeld(o.kind, o.rules)) {
       const rule = o.rules.kinds[kind];
       const w = dueWarning(rule.cadence, rule.noticeDays, now);
       if (!w || rule.cadence === "none") continue;
+      // A period that began before the organisation's tracking did is not owed (domain.md).
+      if (w.period.start.getTime() < (chinaDate(o.trackingStartedOn)?.getTime() ?? -Infinity)) continue;
       c.org.push(o.id);
       c.parent.push(o.parentId);
       c.orgKind.push(o.kind);

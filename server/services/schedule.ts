@@ -1,19 +1,27 @@
 import { randomBytes } from "node:crypto";
 import { withoutBidiControls } from "../../shared/domain/text";
 import type { Sql } from "../../db/client";
+import { DEFAULT_RULES, kindsHeld } from "../../shared/domain/cadence";
 import {
-  COMMITTEE_ROLES,
+  KINDS_HELD_BY,
   MEETING_KIND_LABEL,
+  ORG_KIND_LABEL,
   type Category,
   type MeetingKind,
   type OrgKind,
   type Role,
 } from "../../shared/domain/labels";
-import { meetingAccess, orgAccess, type MeetingResource, type Subject } from "../../shared/permissions";
+import {
+  mayChair,
+  sitsOnCommittee,
+  meetingAccess,
+  orgAccess,
+  type MeetingResource,
+  type Subject,
+} from "../../shared/permissions";
 import {
   chinaParts,
   chinaShort,
-  kindsFor,
   MAX_FILE_BYTES,
   type InviteeRole,
   type MaterialLink,
@@ -22,6 +30,7 @@ import {
 import type { Actor } from "./actor";
 import { DomainError, hidden, UUID_RE } from "./errors";
 import { getMeetingFor } from "./meetings";
+import { orgSettings } from "./org-settings";
 import { findOrg, requireSchedulingOrg, type Org } from "./orgs";
 import { orgPaths } from "./subjects";
 
@@ -40,6 +49,8 @@ export interface PoolPerson {
   id: string;
   displayName: string;
   category: Category;
+  /** Has set a password (can sign in): only they are offered as 主持人 or 记录人. */
+  activated: boolean;
   memberships: { orgId: string; orgName: string; orgKind: OrgKind; role: Role; mobile: boolean }[];
 }
 
@@ -52,6 +63,7 @@ export async function inviteePool(sql: Sql, org: Pick<Org, "id">): Promise<PoolP
       id: string;
       displayName: string;
       category: Category;
+      activated: boolean;
       orgId: string;
       orgName: string;
       orgKind: OrgKind;
@@ -64,7 +76,7 @@ export async function inviteePool(sql: Sql, org: Pick<Org, "id">): Promise<PoolP
       union
       select o.id from organizations o join down on o.parent_id = down.id
     )
-    select u.id, u.display_name as "displayName", u.category, m.org_id as "orgId", o.name as "orgName",
+    select u.id, u.display_name as "displayName", u.category, (u.password_hash is not null) as activated, m.org_id as "orgId", o.name as "orgName",
       o.kind as "orgKind", m.role, m.mobile
     from memberships m join users u on u.id = m.user_id join organizations o on o.id = m.org_id
     where m.ended_at is null and m.org_id in (select id from down)
@@ -72,7 +84,11 @@ export async function inviteePool(sql: Sql, org: Pick<Org, "id">): Promise<PoolP
   const people = new Map<string, PoolPerson>();
   for (const r of rows) {
     let p = people.get(r.id);
-    if (!p) people.set(r.id, (p = { id: r.id, displayName: r.displayName, category: r.category, memberships: [] }));
+    if (!p)
+      people.set(
+        r.id,
+        (p = { id: r.id, displayName: r.displayName, category: r.category, activated: r.activated, memberships: [] }),
+      );
     p.memberships.push({ orgId: r.orgId, orgName: r.orgName, orgKind: r.orgKind, role: r.role, mobile: r.mobile });
   }
   return [...people.values()].sort((a, b) => byPinyin.compare(a.displayName, b.displayName));
@@ -81,28 +97,29 @@ export async function inviteePool(sql: Sql, org: Pick<Org, "id">): Promise<PoolP
 const PARTY_MEMBERS: readonly Category[] = ["full", "probationary"];
 
 /**
- * Who is invited by default, from the kind (see ../shared/domain.md):
- * - 支部党员大会, 党课, 主题党日, 组织生活会, 民主评议党员: every 正式 and 预备党员 of the branch and
- *   its groups as 应到 (流动党员 too: they take part, they only do not vote); for a 党课 the
- *   入党积极分子 and 发展对象 as 列席.
- * - 支委会: the committee (书记, 副书记, 委员) of the organisation itself.
- * - 党小组会: the group's 党员. Activists on a group's list are not 应到 (they are not members);
- *   the secretary may add them as 列席.
+ * Who is invited by default, from who attends the kind (DEFAULT_RULES attendees; domain.md):
+ * - all members (支部党员大会, 党课, 主题党日, 组织生活会, 民主评议党员): every 正式 and 预备党员 of the
+ *   organisation and those below as 应到 (流动党员 too: they take part, they only do not vote); for
+ *   a 党课 the 入党积极分子 and 发展对象 as 列席. A 党委's 党课 (its 书记's to the branches) so
+ *   reaches every branch below.
+ * - the committee (支委会, 党委会, 总支委员会, 中心组学习, 党员代表大会): those sitting on the
+ *   organisation's own committee, never the branches' people.
+ * - the group (党小组会): the group's 党员. Activists on a group's list are not 应到 (they are not
+ *   members); the secretary may add them as 列席.
  */
 export function pickDefaults(pool: PoolPerson[], org: Pick<Org, "id">, kind: MeetingKind): Invitee[] {
   const attendee = (p: PoolPerson): Invitee => ({ userId: p.id, role: "attendee" });
-  switch (kind) {
-    case "committee_meeting":
-      return pool
-        .filter((p) => p.memberships.some((m) => m.orgId === org.id && COMMITTEE_ROLES.includes(m.role)))
-        .map(attendee);
-    case "group_meeting":
+  const rule = DEFAULT_RULES[kind];
+  switch (rule.attendees) {
+    case "committee":
+      return pool.filter((p) => sitsOnCommittee(p, org.id)).map(attendee);
+    case "group":
       return pool
         .filter((p) => PARTY_MEMBERS.includes(p.category) && p.memberships.some((m) => m.orgId === org.id))
         .map(attendee);
-    default: {
+    case "members": {
       const out = pool.filter((p) => PARTY_MEMBERS.includes(p.category)).map(attendee);
-      if (kind === "party_lecture")
+      if (rule.inviteActivists)
         for (const p of pool)
           if (p.category === "activist" || p.category === "candidate") out.push({ userId: p.id, role: "guest" });
       return out;
@@ -118,13 +135,26 @@ export async function defaultInvitees(sql: Sql, org: Pick<Org, "id">, kind: Meet
 // ------------------------------------------------------------------------------------------------
 // Checks shared by create and update
 
-export function checkKind(org: Org, kind: MeetingKind) {
-  if (!kindsFor(org.kind).includes(kind))
-    throw new DomainError(
-      org.kind === "group" ? "党小组只能安排党小组会；其他会议请在党支部安排。" : "党小组会请在相应的党小组安排。",
-      400,
-      "kind",
-    );
+/**
+ * The kinds an organisation holds (shared/domain KINDS_HELD_BY, less optional kinds its settings
+ * have not turned on): what its scheduling forms offer.
+ */
+export async function kindsFor(sql: Sql, org: Pick<Org, "id" | "kind">): Promise<MeetingKind[]> {
+  return kindsHeld(org.kind, await orgSettings(sql, org.id));
+}
+
+export async function checkKind(sql: Sql, org: Org, kind: MeetingKind) {
+  if ((await kindsFor(sql, org)).includes(kind)) return;
+  const word = ORG_KIND_LABEL[org.kind];
+  const message =
+    org.kind === "group"
+      ? "党小组只能安排党小组会；其他会议请在党支部安排。"
+      : kind === "group_meeting"
+        ? "党小组会请在相应的党小组安排。"
+        : KINDS_HELD_BY[org.kind].includes(kind)
+          ? `${word}尚未启用${MEETING_KIND_LABEL[kind]}，请先在组织生活规则中启用。`
+          : `${MEETING_KIND_LABEL[kind]}不是${word}召开的会议，请选择${KINDS_HELD_BY[org.kind].map((k) => MEETING_KIND_LABEL[k]).join("、")}。`;
+  throw new DomainError(message, 400, "kind");
 }
 
 export function checkShape(input: Pick<MeetingInput, "startsAt" | "endsAt" | "location" | "onlineUrl">) {
@@ -173,10 +203,15 @@ export async function checkHostFree(
   );
 }
 
-function checkPeople(input: MeetingInput, allowed: (id: string) => boolean) {
+/** `allowed`: in the organisation; `chairs`: may chair or record (activated, shared/permissions mayChair). */
+function checkPeople(input: MeetingInput, allowed: (id: string) => boolean, chairs: (id: string) => boolean) {
   if (!allowed(input.hostId)) throw new DomainError("主持人须是本组织的成员。", 400, "hostId");
+  if (!chairs(input.hostId))
+    throw new DomainError("主持人还没有激活账号，无法开始会议：请选择已激活账号的成员。", 400, "hostId");
   if (input.recorderId && !allowed(input.recorderId))
     throw new DomainError("记录人须是本组织的成员。", 400, "recorderId");
+  if (input.recorderId && !chairs(input.recorderId))
+    throw new DomainError("记录人还没有激活账号，无法填写会议记录：请选择已激活账号的成员。", 400, "recorderId");
 }
 
 function checkInvitees(list: Invitee[], allowed: (id: string) => boolean) {
@@ -235,13 +270,14 @@ export async function createMeeting(sql: Sql, actor: Actor, orgId: string, input
   return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const org = await requireSchedulingOrg(t, actor, orgId);
-    checkKind(org, input.kind);
+    await checkKind(t, org, input.kind);
     checkShape(input);
     if (input.startsAt.getTime() < Date.now()) throw PAST();
     const pool = await inviteePool(t, org);
     const inPool = new Set(pool.map((p) => p.id));
     const allowed = (id: string) => inPool.has(id);
-    checkPeople(input, allowed);
+    const chairs = new Set(pool.filter(mayChair).map((p) => p.id));
+    checkPeople(input, allowed, (id) => chairs.has(id));
     const invitees = input.invitees ?? pickDefaults(pool, org, input.kind);
     checkInvitees(invitees, allowed);
     await checkHostFree(t, actor, input);
@@ -352,7 +388,7 @@ export async function updateMeeting(
     const t = tx as unknown as Sql;
     const { row, org } = await lockMeeting(t, actor, meetingId);
     checkChangeable(row, "修改");
-    checkKind(org, input.kind);
+    await checkKind(t, org, input.kind);
     checkShape(input);
     const rescheduled =
       row.starts_at.getTime() !== input.startsAt.getTime() || row.ends_at.getTime() !== input.endsAt.getTime();
@@ -364,7 +400,14 @@ export async function updateMeeting(
     // Whoever is already on the meeting may stay on it, even if they have since left the organisation.
     const inPool = new Set(pool.map((p) => p.id));
     const onIt = new Set(current.map((i) => i.userId));
-    checkPeople(input, (id) => inPool.has(id) || id === row.host_id || id === row.recorder_id);
+    // Whoever already chairs or records keeps their place; a new one must be able to sign in.
+    const kept = (id: string) => id === row.host_id || id === row.recorder_id;
+    const chairs = new Set(pool.filter(mayChair).map((p) => p.id));
+    checkPeople(
+      input,
+      (id) => inPool.has(id) || kept(id),
+      (id) => chairs.has(id) || kept(id),
+    );
     const next = input.invitees ?? current;
     checkInvitees(next, (id) => inPool.has(id) || onIt.has(id));
     if (rescheduled || input.hostId !== row.host_id) await checkHostFree(t, actor, input, row.id);

@@ -52,7 +52,7 @@ describe("default rules", () => {
     for (const k of MEETING_KINDS) {
       if (k !== "party_lecture") expect(DEFAULT_RULES[k].inviteActivists).toBe(false);
       if (k !== "life_meeting") expect(DEFAULT_RULES[k].noticeDays).toBeGreaterThanOrEqual(1);
-      if (k !== "life_meeting") expect(DEFAULT_RULES[k].noticeDays).toBeLessThanOrEqual(3);
+      if (k !== "life_meeting" && k !== "party_congress") expect(DEFAULT_RULES[k].noticeDays).toBeLessThanOrEqual(3);
       expect(DEFAULT_RULES[k].attendanceThreshold).toBeGreaterThan(0);
       expect(DEFAULT_RULES[k].attendanceThreshold).toBeLessThanOrEqual(1);
     }
@@ -236,7 +236,13 @@ describe("periods", () => {
   });
 
   it("lists a year's periods, contiguous from 1 January to the next", () => {
-    const counts: Record<PeriodCadence, number> = { monthly: 12, quarterly: 4, half_yearly: 2, yearly: 1 };
+    const counts: Record<PeriodCadence, number> = {
+      monthly: 12,
+      bimonthly: 6,
+      quarterly: 4,
+      half_yearly: 2,
+      yearly: 1,
+    };
     for (const year of [2027, 2028]) {
       for (const [cadence, n] of Object.entries(counts) as [PeriodCadence, number][]) {
         const ps = periodsInYear(cadence, year);
@@ -342,6 +348,10 @@ describe("proposeAnnualPlan", () => {
       theme_day: 12,
       life_meeting: 1,
       member_review: 1,
+      party_committee: 0,
+      general_committee: 0,
+      central_study: 0,
+      party_congress: 0,
     });
     expect(plan.filter((m) => m.orgId === "g1")).toHaveLength(12);
     expect(plan.filter((m) => m.orgId === "g2")).toHaveLength(12);
@@ -467,9 +477,18 @@ describe("proposeAnnualPlan", () => {
     expect(g).toHaveLength(12);
     expect(g.every((m) => m.kind === "group_meeting" && m.orgId === "g1")).toBe(true);
     expect(g[0].title).toBe("2027年1月第一党小组会");
-    const c = proposeAnnualPlan(2027, defaultSettings(), { id: "c", kind: "committee" });
-    expect(countByKind(c).committee_meeting).toBe(12);
-    expect(c).toHaveLength(12);
+    // A 党委 its own kinds (KINDS_HELD_BY): 党委会 monthly, 中心组学习 every two months, its 书记's
+    // yearly 党课; no 党员代表大会 until turned on, no branch kinds.
+    const c = proposeAnnualPlan(2027, defaultSettings("committee"), { id: "c", kind: "committee" });
+    expect(countByKind(c)).toMatchObject({
+      party_committee: 12,
+      central_study: 6,
+      party_lecture: 1,
+      party_congress: 0,
+    });
+    expect(c).toHaveLength(19);
+    const gb = proposeAnnualPlan(2027, defaultSettings("general_branch"), { id: "b", kind: "general_branch" });
+    expect(countByKind(gb)).toMatchObject({ general_committee: 12, central_study: 6, party_lecture: 1 });
   });
 
   it("plans only what is still ahead when made during the year", () => {

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { MEETING_KINDS, MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "./labels";
+import {
+  KINDS_HELD_BY,
+  kindsAnsweredFor,
+  MEETING_KINDS,
+  MEETING_KIND_LABEL,
+  OPTIONAL_KINDS,
+  type MeetingKind,
+  type OrgKind,
+} from "./labels";
 import { chinaDateKey, chinaDayStart, chinaParts, chinaTime, daysInMonth, type Weekday, DAY_MS } from "../time";
 
 // The 三会一课 calendar rules: how often each kind of meeting is due, who should attend, and the
@@ -14,13 +22,14 @@ import { chinaDateKey, chinaDayStart, chinaParts, chinaTime, daysInMonth, type W
 // Rules and defaults
 // ---------------------------------------------------------------------------------------------
 
-export const CADENCES = ["monthly", "quarterly", "half_yearly", "yearly", "none"] as const;
+export const CADENCES = ["monthly", "bimonthly", "quarterly", "half_yearly", "yearly", "none"] as const;
 export type Cadence = (typeof CADENCES)[number];
 /** A cadence that has periods (everything but "none"). */
 export type PeriodCadence = Exclude<Cadence, "none">;
 
 export const CADENCE_LABEL: Record<Cadence, string> = {
   monthly: "每月",
+  bimonthly: "每两个月",
   quarterly: "每季度",
   half_yearly: "每半年",
   yearly: "每年",
@@ -45,6 +54,8 @@ export type FixedDay = { weekday: Weekday; nth: NthWeekday } | { dayOfMonth: num
 export type Attendees = "members" | "committee" | "group";
 
 export interface KindRule {
+  /** Held here at all: false for an optional kind (a 党员代表大会) until the settings turn it on. */
+  enabled: boolean;
   cadence: Cadence;
   /** Who should attend (应到): all members of the branch, the 支部委员会, or one 党小组. */
   attendees: Attendees;
@@ -60,6 +71,7 @@ export interface KindRule {
 /** Defaults from the 条例 and common practice (domain.md); *local* ones can be overridden per branch. */
 export const DEFAULT_RULES: Readonly<Record<MeetingKind, Readonly<KindRule>>> = {
   general_assembly: {
+    enabled: true,
     cadence: "quarterly",
     attendees: "members",
     inviteActivists: false,
@@ -67,6 +79,7 @@ export const DEFAULT_RULES: Readonly<Record<MeetingKind, Readonly<KindRule>>> = 
     attendanceThreshold: 0.8,
   },
   committee_meeting: {
+    enabled: true,
     cadence: "monthly",
     attendees: "committee",
     inviteActivists: false,
@@ -74,6 +87,7 @@ export const DEFAULT_RULES: Readonly<Record<MeetingKind, Readonly<KindRule>>> = 
     attendanceThreshold: 0.8,
   },
   group_meeting: {
+    enabled: true,
     cadence: "monthly",
     attendees: "group",
     inviteActivists: false,
@@ -82,6 +96,7 @@ export const DEFAULT_RULES: Readonly<Record<MeetingKind, Readonly<KindRule>>> = 
     attendanceThreshold: 0.8,
   },
   party_lecture: {
+    enabled: true,
     cadence: "quarterly",
     attendees: "members",
     inviteActivists: true,
@@ -89,6 +104,7 @@ export const DEFAULT_RULES: Readonly<Record<MeetingKind, Readonly<KindRule>>> = 
     attendanceThreshold: 0.8,
   },
   theme_day: {
+    enabled: true,
     cadence: "monthly",
     attendees: "members",
     inviteActivists: false,
@@ -97,6 +113,7 @@ export const DEFAULT_RULES: Readonly<Record<MeetingKind, Readonly<KindRule>>> = 
     attendanceThreshold: 0.85,
   },
   life_meeting: {
+    enabled: true,
     cadence: "yearly",
     attendees: "members",
     inviteActivists: false,
@@ -104,13 +121,76 @@ export const DEFAULT_RULES: Readonly<Record<MeetingKind, Readonly<KindRule>>> = 
     attendanceThreshold: 0.8,
   },
   member_review: {
+    enabled: true,
     cadence: "yearly",
     attendees: "members",
     inviteActivists: false,
     noticeDays: 3,
     attendanceThreshold: 0.8,
   },
+  // A 党委's or 党总支's own (domain.md, "Levels above the branch"): local cadences.
+  party_committee: {
+    enabled: true,
+    cadence: "monthly",
+    attendees: "committee",
+    inviteActivists: false,
+    noticeDays: 1,
+    attendanceThreshold: 0.8,
+  },
+  general_committee: {
+    enabled: true,
+    cadence: "monthly",
+    attendees: "committee",
+    inviteActivists: false,
+    noticeDays: 1,
+    attendanceThreshold: 0.8,
+  },
+  central_study: {
+    enabled: true,
+    cadence: "bimonthly",
+    attendees: "committee",
+    inviteActivists: false,
+    noticeDays: 3,
+    attendanceThreshold: 0.8,
+  },
+  // Only where a 党员代表大会 is established; no cadence of its own by default (a term's congress).
+  party_congress: {
+    enabled: false,
+    cadence: "none",
+    attendees: "committee",
+    inviteActivists: false,
+    noticeDays: 10,
+    attendanceThreshold: 0.8,
+  },
 };
+
+/**
+ * Where an organisation's kind changes a default: a 党委's or 党总支's 党课 is its 书记's to the
+ * branches, at least once a year (domain.md), not a branch's quarterly one.
+ */
+const ORG_KIND_DEFAULTS: Partial<Record<OrgKind, Partial<Record<MeetingKind, Partial<KindRule>>>>> = {
+  committee: { party_lecture: { cadence: "yearly" } },
+  general_branch: { party_lecture: { cadence: "yearly" } },
+};
+
+/** The default rule of a kind for an organisation of this kind. */
+export function defaultRule(kind: MeetingKind, orgKind?: OrgKind): Readonly<KindRule> {
+  const patch = orgKind ? ORG_KIND_DEFAULTS[orgKind]?.[kind] : undefined;
+  return patch ? { ...DEFAULT_RULES[kind], ...patch } : DEFAULT_RULES[kind];
+}
+
+/**
+ * The kinds an organisation holds (KINDS_HELD_BY), less the optional ones its settings have not
+ * turned on. What the scheduling forms offer and the annual plan proposes.
+ */
+export function kindsHeld(orgKind: OrgKind, settings: Pick<ResolvedSettings, "kinds">): MeetingKind[] {
+  return KINDS_HELD_BY[orgKind].filter((k) => settings.kinds[k].enabled);
+}
+
+/** The kinds an organisation answers for in compliance (a 党支部 also its groups' 党小组会), turned on. */
+export function kindsAnswered(orgKind: OrgKind, settings: Pick<ResolvedSettings, "kinds">): MeetingKind[] {
+  return kindsAnsweredFor(orgKind).filter((k) => settings.kinds[k].enabled);
+}
 
 /** Branch-wide local rules. */
 export interface BranchWideSettings {
@@ -153,6 +233,10 @@ export const LEAST_FREQUENT_CADENCE: Record<MeetingKind, Cadence> = {
   theme_day: "none",
   life_meeting: "yearly",
   member_review: "yearly",
+  party_committee: "none",
+  general_committee: "none",
+  central_study: "none",
+  party_congress: "none",
 };
 
 /** Six consecutive months without organisational life counts as leaving the Party (党章). */
@@ -189,7 +273,14 @@ export const FixedDaySchema: z.ZodType<FixedDay> = z.union([WeekdayFixedDaySchem
   error: "固定活动日格式不正确：应为“每月第几个星期几”或“每月几号”",
 });
 
-const CADENCE_ORDER: Record<Cadence, number> = { monthly: 0, quarterly: 1, half_yearly: 2, yearly: 3, none: 4 };
+const CADENCE_ORDER: Record<Cadence, number> = {
+  monthly: 0,
+  bimonthly: 1,
+  quarterly: 2,
+  half_yearly: 3,
+  yearly: 4,
+  none: 5,
+};
 
 function cadenceSchemaFor(kind: MeetingKind) {
   const least = LEAST_FREQUENT_CADENCE[kind];
@@ -202,6 +293,7 @@ function cadenceSchemaFor(kind: MeetingKind) {
 }
 
 const FIELD_SCHEMAS = {
+  enabled: z.boolean({ error: "请选择是否召开" }),
   attendees: z.enum(["members", "committee", "group"], { error: "请选择应到人员" }),
   inviteActivists: z.boolean({ error: "请选择是否邀请入党积极分子" }),
   // null removes a default fixed day (e.g. a 主题党日 without a fixed day)
@@ -219,6 +311,7 @@ const FIELD_SCHEMAS = {
 
 function kindOverrideSchema(kind: MeetingKind) {
   return z.object({
+    enabled: FIELD_SCHEMAS.enabled.optional(),
     cadence: cadenceSchemaFor(kind).optional(),
     attendees: FIELD_SCHEMAS.attendees.optional(),
     inviteActivists: FIELD_SCHEMAS.inviteActivists.optional(),
@@ -274,10 +367,10 @@ function copyRule(r: Readonly<KindRule>): KindRule {
   return fixedDay ? { ...rest, fixedDay: { ...fixedDay } } : { ...rest };
 }
 
-/** A fresh copy of the defaults. */
-export function defaultSettings(): ResolvedSettings {
+/** A fresh copy of the defaults (for an organisation of this kind: see ORG_KIND_DEFAULTS). */
+export function defaultSettings(orgKind?: OrgKind): ResolvedSettings {
   return {
-    kinds: Object.fromEntries(MEETING_KINDS.map((k) => [k, copyRule(DEFAULT_RULES[k])])) as Record<
+    kinds: Object.fromEntries(MEETING_KINDS.map((k) => [k, copyRule(defaultRule(k, orgKind))])) as Record<
       MeetingKind,
       KindRule
     >,
@@ -294,8 +387,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * unknown value (old data, hand-edited jsonb) is ignored and the default used, so one bad field
  * never discards the rest, and this never throws.
  */
-export function resolveSettings(overrides: unknown): ResolvedSettings {
-  const out = defaultSettings();
+export function resolveSettings(overrides: unknown, orgKind?: OrgKind): ResolvedSettings {
+  const out = defaultSettings(orgKind);
   try {
     if (!isRecord(overrides)) return out;
     for (const key of Object.keys(BRANCH_FIELD_SCHEMAS) as (keyof BranchWideSettings)[]) {
@@ -308,6 +401,8 @@ export function resolveSettings(overrides: unknown): ResolvedSettings {
       const o = kinds[kind];
       if (!isRecord(o)) continue;
       const rule = out.kinds[kind];
+      const enabled = FIELD_SCHEMAS.enabled.safeParse(o.enabled);
+      if (enabled.success && OPTIONAL_KINDS.includes(kind)) rule.enabled = enabled.data;
       const cadence = cadenceSchemaFor(kind).safeParse(o.cadence);
       if (cadence.success) rule.cadence = cadence.data;
       const attendees = FIELD_SCHEMAS.attendees.safeParse(o.attendees);
@@ -329,7 +424,7 @@ export function resolveSettings(overrides: unknown): ResolvedSettings {
     return out;
   } catch {
     // e.g. a getter that throws on a strange object: fall back to the defaults
-    return defaultSettings();
+    return defaultSettings(orgKind);
   }
 }
 
@@ -340,16 +435,17 @@ function sameFixedDay(a: FixedDay | undefined, b: FixedDay | undefined): boolean
 }
 
 /** The minimal overrides to store for resolved settings (only what differs from the defaults). */
-export function settingsOverrides(s: ResolvedSettings): BranchSettings {
+export function settingsOverrides(s: ResolvedSettings, orgKind?: OrgKind): BranchSettings {
   const out: BranchSettings = {};
   for (const key of Object.keys(DEFAULT_BRANCH_SETTINGS) as (keyof BranchWideSettings)[]) {
     if (s[key] !== DEFAULT_BRANCH_SETTINGS[key]) (out as Record<string, unknown>)[key] = s[key];
   }
   const kinds: Record<string, KindRuleOverride> = {};
   for (const kind of MEETING_KINDS) {
-    const d = DEFAULT_RULES[kind];
+    const d = defaultRule(kind, orgKind);
     const r = s.kinds[kind];
     const o: KindRuleOverride = {};
+    if (r.enabled !== d.enabled) o.enabled = r.enabled;
     if (r.cadence !== d.cadence) o.cadence = r.cadence;
     if (r.attendees !== d.attendees) o.attendees = r.attendees;
     if (r.inviteActivists !== d.inviteActivists) o.inviteActivists = r.inviteActivists;
@@ -369,10 +465,12 @@ export function settingsOverrides(s: ResolvedSettings): BranchSettings {
 // The calendar arithmetic lives in shared/time.ts; cadence's callers keep importing it from here.
 export {
   addMonthsClamped,
+  chinaDate,
   chinaDateKey,
   chinaDayStart,
   chinaParts,
   chinaTime,
+  dateInWords,
   daysBetween,
   daysInMonth,
   isLeapYear,
@@ -416,7 +514,13 @@ export interface Period {
   end: Date;
 }
 
-const PERIOD_MONTHS: Record<PeriodCadence, number> = { monthly: 1, quarterly: 3, half_yearly: 6, yearly: 12 };
+const PERIOD_MONTHS: Record<PeriodCadence, number> = {
+  monthly: 1,
+  bimonthly: 2,
+  quarterly: 3,
+  half_yearly: 6,
+  yearly: 12,
+};
 
 function periodStarting(cadence: PeriodCadence, year: number, firstMonth: number): Period {
   const n = PERIOD_MONTHS[cadence];
@@ -424,11 +528,13 @@ function periodStarting(cadence: PeriodCadence, year: number, firstMonth: number
   const key =
     cadence === "monthly"
       ? `${year}-${pad2(firstMonth)}`
-      : cadence === "quarterly"
-        ? `${year}-Q${index}`
-        : cadence === "half_yearly"
-          ? `${year}-H${index}`
-          : `${year}`;
+      : cadence === "bimonthly"
+        ? `${year}-B${index}`
+        : cadence === "quarterly"
+          ? `${year}-Q${index}`
+          : cadence === "half_yearly"
+            ? `${year}-H${index}`
+            : `${year}`;
   return { key, start: chinaTime(year, firstMonth, 1), end: chinaTime(year, firstMonth + n, 1) };
 }
 
@@ -462,12 +568,13 @@ export function periodsBetween(cadence: Cadence, start: Date, end: Date): Period
 
 const QUARTER_LABEL = ["第一季度", "第二季度", "第三季度", "第四季度"];
 
-/** A period in words: "2027年3月", "2027年第一季度", "2027年上半年", "2027年度". */
+/** A period in words: "2027年3月", "2027年1—2月", "2027年第一季度", "2027年上半年", "2027年度". */
 export function periodLabel(period: Period): string {
-  const m = /^(\d{4})(?:-(?:(\d{2})|Q(\d)|H(\d)))?$/.exec(period.key);
+  const m = /^(\d{4})(?:-(?:(\d{2})|Q(\d)|H(\d)|B(\d)))?$/.exec(period.key);
   if (!m) return period.key;
-  const [, y, month, q, h] = m;
+  const [, y, month, q, h, b] = m;
   if (month) return `${y}年${Number(month)}月`;
+  if (b) return `${y}年${Number(b) * 2 - 1}—${Number(b) * 2}月`;
   if (q) return `${y}年${QUARTER_LABEL[Number(q) - 1]}`;
   if (h) return `${y}年${h === "1" ? "上半年" : "下半年"}`;
   return `${y}年度`;
@@ -519,6 +626,10 @@ const ANCHOR: Record<MeetingKind, { position: "early" | "middle" | "late"; day: 
   general_assembly: { position: "middle", day: 10 },
   life_meeting: { position: "late", day: 10 },
   member_review: { position: "late", day: 10 },
+  party_committee: { position: "early", day: 5 },
+  general_committee: { position: "early", day: 5 },
+  central_study: { position: "late", day: 20 },
+  party_congress: { position: "middle", day: 15 },
 };
 
 /** Order of placement: fixed days first (in kind order), then these. */
@@ -530,6 +641,10 @@ const PLACEMENT_ORDER: MeetingKind[] = [
   "party_lecture",
   "group_meeting",
   "theme_day",
+  "party_congress",
+  "party_committee",
+  "general_committee",
+  "central_study",
 ];
 
 const AFTERNOON = { hour: 14, minute: 30 };
@@ -542,6 +657,10 @@ const DURATION_MIN: Record<MeetingKind, number> = {
   theme_day: 120,
   life_meeting: 180,
   member_review: 120,
+  party_committee: 120,
+  general_committee: 120,
+  central_study: 180,
+  party_congress: 240,
 };
 
 export function defaultHolidays(year: number): string[] {
@@ -564,7 +683,7 @@ function planTitle(kind: MeetingKind, period: Period, groupName?: string): strin
  * Proposes the year's required meetings for an organisation, for the secretary to adjust and
  * confirm (they become status "planned"). For a 党支部: every kind by its cadence, with 党小组会
  * for each group (orgId = the group). For a 党小组: its monthly 党小组会. For a 党委 or 党总支: its
- * 委员会 meetings. Each meeting gets its own afternoon (14:30), on a weekday that is not a
+ * own kinds (KINDS_HELD_BY: 委员会, 中心组学习, the 书记's 党课). Each meeting gets its own afternoon (14:30), on a weekday that is not a
  * holiday, unless its fixed day says otherwise; when the preferred afternoon is taken it moves to
  * the next free weekday in its period.
  */
@@ -580,16 +699,12 @@ export function proposeAnnualPlan(
 
   type Unit = { kind: MeetingKind; orgId?: string; groupName?: string };
   let units: Unit[];
-  if (org.kind === "branch") {
-    units = [];
-    for (const kind of MEETING_KINDS) {
-      if (kind !== "group_meeting") units.push({ kind });
-      else for (const g of org.groups ?? []) units.push({ kind, orgId: g.id, groupName: g.name });
-    }
-  } else if (org.kind === "group") {
+  if (org.kind === "group") {
     units = [{ kind: "group_meeting", orgId: org.id, groupName: org.name }];
   } else {
-    units = [{ kind: "committee_meeting" }];
+    units = kindsHeld(org.kind, settings).map((kind) => ({ kind }));
+    if (org.kind === "branch")
+      for (const g of org.groups ?? []) units.push({ kind: "group_meeting", orgId: g.id, groupName: g.name });
   }
 
   const fixedFirst = [

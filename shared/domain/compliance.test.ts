@@ -204,6 +204,43 @@ describe("requiredVsHeld at period boundaries (China time)", () => {
   });
 });
 
+describe("requiredVsHeld from the tracking start", () => {
+  const rules = defaultSettings().kinds;
+  const year = periodOf("yearly", cn(2027, 1, 1));
+  const now = cn(2027, 12, 20);
+
+  it("owes only the periods that begin on or after it; a meeting before it still counts as held", () => {
+    const early = meeting("committee_meeting", cn(2027, 9, 10, 14, 30));
+    const r = byKind(requiredVsHeld({ rules, period: year, meetings: [early], now, trackingStart: cn(2027, 10, 1) }));
+    // October to December: three 支委会 owed, none held in them; the September one is held all the same.
+    expect(r.committee_meeting).toMatchObject({ required: 3, held: 1, missing: 3, overdue: 2 });
+    // The fourth quarter began on the tracking start: one 大会 owed; the year began before it: no 组织生活会.
+    expect(r.general_assembly).toMatchObject({ required: 1, overdue: 0, missing: 1 });
+    expect(r.life_meeting).toMatchObject({ required: 0, missing: 0 });
+  });
+
+  it("owes nothing for a period already running when tracking started", () => {
+    const r = byKind(requiredVsHeld({ rules, period: year, meetings: [], now, trackingStart: cn(2027, 12, 7) }));
+    for (const k of Object.values(r)) expect(k).toMatchObject({ required: 0, overdue: 0 });
+  });
+
+  it("counts only the kinds given (a 党委's own)", () => {
+    const committee = defaultSettings("committee").kinds;
+    const kinds = requiredVsHeld({
+      rules: committee,
+      period: year,
+      meetings: [],
+      now,
+      kinds: ["party_committee", "central_study", "party_lecture"],
+    });
+    expect(kinds.map((k) => [k.kind, k.required])).toEqual([
+      ["party_committee", 12],
+      ["central_study", 6],
+      ["party_lecture", 1],
+    ]);
+  });
+});
+
 describe("meetingsWithoutMinutes", () => {
   const m10 = meeting("committee_meeting", cn(2027, 11, 10, 14, 30), { hasMinutes: false });
   const m13 = meeting("group_meeting", cn(2027, 11, 13, 14, 30), { hasMinutes: false });

@@ -72,6 +72,15 @@ export interface RequiredVsHeldInput {
   now: Date;
   /** The organisation's 党小组: 党小组会 are required once per cadence period for each. */
   groupIds?: readonly string[];
+  /**
+   * When the system started judging the organisation (local midnight of its tracking start date):
+   * only cadence periods that begin on or after it are required. Nothing is overdue before an
+   * organisation exists (domain.md); a period already running when tracking started is not owed,
+   * though a meeting held in it still counts as held.
+   */
+  trackingStart?: Date;
+  /** The kinds the organisation answers for (cadence.ts kindsAnswered); all kinds when absent. */
+  kinds?: readonly MeetingKind[];
 }
 
 function within(d: Date, start: Date, end: Date): boolean {
@@ -126,9 +135,10 @@ function countFor(
 export function requiredVsHeld(input: RequiredVsHeldInput): KindCompliance[] {
   const { rules, period, meetings, now } = input;
   const groupIds = input.groupIds ?? [];
-  return MEETING_KINDS.map((kind): KindCompliance => {
+  const from = input.trackingStart?.getTime() ?? -Infinity;
+  return (input.kinds ?? MEETING_KINDS).map((kind): KindCompliance => {
     const due = periodsBetween(rules[kind].cadence, period.start, period.end).filter(
-      (p) => p.end.getTime() <= period.end.getTime(),
+      (p) => p.end.getTime() <= period.end.getTime() && p.start.getTime() >= from,
     );
     const ofKind = meetings.filter((m) => m.kind === kind);
     if (kind !== "group_meeting") return { kind, ...countFor(due, period, ofKind, now) };

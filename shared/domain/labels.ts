@@ -58,6 +58,11 @@ export const MEETING_KINDS = [
   "theme_day",
   "life_meeting",
   "member_review",
+  // a 党委's or 党总支's own meetings (domain.md, "Levels above the branch")
+  "party_committee",
+  "general_committee",
+  "central_study",
+  "party_congress",
 ] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];
 export const MEETING_KIND_LABEL: Record<MeetingKind, string> = {
@@ -68,4 +73,36 @@ export const MEETING_KIND_LABEL: Record<MeetingKind, string> = {
   theme_day: "主题党日",
   life_meeting: "组织生活会",
   member_review: "民主评议党员",
+  party_committee: "党委会",
+  general_committee: "总支委员会",
+  central_study: "理论学习中心组学习",
+  party_congress: "党员代表大会",
 };
+
+/**
+ * Which meetings each kind of organisation holds itself: the one place this is decided (the
+ * scheduling forms, the annual plan, compliance, reminders and settings all ask here). A 党支部's
+ * 党小组会 are held by its 党小组; the branch answers for them (kindsAnsweredFor).
+ * A 党委's 党课 is the 党委书记's to the branches; its 党员代表大会 only where one is established
+ * (OPTIONAL_KINDS: off until its settings turn it on).
+ */
+export const KINDS_HELD_BY: Readonly<Record<OrgKind, readonly MeetingKind[]>> = {
+  committee: ["party_committee", "central_study", "party_lecture", "party_congress"],
+  general_branch: ["general_committee", "central_study", "party_lecture"],
+  branch: ["general_assembly", "committee_meeting", "party_lecture", "theme_day", "life_meeting", "member_review"],
+  group: ["group_meeting"],
+};
+
+/** Kinds an organisation holds only once its settings say so (a 党员代表大会 where established). */
+export const OPTIONAL_KINDS: readonly MeetingKind[] = ["party_congress"];
+
+/** The kinds whose cadence an organisation answers for: its own, and a 党支部 its groups' 党小组会. */
+export function kindsAnsweredFor(orgKind: OrgKind): readonly MeetingKind[] {
+  if (orgKind !== "branch") return KINDS_HELD_BY[orgKind];
+  return MEETING_KINDS.filter((k) => k === "group_meeting" || KINDS_HELD_BY.branch.includes(k));
+}
+
+/** 「本支部」, 「本党委」: how a page speaks of the organisation it is about. */
+export function ownOrgWord(orgKind: OrgKind): string {
+  return orgKind === "branch" ? "本支部" : `本${ORG_KIND_LABEL[orgKind]}`;
+}

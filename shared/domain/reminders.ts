@@ -65,6 +65,7 @@ export function reminderTitle(m: ReminderMeeting): string {
  */
 export const DUE_WARNING_DAYS: Readonly<Record<PeriodCadence, number>> = {
   monthly: 10,
+  bimonthly: 14,
   quarterly: 21,
   half_yearly: 30,
   yearly: 30,
@@ -109,6 +110,8 @@ export function currentPeriodWords(cadence: PeriodCadence, period: Pick<Period, 
   switch (cadence) {
     case "monthly":
       return "本月";
+    case "bimonthly":
+      return "这两个月";
     case "quarterly":
       return "本季度";
     case "half_yearly":

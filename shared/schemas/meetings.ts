@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MEETING_KINDS, type MeetingKind, type OrgKind } from "../domain/labels";
+import { MEETING_KINDS } from "../domain/labels";
 import { UUID_RE as UUID } from "../ids";
 
 // The meeting form: what a secretary types when scheduling, editing or rescheduling a meeting.
@@ -227,8 +227,3 @@ export const CancelMeetingSchema = z.object({
     .transform((s) => s.normalize("NFC").trim().replace(/\s+/g, " "))
     .pipe(z.string().min(1, "请填写取消原因，参会人员会收到通知").max(200, "取消原因最长 200 字")),
 });
-
-/** Which kinds an organisation may hold: a 党小组 holds 党小组会; a 党支部 (or above) the others. */
-export function kindsFor(orgKind: OrgKind): MeetingKind[] {
-  return orgKind === "group" ? ["group_meeting"] : MEETING_KINDS.filter((k) => k !== "group_meeting");
-}

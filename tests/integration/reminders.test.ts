@@ -240,9 +240,11 @@ describe("due meetings", () => {
     expect(group.title).toBe("第一党小组本月尚未安排党小组会，3月31日前需召开");
     expect((await dueTold("第二党小组", "group_meeting", "2031-03")).who).toEqual([]);
 
-    // Plain members, the reviewer above: nothing, ever.
+    // Plain members: nothing, ever; the 党委's 组织委员 only of the 党委's own meetings, not the branches'.
     const due = await told("meeting.due");
-    for (const who of ["刘洋", "陈静", "杨帆", "黄磊", "吴刚", "周志强"]) expect(due).not.toContain(who);
+    for (const who of ["刘洋", "陈静", "杨帆", "黄磊", "吴刚"]) expect(due).not.toContain(who);
+    expect((await dueTold("机关第一党支部", "general_assembly", "2031-Q1")).who).not.toContain("周志强");
+    expect((await dueTold("同心示范单位党委", "party_committee", "2031-03")).who).toEqual(["周志强"]);
 
     // Again, and on the last day of the period: nothing new.
     expect((await sendReminders(sql, now)).due).toBe(0);
