@@ -256,6 +256,14 @@ export async function storedStates(sql: Sql, docNames: string[]): Promise<Map<st
   return out;
 }
 
+/**
+ * Stores what a person wrote outside a live room (the demo's minutes of its past meetings). The
+ * document must not be open in a room: a room that loaded it before would not see this.
+ */
+export async function storeWritten(sql: Sql, docName: string, update: Uint8Array): Promise<void> {
+  await sql`insert into doc_updates (doc_name, data, by_person) values (${docName}, ${Buffer.from(update)}, true)`;
+}
+
 /** Which of these documents a person has written in (not only the system's outline or header). */
 export async function writtenByPeople(sql: Sql, docNames: string[]): Promise<Set<string>> {
   if (docNames.length === 0) return new Set();

@@ -3,6 +3,11 @@ import { defaultInvitees } from "../services/schedule";
 import type { Category, MeetingKind, Role } from "../../shared/domain/labels";
 import type { Sql } from "../../db/client";
 import { chinaDateKey, chinaParts, chinaTime } from "../../shared/domain/cadence";
+import * as Y from "yjs";
+import { storeWritten } from "../collab/persistence";
+import { meetingMinutesDoc } from "../../shared/doc-names";
+import { EDITOR_FIELD } from "../../shared/editor/extensions";
+import { minutesOutline } from "../../shared/editor/minutes";
 
 export interface DemoAccount {
   username: string;
@@ -153,8 +158,11 @@ interface Planned {
   slot: (now: Date) => Slot;
   agenda?: string[];
   coEditors?: string[];
-  /** Already held: the session ran and attendance was taken (the other invitees were absent). */
-  held?: { present: string[]; late?: string[] };
+  /**
+   * Already held: the session ran and attendance was taken (the other invitees were absent), and
+   * the 记录人 wrote the minutes (one line per 发言要点 of the outline, the last for the decisions).
+   */
+  held?: { present: string[]; late?: string[]; minutes: string[] };
 }
 
 const PLAN: Planned[] = [
@@ -192,7 +200,14 @@ const PLAN: Planned[] = [
     recorder: "13800000010",
     slot: onWeekday(-40, 14, 30, 120),
     agenda: ["传达全会精神", "结合岗位谈体会"],
-    held: { present: ["13800000010", "13800000011", "13800000021", "13800000022", "13800000023"] },
+    held: {
+      present: ["13800000010", "13800000011", "13800000021", "13800000022", "13800000023"],
+      minutes: [
+        "孙丽传达了全会精神，重点讲了推进中国式现代化的部署要求。",
+        "吴刚、马丽娟结合窗口服务谈了体会：把群众满意作为工作标准。",
+        "会议决定：本月内每名党员撰写一篇学习体会，支委会下次会议交流。",
+      ],
+    },
   },
   {
     key: "b2-theme-day",
@@ -203,7 +218,14 @@ const PLAN: Planned[] = [
     host: "13800000010",
     recorder: "13800000010",
     slot: onWeekday(-17, 9, 0, 120),
-    held: { present: ["13800000010", "13800000011", "13800000021"], late: ["13800000023"] },
+    held: {
+      present: ["13800000010", "13800000011", "13800000021"],
+      late: ["13800000023"],
+      minutes: [
+        "走访社区困难党员 3 户，了解生活和就医情况，送去慰问品。",
+        "会议决定：由吴刚负责与社区建立结对联系，每季度走访一次。",
+      ],
+    },
   },
   {
     key: "b2-lecture",
@@ -214,7 +236,13 @@ const PLAN: Planned[] = [
     host: "13800000010",
     recorder: "13800000010",
     slot: onWeekday(-3, 15, 0, 90),
-    held: { present: ["13800000010", "13800000011", "13800000022", "13800000023"] },
+    held: {
+      present: ["13800000010", "13800000011", "13800000022", "13800000023"],
+      minutes: [
+        "孙丽讲授党课，结合机关工作实际讲了斗争精神的内涵和要求。",
+        "会议决定：党课课件发至每名党员，下月主题党日开展讨论。",
+      ],
+    },
   },
   {
     key: "b2-next",
@@ -227,6 +255,28 @@ const PLAN: Planned[] = [
     slot: onWeekday(4, 9, 0, 180),
   },
 ];
+
+/**
+ * Minutes as a 记录人 leaves them: the outline the session page starts from, each empty line of it
+ * filled in turn with one of `lines` (the last goes under 会议决议).
+ */
+function writtenMinutes(agenda: string[], lines: string[]): Uint8Array {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, minutesOutline(agenda));
+  const empty = doc
+    .getXmlFragment(EDITOR_FIELD)
+    .toArray()
+    .filter((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === "paragraph" && n.length === 0);
+  // The outline's empty lines: one per 发言要点, the last under 会议决议.
+  const points = lines.slice(0, -1);
+  empty.slice(0, -1).forEach((p, i) => {
+    if (points[i]) p.insert(0, [new Y.XmlText(points[i])]);
+  });
+  empty.at(-1)?.insert(0, [new Y.XmlText(lines[lines.length - 1])]);
+  const out = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return out;
+}
 
 /** A held meeting's session and sign-in times, relative to its slot. */
 function heldTimes(slot: Slot) {
@@ -325,6 +375,10 @@ export async function seedDemo(sql: Sql, password: string, now = new Date()): Pr
                   values (${row.id}, ${id(u)}, 'late', ${held.late}, ${via(u)})`;
       }
     }
+    // The past meetings' minutes, as their 记录人 wrote them (stored as a person's writing).
+    for (const m of PLAN)
+      if (m.held)
+        await storeWritten(t, meetingMinutesDoc(laidOut[m.key]), writtenMinutes(m.agenda ?? [], m.held.minutes));
     await t`insert into demo_layout (meetings, laid_out_for) values (${t.json(laidOut)}, ${now})`;
 
     await alignDemoTracking(t, now);
@@ -362,13 +416,10 @@ async function touched(sql: Sql): Promise<boolean> {
       or exists (select 1 from makeup_tasks) or exists (select 1 from reflections)
       or exists (select 1 from votes) or exists (select 1 from invitations)
       or exists (select 1 from meeting_series) or exists (select 1 from org_settings)
-      or exists (select 1 from doc_snapshots)
       or exists (select 1 from audit_log where action not in ('member.view', 'member.list', 'member.export', 'audit.view'))
-      -- Live documents: anything but the first update of a minutes document (the server's outline).
-      or exists (
-        select 1 from doc_updates u
-        where u.doc_name not like '%.minutes'
-          or exists (select 1 from doc_updates f where f.doc_name = u.doc_name and f.id < u.id))
+      -- Live documents: anything a person wrote since the layout (the collaboration store's read
+      -- model; the minutes' outline and header are the server's, the past meetings' minutes the seed's).
+      or exists (select 1 from live_doc_person_edits where last_written_at > (select at from l))
       -- Tables the seed writes: rows or changes newer than the layout. Times the database fills in
       -- are compared with its clock at the layout; a session start (the app's clock) with the app's.
       or exists (
@@ -444,29 +495,16 @@ export async function refreshDemo(sql: Sql, now = new Date()): Promise<DemoMeeti
 }
 
 /**
- * The demo's organisations are judged from the day of the earliest meeting they (or the
- * organisations below them) hold, or from today when they hold none yet: the history the demo
- * seeds is judged, nothing before it is owed. Call it again whenever the demo's meetings are laid
- * out anew, so the start moves with them.
+ * The demo's organisations are judged from the first day of the month the demo was laid out in
+ * (China time). Its seeded history (up to 40 days back) is on the calendar and counts as held
+ * where it falls, but no earlier period is owed: the demo's meetings are laid out relative to
+ * today, so a start any further back would show 逾期 for gaps on some days of the year and not on
+ * others. Called at each layout, so the start moves with the meetings (decision 027).
  */
 export async function alignDemoTracking(t: Sql, now = new Date()) {
   await t`
-    with recursive tree (root, id, depth) as (
-      select id, id, 0 from organizations
-      union all
-      select tree.root, o.id, tree.depth + 1 from organizations o join tree on o.parent_id = tree.id
-      where tree.depth < 32
-    ), first as (
-      select tree.root, min((m.starts_at at time zone 'Asia/Shanghai')::date) as day
-      from tree join meetings m on m.org_id = tree.id and m.status <> 'cancelled'
-      group by tree.root
-    )
-    update organizations o
-    set tracking_started_on = least(coalesce(first.day, today.day), today.day)
-    from organizations x
-    cross join (select (${now}::timestamptz at time zone 'Asia/Shanghai')::date as day) today
-    left join first on first.root = x.id
-    where x.id = o.id`;
+    update organizations
+    set tracking_started_on = date_trunc('month', ${now}::timestamptz at time zone 'Asia/Shanghai')::date`;
 }
 
 /** The demo accounts that still sign in with the demo password (to print them on later starts). */
