@@ -1,4 +1,5 @@
-import { test as base, expect, devices, type Browser, type Page } from "@playwright/test";
+import { randomBytes } from "node:crypto";
+import { test as base, expect, devices, type Browser, type BrowserContext, type Page } from "@playwright/test";
 
 export const PASSWORD = "tongxin2026";
 /** A 375 px phone, emulated in Chromium. */
@@ -44,6 +45,31 @@ export async function signInThroughForm(page: Page, username: string, password =
   await expect(page).toHaveURL(/\/$/);
 }
 
+const BASE_URL = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+
+/** One statement on the test server's database (tests/e2e/serve.ts's /__e2e/sql). */
+async function e2eSql<T>(query: string, params: unknown[] = []): Promise<T[]> {
+  const res = await fetch(`${BASE_URL}/__e2e/sql`, { method: "POST", body: JSON.stringify({ query, params }) });
+  if (!res.ok) throw new Error(`e2e sql: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T[];
+}
+
+/**
+ * Signs a browser context in by writing a session for the person, as Lucia's adapter stores it
+ * (server/auth/adapter.ts), and setting its cookie: a spec about something else need not pay for
+ * the form and the password hash each time. auth.spec.ts and invite.spec.ts keep the real form.
+ */
+export async function signInBySession(context: BrowserContext, username: string) {
+  const id = randomBytes(20).toString("hex");
+  const rows = await e2eSql<{ id: string }>(
+    `insert into auth_sessions (id, user_id, expires_at)
+     select $1, id, now() + interval '1 day' from users where username = $2 returning user_id as id`,
+    [id, username],
+  );
+  if (rows.length === 0) throw new Error(`no user ${username}`);
+  await context.addCookies([{ name: "tongxin_session", value: id, url: BASE_URL, httpOnly: true, sameSite: "Lax" }]);
+}
+
 /** A new browser context (phone or desktop) signed in as the given member. */
 export async function memberPage(browser: Browser, username: string, opts: { phone?: boolean } = {}) {
   const context = await browser.newContext(
@@ -51,9 +77,12 @@ export async function memberPage(browser: Browser, username: string, opts: { pho
       ? { ...phone, locale: "zh-CN", timezoneId: "Asia/Shanghai" }
       : { locale: "zh-CN", timezoneId: "Asia/Shanghai" },
   );
+  await signInBySession(context, username);
   const page = await context.newPage();
   const problems = guardConsole(page);
-  await signInThroughForm(page, username);
+  // Where the form would have landed: home, signed in.
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "近期安排" })).toBeVisible();
   return { context, page, problems };
 }
 
