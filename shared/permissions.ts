@@ -362,3 +362,18 @@ export function defaultChairs(
 export function sitsOnCommittee(person: { memberships: readonly { orgId: string; role: Role }[] }, orgId: string) {
   return person.memberships.some((m) => m.orgId === orgId && COMMITTEE_ROLES.includes(m.role));
 }
+
+/**
+ * Who is reminded that a required meeting is not yet arranged while its period runs out (the
+ * reminders service sends it set-based, with these roles as data): for a 党支部 (or a committee)
+ * those who convene it; for a 党小组, its 党小组长 and the branch's 书记 and 组织委员.
+ */
+export const DUE_MEETING_AUDIENCE: {
+  /** Roles in the organisation itself, by whether it is a 党小组. */
+  own: { group: readonly Role[]; other: readonly Role[] };
+  /** Roles in the 党小组's branch. */
+  branchOfGroup: readonly Role[];
+} = {
+  own: { group: ["group_leader"], other: MANAGER_ROLES },
+  branchOfGroup: ["secretary", "organization_member"],
+};

@@ -6,9 +6,10 @@ import {
   resolveSettings,
   type ResolvedSettings,
 } from "../../shared/domain/cadence";
-import { MANAGER_ROLES, MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../shared/domain/labels";
+import { MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../shared/domain/labels";
 import { dueTitle, dueWarning, reminderTitle } from "../../shared/domain/reminders";
 import { chinaDayNumber, DAY_MS } from "../../shared/time";
+import { DUE_MEETING_AUDIENCE } from "../../shared/permissions";
 
 // Time-based reminders, sent by a timer in server/app.ts every few minutes, on every app node:
 //  - meeting.reminder: to the invitees (应到 and 列席) of a scheduled meeting that has not started
@@ -146,9 +147,6 @@ async function sendMeetingReminders(sql: Sql, orgs: Orgs, now: Date): Promise<nu
   return inserted.count;
 }
 
-/** The branch's 书记 and 组织委员 are told about its groups too. */
-const BRANCH_ROLES_FOR_GROUPS: readonly Role[] = ["secretary", "organization_member"];
-
 /**
  * Tells managers about required meetings not yet arranged while the period runs out. For a 党支部,
  * every kind with a cadence but the 党小组会 (a meeting held in one of its groups counts, as on the
@@ -213,17 +211,18 @@ async function sendDueReminders(sql: Sql, orgs: Orgs, now: Date): Promise<number
       where own.hit is null and in_group.hit is null
     ), recipients as (
       select ms.user_id, o.key, o.title,
-        case when ms.role = 'group_leader' then '/orgs/' || o.org_id
+        case when o.is_group then '/orgs/' || o.org_id
              else '/orgs/' || o.org_id || '/meetings/new?kind=' || o.kind end as link,
-        case when ms.role = 'group_leader' then 1 else 0 end as rank
+        case when o.is_group then 1 else 0 end as rank
       from unarranged o
       join memberships ms on ms.org_id = o.org_id and ms.ended_at is null
-      where ms.role = any(case when o.is_group then array['group_leader'] else ${MANAGER_ROLES as Role[]}::text[] end)
+      where ms.role = any(case when o.is_group then ${DUE_MEETING_AUDIENCE.own.group as Role[]}::text[]
+                               else ${DUE_MEETING_AUDIENCE.own.other as Role[]}::text[] end)
       union all
       select ms.user_id, o.key, o.title, '/orgs/' || o.org_id || '/meetings/new?kind=' || o.kind, 0
       from unarranged o
       join memberships ms on ms.org_id = o.parent_id and ms.ended_at is null
-      where o.is_group and ms.role = any(${BRANCH_ROLES_FOR_GROUPS as Role[]}::text[])
+      where o.is_group and ms.role = any(${DUE_MEETING_AUDIENCE.branchOfGroup as Role[]}::text[])
     )
     insert into notifications (user_id, kind, title, link, dedupe_key)
     select distinct on (r.user_id, r.key) r.user_id, 'meeting.due', r.title, r.link, r.key
