@@ -14,7 +14,8 @@ test.describe("sign-in on a phone", () => {
     await expect(page.getByLabel("登录名")).toHaveValue("13800000004");
     await page.getByLabel("密码").fill(PASSWORD);
     await page.getByRole("button", { name: "登录" }).click();
-    await expect(page.getByRole("heading", { name: "近期组织生活" })).toBeVisible();
+    // Home: the to-dos first when there are some (the demo gives 刘洋 one), then 近期安排.
+    await expect(page.getByRole("heading", { name: "近期安排" })).toBeVisible();
     await expect(page.getByText("集中学习《中国共产党支部工作条例（试行）》")).toBeVisible();
     await page.screenshot({ path: "test-results/screens/home-phone.png", fullPage: true });
 
