@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MEETING_KINDS } from "../domain/labels";
 import { UUID_RE as UUID } from "../ids";
+import { chinaDateTime } from "../time";
 
 // The meeting form: what a secretary types when scheduling, editing or rescheduling a meeting.
 // Dates and times are typed in China time (UTC+8) whatever the server's or the phone's zone.
@@ -15,7 +16,6 @@ export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const FILE_ACCEPT = ".pdf,.doc,.docx,.ppt,.pptx,.png,.jpg,.jpeg,.webp,.txt";
 
 // Dates and times typed in the form are China time (shared/time.ts does the arithmetic).
-import { chinaDateTime } from "../time";
 export { chinaDateTime, chinaParts, chinaShort } from "../time";
 
 export const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);

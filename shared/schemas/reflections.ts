@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ReflectionStatus } from "../permissions";
+import { parseChinaDateTimeValue } from "../time";
 
 // Forms of the 心得体会 pages: the author's submission, the reviewer's accept / return, and the
 // overview's deadline and reminder. The services check the content again (deadline, lengths,
@@ -68,7 +69,6 @@ export const ReflectionReviewSchema = z.discriminatedUnion(
 );
 
 // The deadline field is a datetime-local in China time (shared/time.ts reads and writes it).
-import { parseChinaDateTimeValue } from "../time";
 export { parseChinaDateTimeValue as parseChinaDateTime, chinaDateTimeValue } from "../time";
 
 export const ReflectionOverviewActionSchema = z.discriminatedUnion(
