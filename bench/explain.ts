@@ -3,12 +3,12 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import postgres from "postgres";
 import type { Sql } from "../db/client";
-import { complianceReport } from "../server/services/compliance";
-import * as meetings from "../server/services/meetings";
+import { complianceReport } from "../server/services/oversight/compliance";
+import * as meetings from "../server/services/calendar/meetings";
 import { unreadCount } from "../server/services/notifications";
-import { findOrg } from "../server/services/orgs";
-import * as schedule from "../server/services/schedule";
-import { loadSubject } from "../server/services/subjects";
+import { findOrg } from "../server/services/people/orgs";
+import * as schedule from "../server/services/calendar/schedule";
+import { loadSubject } from "../server/services/people/subjects";
 import { chinaParts, chinaTime } from "../shared/domain/cadence";
 import type { Subject } from "../shared/permissions";
 import { BRANCH_SECRETARY, COMMITTEE_SECRETARY } from "./lib/accounts";
@@ -40,7 +40,7 @@ if (args.help) {
   --only TEXT   only the cases whose name contains TEXT
   --generic     plan_cache_mode = force_generic_plan: the plan a prepared statement gets once
                 PostgreSQL switches to a generic plan (postgres.js prepares every statement)
-  --reminders   also time sendReminders (server/services/reminders.ts), rolled back
+  --reminders   also time sendReminders (server/services/calendar/reminders.ts), rolled back
   --set k=v     a session setting first, e.g. --set jit=off --set random_page_cost=1.1 (repeatable)
   BENCH_DATABASE_URL (default ${redact(benchDatabaseUrl())})`);
   process.exit(0);
@@ -96,8 +96,8 @@ try {
       return undefined;
     }
   };
-  const oversight = await optional("server/services/oversight.ts", "oversight");
-  const sendReminders = await optional("server/services/reminders.ts", "sendReminders");
+  const oversight = await optional("server/services/oversight/oversight.ts", "oversight");
+  const sendReminders = await optional("server/services/calendar/reminders.ts", "sendReminders");
 
   const cases: Case[] = [
     { name: "loadSubject 党委书记", run: (q: Sql) => loadSubject(q, committeeUser.id) },

@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { compareReflections, warmUp } from "../server/services/similarity";
+import { compareReflections, warmUp } from "../server/services/reflections/similarity";
 
 // Time of the 心得体会 similarity check: one reflection against a session's others (up to ~60) and the
 // author's earlier ones (~20). Texts are made from a pool of sentences with random edits, 500–3,000

@@ -26,10 +26,10 @@ import { securityHeaders } from "./security-headers";
 import { inputGuard } from "./input-guard";
 import { isSameOrigin, type TrustProxy } from "./origin";
 import { remixHandler } from "./remix-handler";
-import { markOnlinePresence } from "./services/attendance";
-import { liveDocumentAccess, seedDocument } from "./services/documents";
+import { markOnlinePresence } from "./services/session/attendance";
+import { liveDocumentAccess, seedDocument } from "./services/session/documents";
 import { bumpSession } from "../shared/live-session";
-import { sendReminders } from "./services/reminders";
+import { sendReminders } from "./services/calendar/reminders";
 
 export interface Tongxin {
   server: Server;
@@ -247,7 +247,7 @@ const rejectCrossOriginWrites =
   };
 
 /**
- * Time-based reminders (services/reminders.ts): a few seconds after start, then every 10 minutes, one
+ * Time-based reminders (services/calendar/reminders.ts): a few seconds after start, then every 10 minutes, one
  * run at a time. Every node may run them (they are idempotent); a failure is logged, never thrown.
  */
 function remindPeriodically(sql: Sql) {

@@ -58,7 +58,7 @@ const TREE: Record<OrgId, { kind: OrgKind; path: string[]; branchId: string | nu
 
 const org = (id: OrgId): OrgResource => ({ id, kind: TREE[id].kind, path: TREE[id].path });
 
-/** A subject with live memberships, built the way server/services/subjects.ts loads them. */
+/** A subject with live memberships, built the way server/services/people/subjects.ts loads them. */
 const who = (userId: string, ...ms: [OrgId, Role][]): Subject => ({
   userId,
   memberships: ms.map(([orgId, role]) => ({

@@ -1,6 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import type { MeetingVotes, VoteView } from "../../server/services/votes";
+import type { MeetingVotes, VoteView } from "../../server/services/session/votes";
 import type { MeetingKind } from "../../shared/domain/labels";
 import { CHOICES, CHOICE_LABEL, type Choice, type Quorum } from "../../shared/domain/votes";
 import { formatTime } from "../lib/format";

@@ -1,7 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { User } from "lucia";
 import type { Actor } from "../../server/services/actor";
-import { loadSubject } from "../../server/services/subjects";
+import { loadSubject } from "../../server/services/people/subjects";
 import { requireUser } from "./auth.server";
 
 /** The signed-in user with their memberships, ready for permission checks and the audit log. */

@@ -1,4 +1,4 @@
-import type { Meeting } from "../../server/services/meetings";
+import type { Meeting } from "../../server/services/calendar/meetings";
 import { chinaDateKey, chinaParts, chinaTime, daysInMonth } from "../../shared/domain/cadence";
 import { formatTime } from "./format";
 

@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { getOrgFor } from "../../server/services/orgs";
+import { getOrgFor } from "../../server/services/people/orgs";
 import { canManage, scheduleAccess } from "../../shared/permissions";
 import { requireActor } from "./actor.server";
 import { notFound } from "./auth.server";

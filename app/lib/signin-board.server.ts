@@ -1,6 +1,6 @@
 import type { Sql } from "../../db/client";
 import type { Actor } from "../../server/services/actor";
-import { currentCode } from "../../server/services/attendance";
+import { currentCode } from "../../server/services/session/attendance";
 import { qrSvg } from "./qr.server";
 
 /** What the host shows for sign-in: the rotating code, when it turns, a QR of the page with it. */

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { meetingsToAttend } from "../../server/services/meetings";
-import { loadSubject } from "../../server/services/subjects";
-import { todosFor, type Todo } from "../../server/services/todos";
+import { meetingsToAttend } from "../../server/services/calendar/meetings";
+import { loadSubject } from "../../server/services/people/subjects";
+import { todosFor, type Todo } from "../../server/services/oversight/todos";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { MeetingMeta } from "../components/meeting-meta";

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { calendarForToken } from "../../server/services/calendar-feed";
+import { calendarForToken } from "../../server/services/calendar/calendar-feed";
 
 // A resource route: the personal iCalendar feed at /calendar/<token>.ics ("[.ics]" escapes the
 // dot in Remix's flat routes). Phone calendars do not sign in, so the secret token in the URL is

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { meetingsToAttend } from "../../server/services/meetings";
-import { loadSubject } from "../../server/services/subjects";
+import { meetingsToAttend } from "../../server/services/calendar/meetings";
+import { loadSubject } from "../../server/services/people/subjects";
 import { AppShell } from "../components/app-shell";
 import { CalendarView, monthSummary } from "../components/calendar-view";
 import { requireUser } from "../lib/auth.server";

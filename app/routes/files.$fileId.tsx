@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { materialFile } from "../../server/services/schedule";
-import { loadSubject } from "../../server/services/subjects";
+import { materialFile } from "../../server/services/calendar/schedule";
+import { loadSubject } from "../../server/services/people/subjects";
 import { notFound, requireUser } from "../lib/auth.server";
 
 // A resource route: a meeting's study material, to whoever may read the meeting (404 for anyone

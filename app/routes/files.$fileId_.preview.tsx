@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { previewMaterial, PREVIEW_HEADERS } from "../../server/services/material-preview";
-import { materialFile } from "../../server/services/schedule";
-import { loadSubject } from "../../server/services/subjects";
+import { previewMaterial, PREVIEW_HEADERS } from "../../server/services/session/material-preview";
+import { materialFile } from "../../server/services/calendar/schedule";
+import { loadSubject } from "../../server/services/people/subjects";
 import { notFound, requireUser } from "../lib/auth.server";
 
 // A resource route: a study material rendered as a page for the in-page viewer — a Word .docx as

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { acceptInvitation, findInvitation } from "../../server/services/invitations";
+import { acceptInvitation, findInvitation } from "../../server/services/people/invitations";
 import { DomainError } from "../../server/services/errors";
 import { PasswordSchema } from "../../shared/domain/people";
 import { Logo } from "../components/logo";

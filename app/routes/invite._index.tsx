@@ -1,6 +1,6 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useSearchParams } from "@remix-run/react";
-import { normalizeCode } from "../../server/services/invitations";
+import { normalizeCode } from "../../server/services/people/invitations";
 import { Logo } from "../components/logo";
 
 export const meta: MetaFunction = () => [{ title: "使用邀请码 · 同心" }];

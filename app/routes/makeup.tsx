@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { completeMakeup, myMakeups } from "../../server/services/attendance";
+import { completeMakeup, myMakeups } from "../../server/services/session/attendance";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { MakeupActionSchema } from "../../shared/schemas/attendance";
 import { AppShell } from "../components/app-shell";

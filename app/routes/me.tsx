@@ -1,9 +1,15 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { changePassword, countOtherSessions, signOutOtherDevices } from "../../server/services/account";
-import { createFeedToken, feedCreatedAt, feedPath, hasFeed, revokeFeed } from "../../server/services/calendar-feed";
-import { getMemberFor } from "../../server/services/members";
+import { changePassword, countOtherSessions, signOutOtherDevices } from "../../server/services/people/account";
+import {
+  createFeedToken,
+  feedCreatedAt,
+  feedPath,
+  hasFeed,
+  revokeFeed,
+} from "../../server/services/calendar/calendar-feed";
+import { getMemberFor } from "../../server/services/people/members";
 import { CATEGORY_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
 import { PasswordSchema } from "../../shared/domain/people";
 import { AppShell } from "../components/app-shell";

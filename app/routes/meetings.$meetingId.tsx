@@ -1,17 +1,17 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
-import { getMeetingFor } from "../../server/services/meetings";
-import { findOrg } from "../../server/services/orgs";
-import { meetingDetail } from "../../server/services/schedule";
-import { sessionReflections } from "../../server/services/reflections";
+import { getMeetingFor } from "../../server/services/calendar/meetings";
+import { findOrg } from "../../server/services/people/orgs";
+import { meetingDetail } from "../../server/services/calendar/schedule";
+import { sessionReflections } from "../../server/services/reflections/reflections";
 import {
   endLiveSession,
   moveAgenda,
   sessionView,
   setMinutesEditor,
   startLiveSession,
-} from "../../server/services/session";
+} from "../../server/services/session/session";
 import { userColor } from "../../shared/colors";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";

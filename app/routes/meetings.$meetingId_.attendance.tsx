@@ -12,8 +12,8 @@ import {
   STATUS_LABEL,
   type AttendanceStatus,
   type SheetRow,
-} from "../../server/services/attendance";
-import { startLiveSession } from "../../server/services/session";
+} from "../../server/services/session/attendance";
+import { startLiveSession } from "../../server/services/session/session";
 import type { z } from "zod";
 import {
   allowedModes,

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { attendanceExport, STATUS_LABEL, type SheetRow } from "../../server/services/attendance";
+import { attendanceExport, STATUS_LABEL, type SheetRow } from "../../server/services/session/attendance";
 import { DomainError } from "../../server/services/errors";
 import { toCsv } from "../../shared/csv";
 import { countModes, MODE_LABEL, presentSummary, VIA_LABEL } from "../../shared/domain/attendance-mode";

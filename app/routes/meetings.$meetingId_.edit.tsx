@@ -1,8 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { getMeetingFor } from "../../server/services/meetings";
-import { findOrg } from "../../server/services/orgs";
+import { getMeetingFor } from "../../server/services/calendar/meetings";
+import { findOrg } from "../../server/services/people/orgs";
 import {
   addFileMaterials,
   cancelMeeting,
@@ -13,7 +13,7 @@ import {
   pickDefaults,
   removeFileMaterial,
   updateMeeting,
-} from "../../server/services/schedule";
+} from "../../server/services/calendar/schedule";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage, scheduleAccess, type Subject } from "../../shared/permissions";
 import { CancelMeetingSchema, chinaParts, CorrectMeetingSchema, FILE_ACCEPT } from "../../shared/schemas/meetings";

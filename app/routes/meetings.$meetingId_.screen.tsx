@@ -1,9 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { attendanceView } from "../../server/services/attendance";
-import { sessionView } from "../../server/services/session";
-import { votesFor } from "../../server/services/votes";
+import { attendanceView } from "../../server/services/session/attendance";
+import { sessionView } from "../../server/services/session/session";
+import { votesFor } from "../../server/services/session/votes";
 import { userColor } from "../../shared/colors";
 import { CHOICE_LABEL } from "../../shared/domain/votes";
 import { canManage } from "../../shared/permissions";

@@ -10,8 +10,8 @@ import { useActionData, useLoaderData, useNavigation, useRevalidator } from "@re
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { DomainError } from "../../server/services/errors";
-import { meetingDetail } from "../../server/services/schedule";
-import { castBallot, closeVote, openVote, recordWrittenOpinion, votesFor } from "../../server/services/votes";
+import { meetingDetail } from "../../server/services/calendar/schedule";
+import { castBallot, closeVote, openVote, recordWrittenOpinion, votesFor } from "../../server/services/session/votes";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { CHOICE_LABEL, ChoiceSchema, OpenVoteSchema } from "../../shared/domain/votes";

@@ -9,9 +9,9 @@ import {
   moveMembership,
   reissueInvitation,
   updatePerson,
-} from "../../server/services/members";
-import { RESET_HOURS } from "../../server/services/password-reset";
-import { managedRoots, orgTree } from "../../server/services/orgs";
+} from "../../server/services/people/members";
+import { RESET_HOURS } from "../../server/services/people/password-reset";
+import { managedRoots, orgTree } from "../../server/services/people/orgs";
 import { CATEGORIES, CATEGORY_LABEL, ORG_KIND_LABEL, ROLE_LABEL, ROLES } from "../../shared/domain/labels";
 import { hasVote, PersonSchema } from "../../shared/domain/people";
 import { canManage } from "../../shared/permissions";

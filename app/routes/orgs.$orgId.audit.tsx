@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { audit, listAudit } from "../../server/services/audit";
-import { getOrgFor } from "../../server/services/orgs";
+import { getOrgFor } from "../../server/services/people/orgs";
 import { auditAccess, canRead } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { Crumbs } from "../components/people";

@@ -1,8 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { dueInMonth } from "../../server/services/compliance";
-import { meetingsOfOrg } from "../../server/services/meetings";
-import { getOrgFor } from "../../server/services/orgs";
+import { dueInMonth } from "../../server/services/oversight/compliance";
+import { meetingsOfOrg } from "../../server/services/calendar/meetings";
+import { getOrgFor } from "../../server/services/people/orgs";
 import { MEETING_KIND_LABEL, ORG_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage, scheduleAccess } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";

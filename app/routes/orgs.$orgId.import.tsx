@@ -2,15 +2,15 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
-import type { CreatedMember } from "../../server/services/members";
-import { orgTree } from "../../server/services/orgs";
+import type { CreatedMember } from "../../server/services/people/members";
+import { orgTree } from "../../server/services/people/orgs";
 import {
   importRoster,
   parsePastedRoster,
   previewRoster,
   readRosterFile,
   type RosterProblem,
-} from "../../server/services/roster-import";
+} from "../../server/services/people/roster-import";
 import { CATEGORY_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
 import { MAX_ROSTER_BYTES, ROSTER_TOO_LARGE } from "../../shared/upload-limits";
 import { AppShell } from "../components/app-shell";

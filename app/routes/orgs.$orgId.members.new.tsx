@@ -1,8 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { createMember, type CreatedMember } from "../../server/services/members";
-import { orgTree } from "../../server/services/orgs";
+import { createMember, type CreatedMember } from "../../server/services/people/members";
+import { orgTree } from "../../server/services/people/orgs";
 import { CATEGORIES, CATEGORY_LABEL, ROLE_LABEL, ROLES } from "../../shared/domain/labels";
 import { NewMemberSchema } from "../../shared/schemas/members";
 import { AppShell } from "../components/app-shell";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { leadersDualLife, oversight, type BranchOversight } from "../../server/services/oversight";
+import { leadersDualLife, oversight, type BranchOversight } from "../../server/services/oversight/oversight";
 import { chinaDateKey, dateInWords, periodLabel } from "../../shared/domain/cadence";
 import {
   MEETING_KIND_LABEL,

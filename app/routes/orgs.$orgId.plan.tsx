@@ -8,8 +8,8 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { confirmPlan, planYearFor, proposePlan, type PlanRowInput } from "../../server/services/annual-plan";
-import { RowsRefused } from "../../server/services/bulk-schedule";
+import { confirmPlan, planYearFor, proposePlan, type PlanRowInput } from "../../server/services/calendar/annual-plan";
+import { RowsRefused } from "../../server/services/calendar/bulk-schedule";
 import { chinaDateKey, chinaParts, weekdayOfDate } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL, MEETING_KINDS, ownOrgWord, type MeetingKind } from "../../shared/domain/labels";
 import { planRowsFromForm, PlanPlaceSchema, PlanRowSchema, PlanYearSchema } from "../../shared/schemas/plan";

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { orgTree } from "../../server/services/orgs";
+import { orgTree } from "../../server/services/people/orgs";
 import { toCsv } from "../../shared/csv";
 import { managedOrg } from "../lib/org-access.server";
 

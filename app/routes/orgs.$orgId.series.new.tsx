@@ -8,9 +8,9 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import { orgSettings } from "../../server/services/org-settings";
-import { inviteePool, kindsFor } from "../../server/services/schedule";
-import { createSeries, expandSeries } from "../../server/services/series";
+import { orgSettings } from "../../server/services/people/org-settings";
+import { inviteePool, kindsFor } from "../../server/services/calendar/schedule";
+import { createSeries, expandSeries } from "../../server/services/calendar/series";
 import { WEEKDAY_LABEL, weekdayOfDate } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { describeRecurrence, EVERY_LABEL, EVERY_MONTHS, occurrenceTitle } from "../../shared/domain/recurrence";

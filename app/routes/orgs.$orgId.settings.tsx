@@ -6,7 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { orgSettings, saveOrgSettings } from "../../server/services/org-settings";
+import { orgSettings, saveOrgSettings } from "../../server/services/people/org-settings";
 import {
   BranchSettingsSchema,
   CADENCE_LABEL,

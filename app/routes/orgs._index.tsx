@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { myMemberships } from "../../server/services/members";
-import { createOrg, managedRoots, moveOrg, orgTree, renameOrg, type OrgNode } from "../../server/services/orgs";
+import { myMemberships } from "../../server/services/people/members";
+import { createOrg, managedRoots, moveOrg, orgTree, renameOrg, type OrgNode } from "../../server/services/people/orgs";
 import { ORG_KIND_LABEL, ORG_KINDS, ROLE_LABEL } from "../../shared/domain/labels";
 import { OrgActionSchema } from "../../shared/schemas/orgs";
 import { AppShell } from "../components/app-shell";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { openDatabase } from "../../db/client";
 import { loadConfig } from "../config";
 import { DomainError } from "../services/errors";
-import { RESET_HOURS, resetByOperator } from "../services/password-reset";
+import { RESET_HOURS, resetByOperator } from "../services/people/password-reset";
 
 // `npm run account:reset -- <登录名>`: the operator's password reset, for the people of the top
 // organisation (nobody sits above them to do it in the app) or anyone locked out of it. It prints

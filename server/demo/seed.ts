@@ -1,5 +1,5 @@
 import { hashPassword, verifyPassword } from "../auth/password";
-import { defaultInvitees } from "../services/schedule";
+import { defaultInvitees } from "../services/calendar/schedule";
 import type { Category, MeetingKind, Role } from "../../shared/domain/labels";
 import type { Sql } from "../../db/client";
 import { chinaDateKey, chinaParts, chinaTime } from "../../shared/domain/cadence";
@@ -123,7 +123,7 @@ interface Slot {
 
 const MIN = 60_000;
 const DAY = 86_400_000;
-/** Sign-in and 开始会议 open this long before the start (server/services/attendance.ts). */
+/** Sign-in and 开始会议 open this long before the start (server/services/session/attendance.ts). */
 const OPENS_BEFORE = 30 * MIN;
 
 /** The meeting to try: it starts in 5 to 10 minutes (so 开始会议 works at once) and lasts two hours. */

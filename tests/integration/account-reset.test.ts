@@ -5,7 +5,7 @@ import { openDatabase } from "../../db/client";
 import { migrate } from "../../db/migrate";
 import { seedDemo } from "../../server/demo/seed";
 import { verifyPassword } from "../../server/auth/password";
-import { findInvitation } from "../../server/services/invitations";
+import { findInvitation } from "../../server/services/people/invitations";
 import { createTestDatabase } from "../setup/database";
 import { DEMO_PASSWORD, signIn, startTestServer, type TestServer } from "../setup/server";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../server/services/actor";
-import { currentCode } from "../../server/services/attendance";
-import { loadSubject } from "../../server/services/subjects";
+import { currentCode } from "../../server/services/session/attendance";
+import { loadSubject } from "../../server/services/people/subjects";
 import { meetingLiveDoc } from "../../shared/doc-names";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { connectClient } from "../setup/yclient";

@@ -13,10 +13,10 @@ import {
   signInWithCode,
   startSession,
   CODE_STEP_MS,
-} from "../../server/services/attendance";
-import { openVote } from "../../server/services/votes";
+} from "../../server/services/session/attendance";
+import { openVote } from "../../server/services/session/votes";
 import { DomainError } from "../../server/services/errors";
-import { loadSubject } from "../../server/services/subjects";
+import { loadSubject } from "../../server/services/people/subjects";
 import { meetingLiveDoc, meetingMinutesDoc } from "../../shared/doc-names";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { connectClient } from "../setup/yclient";

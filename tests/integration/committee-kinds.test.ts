@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
-import { proposePlan } from "../../server/services/annual-plan";
-import { complianceReport } from "../../server/services/compliance";
-import { saveOrgSettings } from "../../server/services/org-settings";
-import { findOrg, type Org } from "../../server/services/orgs";
-import { defaultInvitees, kindsFor } from "../../server/services/schedule";
-import { loadSubject } from "../../server/services/subjects";
+import { proposePlan } from "../../server/services/calendar/annual-plan";
+import { complianceReport } from "../../server/services/oversight/compliance";
+import { saveOrgSettings } from "../../server/services/people/org-settings";
+import { findOrg, type Org } from "../../server/services/people/orgs";
+import { defaultInvitees, kindsFor } from "../../server/services/calendar/schedule";
+import { loadSubject } from "../../server/services/people/subjects";
 import { chinaTime } from "../../shared/domain/cadence";
 import { DEMO, ORGS, buildMeeting, demoIds, httpActors, type DemoIds } from "../setup/demo";
 import { startTestServer, type TestServer } from "../setup/server";

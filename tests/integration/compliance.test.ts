@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { complianceReport } from "../../server/services/compliance";
-import { findOrg } from "../../server/services/orgs";
+import { complianceReport } from "../../server/services/oversight/compliance";
+import { findOrg } from "../../server/services/people/orgs";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient } from "../setup/yclient";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
-import { createMeetings } from "../../server/services/bulk-schedule";
-import { loadSubject } from "../../server/services/subjects";
+import { createMeetings } from "../../server/services/calendar/bulk-schedule";
+import { loadSubject } from "../../server/services/people/subjects";
 import { DEMO, ORGS, demoIds, httpActors, type DemoIds } from "../setup/demo";
 import { startTestServer, type TestServer } from "../setup/server";
 

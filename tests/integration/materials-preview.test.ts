@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
 import type { Actor } from "../../server/services/actor";
-import { PREVIEW_CORRUPT, PREVIEW_UNSUPPORTED } from "../../server/services/material-preview";
-import { addFileMaterials, createMeeting } from "../../server/services/schedule";
-import { loadSubject } from "../../server/services/subjects";
+import { PREVIEW_CORRUPT, PREVIEW_UNSUPPORTED } from "../../server/services/session/material-preview";
+import { addFileMaterials, createMeeting } from "../../server/services/calendar/schedule";
+import { loadSubject } from "../../server/services/people/subjects";
 import { chinaParts, MeetingFormSchema } from "../../shared/schemas/meetings";
 import { docx } from "../fixtures/docx";
 import { signIn, startTestServer, type TestServer } from "../setup/server";

@@ -5,7 +5,7 @@ import { seedDemo } from "../../server/demo/seed";
 import { verifyPassword } from "../../server/auth/password";
 import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";
-import { acceptInvitation, findInvitation, normalizeCode } from "../../server/services/invitations";
+import { acceptInvitation, findInvitation, normalizeCode } from "../../server/services/people/invitations";
 import {
   addMembership,
   changeMembership,
@@ -15,9 +15,9 @@ import {
   listMembers,
   moveMembership,
   reissueInvitation,
-} from "../../server/services/members";
-import { createOrg, getOrgFor, moveOrg } from "../../server/services/orgs";
-import { loadSubject } from "../../server/services/subjects";
+} from "../../server/services/people/members";
+import { createOrg, getOrgFor, moveOrg } from "../../server/services/people/orgs";
+import { loadSubject } from "../../server/services/people/subjects";
 import { postEligibilityError, SignInNameSchema, type PersonInput } from "../../shared/domain/people";
 import { NewMemberSchema } from "../../shared/schemas/members";
 import { createTestDatabase, type TestDatabase } from "../setup/database";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { oversight, type BranchOversight } from "../../server/services/oversight";
+import { oversight, type BranchOversight } from "../../server/services/oversight/oversight";
 import { chinaTime } from "../../shared/domain/cadence";
 import type { MeetingKind, OrgKind } from "../../shared/domain/labels";
 import { signIn, startTestServer, type TestServer } from "../setup/server";

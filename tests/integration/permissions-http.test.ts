@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
 import * as decoding from "lib0/decoding";
 import { meetingMinutesDoc } from "../../shared/doc-names";
-import { acceptInvitation } from "../../server/services/invitations";
-import { createMember } from "../../server/services/members";
-import { loadSubject } from "../../server/services/subjects";
+import { acceptInvitation } from "../../server/services/people/invitations";
+import { createMember } from "../../server/services/people/members";
+import { loadSubject } from "../../server/services/people/subjects";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";
-import { orgSettings } from "../../server/services/org-settings";
+import { orgSettings } from "../../server/services/people/org-settings";
 import {
   myReflection,
   reflectionFor,
@@ -11,8 +11,8 @@ import {
   sessionReflections,
   storedTexts,
   submitReflection,
-} from "../../server/services/reflections";
-import { loadSubject } from "../../server/services/subjects";
+} from "../../server/services/reflections/reflections";
+import { loadSubject } from "../../server/services/people/subjects";
 import { reflectionDoc } from "../../shared/doc-names";
 import { countWords } from "../../shared/domain/text";
 import { chinaDateTimeValue } from "../../shared/schemas/reflections";

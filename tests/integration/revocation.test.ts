@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
 import * as decoding from "lib0/decoding";
 import { meetingMinutesDoc } from "../../shared/doc-names";
-import { addMembership, reissueInvitation } from "../../server/services/members";
-import { createOrg } from "../../server/services/orgs";
-import { loadSubject } from "../../server/services/subjects";
+import { addMembership, reissueInvitation } from "../../server/services/people/members";
+import { createOrg } from "../../server/services/people/orgs";
+import { loadSubject } from "../../server/services/people/subjects";
 import { DEMO_PASSWORD, signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
 

@@ -5,8 +5,8 @@ import { migrate } from "../../db/migrate";
 import { seedDemo } from "../../server/demo/seed";
 import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";
-import { createMember } from "../../server/services/members";
-import { findOrg, type Org } from "../../server/services/orgs";
+import { createMember } from "../../server/services/people/members";
+import { findOrg, type Org } from "../../server/services/people/orgs";
 import {
   importRoster,
   MAX_ROSTER_BYTES,
@@ -15,8 +15,8 @@ import {
   previewRoster,
   readRosterFile,
   type RosterPreview,
-} from "../../server/services/roster-import";
-import { loadSubject } from "../../server/services/subjects";
+} from "../../server/services/people/roster-import";
+import { loadSubject } from "../../server/services/people/subjects";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
 
 let tdb: TestDatabase;

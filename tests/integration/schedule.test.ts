@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
 import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";
-import { createMember } from "../../server/services/members";
-import { findOrg, type Org } from "../../server/services/orgs";
+import { createMember } from "../../server/services/people/members";
+import { findOrg, type Org } from "../../server/services/people/orgs";
 import {
   addFileMaterial,
   addFileMaterials,
@@ -13,8 +13,8 @@ import {
   meetingDetail,
   updateMeeting,
   upcomingForOrg,
-} from "../../server/services/schedule";
-import { loadSubject } from "../../server/services/subjects";
+} from "../../server/services/calendar/schedule";
+import { loadSubject } from "../../server/services/people/subjects";
 import { chinaParts, MeetingFormSchema, type MeetingInput } from "../../shared/schemas/meetings";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { meetingLiveDoc, meetingMinutesDoc } from "../../shared/doc-names";
 import { plainText } from "../../shared/editor/minutes";
 import { readLiveState } from "../../shared/live-session";
-import { sessionView } from "../../server/services/session";
-import { loadSubject } from "../../server/services/subjects";
+import { sessionView } from "../../server/services/session/session";
+import { loadSubject } from "../../server/services/people/subjects";
 import { appendParagraph, connectClient, until } from "../setup/yclient";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
-import { complianceReport } from "../../server/services/compliance";
+import { complianceReport } from "../../server/services/oversight/compliance";
 import { DomainError } from "../../server/services/errors";
-import { saveOrgSettings } from "../../server/services/org-settings";
-import { findOrg } from "../../server/services/orgs";
-import { oversight } from "../../server/services/oversight";
-import { loadSubject } from "../../server/services/subjects";
+import { saveOrgSettings } from "../../server/services/people/org-settings";
+import { findOrg } from "../../server/services/people/orgs";
+import { oversight } from "../../server/services/oversight/oversight";
+import { loadSubject } from "../../server/services/people/subjects";
 import { chinaDateKey, chinaTime } from "../../shared/domain/cadence";
 import { DEMO, ORGS, demoIds, httpActors, type DemoIds } from "../setup/demo";
 import { startTestServer, type TestServer } from "../setup/server";

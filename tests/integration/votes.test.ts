@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";
-import { loadSubject } from "../../server/services/subjects";
-import { castBallot, closeVote, openVote, recordWrittenOpinion, votesFor } from "../../server/services/votes";
+import { loadSubject } from "../../server/services/people/subjects";
+import { castBallot, closeVote, openVote, recordWrittenOpinion, votesFor } from "../../server/services/session/votes";
 import { startTestServer, type TestServer } from "../setup/server";
 
 // Votes at a 支部党员大会 on the seeded demo branch: 王建国 书记 (…01), 李秀英 组织委员 (…02),

@@ -1,7 +1,7 @@
 import * as Y from "yjs";
-import type { Sql } from "../../db/client";
-import { passageStoredAt, timedText, type TimedText } from "../../shared/editor/timed-text";
-import { DocStore, itemStoredAt } from "../collab/persistence";
+import type { Sql } from "../../../db/client";
+import { passageStoredAt, timedText, type TimedText } from "../../../shared/editor/timed-text";
+import { DocStore, itemStoredAt } from "../../collab/persistence";
 
 // Who had a shared passage first. Two reflections of one session share a passage: each side's
 // first stored time of it comes from its own live document (the Yjs items holding the passage and

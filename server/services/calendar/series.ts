@@ -1,13 +1,18 @@
-import type { Sql } from "../../db/client";
-import { defaultHolidays } from "../../shared/domain/cadence";
-import { describeRecurrence, expandRecurrence, occurrenceTitle, type Expansion } from "../../shared/domain/recurrence";
-import { chinaShort } from "../../shared/schemas/meetings";
-import type { SeriesInput } from "../../shared/schemas/plan";
-import type { Actor } from "./actor";
-import { audit } from "./audit";
+import type { Sql } from "../../../db/client";
+import { defaultHolidays } from "../../../shared/domain/cadence";
+import {
+  describeRecurrence,
+  expandRecurrence,
+  occurrenceTitle,
+  type Expansion,
+} from "../../../shared/domain/recurrence";
+import { chinaShort } from "../../../shared/schemas/meetings";
+import type { SeriesInput } from "../../../shared/schemas/plan";
+import type { Actor } from "../actor";
+import { audit } from "../audit";
 import { createMeetings, RowsRefused } from "./bulk-schedule";
-import { DomainError } from "./errors";
-import { requireSchedulingOrg } from "./orgs";
+import { DomainError } from "../errors";
+import { requireSchedulingOrg } from "../people/orgs";
 
 // Recurring series (例：每月第一个星期五的主题党日): the rule is kept in meeting_series, and each
 // date becomes an ordinary meeting carrying the series id, so it can be edited, moved or

@@ -1,14 +1,14 @@
-import type { AttendanceMode, MeetingForm } from "../../shared/domain/attendance-mode";
-import type { Sql } from "../../db/client";
-import { minutesHeader, type HeaderPerson, type MinutesHeader } from "../../shared/domain/minutes-header";
-import type { MeetingKind } from "../../shared/domain/labels";
-import { sessionAccess, canManage, meetingAccess, minutesAccess, type Subject } from "../../shared/permissions";
-import type { Actor, LiveAccess } from "./actor";
+import type { AttendanceMode, MeetingForm } from "../../../shared/domain/attendance-mode";
+import type { Sql } from "../../../db/client";
+import { minutesHeader, type HeaderPerson, type MinutesHeader } from "../../../shared/domain/minutes-header";
+import type { MeetingKind } from "../../../shared/domain/labels";
+import { sessionAccess, canManage, meetingAccess, minutesAccess, type Subject } from "../../../shared/permissions";
+import type { Actor, LiveAccess } from "../actor";
 import { attendanceSheet, closeAttendance, markOnlinePresence, SIGNIN_OPENS_MS, startSession } from "./attendance";
-import { audit } from "./audit";
+import { audit } from "../audit";
 import { minutesResource } from "./documents";
-import { DomainError, hidden, UUID_RE } from "./errors";
-import { meetingResource } from "./meetings";
+import { DomainError, hidden, UUID_RE } from "../errors";
+import { meetingResource } from "../calendar/meetings";
 
 // The live session page's side of a meeting: its phase, the agenda position the host moves, the
 // minutes header the system fills, who co-edits the minutes, and starting and ending. Every change

@@ -1,6 +1,6 @@
 import Papa from "papaparse";
-import { unprotectCell } from "../../shared/csv";
-import type { Sql } from "../../db/client";
+import { unprotectCell } from "../../../shared/csv";
+import type { Sql } from "../../../db/client";
 import {
   CATEGORY_LABEL,
   ORG_KIND_LABEL,
@@ -8,7 +8,7 @@ import {
   type Category,
   type OrgKind,
   type Role,
-} from "../../shared/domain/labels";
+} from "../../../shared/domain/labels";
 import {
   DisplayNameSchema,
   normalizeSignInName,
@@ -16,15 +16,15 @@ import {
   signInNameError,
   yesNo,
   postEligibilityError,
-} from "../../shared/domain/people";
-import type { Actor } from "./actor";
-import { log } from "../logger";
-import { audit } from "./audit";
-import { DomainError } from "./errors";
+} from "../../../shared/domain/people";
+import type { Actor } from "../actor";
+import { log } from "../../logger";
+import { audit } from "../audit";
+import { DomainError } from "../errors";
 import { createMembers, type CreatedMember, type NewMember } from "./members";
 import { requireManagedOrg, type Org } from "./orgs";
 import { readXlsxInWorker } from "./xlsx-reader";
-import { MAX_ROSTER_BYTES } from "../../shared/upload-limits";
+import { MAX_ROSTER_BYTES } from "../../../shared/upload-limits";
 
 // Roster import: a branch secretary uploads the member roster kept in Excel (.xlsx or .csv,
 // or rows pasted from Excel), sees which rows are good and which are not and why, and then

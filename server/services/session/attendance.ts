@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Sql } from "../../db/client";
+import type { Sql } from "../../../db/client";
 import {
   attemptFailed,
   attemptSucceeded,
@@ -7,7 +7,7 @@ import {
   reserveAttempt,
   type DelayRule,
   type Slot,
-} from "../auth/throttle";
+} from "../../auth/throttle";
 import {
   countModes,
   meetingForm,
@@ -15,21 +15,21 @@ import {
   modeRefusal,
   type AttendanceMode,
   type MeetingForm,
-} from "../../shared/domain/attendance-mode";
-import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
+} from "../../../shared/domain/attendance-mode";
+import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../../shared/domain/labels";
 import {
   sessionAccess,
   leaveDecisionAccess,
   type Access,
   type MeetingResource,
   type Subject,
-} from "../../shared/permissions";
-import type { Actor } from "./actor";
-import { audit } from "./audit";
-import { DomainError, hidden, UUID_RE } from "./errors";
-import { notify } from "./notifications";
-import { loadSubjects, orgPaths } from "./subjects";
-import { CHINA_TIME_ZONE } from "../../shared/time";
+} from "../../../shared/permissions";
+import type { Actor } from "../actor";
+import { audit } from "../audit";
+import { DomainError, hidden, UUID_RE } from "../errors";
+import { notify } from "../notifications";
+import { loadSubjects, orgPaths } from "../people/subjects";
+import { CHINA_TIME_ZONE } from "../../../shared/time";
 
 // Attendance (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退, 列席), the host's rotating sign-in code,
 // leave requests and make-up study (补学). Every function checks sessionAccess or

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Sql } from "../../db/client";
-import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
+import type { Sql } from "../../../db/client";
+import { MEETING_KIND_LABEL } from "../../../shared/domain/labels";
 import { meetingsToAttend, type Meeting } from "./meetings";
-import { loadSubject } from "./subjects";
+import { loadSubject } from "../people/subjects";
 
 // Personal iCalendar feeds. A phone calendar cannot sign in, so the URL carries the credential:
 // 32 random bytes (base64url, 43 characters). Only the SHA-256 of the token is stored, one per

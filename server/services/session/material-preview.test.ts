@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { docx, zip } from "../../tests/fixtures/docx";
+import { docx, zip } from "../../../tests/fixtures/docx";
 import {
   DOCX_MIME,
   docxToHtml,

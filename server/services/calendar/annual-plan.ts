@@ -1,4 +1,4 @@
-import type { Sql } from "../../db/client";
+import type { Sql } from "../../../db/client";
 import {
   chinaParts as localParts,
   chinaTime,
@@ -6,16 +6,16 @@ import {
   periodOf,
   proposeAnnualPlan,
   type PeriodCadence,
-} from "../../shared/domain/cadence";
-import type { MeetingKind } from "../../shared/domain/labels";
-import { chinaParts } from "../../shared/schemas/meetings";
-import type { PlanRow } from "../../shared/schemas/plan";
-import type { Actor } from "./actor";
-import { audit } from "./audit";
-import { DomainError } from "./errors";
+} from "../../../shared/domain/cadence";
+import type { MeetingKind } from "../../../shared/domain/labels";
+import { chinaParts } from "../../../shared/schemas/meetings";
+import type { PlanRow } from "../../../shared/schemas/plan";
+import type { Actor } from "../actor";
+import { audit } from "../audit";
+import { DomainError } from "../errors";
 import { createMeetings, RowsRefused, type RowError } from "./bulk-schedule";
-import { orgSettings } from "./org-settings";
-import { requireSchedulingOrg, withGroups, type Org } from "./orgs";
+import { orgSettings } from "../people/org-settings";
+import { requireSchedulingOrg, withGroups, type Org } from "../people/orgs";
 
 // The annual plan (年度计划): the year's required meetings proposed from the branch's own rules
 // (shared/domain/cadence.ts), minus what is already on the calendar; the secretary adjusts

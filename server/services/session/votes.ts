@@ -1,5 +1,5 @@
-import type { Sql } from "../../db/client";
-import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
+import type { Sql } from "../../../db/client";
+import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../../shared/domain/labels";
 import {
   CHOICES,
   ChoiceSchema,
@@ -24,11 +24,11 @@ import {
   type Quorum,
   type Tally,
   type VoteResult,
-} from "../../shared/domain/votes";
-import { sessionAccess, type Access, type Subject } from "../../shared/permissions";
-import type { Actor } from "./actor";
-import { DomainError, hidden, isUniqueViolation, UUID_RE } from "./errors";
-import { orgPaths } from "./subjects";
+} from "../../../shared/domain/votes";
+import { sessionAccess, type Access, type Subject } from "../../../shared/permissions";
+import type { Actor } from "../actor";
+import { DomainError, hidden, isUniqueViolation, UUID_RE } from "../errors";
+import { orgPaths } from "../people/subjects";
 
 // Votes at a 支部党员大会: open (host or managers, with a quorum), cast (present voting members,
 // once), written opinions of absent voters (where the matter counts them), close (freezes the

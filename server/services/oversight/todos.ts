@@ -1,7 +1,7 @@
-import type { Sql } from "../../db/client";
-import type { OrgKind } from "../../shared/domain/labels";
-import { leaveDecisionAccess, sessionAccess, type MeetingResource, type Subject } from "../../shared/permissions";
-import { orgPaths } from "./subjects";
+import type { Sql } from "../../../db/client";
+import type { OrgKind } from "../../../shared/domain/labels";
+import { leaveDecisionAccess, sessionAccess, type MeetingResource, type Subject } from "../../../shared/permissions";
+import { orgPaths } from "../people/subjects";
 
 // What needs the person now, for the home page: a list that each domain adds its own to-dos to
 // (TODO_SOURCES below), instead of every planned meeting of the year. Each source asks the

@@ -1,9 +1,9 @@
-import type { Sql } from "../../db/client";
-import { normalizeSignInName } from "../../shared/domain/people";
-import { audit } from "./audit";
-import { DomainError } from "./errors";
+import type { Sql } from "../../../db/client";
+import { normalizeSignInName } from "../../../shared/domain/people";
+import { audit } from "../audit";
+import { DomainError } from "../errors";
 import { issueInvitation } from "./invitations";
-import { notify } from "./notifications";
+import { notify } from "../notifications";
 
 // A one-time code for an account that already has a password is a password reset: whoever uses
 // it becomes the account holder (docs/decisions/018). Who may ask for one is decided by

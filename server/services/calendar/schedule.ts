@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { withoutBidiControls } from "../../shared/domain/text";
-import type { Sql } from "../../db/client";
-import { DEFAULT_RULES, kindsHeld } from "../../shared/domain/cadence";
+import { withoutBidiControls } from "../../../shared/domain/text";
+import type { Sql } from "../../../db/client";
+import { DEFAULT_RULES, kindsHeld } from "../../../shared/domain/cadence";
 import {
   KINDS_HELD_BY,
   MEETING_KIND_LABEL,
@@ -10,7 +10,7 @@ import {
   type MeetingKind,
   type OrgKind,
   type Role,
-} from "../../shared/domain/labels";
+} from "../../../shared/domain/labels";
 import {
   mayChair,
   sitsOnCommittee,
@@ -18,7 +18,7 @@ import {
   orgAccess,
   type MeetingResource,
   type Subject,
-} from "../../shared/permissions";
+} from "../../../shared/permissions";
 import {
   chinaParts,
   chinaShort,
@@ -26,13 +26,13 @@ import {
   type InviteeRole,
   type MaterialLink,
   type MeetingInput,
-} from "../../shared/schemas/meetings";
-import type { Actor } from "./actor";
-import { DomainError, hidden, UUID_RE } from "./errors";
+} from "../../../shared/schemas/meetings";
+import type { Actor } from "../actor";
+import { DomainError, hidden, UUID_RE } from "../errors";
 import { getMeetingFor } from "./meetings";
-import { orgSettings } from "./org-settings";
-import { findOrg, requireSchedulingOrg, type Org } from "./orgs";
-import { orgPaths } from "./subjects";
+import { orgSettings } from "../people/org-settings";
+import { findOrg, requireSchedulingOrg, type Org } from "../people/orgs";
+import { orgPaths } from "../people/subjects";
 
 // Scheduling: a meeting's details, agenda, study materials and invitee list; rescheduling and
 // cancelling, which keep history and tell the invitees. Every change re-checks, inside its

@@ -1,9 +1,9 @@
-import type { Sql } from "../../db/client";
-import { CATEGORIES, type Category, type OrgKind, type Role } from "../../shared/domain/labels";
-import { orgAccess, scheduleAccess, type Access, type OrgResource, type Subject } from "../../shared/permissions";
-import type { Actor } from "./actor";
-import { audit } from "./audit";
-import { DomainError, hidden, UUID_RE } from "./errors";
+import type { Sql } from "../../../db/client";
+import { CATEGORIES, type Category, type OrgKind, type Role } from "../../../shared/domain/labels";
+import { orgAccess, scheduleAccess, type Access, type OrgResource, type Subject } from "../../../shared/permissions";
+import type { Actor } from "../actor";
+import { audit } from "../audit";
+import { DomainError, hidden, UUID_RE } from "../errors";
 import { orgChains, orgResource } from "./subjects";
 
 export interface Org {

@@ -1,10 +1,10 @@
 import * as Y from "yjs";
-import type { Sql } from "../../db/client";
-import { reflectionDoc } from "../../shared/doc-names";
-import { chinaDateKey } from "../../shared/domain/cadence";
-import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../shared/domain/labels";
-import { countWords, REFLECTION_MAX_WORDS, REFLECTION_MIN_WORDS } from "../../shared/domain/text";
-import { plainText } from "../../shared/editor/minutes";
+import type { Sql } from "../../../db/client";
+import { reflectionDoc } from "../../../shared/doc-names";
+import { chinaDateKey } from "../../../shared/domain/cadence";
+import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../../shared/domain/labels";
+import { countWords, REFLECTION_MAX_WORDS, REFLECTION_MIN_WORDS } from "../../../shared/domain/text";
+import { plainText } from "../../../shared/editor/minutes";
 import {
   sessionAccess,
   meetingAccess,
@@ -14,17 +14,17 @@ import {
   type ReflectionResource,
   type ReflectionStatus,
   type Subject,
-} from "../../shared/permissions";
-import { chinaShort } from "../../shared/schemas/meetings";
-import { REVIEW_COMMENT_MAX, REVIEW_COMMENT_MIN } from "../../shared/schemas/reflections";
-import type { Actor, LiveAccess } from "./actor";
-import { DomainError, hidden, UUID_RE } from "./errors";
-import { notify } from "./notifications";
-import { orgSettings } from "./org-settings";
+} from "../../../shared/permissions";
+import { chinaShort } from "../../../shared/schemas/meetings";
+import { REVIEW_COMMENT_MAX, REVIEW_COMMENT_MIN } from "../../../shared/schemas/reflections";
+import type { Actor, LiveAccess } from "../actor";
+import { DomainError, hidden, UUID_RE } from "../errors";
+import { notify } from "../notifications";
+import { orgSettings } from "../people/org-settings";
 import { orderPassages, storedTimedText, type Earlier } from "./passage-order";
 import { compareReflections, FLAG_THRESHOLD } from "./similarity";
-import { orgPaths } from "./subjects";
-import { storedStates } from "../collab/persistence";
+import { orgPaths } from "../people/subjects";
+import { storedStates } from "../../collab/persistence";
 
 // 心得体会: each attendee (应到 or 列席) writes their own reflection on a session in a live
 // document (meeting.<m>.reflection.<author>), then submits it by the host's deadline. The

@@ -1,8 +1,8 @@
-import type { Sql } from "../../db/client";
-import type { MeetingKind, OrgKind } from "../../shared/domain/labels";
-import { meetingAccess, type Access, type MeetingResource, type Subject } from "../../shared/permissions";
-import { UUID_RE } from "../../shared/ids";
-import { orgPaths } from "./subjects";
+import type { Sql } from "../../../db/client";
+import type { MeetingKind, OrgKind } from "../../../shared/domain/labels";
+import { meetingAccess, type Access, type MeetingResource, type Subject } from "../../../shared/permissions";
+import { UUID_RE } from "../../../shared/ids";
+import { orgPaths } from "../people/subjects";
 
 export interface Meeting {
   id: string;

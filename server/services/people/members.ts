@@ -1,6 +1,6 @@
-import type { Sql } from "../../db/client";
-import { CATEGORY_LABEL, ROLE_LABEL, type Category, type OrgKind, type Role } from "../../shared/domain/labels";
-import { hasVote, postEligibilityError, type PersonInput } from "../../shared/domain/people";
+import type { Sql } from "../../../db/client";
+import { CATEGORY_LABEL, ROLE_LABEL, type Category, type OrgKind, type Role } from "../../../shared/domain/labels";
+import { hasVote, postEligibilityError, type PersonInput } from "../../../shared/domain/people";
 import {
   memberAccess,
   membershipVisible,
@@ -9,10 +9,10 @@ import {
   type Access,
   type MemberResource,
   type Subject,
-} from "../../shared/permissions";
-import type { Actor } from "./actor";
-import { audit } from "./audit";
-import { DomainError, hidden, isUniqueViolation, UUID_RE } from "./errors";
+} from "../../../shared/permissions";
+import type { Actor } from "../actor";
+import { audit } from "../audit";
+import { DomainError, hidden, isUniqueViolation, UUID_RE } from "../errors";
 import { issueInvitation } from "./invitations";
 import { issueReset, RESET_REFUSED } from "./password-reset";
 import { requireManagedOrg, type Org } from "./orgs";

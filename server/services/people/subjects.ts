@@ -1,6 +1,6 @@
-import type { Sql } from "../../db/client";
-import type { OrgResource, Subject } from "../../shared/permissions";
-import type { OrgKind, Role } from "../../shared/domain/labels";
+import type { Sql } from "../../../db/client";
+import type { OrgResource, Subject } from "../../../shared/permissions";
+import type { OrgKind, Role } from "../../../shared/domain/labels";
 
 export interface OrgChain {
   /** Ids from the root down to the organisation. */

@@ -1,8 +1,8 @@
-import type { Sql } from "../../db/client";
-import type { Auth } from "../auth/lucia";
-import { hashPassword, verifyPassword } from "../auth/password";
-import { audit } from "./audit";
-import { DomainError } from "./errors";
+import type { Sql } from "../../../db/client";
+import type { Auth } from "../../auth/lucia";
+import { hashPassword, verifyPassword } from "../../auth/password";
+import { audit } from "../audit";
+import { DomainError } from "../errors";
 
 async function homeOrg(sql: Sql, userId: string): Promise<string | null> {
   const [m] = await sql<{ org_id: string }[]>`

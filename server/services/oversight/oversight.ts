@@ -1,4 +1,4 @@
-import type { Sql } from "../../db/client";
+import type { Sql } from "../../../db/client";
 import {
   chinaDate,
   chinaParts,
@@ -7,17 +7,23 @@ import {
   resolveSettings,
   type Period,
   type ResolvedSettings,
-} from "../../shared/domain/cadence";
+} from "../../../shared/domain/cadence";
 import {
   meetingsWithoutMinutes,
   requiredVsHeld,
   type Compliance,
   type ComplianceMeeting,
   type KindCompliance,
-} from "../../shared/domain/compliance";
-import { kindsAnsweredFor, MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../shared/domain/labels";
-import { sitsOnCommittee } from "../../shared/permissions";
-import type { Org } from "./orgs";
+} from "../../../shared/domain/compliance";
+import {
+  kindsAnsweredFor,
+  MEETING_KINDS,
+  type MeetingKind,
+  type OrgKind,
+  type Role,
+} from "../../../shared/domain/labels";
+import { sitsOnCommittee } from "../../../shared/permissions";
+import type { Org } from "../people/orgs";
 
 // The 党委 (or 党总支) overview: every 党支部 below an organisation with what its organisational
 // life looks like this quarter and this year, and the subtree's meetings and attendance month by

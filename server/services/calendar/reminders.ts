@@ -1,15 +1,15 @@
-import type { Sql } from "../../db/client";
+import type { Sql } from "../../../db/client";
 import {
   chinaDate,
   DEFAULT_RULES,
   kindsHeld,
   resolveSettings,
   type ResolvedSettings,
-} from "../../shared/domain/cadence";
-import { MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../shared/domain/labels";
-import { dueTitle, dueWarning, reminderTitle } from "../../shared/domain/reminders";
-import { chinaDayNumber, DAY_MS } from "../../shared/time";
-import { DUE_MEETING_AUDIENCE } from "../../shared/permissions";
+} from "../../../shared/domain/cadence";
+import { MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../../shared/domain/labels";
+import { dueTitle, dueWarning, reminderTitle } from "../../../shared/domain/reminders";
+import { chinaDayNumber, DAY_MS } from "../../../shared/time";
+import { DUE_MEETING_AUDIENCE } from "../../../shared/permissions";
 
 // Time-based reminders, sent by a timer in server/app.ts every few minutes, on every app node:
 //  - meeting.reminder: to the invitees (应到 and 列席) of a scheduled meeting that has not started

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Sql } from "../../db/client";
-import { forgetDevices } from "../auth/devices";
-import { hashPassword } from "../auth/password";
-import { audit } from "./audit";
-import { DomainError } from "./errors";
+import type { Sql } from "../../../db/client";
+import { forgetDevices } from "../../auth/devices";
+import { hashPassword } from "../../auth/password";
+import { audit } from "../audit";
+import { DomainError } from "../errors";
 
 // One-time invitation codes: 12 characters of Crockford base32 (60 random bits), shown as
 // XXXX-XXXX-XXXX so it can be read out or sent by text as well as opened as a link. Only

@@ -1,15 +1,15 @@
-import type { Sql } from "../../db/client";
+import type { Sql } from "../../../db/client";
 import {
   chinaDate,
   resolveSettings,
   settingsOverrides,
   type BranchSettings,
   type ResolvedSettings,
-} from "../../shared/domain/cadence";
-import type { OrgKind } from "../../shared/domain/labels";
-import type { Actor } from "./actor";
-import { audit } from "./audit";
-import { DomainError } from "./errors";
+} from "../../../shared/domain/cadence";
+import type { OrgKind } from "../../../shared/domain/labels";
+import type { Actor } from "../actor";
+import { audit } from "../audit";
+import { DomainError } from "../errors";
 import { requireManagedOrg } from "./orgs";
 
 /**

@@ -1,5 +1,5 @@
-import type { Sql } from "../../db/client";
-import { chinaDate, chinaTime, kindsAnswered, periodLabel, periodOf } from "../../shared/domain/cadence";
+import type { Sql } from "../../../db/client";
+import { chinaDate, chinaTime, kindsAnswered, periodLabel, periodOf } from "../../../shared/domain/cadence";
 import {
   lapseWarnings,
   lastAttendedLife,
@@ -8,12 +8,12 @@ import {
   requiredVsHeld,
   type AttendanceRow,
   type ComplianceMeeting,
-} from "../../shared/domain/compliance";
-import type { MeetingKind } from "../../shared/domain/labels";
-import { withGroups, type Org } from "./orgs";
-import { orgSettings } from "./org-settings";
-import { writtenByPeople } from "../collab/persistence";
-import { meetingMinutesDoc } from "../../shared/doc-names";
+} from "../../../shared/domain/compliance";
+import type { MeetingKind } from "../../../shared/domain/labels";
+import { withGroups, type Org } from "../people/orgs";
+import { orgSettings } from "../people/org-settings";
+import { writtenByPeople } from "../../collab/persistence";
+import { meetingMinutesDoc } from "../../../shared/doc-names";
 
 // Loads what the compliance rules (shared/domain/compliance.ts) need for one organisation and
 // its groups, and runs them. Help for the secretary: what is due, what is missing, who needs a

@@ -1,6 +1,6 @@
-import type { Sql } from "../../db/client";
-import { parseDocName } from "../../shared/doc-names";
-import { minutesOutline } from "../../shared/editor/minutes";
+import type { Sql } from "../../../db/client";
+import { parseDocName } from "../../../shared/doc-names";
+import { minutesOutline } from "../../../shared/editor/minutes";
 import {
   documentAccess,
   type DocumentResource,
@@ -9,10 +9,10 @@ import {
   type ReflectionResource,
   type ReflectionStatus,
   type Subject,
-} from "../../shared/permissions";
-import { meetingResource } from "./meetings";
-import { orgSettings } from "./org-settings";
-import { loadSubject } from "./subjects";
+} from "../../../shared/permissions";
+import { meetingResource } from "../calendar/meetings";
+import { orgSettings } from "../people/org-settings";
+import { loadSubject } from "../people/subjects";
 
 /** A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed. */
 export async function minutesResource(sql: Sql, meeting: MeetingResource): Promise<MinutesResource> {

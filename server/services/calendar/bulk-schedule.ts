@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { Sql } from "../../db/client";
-import type { MeetingKind } from "../../shared/domain/labels";
-import { chinaParts } from "../../shared/schemas/meetings";
-import type { Actor } from "./actor";
-import { DomainError } from "./errors";
-import { defaultChairs, mayChair } from "../../shared/permissions";
-import { requireSchedulingOrg, type Org } from "./orgs";
+import type { Sql } from "../../../db/client";
+import type { MeetingKind } from "../../../shared/domain/labels";
+import { chinaParts } from "../../../shared/schemas/meetings";
+import type { Actor } from "../actor";
+import { DomainError } from "../errors";
+import { defaultChairs, mayChair } from "../../../shared/permissions";
+import { requireSchedulingOrg, type Org } from "../people/orgs";
 import {
   checkHostFree,
   checkKind,
