@@ -45,11 +45,12 @@ export async function signInThroughForm(page: Page, username: string, password =
   await expect(page).toHaveURL(/\/$/);
 }
 
-const BASE_URL = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+/** The app server of the running test's shard (playwright.config.ts gives each shard its own). */
+const baseUrl = () => String(test.info().project.use.baseURL);
 
 /** One statement on the test server's database (tests/e2e/serve.ts's /__e2e/sql). */
 async function e2eSql<T>(query: string, params: unknown[] = []): Promise<T[]> {
-  const res = await fetch(`${BASE_URL}/__e2e/sql`, { method: "POST", body: JSON.stringify({ query, params }) });
+  const res = await fetch(`${baseUrl()}/__e2e/sql`, { method: "POST", body: JSON.stringify({ query, params }) });
   if (!res.ok) throw new Error(`e2e sql: ${res.status} ${await res.text()}`);
   return (await res.json()) as T[];
 }
@@ -67,7 +68,7 @@ export async function signInBySession(context: BrowserContext, username: string)
     [id, username],
   );
   if (rows.length === 0) throw new Error(`no user ${username}`);
-  await context.addCookies([{ name: "tongxin_session", value: id, url: BASE_URL, httpOnly: true, sameSite: "Lax" }]);
+  await context.addCookies([{ name: "tongxin_session", value: id, url: baseUrl(), httpOnly: true, sameSite: "Lax" }]);
 }
 
 /** A new browser context (phone or desktop) signed in as the given member. */

@@ -7,6 +7,9 @@ import { createTestDatabase } from "../setup/database";
 
 // The app for the browser tests: the production build on a fresh, seeded database
 // (PGlite, or a new database on TEST_DATABASE_URL's server), removed again on exit.
+// A second shard's server waits for the first to answer, so only one of them builds the app or
+// the database template when those are stale (playwright.config.ts).
+if (process.env.E2E_AFTER) await firstShardUp(process.env.E2E_AFTER);
 ensureBuild(process.cwd(), (m) => console.log(m));
 const db = await createTestDatabase();
 // Reminders off, so the seed's upcoming meetings add no notifications the specs do not expect.
@@ -48,4 +51,18 @@ function exposeSql(server: Server, sql: Sql) {
         .catch((e: Error) => res.writeHead(500, { "content-type": "text/plain" }).end(e.message));
     });
   });
+}
+
+async function firstShardUp(url: string) {
+  for (let i = 0; i < 340; i++) {
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the first e2e server (${url}) never answered`);
 }
