@@ -2,22 +2,23 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 
-// Two shards, each with its own app server and database copy on its own port, run side by side:
-// one shard left half of the two cores idle while it waited on the browser or the server
-// (docs/decisions/023). The specs of shard 2 are listed; every other spec, a new one too, runs in
-// shard 1. The lists balance the measured spec times; E2E_SHARDS=1 runs everything on one server.
-const SHARD_2 = [
-  "votes",
-  "attendance",
-  "plan",
-  "materials",
-  "coedit",
-  "import",
-  "calendar",
-  "org-tree",
-  "settings",
-].map((name) => `**/${name}.spec.ts`);
-const shards = process.env.E2E_SHARDS === "1" ? 1 : 2;
+// The specs run in shards side by side, each shard with its own app server and database copy on
+// its own port (PORT, PORT + 1, …). One browser at a time used about a quarter of the two cores:
+// most of a spec's time is waiting (live sync, debounces, polling), not work (docs/decisions/023).
+// For each shard count, all shards but the last list their specs; the last runs every other spec,
+// a new one too. The lists balance the measured spec times. E2E_SHARDS=1 runs all on one server.
+const LISTED: Record<number, string[][]> = {
+  1: [],
+  2: [["session", "invite", "reflection", "schedule", "oversight", "auth"]],
+  3: [
+    ["session", "invite"],
+    ["votes", "attendance", "plan"],
+  ],
+};
+const shards = Math.min(Math.max(Number(process.env.E2E_SHARDS ?? 3) || 3, 1), 3);
+const specs = (names: string[]) => names.map((name) => `**/${name}.spec.ts`);
+const shardFiles = (i: number) =>
+  i < shards - 1 ? { testMatch: specs(LISTED[shards][i]) } : { testIgnore: specs(LISTED[shards].flat()) };
 
 // Debian's Chromium, never a downloaded browser. As root it needs --no-sandbox, and the
 // background-networking flags keep it from reaching for the network.
@@ -50,7 +51,7 @@ export default defineConfig({
   },
   projects: Array.from({ length: shards }, (_, i) => ({
     name: `desktop-${i + 1}`,
-    ...(shards === 1 ? {} : i === 0 ? { testIgnore: SHARD_2 } : { testMatch: SHARD_2 }),
+    ...shardFiles(i),
     use: {
       ...devices["Desktop Chrome"],
       launchOptions: chromium,
