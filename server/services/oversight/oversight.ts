@@ -425,7 +425,7 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
 export interface LeaderLife {
   userId: string;
   name: string;
-  /** Their posts in the organisation itself, e.g. ["secretary"]. */
+  /** Their posts in the organisation itself, as role codes. */
   roles: Role[];
   /** The branches or groups below in which they hold a live membership. */
   orgs: { id: string; name: string; kind: OrgKind }[];
