@@ -14,7 +14,7 @@ import { createSeries, expandSeries } from "../../server/services/calendar/serie
 import { WEEKDAY_LABEL, weekdayOfDate } from "../../shared/domain/cadence";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { describeRecurrence, EVERY_LABEL, EVERY_MONTHS, occurrenceTitle } from "../../shared/domain/recurrence";
-import { chinaParts } from "../../shared/schemas/meetings";
+import { chinaParts } from "../../shared/time";
 import { defaultChairs, mayChair } from "../../shared/permissions";
 import { SeriesFormSchema } from "../../shared/schemas/plan";
 import { AppShell } from "../components/app-shell";

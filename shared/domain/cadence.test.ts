@@ -3,15 +3,9 @@ import {
   BranchSettingsSchema,
   DEFAULT_BRANCH_SETTINGS,
   DEFAULT_RULES,
-  addMonthsClamped,
-  chinaDateKey,
-  chinaParts,
-  chinaTime,
-  daysBetween,
   defaultHolidays,
   defaultSettings,
   fixedDayInMonth,
-  isLeapYear,
   nthWeekdayOfMonth,
   periodLabel,
   periodOf,
@@ -23,8 +17,8 @@ import {
   type NthWeekday,
   type PeriodCadence,
   type PlannedMeeting,
-  type Weekday,
 } from "./cadence";
+import { addMonthsClamped, chinaDateKey, chinaParts, chinaTime, daysBetween, isLeapYear, type Weekday } from "../time";
 import { MEETING_KINDS, type MeetingKind } from "./labels";
 
 const cn = chinaTime;

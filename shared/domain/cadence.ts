@@ -37,7 +37,6 @@ export const CADENCE_LABEL: Record<Cadence, string> = {
 };
 
 /** 0 = Sunday … 6 = Saturday, as Date.getDay(). */
-export type { Weekday };
 /** 1st to 4th, or -1 for the last one in the month. */
 export type NthWeekday = 1 | 2 | 3 | 4 | -1;
 export const WEEKDAY_LABEL = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"] as const;
@@ -461,21 +460,6 @@ export function settingsOverrides(s: ResolvedSettings, orgKind?: OrgKind): Branc
 // ---------------------------------------------------------------------------------------------
 // China-time calendar helpers
 // ---------------------------------------------------------------------------------------------
-
-// The calendar arithmetic lives in shared/time.ts; cadence's callers keep importing it from here.
-export {
-  addMonthsClamped,
-  chinaDate,
-  chinaDateKey,
-  chinaDayStart,
-  chinaParts,
-  chinaTime,
-  dateInWords,
-  daysBetween,
-  daysInMonth,
-  isLeapYear,
-  type LocalParts,
-} from "../time";
 
 function pad2(n: number): string {
   return String(n).padStart(2, "0");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chinaDateKey, chinaTime, defaultSettings, periodOf, periodsInYear, resolveSettings } from "./cadence";
+import { chinaDateKey, chinaTime } from "../time";
+import { defaultSettings, periodOf, periodsInYear, resolveSettings } from "./cadence";
 import {
   lapseWarnings,
   lastAttendedLife,

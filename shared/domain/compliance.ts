@@ -1,14 +1,6 @@
 import { MEETING_KINDS, type MeetingKind } from "./labels";
-import {
-  LAPSE_MONTHS,
-  addMonthsClamped,
-  chinaDayStart,
-  daysBetween,
-  periodsBetween,
-  type KindRule,
-  type Period,
-} from "./cadence";
-import { DAY_MS } from "../time";
+import { LAPSE_MONTHS, periodsBetween, type KindRule, type Period } from "./cadence";
+import { addMonthsClamped, chinaDayStart, daysBetween, DAY_MS } from "../time";
 
 // What the secretary needs to keep the branch's organisational life in order: which required
 // meetings are held, arranged or still to arrange, which minutes are outstanding, who has missed

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oversight, type BranchOversight } from "../../server/services/oversight/oversight";
-import { chinaTime } from "../../shared/domain/cadence";
+import { chinaTime } from "../../shared/time";
 import type { MeetingKind, OrgKind } from "../../shared/domain/labels";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 

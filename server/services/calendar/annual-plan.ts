@@ -1,14 +1,7 @@
 import type { Sql } from "../../../db/client";
-import {
-  chinaParts as localParts,
-  chinaTime,
-  periodLabel,
-  periodOf,
-  proposeAnnualPlan,
-  type PeriodCadence,
-} from "../../../shared/domain/cadence";
+import { chinaParts as localParts, chinaTime, chinaParts } from "../../../shared/time";
+import { periodLabel, periodOf, proposeAnnualPlan, type PeriodCadence } from "../../../shared/domain/cadence";
 import type { MeetingKind } from "../../../shared/domain/labels";
-import { chinaParts } from "../../../shared/schemas/meetings";
 import type { PlanRow } from "../../../shared/schemas/plan";
 import type { Actor } from "../actor";
 import { audit } from "../audit";

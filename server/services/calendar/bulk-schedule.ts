@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Sql } from "../../../db/client";
 import type { MeetingKind } from "../../../shared/domain/labels";
-import { chinaParts } from "../../../shared/schemas/meetings";
+import { chinaParts } from "../../../shared/time";
 import type { Actor } from "../actor";
 import { DomainError } from "../errors";
 import { defaultChairs, leaderTitle, mayChair } from "../../../shared/permissions";

@@ -19,9 +19,8 @@ import {
   type MeetingResource,
   type Subject,
 } from "../../../shared/permissions";
+import { chinaParts, chinaShort } from "../../../shared/time";
 import {
-  chinaParts,
-  chinaShort,
   MAX_FILE_BYTES,
   type InviteeRole,
   type MaterialLink,

@@ -6,7 +6,7 @@ import {
   occurrenceTitle,
   type Expansion,
 } from "../../../shared/domain/recurrence";
-import { chinaShort } from "../../../shared/schemas/meetings";
+import { chinaShort } from "../../../shared/time";
 import type { SeriesInput } from "../../../shared/schemas/plan";
 import type { Actor } from "../actor";
 import { audit } from "../audit";

@@ -1,5 +1,6 @@
 import type { Sql } from "../../../db/client";
-import { chinaDate, chinaTime, kindsAnswered, periodLabel, periodOf } from "../../../shared/domain/cadence";
+import { chinaDate, chinaTime } from "../../../shared/time";
+import { kindsAnswered, periodLabel, periodOf } from "../../../shared/domain/cadence";
 import {
   lapseWarnings,
   lastAttendedLife,

@@ -1,6 +1,6 @@
 import type { Sql } from "../../../db/client";
+import { chinaDate } from "../../../shared/time";
 import {
-  chinaDate,
   resolveSettings,
   settingsOverrides,
   type BranchSettings,
