@@ -11,7 +11,7 @@ import { useState } from "react";
 import { orgSettings } from "../../server/services/people/org-settings";
 import { inviteePool, kindsFor } from "../../server/services/calendar/schedule";
 import { createSeries, expandSeries } from "../../server/services/calendar/series";
-import { WEEKDAY_LABEL, weekdayOfDate } from "../../shared/domain/cadence";
+import { WEEKDAY_LABEL, weekdayOfDate } from "../../shared/domain/kind-rules";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { describeRecurrence, EVERY_LABEL, EVERY_MONTHS, occurrenceTitle } from "../../shared/domain/recurrence";
 import { chinaParts } from "../../shared/time";

@@ -1,5 +1,6 @@
 import { MEETING_KINDS, type MeetingKind } from "./labels";
-import { LAPSE_MONTHS, periodsBetween, type KindRule, type Period } from "./cadence";
+import { LAPSE_MONTHS, type KindRule } from "./kind-rules";
+import { periodsBetween, type Period } from "./periods";
 import { addMonthsClamped, chinaDayStart, daysBetween, DAY_MS } from "../time";
 
 // What the secretary needs to keep the branch's organisational life in order: which required
@@ -71,7 +72,7 @@ export interface RequiredVsHeldInput {
    * though a meeting held in it still counts as held.
    */
   trackingStart?: Date;
-  /** The kinds the organisation answers for (cadence.ts kindsAnswered); all kinds when absent. */
+  /** The kinds the organisation answers for (kind-rules.ts kindsAnswered); all kinds when absent. */
   kinds?: readonly MeetingKind[];
 }
 

@@ -1,5 +1,6 @@
 import { MEETING_KIND_LABEL, type MeetingKind } from "./labels";
-import { WEEKDAY_LABEL, periodOf, type Cadence, type Period, type PeriodCadence } from "./cadence";
+import { WEEKDAY_LABEL, type Cadence, type PeriodCadence } from "./kind-rules";
+import { periodOf, type Period } from "./periods";
 import { chinaParts, daysBetween, DAY_MS } from "../time";
 
 // Time-based reminders (server/services/reminders.ts sends them): a meeting coming up within its

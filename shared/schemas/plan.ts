@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FixedDaySchema } from "../domain/cadence";
+import { FixedDaySchema } from "../domain/org-settings";
 import { MEETING_KINDS } from "../domain/labels";
 import { EVERY_MONTHS, type EveryMonths } from "../domain/recurrence";
 import { blankToUndefined, dateField, isHttpUrl, personId, timeField } from "./meetings";

@@ -1,6 +1,7 @@
 import type { Sql } from "../../../db/client";
 import { chinaDate, chinaDayNumber, DAY_MS } from "../../../shared/time";
-import { DEFAULT_RULES, kindsHeld, resolveSettings, type ResolvedSettings } from "../../../shared/domain/cadence";
+import { DEFAULT_RULES, kindsHeld, type ResolvedSettings } from "../../../shared/domain/kind-rules";
+import { resolveSettings } from "../../../shared/domain/org-settings";
 import { MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../../shared/domain/labels";
 import { dueTitle, dueWarning, reminderTitle } from "../../../shared/domain/reminders";
 import { DUE_MEETING_AUDIENCE } from "../../../shared/permissions";

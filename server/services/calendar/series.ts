@@ -1,5 +1,5 @@
 import type { Sql } from "../../../db/client";
-import { defaultHolidays } from "../../../shared/domain/cadence";
+import { defaultHolidays } from "../../../shared/domain/annual-plan";
 import {
   describeRecurrence,
   expandRecurrence,

@@ -1,6 +1,8 @@
 import type { Sql } from "../../../db/client";
 import { CHINA_TIME_ZONE, chinaDate, chinaParts, chinaTime } from "../../../shared/time";
-import { periodOf, resolveSettings, type Period, type ResolvedSettings } from "../../../shared/domain/cadence";
+import { periodOf, type Period } from "../../../shared/domain/periods";
+import { resolveSettings } from "../../../shared/domain/org-settings";
+import { type ResolvedSettings } from "../../../shared/domain/kind-rules";
 import {
   meetingsWithoutMinutes,
   requiredVsHeld,
