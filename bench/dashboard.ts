@@ -5,7 +5,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ensureBuild } from "../server/build";
-import { chinaParts } from "../shared/domain/cadence";
+import { chinaParts } from "../shared/time";
 import { BENCH_PASSWORD, BRANCH_SECRETARY, COMMITTEE_SECRETARY } from "./lib/accounts";
 import { benchDatabaseUrl, connect, redact, splitUrl } from "./lib/db";
 import { cpuSeconds, machine, memory } from "./lib/proc";

@@ -9,7 +9,7 @@ import { unreadCount } from "../server/services/notifications";
 import { findOrg } from "../server/services/people/orgs";
 import * as schedule from "../server/services/calendar/schedule";
 import { loadSubject } from "../server/services/people/subjects";
-import { chinaParts, chinaTime } from "../shared/domain/cadence";
+import { chinaParts, chinaTime } from "../shared/time";
 import type { Subject } from "../shared/permissions";
 import { BRANCH_SECRETARY, COMMITTEE_SECRETARY } from "./lib/accounts";
 import { benchDatabaseUrl, redact } from "./lib/db";

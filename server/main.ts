@@ -1,3 +1,4 @@
+import { CHINA_TIME_ZONE } from "../shared/time";
 import { demoSignIns } from "./demo/seed";
 import { startTongxin } from "./app";
 import { ensureBuild } from "./build";
@@ -34,7 +35,7 @@ async function main() {
   }
   if (app.demo) {
     const at = app.demo.startsAt.toLocaleTimeString("zh-CN", {
-      timeZone: "Asia/Shanghai",
+      timeZone: CHINA_TIME_ZONE,
       hour: "2-digit",
       minute: "2-digit",
     });

@@ -656,3 +656,87 @@ describe("passwordResetAccess", () => {
     expect(passwordResetAccess(admin, holder("c-admin", true, [G1, true]))).toBe(n);
   });
 });
+
+import {
+  holdsPost,
+  isLeaderRole,
+  LEADER_ROLES,
+  leaderRole,
+  leaderTitle,
+  ORDINARY_ROLE,
+  requiresOneHolder,
+  roleAfterMove,
+  roleFits,
+  ROLE_ORDER,
+  roleRank,
+  rolesFitting,
+} from "./permissions";
+import { ORG_KINDS, ROLES } from "./domain/labels";
+
+describe("roles and organisations", () => {
+  it("a 党小组 has a 党小组长 and members; other organisations a committee and members", () => {
+    expect(rolesFitting("group")).toEqual(["group_leader", "member"]);
+    for (const kind of ["committee", "general_branch", "branch"] as const)
+      expect(rolesFitting(kind)).toEqual([
+        "secretary",
+        "deputy_secretary",
+        "organization_member",
+        "propaganda_member",
+        "discipline_member",
+        "member",
+      ]);
+    expect(roleFits("group", "secretary")).toBe(false);
+    expect(roleFits("branch", "group_leader")).toBe(false);
+    expect(roleFits("branch", "discipline_member")).toBe(true);
+    for (const kind of ORG_KINDS) expect(roleFits(kind, ORDINARY_ROLE)).toBe(true);
+  });
+
+  it("every role fits some kind of organisation", () => {
+    for (const role of ROLES) expect(ORG_KINDS.some((k) => roleFits(k, role))).toBe(true);
+  });
+
+  it("a move keeps a committee post between committees and drops it into a 党小组; a 党小组长 becomes a 党员", () => {
+    expect(roleAfterMove("organization_member", "branch")).toBe("organization_member");
+    expect(roleAfterMove("organization_member", "group")).toBe("member");
+    expect(roleAfterMove("secretary", "group")).toBe("member");
+    expect(roleAfterMove("group_leader", "group")).toBe("member");
+    expect(roleAfterMove("group_leader", "branch")).toBe("member");
+    expect(roleAfterMove("member", "group")).toBe("member");
+    for (const kind of ORG_KINDS)
+      for (const role of ROLES) expect(roleFits(kind, roleAfterMove(role, kind))).toBe(true);
+  });
+
+  it("who leads: the 书记, a 党小组's 党小组长", () => {
+    expect(leaderRole("branch")).toBe("secretary");
+    expect(leaderRole("committee")).toBe("secretary");
+    expect(leaderRole("group")).toBe("group_leader");
+    expect(leaderTitle("group")).toBe("党小组长");
+    expect(leaderTitle("general_branch")).toBe("书记");
+    for (const kind of ORG_KINDS) {
+      expect(isLeaderRole(leaderRole(kind))).toBe(true);
+      expect(roleFits(kind, leaderRole(kind))).toBe(true);
+    }
+    expect(LEADER_ROLES).toHaveLength(2);
+    expect(isLeaderRole("deputy_secretary")).toBe(false);
+    expect(isLeaderRole("member")).toBe(false);
+  });
+
+  it("posts and the ordinary membership", () => {
+    expect(holdsPost("member")).toBe(false);
+    for (const role of ROLES.filter((r) => r !== "member")) expect(holdsPost(role)).toBe(true);
+  });
+
+  it("only the 书记 must always have a holder", () => {
+    expect(ROLES.filter(requiresOneHolder)).toEqual(["secretary"]);
+  });
+
+  it("posts are listed 书记 first, ordinary members last", () => {
+    expect(ROLE_ORDER[0]).toBe("secretary");
+    expect(ROLE_ORDER[ROLE_ORDER.length - 1]).toBe("member");
+    expect([...ROLE_ORDER].sort()).toEqual([...ROLES].sort());
+    const sorted = (["member", "group_leader", "propaganda_member", "secretary", "deputy_secretary"] as const)
+      .slice()
+      .sort((a, b) => roleRank(a) - roleRank(b));
+    expect(sorted).toEqual(["secretary", "deputy_secretary", "propaganda_member", "group_leader", "member"]);
+  });
+});

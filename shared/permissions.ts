@@ -1,4 +1,12 @@
-import { COMMITTEE_ROLES, MANAGER_ROLES, type Category, type OrgKind, type Role } from "./domain/labels";
+import {
+  COMMITTEE_ROLES,
+  MANAGER_ROLES,
+  ROLE_LABEL,
+  ROLES,
+  type Category,
+  type OrgKind,
+  type Role,
+} from "./domain/labels";
 
 // The one place that answers "may this user read / write / manage this?", one function per
 // resource. Loaders, actions and the collaboration server all call these with data the server
@@ -377,3 +385,57 @@ export const DUE_MEETING_AUDIENCE: {
   own: { group: ["group_leader"], other: MANAGER_ROLES },
   branchOfGroup: ["secretary", "organization_member"],
 };
+
+// ---------------------------------------------------------------------------------------------
+// Roles and organisations: which posts an organisation has, who leads it, how posts are listed.
+// Services pass these to SQL as parameters (`m.role = any(${LEADER_ROLES})`) rather than naming
+// roles in queries.
+
+/** The ordinary membership, holding no post. */
+export const ORDINARY_ROLE: Role = "member";
+
+/** Whether a role is a post (书记, 委员, 党小组长 …) rather than an ordinary membership. */
+export const holdsPost = (role: Role): boolean => role !== ORDINARY_ROLE;
+
+const GROUP_ROLES: readonly Role[] = ["group_leader", ORDINARY_ROLE];
+const OTHER_ROLES: readonly Role[] = ROLES.filter((r) => r !== "group_leader");
+
+/**
+ * The roles a membership may hold in an organisation of this kind: a 党小组 has a 党小组长 and
+ * members; every other organisation a committee (书记, 副书记, 委员) and members. In ROLES order.
+ */
+export function rolesFitting(orgKind: OrgKind): readonly Role[] {
+  return orgKind === "group" ? GROUP_ROLES : OTHER_ROLES;
+}
+
+/** Whether a role may be held in an organisation of this kind (rolesFitting). */
+export const roleFits = (orgKind: OrgKind, role: Role): boolean => rolesFitting(orgKind).includes(role);
+
+/**
+ * The role a membership takes when it moves to another organisation: a 党小组长 leads only their
+ * own group, and a 党小组 has no committee, so both become ordinary members; other posts are kept.
+ */
+export function roleAfterMove(role: Role, toKind: OrgKind): Role {
+  return role === "group_leader" || !roleFits(toKind, role) ? ORDINARY_ROLE : role;
+}
+
+/** The role that leads an organisation of this kind: a 党小组's 党小组长, everywhere else its 书记. */
+export const leaderRole = (orgKind: OrgKind): Role => (orgKind === "group" ? "group_leader" : "secretary");
+
+/** Its leader's title, 「党小组长」 or 「书记」, for messages. */
+export const leaderTitle = (orgKind: OrgKind): string => ROLE_LABEL[leaderRole(orgKind)];
+
+/** The roles that lead some organisation (a group's listing shows them as its leaders). */
+export const LEADER_ROLES: readonly Role[] = ["secretary", "group_leader"];
+export const isLeaderRole = (role: Role): boolean => LEADER_ROLES.includes(role);
+
+/**
+ * Roles an organisation may never be left without once it has them: its 书记 convenes it, so the
+ * last one cannot be removed, moved or given another role until a new one is appointed.
+ */
+export const requiresOneHolder = (role: Role): boolean => role === "secretary";
+
+/** How posts are listed: 书记, 副书记, the 委员, 党小组长, then ordinary members. */
+export const ROLE_ORDER: readonly Role[] = ROLES;
+/** A role's place in ROLE_ORDER, for sorting (lower first). */
+export const roleRank = (role: Role): number => ROLE_ORDER.indexOf(role);

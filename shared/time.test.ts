@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  addMonthsClamped,
+  chinaDateKey,
+  chinaTime,
+  daysBetween,
+  isLeapYear,
   chinaDateTime,
   chinaDateTimeValue,
   chinaDayNumber,
@@ -41,5 +46,33 @@ describe("China time", () => {
   it("numbers Beijing days as SQL does: midnight in Beijing starts a new day", () => {
     const before = chinaDayNumber(new Date("2026-12-06T15:59:59Z"));
     expect(chinaDayNumber(new Date("2026-12-06T16:00:00Z"))).toBe(before + 1);
+  });
+});
+
+// Calendar arithmetic (formerly in cadence.test.ts).
+const cn = chinaTime;
+
+describe("China-time calendar", () => {
+  it("puts local midnight eight hours before UTC midnight", () => {
+    expect(cn(2027, 1, 1).toISOString()).toBe("2026-12-31T16:00:00.000Z");
+    expect(cn(2027, 1, 1, 14, 30).toISOString()).toBe("2027-01-01T06:30:00.000Z");
+    expect(chinaDateKey(new Date("2026-12-31T16:30:00Z"))).toBe("2027-01-01");
+    expect(chinaDateKey(new Date("2026-12-31T15:59:59Z"))).toBe("2026-12-31");
+    expect(chinaParts(new Date("2028-02-28T16:00:00Z"))).toMatchObject({ year: 2028, month: 2, day: 29, weekday: 2 });
+  });
+
+  it("knows leap years", () => {
+    expect([2027, 2028, 2100, 2000].map(isLeapYear)).toEqual([false, true, false, true]);
+    expect(daysBetween(cn(2028, 2, 28), cn(2028, 3, 1))).toBe(2);
+    expect(daysBetween(cn(2027, 2, 28), cn(2027, 3, 1))).toBe(1);
+    expect(daysBetween(cn(2027, 12, 31, 23, 59), cn(2028, 1, 1, 0, 1))).toBe(1);
+  });
+
+  it("adds months clamped to the end of a shorter month", () => {
+    expect(chinaDateKey(addMonthsClamped(cn(2027, 8, 31, 15), 6))).toBe("2028-02-29");
+    expect(chinaDateKey(addMonthsClamped(cn(2026, 8, 31), 6))).toBe("2027-02-28");
+    expect(chinaDateKey(addMonthsClamped(cn(2027, 9, 30), 6))).toBe("2028-03-30");
+    expect(chinaDateKey(addMonthsClamped(cn(2027, 12, 15), 6))).toBe("2028-06-15");
+    expect(addMonthsClamped(cn(2027, 7, 1, 14, 30), 6).getTime()).toBe(cn(2028, 1, 1).getTime());
   });
 });

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { WEEKDAY_LABEL } from "../../shared/domain/cadence";
+import { WEEKDAY_LABEL } from "../../shared/domain/kind-rules";
 import { MEETING_KIND_LABEL, type MeetingKind } from "../../shared/domain/labels";
 import { ChevronLeftIcon, ChevronRightIcon } from "./icons";
 import { MeetingMeta } from "./meeting-meta";

@@ -1,5 +1,5 @@
 import type { Meeting } from "../../server/services/calendar/meetings";
-import { chinaDateKey, chinaParts, chinaTime, daysInMonth } from "../../shared/domain/cadence";
+import { chinaDateKey, chinaParts, chinaTime, daysInMonth } from "../../shared/time";
 import { formatTime } from "./format";
 
 // What both calendar pages (a member's own, and an organisation's) read from the address and

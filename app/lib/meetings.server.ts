@@ -1,7 +1,7 @@
 import { data } from "@remix-run/node";
 import type { Org } from "../../server/services/people/orgs";
 import { pickDefaults, type Invitee, type PoolPerson } from "../../server/services/calendar/schedule";
-import { mayChair } from "../../shared/permissions";
+import { holdsPost, mayChair } from "../../shared/permissions";
 import { MEETING_KINDS, ROLE_LABEL, type MeetingKind } from "../../shared/domain/labels";
 import { MeetingFormSchema, meetingFormFields, type MeetingInput } from "../../shared/schemas/meetings";
 import type { FormPerson, MeetingFormResult, MeetingFormValues, Ticks } from "../components/meeting-form";
@@ -13,7 +13,7 @@ import { invalid, refused } from "./form-errors.server";
 /** People as the checklist shows them: name, category and their post or group. */
 export function formPeople(pool: PoolPerson[], org: Pick<Org, "id">): FormPerson[] {
   return pool.map((p) => {
-    const post = p.memberships.find((m) => m.role !== "member");
+    const post = p.memberships.find((m) => holdsPost(m.role));
     const elsewhere = p.memberships.find((m) => m.orgId !== org.id);
     const parts: string[] = [];
     if (elsewhere && (!post || post.orgId !== org.id)) parts.push(elsewhere.orgName);

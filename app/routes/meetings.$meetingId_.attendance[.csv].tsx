@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { attendanceExport, STATUS_LABEL, type SheetRow } from "../../server/services/session/attendance";
 import { DomainError } from "../../server/services/errors";
 import { toCsv } from "../../shared/csv";
+import { CHINA_TIME_ZONE } from "../../shared/time";
 import { countModes, MODE_LABEL, presentSummary, VIA_LABEL } from "../../shared/domain/attendance-mode";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
@@ -12,7 +13,7 @@ import { notFound } from "../lib/auth.server";
 
 const LEAVE: Record<string, string> = { pending: "请假待审批", approved: "请假已批准", declined: "请假未批准" };
 const stamp = new Intl.DateTimeFormat("sv-SE", {
-  timeZone: "Asia/Shanghai",
+  timeZone: CHINA_TIME_ZONE,
   year: "numeric",
   month: "2-digit",
   day: "2-digit",

@@ -16,7 +16,8 @@ import {
 } from "../../server/services/calendar/schedule";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage, scheduleAccess, type Subject } from "../../shared/permissions";
-import { CancelMeetingSchema, chinaParts, CorrectMeetingSchema, FILE_ACCEPT } from "../../shared/schemas/meetings";
+import { CancelMeetingSchema, CorrectMeetingSchema, FILE_ACCEPT } from "../../shared/schemas/meetings";
+import { chinaParts } from "../../shared/time";
 import { MATERIALS_UPLOAD_MAX_BYTES, MATERIALS_UPLOAD_TOO_LARGE } from "../../shared/upload-limits";
 import { AppShell } from "../components/app-shell";
 import { UploadIcon } from "../components/icons";

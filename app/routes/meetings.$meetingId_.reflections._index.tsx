@@ -12,7 +12,8 @@ import {
   type OverviewRow,
 } from "../../server/services/reflections/reflections";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
-import { chinaDateTimeValue, ReflectionOverviewActionSchema } from "../../shared/schemas/reflections";
+import { chinaDateTimeValue } from "../../shared/time";
+import { ReflectionOverviewActionSchema } from "../../shared/schemas/reflections";
 import { AppShell } from "../components/app-shell";
 import { BellIcon, ChevronRightIcon, ClockIcon, FlagIcon } from "../components/icons";
 import { Crumbs, FieldError, FormAlert } from "../components/people";

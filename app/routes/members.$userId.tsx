@@ -14,7 +14,7 @@ import { RESET_HOURS } from "../../server/services/people/password-reset";
 import { managedRoots, orgTree } from "../../server/services/people/orgs";
 import { CATEGORIES, CATEGORY_LABEL, ORG_KIND_LABEL, ROLE_LABEL, ROLES } from "../../shared/domain/labels";
 import { hasVote, PersonSchema } from "../../shared/domain/people";
-import { canManage } from "../../shared/permissions";
+import { canManage, ORDINARY_ROLE, rolesFitting } from "../../shared/permissions";
 import { MemberActionSchema } from "../../shared/schemas/members";
 import { AppShell } from "../components/app-shell";
 import { InvitationCode } from "../components/invitation-code";
@@ -184,9 +184,7 @@ export default function MemberPage() {
                       <input type="hidden" name="intent" value="role" />
                       <input type="hidden" name="membershipId" value={m.id} />
                       <select className="select" name="role" defaultValue={m.role} aria-label="职务">
-                        {ROLES.filter(
-                          (r) => (m.orgKind === "group") === (r === "group_leader" || r === "member") || r === "member",
-                        ).map((r) => (
+                        {rolesFitting(m.orgKind).map((r) => (
                           <option key={r} value={r}>
                             {ROLE_LABEL[r]}
                           </option>
@@ -292,7 +290,7 @@ export default function MemberPage() {
                   <OrgOptions orgs={places} />
                 </select>
                 <FieldError id="add-org" message={errorsFor("add")?.orgId ?? errorsFor("add")?.role} />
-                <select className="select" name="role" defaultValue="member" aria-label="职务">
+                <select className="select" name="role" defaultValue={ORDINARY_ROLE} aria-label="职务">
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
                       {ROLE_LABEL[r]}

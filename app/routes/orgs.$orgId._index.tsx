@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getOrgFor, orgSummary } from "../../server/services/people/orgs";
 import { upcomingForOrg } from "../../server/services/calendar/schedule";
 import { CATEGORIES, CATEGORY_LABEL, MEETING_KIND_LABEL, ORG_KIND_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
-import { auditAccess, canManage, canRead, meetingAccess, scheduleAccess } from "../../shared/permissions";
+import { auditAccess, canManage, canRead, leaderTitle, meetingAccess, scheduleAccess } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
 import { ChevronRightIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon, ClockIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
@@ -148,7 +148,7 @@ export default function OrgHome() {
 
       <section className="section" aria-labelledby="committee-heading">
         <h2 className="h2" id="committee-heading">
-          {org.kind === "group" ? "党小组长" : org.kind === "branch" ? "支部委员会" : "委员"}
+          {org.kind === "group" ? leaderTitle(org.kind) : org.kind === "branch" ? "支部委员会" : "委员"}
         </h2>
         {summary.committee.length === 0 ? (
           <p className="muted">尚未设置。</p>

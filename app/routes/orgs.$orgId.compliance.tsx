@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { complianceReport } from "../../server/services/oversight/compliance";
-import { dateInWords, periodLabel } from "../../shared/domain/cadence";
+import { dateInWords } from "../../shared/time";
+import { periodLabel } from "../../shared/domain/periods";
 import { MEETING_KIND_LABEL, ownOrgWord } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
 import { Crumbs } from "../components/people";

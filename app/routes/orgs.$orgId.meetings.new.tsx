@@ -3,7 +3,7 @@ import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { createMeeting, inviteePool, kindsFor, pickDefaults } from "../../server/services/calendar/schedule";
 import { ORG_KIND_LABEL } from "../../shared/domain/labels";
 import { defaultChairs } from "../../shared/permissions";
-import { chinaParts } from "../../shared/schemas/meetings";
+import { chinaParts } from "../../shared/time";
 import { AppShell } from "../components/app-shell";
 import { MeetingForm, type MeetingFormResult, type MeetingFormValues } from "../components/meeting-form";
 import { Crumbs } from "../components/people";

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { createMember, type CreatedMember } from "../../server/services/people/members";
 import { orgTree } from "../../server/services/people/orgs";
 import { CATEGORIES, CATEGORY_LABEL, ROLE_LABEL, ROLES } from "../../shared/domain/labels";
+import { ORDINARY_ROLE } from "../../shared/permissions";
 import { NewMemberSchema } from "../../shared/schemas/members";
 import { AppShell } from "../components/app-shell";
 import { InvitationCode } from "../components/invitation-code";
@@ -145,7 +146,7 @@ export default function NewMember() {
           </label>
           <label className="field">
             <span className="field__label">职务</span>
-            <select className="select" name="role" defaultValue={v?.role ?? "member"}>
+            <select className="select" name="role" defaultValue={v?.role ?? ORDINARY_ROLE}>
               {ROLES.map((r) => (
                 <option key={r} value={r}>
                   {ROLE_LABEL[r]}

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { leadersDualLife, oversight, type BranchOversight } from "../../server/services/oversight/oversight";
-import { chinaDateKey, dateInWords, periodLabel } from "../../shared/domain/cadence";
+import { chinaDateKey, dateInWords } from "../../shared/time";
+import { periodLabel } from "../../shared/domain/periods";
 import {
   MEETING_KIND_LABEL,
   ORG_KIND_LABEL,

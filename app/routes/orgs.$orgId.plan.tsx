@@ -10,7 +10,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { confirmPlan, planYearFor, proposePlan, type PlanRowInput } from "../../server/services/calendar/annual-plan";
 import { RowsRefused } from "../../server/services/calendar/bulk-schedule";
-import { chinaDateKey, chinaParts, weekdayOfDate } from "../../shared/domain/cadence";
+import { chinaDateKey, chinaParts } from "../../shared/time";
+import { weekdayOfDate } from "../../shared/domain/kind-rules";
 import { MEETING_KIND_LABEL, MEETING_KINDS, ownOrgWord, type MeetingKind } from "../../shared/domain/labels";
 import { planRowsFromForm, PlanPlaceSchema, PlanRowSchema, PlanYearSchema } from "../../shared/schemas/plan";
 import { AppShell } from "../components/app-shell";

@@ -7,13 +7,8 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { orgSettings, saveOrgSettings } from "../../server/services/people/org-settings";
-import {
-  BranchSettingsSchema,
-  CADENCE_LABEL,
-  CADENCES,
-  LEAST_FREQUENT_CADENCE,
-  WEEKDAY_LABEL,
-} from "../../shared/domain/cadence";
+import { BranchSettingsSchema } from "../../shared/domain/org-settings";
+import { CADENCE_LABEL, CADENCES, LEAST_FREQUENT_CADENCE, WEEKDAY_LABEL } from "../../shared/domain/kind-rules";
 import {
   kindsAnsweredFor,
   MEETING_KIND_LABEL,

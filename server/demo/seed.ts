@@ -2,7 +2,7 @@ import { hashPassword, verifyPassword } from "../auth/password";
 import { defaultInvitees } from "../services/calendar/schedule";
 import type { Category, MeetingKind, Role } from "../../shared/domain/labels";
 import type { Sql } from "../../db/client";
-import { chinaDateKey, chinaParts, chinaTime } from "../../shared/domain/cadence";
+import { CHINA_TIME_ZONE, chinaDateKey, chinaParts, chinaTime } from "../../shared/time";
 import * as Y from "yjs";
 import { storeWritten } from "../collab/persistence";
 import { meetingMinutesDoc } from "../../shared/doc-names";
@@ -504,7 +504,7 @@ export async function refreshDemo(sql: Sql, now = new Date()): Promise<DemoMeeti
 export async function alignDemoTracking(t: Sql, now = new Date()) {
   await t`
     update organizations
-    set tracking_started_on = date_trunc('month', ${now}::timestamptz at time zone 'Asia/Shanghai')::date`;
+    set tracking_started_on = date_trunc('month', ${now}::timestamptz at time zone ${CHINA_TIME_ZONE}::text)::date`;
 }
 
 /** The demo accounts that still sign in with the demo password (to print them on later starts). */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { chinaDateKey, chinaTime, defaultSettings, periodOf, periodsInYear, resolveSettings } from "./cadence";
+import { chinaDateKey, chinaTime } from "../time";
+import { defaultSettings, resolveSettings } from "./org-settings";
+import { periodOf, periodsInYear } from "./periods";
 import {
   lapseWarnings,
   lastAttendedLife,

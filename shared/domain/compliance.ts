@@ -1,14 +1,7 @@
 import { MEETING_KINDS, type MeetingKind } from "./labels";
-import {
-  LAPSE_MONTHS,
-  addMonthsClamped,
-  chinaDayStart,
-  daysBetween,
-  periodsBetween,
-  type KindRule,
-  type Period,
-} from "./cadence";
-import { DAY_MS } from "../time";
+import { LAPSE_MONTHS, type KindRule } from "./kind-rules";
+import { periodsBetween, type Period } from "./periods";
+import { addMonthsClamped, chinaDayStart, daysBetween, DAY_MS } from "../time";
 
 // What the secretary needs to keep the branch's organisational life in order: which required
 // meetings are held, arranged or still to arrange, which minutes are outstanding, who has missed
@@ -79,7 +72,7 @@ export interface RequiredVsHeldInput {
    * though a meeting held in it still counts as held.
    */
   trackingStart?: Date;
-  /** The kinds the organisation answers for (cadence.ts kindsAnswered); all kinds when absent. */
+  /** The kinds the organisation answers for (kind-rules.ts kindsAnswered); all kinds when absent. */
   kinds?: readonly MeetingKind[];
 }
 

@@ -20,6 +20,17 @@ export const ROLE_LABEL: Record<Role, string> = {
   member: "党员",
 };
 
+/**
+ * Other words people write for a role in a roster they bring (支部书记 for 书记, 普通党员 for
+ * 党员): read by the roster import, next to ROLE_LABEL so the two are kept together.
+ */
+export const ROLE_LABEL_ALIASES: Readonly<Record<string, Role>> = {
+  支部书记: "secretary",
+  支部副书记: "deputy_secretary",
+  党小组组长: "group_leader",
+  普通党员: "member",
+};
+
 /** Roles that sit on a 支部委员会 (or lead the organisation). */
 export const COMMITTEE_ROLES: readonly Role[] = [
   "secretary",
@@ -39,6 +50,13 @@ export const CATEGORY_LABEL: Record<Category, string> = {
   probationary: "预备党员",
   candidate: "发展对象",
   activist: "入党积极分子",
+};
+/** Other words for a category in a roster people bring (中共党员 for 正式党员), for the roster import. */
+export const CATEGORY_LABEL_ALIASES: Readonly<Record<string, Category>> = {
+  积极分子: "activist",
+  中共党员: "full",
+  中共预备党员: "probationary",
+  党员: "full",
 };
 
 export const ORG_KINDS = ["committee", "general_branch", "branch", "group"] as const;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { withoutBidiControls } from "./text";
 import { CATEGORIES, CATEGORY_LABEL, ROLE_LABEL, ROLES, type Category, type Role } from "./labels";
+import { holdsPost } from "../permissions";
 
 // Rules about people that both the forms (for instant feedback) and the server (for the
 // final word) apply: sign-in names, the person form, probation and voting rights.
@@ -109,6 +110,6 @@ export function hasVote(category: Category, membership: { mobile: boolean }): bo
 
 /** Only a 正式党员 may be elected, so only they hold a post; others are ordinary members. */
 export function postEligibilityError(category: Category, role: Role): string | null {
-  if (role === "member" || category === "full") return null;
+  if (!holdsPost(role) || category === "full") return null;
   return `${CATEGORY_LABEL[category]}没有被选举权，不能担任“${ROLE_LABEL[role]}”`;
 }

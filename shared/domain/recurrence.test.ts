@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chinaTime, defaultHolidays } from "./cadence";
+import { chinaTime } from "../time";
+import { defaultHolidays } from "./annual-plan";
 import { describeRecurrence, expandRecurrence, type Recurrence } from "./recurrence";
 
 const base: Recurrence = {

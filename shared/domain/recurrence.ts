@@ -1,13 +1,8 @@
 import { z } from "zod";
-import {
-  chinaDateKey,
-  chinaParts,
-  chinaTime,
-  FixedDaySchema,
-  fixedDayInMonth,
-  WEEKDAY_LABEL,
-  type FixedDay,
-} from "./cadence";
+import { chinaDateKey, chinaParts, chinaTime } from "../time";
+import { FixedDaySchema } from "./org-settings";
+import { fixedDayInMonth } from "./periods";
+import { WEEKDAY_LABEL, type FixedDay } from "./kind-rules";
 
 // Recurring series (例：每月第一个星期五的主题党日): a rule, a date range and a time of day give the
 // dates. Pure, so the preview in the form and the server that creates the meetings agree.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chinaTime } from "./cadence";
+import { chinaTime } from "../time";
 import {
   DUE_WARNING_DAYS,
   currentPeriodWords,

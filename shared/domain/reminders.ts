@@ -1,14 +1,7 @@
 import { MEETING_KIND_LABEL, type MeetingKind } from "./labels";
-import {
-  WEEKDAY_LABEL,
-  chinaParts,
-  daysBetween,
-  periodOf,
-  type Cadence,
-  type Period,
-  type PeriodCadence,
-} from "./cadence";
-import { DAY_MS } from "../time";
+import { WEEKDAY_LABEL, type Cadence, type PeriodCadence } from "./kind-rules";
+import { periodOf, type Period } from "./periods";
+import { chinaParts, daysBetween, DAY_MS } from "../time";
 
 // Time-based reminders (server/services/reminders.ts sends them): a meeting coming up within its
 // notice days, and a required meeting not yet arranged while its cadence period runs out. Pure, so

@@ -16,7 +16,6 @@ export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 export const FILE_ACCEPT = ".pdf,.doc,.docx,.ppt,.pptx,.png,.jpg,.jpeg,.webp,.txt";
 
 // Dates and times typed in the form are China time (shared/time.ts does the arithmetic).
-export { chinaDateTime, chinaParts, chinaShort } from "../time";
 
 export const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const text = (v: unknown) => (typeof v === "string" ? v : "");

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { FixedDaySchema } from "../domain/cadence";
+import { FixedDaySchema } from "../domain/org-settings";
 import { MEETING_KINDS } from "../domain/labels";
 import { EVERY_MONTHS, type EveryMonths } from "../domain/recurrence";
-import { blankToUndefined, chinaDateTime, dateField, isHttpUrl, personId, timeField } from "./meetings";
+import { blankToUndefined, dateField, isHttpUrl, personId, timeField } from "./meetings";
+import { chinaDateTime } from "../time";
 import { idField } from "../ids";
 
 // The annual plan (年度计划) and recurring series forms. Each plan row is checked on its own so

@@ -69,7 +69,6 @@ export const ReflectionReviewSchema = z.discriminatedUnion(
 );
 
 // The deadline field is a datetime-local in China time (shared/time.ts reads and writes it).
-export { parseChinaDateTimeValue as parseChinaDateTime, chinaDateTimeValue } from "../time";
 
 export const ReflectionOverviewActionSchema = z.discriminatedUnion(
   "intent",

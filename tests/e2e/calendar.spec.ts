@@ -1,4 +1,4 @@
-import { chinaParts } from "../../shared/domain/cadence";
+import { chinaParts } from "../../shared/time";
 import { test, expect, memberPage } from "./fixtures";
 import { shoot } from "./screens";
 

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { test as base, expect, devices, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { CHINA_TIME_ZONE } from "../../shared/time";
 
 export const PASSWORD = "tongxin2026";
 /** A 375 px phone, emulated in Chromium. */
@@ -75,8 +76,8 @@ export async function signInBySession(context: BrowserContext, username: string)
 export async function memberPage(browser: Browser, username: string, opts: { phone?: boolean } = {}) {
   const context = await browser.newContext(
     opts.phone
-      ? { ...phone, locale: "zh-CN", timezoneId: "Asia/Shanghai" }
-      : { locale: "zh-CN", timezoneId: "Asia/Shanghai" },
+      ? { ...phone, locale: "zh-CN", timezoneId: CHINA_TIME_ZONE }
+      : { locale: "zh-CN", timezoneId: CHINA_TIME_ZONE },
   );
   await signInBySession(context, username);
   const page = await context.newPage();

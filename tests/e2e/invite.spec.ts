@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import { test, expect, guardConsole, memberPage, phone, signInThroughForm } from "./fixtures";
 import { openPanels, shoot } from "./screens";
+import { CHINA_TIME_ZONE } from "../../shared/time";
 
 // The specs share one seeded database per run: every person added here has a sign-in name of
 // their own (13912340xxx), different from the import spec's.
@@ -58,7 +59,7 @@ test("the secretary adds a member; the member sets a password from the link on a
   await shoot(sec.page, "member-added");
 
   // The new member, on a phone, not signed in.
-  const context = await browser.newContext({ ...phone, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const context = await browser.newContext({ ...phone, locale: "zh-CN", timezoneId: CHINA_TIME_ZONE });
   const page = await context.newPage();
   const problems = guardConsole(page);
   await page.goto(href!);
@@ -260,7 +261,7 @@ test.describe("screens of every new page at 375 and 1280 px", () => {
     await other.context.close();
 
     // The invitation entry, signed out: empty, then a code that is not one.
-    const context = await browser.newContext({ ...phone, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    const context = await browser.newContext({ ...phone, locale: "zh-CN", timezoneId: CHINA_TIME_ZONE });
     const page = await context.newPage();
     const problems = guardConsole(page);
     await page.goto("/invite");

@@ -1,5 +1,5 @@
 import type { APIRequestContext, Browser } from "@playwright/test";
-import { chinaParts, chinaTime } from "../../shared/domain/cadence";
+import { chinaParts, chinaTime } from "../../shared/time";
 import { test, expect, memberPage, signInThroughForm } from "./fixtures";
 import { shoot } from "./screens";
 

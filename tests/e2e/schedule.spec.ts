@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { formatRange } from "../../app/lib/format";
-import { chinaDateTime, chinaParts } from "../../shared/schemas/meetings";
+import { chinaDateTime, chinaParts } from "../../shared/time";
 import { test, expect, confirmDialog, memberPage } from "./fixtures";
 import { openPanels, shoot } from "./screens";
 

@@ -1,6 +1,7 @@
 import type { APIRequestContext, Locator } from "@playwright/test";
 import { test, expect, confirmDialog, guardConsole, memberPage, signInThroughForm } from "./fixtures";
 import { shoot } from "./screens";
+import { CHINA_TIME_ZONE } from "../../shared/time";
 
 // The live study session with three people in three browsers: the host (王建国, 书记, desktop),
 // the 记录人 (李秀英, 组织委员, desktop) and a member on a phone (陈静). The host starts the
@@ -426,7 +427,7 @@ test("结束会议 asks first, in the page's own dialog", async ({ browser, requ
 
 test("without JavaScript, 结束会议 still ends the meeting", async ({ browser, request }) => {
   const id = await branchMeeting(request, "无脚本结束会议", { started: true });
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: "zh-CN", timezoneId: CHINA_TIME_ZONE });
   const page = await context.newPage();
   await signInThroughForm(page, SEC);
   await page.goto(`/meetings/${id}`);

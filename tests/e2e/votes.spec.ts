@@ -1,6 +1,7 @@
 import type { APIRequestContext } from "@playwright/test";
 import { test, expect, confirmDialog, memberPage } from "./fixtures";
 import { openPanels, shoot } from "./screens";
+import { CHINA_TIME_ZONE } from "../../shared/time";
 
 // Votes on the votes page of a 支部党员大会 (the live session page embeds the same panel): the
 // quorum refusal with its figures, the host opens a secret ballot on a phone, members vote with
@@ -182,7 +183,7 @@ test("a ballot from a phone without JavaScript comes back to the page", async ({
   await host.page.getByRole("button", { name: "发起表决" }).click();
   await expect(host.page.getByTestId("vote-open")).toBeVisible();
 
-  const context = await browser.newContext({ javaScriptEnabled: false, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const context = await browser.newContext({ javaScriptEnabled: false, locale: "zh-CN", timezoneId: CHINA_TIME_ZONE });
   const page = await context.newPage();
   await page.goto("/login");
   await page.getByLabel("登录名").fill(CHEN);

@@ -11,6 +11,7 @@ import {
   REFLECTION_SUBMIT_MAX_BYTES,
   ROSTER_UPLOAD_MAX_BYTES,
 } from "../../shared/upload-limits";
+import { chinaDateKey } from "../../shared/time";
 
 // The role × action matrix (docs/decisions/019): every route's page, every form intent and every
 // live document kind, for each kind of person around one running 支部党员大会 of the first branch.
@@ -316,7 +317,7 @@ function meetingForm(): Payload {
   return {
     kind: "general_assembly",
     title: "矩阵测试会议",
-    date: new Date(day.getTime() + 8 * 3_600_000).toISOString().slice(0, 10),
+    date: chinaDateKey(day),
     startTime: "09:00",
     endTime: "10:00",
     location: "党员活动室",

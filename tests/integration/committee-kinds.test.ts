@@ -6,7 +6,7 @@ import { saveOrgSettings } from "../../server/services/people/org-settings";
 import { findOrg, type Org } from "../../server/services/people/orgs";
 import { defaultInvitees, kindsFor } from "../../server/services/calendar/schedule";
 import { loadSubject } from "../../server/services/people/subjects";
-import { chinaTime } from "../../shared/domain/cadence";
+import { chinaDateKey, chinaTime } from "../../shared/time";
 import { DEMO, ORGS, buildMeeting, demoIds, httpActors, type DemoIds } from "../setup/demo";
 import { startTestServer, type TestServer } from "../setup/server";
 
@@ -62,7 +62,7 @@ describe("a 党委's own meetings", () => {
   });
 
   it("refuses a branch's kind at 党委 level with a Chinese message", async () => {
-    const day = new Date(Date.now() + 25 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    const day = chinaDateKey(new Date(Date.now() + 25 * 86_400_000));
     const res = await http.post(
       `/orgs/${committee.id}/meetings/new`,
       {

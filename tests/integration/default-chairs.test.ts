@@ -4,6 +4,7 @@ import { createMeetings } from "../../server/services/calendar/bulk-schedule";
 import { loadSubject } from "../../server/services/people/subjects";
 import { DEMO, ORGS, demoIds, httpActors, type DemoIds } from "../setup/demo";
 import { startTestServer, type TestServer } from "../setup/server";
+import { chinaDateKey } from "../../shared/time";
 
 // Issue 14 item 13: one default 主持人 and 记录人, from the organisation's roles, whoever schedules;
 // only people who have activated their account are offered to chair or record.
@@ -63,7 +64,7 @@ describe("the new-meeting page proposes one 主持人 and 记录人", () => {
   });
 
   it("refuses an unactivated 主持人 posted anyway, with a Chinese message and 400", async () => {
-    const day = new Date(Date.now() + 20 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    const day = chinaDateKey(new Date(Date.now() + 20 * 86_400_000));
     const res = await http.post(
       `/orgs/${ids.org[ORGS.B1]}/meetings/new`,
       {

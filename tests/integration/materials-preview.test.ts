@@ -4,7 +4,8 @@ import type { Actor } from "../../server/services/actor";
 import { PREVIEW_CORRUPT, PREVIEW_UNSUPPORTED } from "../../server/services/session/material-preview";
 import { addFileMaterials, createMeeting } from "../../server/services/calendar/schedule";
 import { loadSubject } from "../../server/services/people/subjects";
-import { chinaParts, MeetingFormSchema } from "../../shared/schemas/meetings";
+import { chinaParts } from "../../shared/time";
+import { MeetingFormSchema } from "../../shared/schemas/meetings";
 import { docx } from "../fixtures/docx";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chinaParts } from "../../shared/schemas/meetings";
+import { chinaParts } from "../../shared/time";
 import { startTestServer, type TestServer } from "../setup/server";
 import { buildMeeting, DEMO, demoIds, httpActors, ORGS, type DemoIds } from "../setup/demo";
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oversight, type BranchOversight } from "../../server/services/oversight/oversight";
-import { chinaTime } from "../../shared/domain/cadence";
+import { chinaTime } from "../../shared/time";
 import type { MeetingKind, OrgKind } from "../../shared/domain/labels";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 
 // The 党委 overview on a scripted subtree, at a fixed moment (20 May 2026, 12:00 China time,
 // second quarter): 测试党委 → 丙支部 (directly below) and 测试党总支 → 甲支部 (two 党小组) and
 // 乙支部 (its own rule: minutes due in 2 days). Every figure below is worked out by hand from the
-// meetings listed here under the default rules (shared/domain/cadence.ts).
+// meetings listed here under the default rules (shared/domain/kind-rules.ts).
 
 let s: TestServer;
 const users: string[] = [];

@@ -11,7 +11,7 @@ import { sendReminders } from "../../server/services/calendar/reminders";
 import { cancelMeeting } from "../../server/services/calendar/schedule";
 import { createSeries } from "../../server/services/calendar/series";
 import { loadSubject } from "../../server/services/people/subjects";
-import { chinaParts } from "../../shared/domain/cadence";
+import { chinaParts, chinaTime } from "../../shared/time";
 import { PlanRowSchema, SeriesFormSchema } from "../../shared/schemas/plan";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 
@@ -105,7 +105,7 @@ describe("the annual plan", () => {
       select m.kind, m.org_id, h.display_name as host, r.display_name as recorder,
         (select count(*)::int from meeting_invitees i where i.meeting_id = m.id) as invitees
       from meetings m join users h on h.id = m.host_id left join users r on r.id = m.recorder_id
-      where m.org_id = any(${[org[B1].id, org[G1].id, org[G2].id]}) and m.starts_at >= ${new Date(`${Y}-01-01T00:00:00+08:00`)}`;
+      where m.org_id = any(${[org[B1].id, org[G1].id, org[G2].id]}) and m.starts_at >= ${chinaTime(Y, 1, 1)}`;
     expect(made).toHaveLength(58);
     const committee = made.filter((m) => m.kind === "committee_meeting");
     expect(new Set(committee.map((m) => `${m.host}/${m.recorder}`))).toEqual(new Set(["王建国/李秀英"]));

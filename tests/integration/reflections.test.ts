@@ -15,7 +15,7 @@ import {
 import { loadSubject } from "../../server/services/people/subjects";
 import { reflectionDoc } from "../../shared/doc-names";
 import { countWords } from "../../shared/domain/text";
-import { chinaDateTimeValue } from "../../shared/schemas/reflections";
+import { chinaDateTimeValue } from "../../shared/time";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTongxin } from "../../server/app";
 import { loadConfig } from "../../server/config";
 import { sendReminders } from "../../server/services/calendar/reminders";
-import { chinaTime } from "../../shared/domain/cadence";
+import { chinaTime } from "../../shared/time";
 import type { MeetingKind } from "../../shared/domain/labels";
 import { createTestDatabase } from "../setup/database";
 import { startTestServer, type TestServer } from "../setup/server";

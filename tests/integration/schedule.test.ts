@@ -15,7 +15,8 @@ import {
   upcomingForOrg,
 } from "../../server/services/calendar/schedule";
 import { loadSubject } from "../../server/services/people/subjects";
-import { chinaParts, MeetingFormSchema, type MeetingInput } from "../../shared/schemas/meetings";
+import { chinaParts } from "../../shared/time";
+import { MeetingFormSchema, type MeetingInput } from "../../shared/schemas/meetings";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 
 // Scheduling rules at the service level (real Actors over the seeded demo branch), then the

@@ -6,7 +6,7 @@ import { saveOrgSettings } from "../../server/services/people/org-settings";
 import { findOrg } from "../../server/services/people/orgs";
 import { oversight } from "../../server/services/oversight/oversight";
 import { loadSubject } from "../../server/services/people/subjects";
-import { chinaDateKey, chinaTime } from "../../shared/domain/cadence";
+import { chinaDateKey, chinaTime } from "../../shared/time";
 import { DEMO, ORGS, demoIds, httpActors, type DemoIds } from "../setup/demo";
 import { startTestServer, type TestServer } from "../setup/server";
 

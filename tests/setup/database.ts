@@ -6,6 +6,7 @@ import postgres from "postgres";
 import { openDatabase } from "../../db/client";
 import { migrate } from "../../db/migrate";
 import { seedDemo } from "../../server/demo/seed";
+import { chinaDateKey } from "../../shared/time";
 
 export interface TestDatabase {
   /** Environment for the app: DATABASE_URL for a server, DATA_DIR for PGlite. */
@@ -27,7 +28,7 @@ function templateKey(): string {
   const migrations = path.join(root, "db/migrations");
   for (const f of readdirSync(migrations).sort()) h.update(f).update(readFileSync(path.join(migrations, f)));
   h.update(readFileSync(path.join(root, "server/demo/seed.ts")));
-  h.update(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10));
+  h.update(chinaDateKey(new Date()));
   return h.digest("hex").slice(0, 16);
 }
 

@@ -1,14 +1,9 @@
 import type { Sql } from "../../../db/client";
-import {
-  chinaParts as localParts,
-  chinaTime,
-  periodLabel,
-  periodOf,
-  proposeAnnualPlan,
-  type PeriodCadence,
-} from "../../../shared/domain/cadence";
+import { chinaParts as localParts, chinaTime, chinaParts } from "../../../shared/time";
+import { periodLabel, periodOf } from "../../../shared/domain/periods";
+import { proposeAnnualPlan } from "../../../shared/domain/annual-plan";
+import { type PeriodCadence } from "../../../shared/domain/kind-rules";
 import type { MeetingKind } from "../../../shared/domain/labels";
-import { chinaParts } from "../../../shared/schemas/meetings";
 import type { PlanRow } from "../../../shared/schemas/plan";
 import type { Actor } from "../actor";
 import { audit } from "../audit";
@@ -18,7 +13,7 @@ import { orgSettings } from "../people/org-settings";
 import { requireSchedulingOrg, withGroups, type Org } from "../people/orgs";
 
 // The annual plan (年度计划): the year's required meetings proposed from the branch's own rules
-// (shared/domain/cadence.ts), minus what is already on the calendar; the secretary adjusts
+// (shared/domain/annual-plan.ts), minus what is already on the calendar; the secretary adjusts
 // dates, times and titles, drops what they do not want, and confirms. Confirmed rows become
 // scheduled meetings in one go (bulk-schedule.ts).
 

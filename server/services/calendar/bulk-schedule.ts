@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { Sql } from "../../../db/client";
 import type { MeetingKind } from "../../../shared/domain/labels";
-import { chinaParts } from "../../../shared/schemas/meetings";
+import { chinaParts } from "../../../shared/time";
 import type { Actor } from "../actor";
 import { DomainError } from "../errors";
-import { defaultChairs, mayChair } from "../../../shared/permissions";
+import { defaultChairs, leaderTitle, mayChair } from "../../../shared/permissions";
 import { requireSchedulingOrg, type Org } from "../people/orgs";
 import {
   checkHostFree,
@@ -81,7 +81,7 @@ export async function createMeetings(
       const hostId = item.hostId ?? chairs.hostId;
       if (!hostId)
         throw new DomainError(
-          `${org.name}还没有可以主持会议的${org.kind === "group" ? "党小组长" : "书记"}（须已激活账号），请先在成员中设置。`,
+          `${org.name}还没有可以主持会议的${leaderTitle(org.kind)}（须已激活账号），请先在成员中设置。`,
           400,
         );
       if (!pool.some((p) => p.id === hostId && mayChair(p)))

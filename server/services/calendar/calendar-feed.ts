@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Sql } from "../../../db/client";
 import { MEETING_KIND_LABEL } from "../../../shared/domain/labels";
+import { CHINA_TIME_ZONE } from "../../../shared/time";
 import { meetingsToAttend, type Meeting } from "./meetings";
 import { loadSubject } from "../people/subjects";
 
@@ -160,7 +161,7 @@ export function renderICalendar(meetings: FeedMeeting[], opts: RenderOptions): s
     "CALSCALE:GREGORIAN",
     "METHOD:PUBLISH",
     `X-WR-CALNAME:${escapeText(FEED_NAME)}`,
-    "X-WR-TIMEZONE:Asia/Shanghai",
+    `X-WR-TIMEZONE:${CHINA_TIME_ZONE}`,
     "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
     "X-PUBLISHED-TTL:PT1H",
   ];

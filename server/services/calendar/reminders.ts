@@ -1,14 +1,9 @@
 import type { Sql } from "../../../db/client";
-import {
-  chinaDate,
-  DEFAULT_RULES,
-  kindsHeld,
-  resolveSettings,
-  type ResolvedSettings,
-} from "../../../shared/domain/cadence";
+import { chinaDate, chinaDayNumber, DAY_MS } from "../../../shared/time";
+import { DEFAULT_RULES, kindsHeld, type ResolvedSettings } from "../../../shared/domain/kind-rules";
+import { resolveSettings } from "../../../shared/domain/org-settings";
 import { MEETING_KINDS, type MeetingKind, type OrgKind, type Role } from "../../../shared/domain/labels";
 import { dueTitle, dueWarning, reminderTitle } from "../../../shared/domain/reminders";
-import { chinaDayNumber, DAY_MS } from "../../../shared/time";
 import { DUE_MEETING_AUDIENCE } from "../../../shared/permissions";
 
 // Time-based reminders, sent by a timer in server/app.ts every few minutes, on every app node:

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { withoutBidiControls } from "../../../shared/domain/text";
 import type { Sql } from "../../../db/client";
-import { DEFAULT_RULES, kindsHeld } from "../../../shared/domain/cadence";
+import { DEFAULT_RULES, kindsHeld } from "../../../shared/domain/kind-rules";
 import {
   KINDS_HELD_BY,
   MEETING_KIND_LABEL,
@@ -19,9 +19,8 @@ import {
   type MeetingResource,
   type Subject,
 } from "../../../shared/permissions";
+import { chinaParts, chinaShort } from "../../../shared/time";
 import {
-  chinaParts,
-  chinaShort,
   MAX_FILE_BYTES,
   type InviteeRole,
   type MaterialLink,

@@ -1,12 +1,12 @@
 import type { Sql } from "../../../db/client";
-import { defaultHolidays } from "../../../shared/domain/cadence";
+import { defaultHolidays } from "../../../shared/domain/annual-plan";
 import {
   describeRecurrence,
   expandRecurrence,
   occurrenceTitle,
   type Expansion,
 } from "../../../shared/domain/recurrence";
-import { chinaShort } from "../../../shared/schemas/meetings";
+import { chinaShort } from "../../../shared/time";
 import type { SeriesInput } from "../../../shared/schemas/plan";
 import type { Actor } from "../actor";
 import { audit } from "../audit";

@@ -1,5 +1,7 @@
 import type { Sql } from "../../../db/client";
-import { chinaDate, chinaTime, kindsAnswered, periodLabel, periodOf } from "../../../shared/domain/cadence";
+import { chinaDate, chinaTime } from "../../../shared/time";
+import { kindsAnswered } from "../../../shared/domain/kind-rules";
+import { periodLabel, periodOf } from "../../../shared/domain/periods";
 import {
   lapseWarnings,
   lastAttendedLife,

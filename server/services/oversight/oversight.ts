@@ -1,13 +1,8 @@
 import type { Sql } from "../../../db/client";
-import {
-  chinaDate,
-  chinaParts,
-  chinaTime,
-  periodOf,
-  resolveSettings,
-  type Period,
-  type ResolvedSettings,
-} from "../../../shared/domain/cadence";
+import { CHINA_TIME_ZONE, chinaDate, chinaParts, chinaTime } from "../../../shared/time";
+import { periodOf, type Period } from "../../../shared/domain/periods";
+import { resolveSettings } from "../../../shared/domain/org-settings";
+import { type ResolvedSettings } from "../../../shared/domain/kind-rules";
 import {
   meetingsWithoutMinutes,
   requiredVsHeld,
@@ -199,7 +194,7 @@ const YEAR_SQL = `
     coalesce(sum(t.came) filter (where m.over), 0)::int as came
   from (
     select m.id, m.org_id, m.kind, m.status, m.starts_at,
-      date_part('month', (m.starts_at at time zone 'UTC') + interval '8 hours')::int as month,
+      date_part('month', m.starts_at at time zone '${CHINA_TIME_ZONE}')::int as month,
       m.status = 'scheduled' and (m.starts_at < $2 or coalesce(m.session_started_at < $2, false)) as held,
       m.status = 'scheduled' and coalesce(m.session_ended_at, m.ends_at) < $2 as over
     from meetings m
@@ -214,7 +209,7 @@ const YEAR_SQL = `
  */
 const MONTHS_SQL = `
   select to_char(month, 'YYYY-MM') as month, kind, held, expected, came from (
-    select date_trunc('month', (m.starts_at at time zone 'UTC') + interval '8 hours') as month, m.kind,
+    select date_trunc('month', m.starts_at at time zone '${CHINA_TIME_ZONE}') as month, m.kind,
       count(*)::int as held,
       coalesce(sum(t.expected) filter (where coalesce(m.session_ended_at, m.ends_at) < $2), 0)::int as expected,
       coalesce(sum(t.came) filter (where coalesce(m.session_ended_at, m.ends_at) < $2), 0)::int as came
@@ -425,7 +420,7 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
 export interface LeaderLife {
   userId: string;
   name: string;
-  /** Their posts in the organisation itself, e.g. ["secretary"]. */
+  /** Their posts in the organisation itself, as role codes. */
   roles: Role[];
   /** The branches or groups below in which they hold a live membership. */
   orgs: { id: string; name: string; kind: OrgKind }[];

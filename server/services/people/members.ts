@@ -6,6 +6,11 @@ import {
   membershipVisible,
   orgAccess,
   passwordResetAccess,
+  requiresOneHolder,
+  roleAfterMove,
+  roleFits,
+  rolesFitting,
+  holdsPost,
   type Access,
   type MemberResource,
   type Subject,
@@ -190,10 +195,16 @@ export async function listMembers(sql: Sql, orgId: string, f: MemberFilters = {}
 
 /** Which roles fit which organisation: a 党小组 has a 党小组长 and members; others have a committee. */
 function checkRoleFits(org: Org, role: Role) {
-  if (org.kind === "group" && role !== "group_leader" && role !== "member")
-    throw new DomainError(`党小组内只能设“党小组长”或“党员”，不能设“${ROLE_LABEL[role]}”。`, 400, "role");
-  if (org.kind !== "group" && role === "group_leader")
-    throw new DomainError("“党小组长”只能设在党小组内。", 400, "role");
+  if (roleFits(org.kind, role)) return;
+  if (org.kind === "group")
+    throw new DomainError(
+      `党小组内只能设${rolesFitting(org.kind)
+        .map((r) => `“${ROLE_LABEL[r]}”`)
+        .join("或")}，不能设“${ROLE_LABEL[role]}”。`,
+      400,
+      "role",
+    );
+  throw new DomainError(`“${ROLE_LABEL[role]}”只能设在党小组内。`, 400, "role");
 }
 
 function checkEligible(category: Category, role: Role) {
@@ -307,7 +318,7 @@ export async function updatePerson(sql: Sql, actor: Actor, userId: string, p: Pe
   await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const { person, memberships } = await requireManagedMember(t, actor, userId);
-    const post = memberships.find((m) => m.active && m.role !== "member");
+    const post = memberships.find((m) => m.active && holdsPost(m.role));
     if (post && p.category !== "full")
       throw new DomainError(
         `此人现任“${post.orgName}”${ROLE_LABEL[post.role]}，须先调整职务，才能改为${CATEGORY_LABEL[p.category]}。`,
@@ -345,14 +356,18 @@ async function lockMembership(t: Sql, actor: Actor, membershipId: string) {
   return { m, org };
 }
 
-/** Refuses to take away an organisation's only 书记: someone must convene it. */
-async function guardLastSecretary(t: Sql, m: { id: string; org_id: string; role: Role }, org: Org) {
-  if (m.role !== "secretary") return;
+/** Refuses to take away an organisation's only 书记 (requiresOneHolder): someone must convene it. */
+async function guardLastHolder(t: Sql, m: { id: string; org_id: string; role: Role }, org: Org) {
+  if (!requiresOneHolder(m.role)) return;
   const others = await t`
-    select id from memberships where org_id = ${m.org_id} and role = 'secretary' and ended_at is null and id <> ${m.id}
+    select id from memberships where org_id = ${m.org_id} and role = ${m.role} and ended_at is null and id <> ${m.id}
     for update`;
+  const title = ROLE_LABEL[m.role];
   if (others.length === 0)
-    throw new DomainError(`此人是“${org.name}”唯一的书记，不能移除或改任。请先任命新的书记，再调整此人的职务。`, 409);
+    throw new DomainError(
+      `此人是“${org.name}”唯一的${title}，不能移除或改任。请先任命新的${title}，再调整此人的职务。`,
+      409,
+    );
 }
 
 async function endRow(t: Sql, actor: Actor, membershipId: string, reason: string) {
@@ -373,7 +388,7 @@ export async function changeMembership(
     if (m.role === next.role && m.mobile === next.mobile) return [];
     checkRoleFits(org, next.role);
     checkEligible(await categoryOf(t, m.user_id), next.role);
-    if (next.role !== "secretary") await guardLastSecretary(t, m, org);
+    if (next.role !== m.role) await guardLastHolder(t, m, org);
     await endRow(t, actor, m.id, "职务变更");
     await t`insert into memberships (user_id, org_id, role, mobile, created_by)
             values (${m.user_id}, ${m.org_id}, ${next.role}, ${next.mobile}, ${actor.userId})`;
@@ -396,8 +411,8 @@ export async function moveMembership(sql: Sql, actor: Actor, membershipId: strin
     const { m, org } = await lockMembership(t, actor, membershipId);
     const to = await requireManagedOrg(t, actor, toOrgId);
     if (to.id === org.id) return [];
-    const role: Role = m.role === "group_leader" || to.kind === "group" ? "member" : m.role;
-    await guardLastSecretary(t, m, org);
+    const role = roleAfterMove(m.role, to.kind);
+    await guardLastHolder(t, m, org);
     const [dup] =
       await t`select 1 from memberships where user_id = ${m.user_id} and org_id = ${to.id} and ended_at is null`;
     if (dup) throw new DomainError(`此人已经是“${to.name}”的成员。`, 409, "orgId");
@@ -423,7 +438,7 @@ export async function endMembership(sql: Sql, actor: Actor, membershipId: string
   return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const { m, org } = await lockMembership(t, actor, membershipId);
-    await guardLastSecretary(t, m, org);
+    await guardLastHolder(t, m, org);
     await endRow(t, actor, m.id, reason || "结束组织关系");
     await audit(t, {
       actorId: actor.userId,

@@ -1,11 +1,7 @@
 import type { Sql } from "../../../db/client";
-import {
-  chinaDate,
-  resolveSettings,
-  settingsOverrides,
-  type BranchSettings,
-  type ResolvedSettings,
-} from "../../../shared/domain/cadence";
+import { chinaDate } from "../../../shared/time";
+import { resolveSettings, settingsOverrides, type BranchSettings } from "../../../shared/domain/org-settings";
+import { type ResolvedSettings } from "../../../shared/domain/kind-rules";
 import type { OrgKind } from "../../../shared/domain/labels";
 import type { Actor } from "../actor";
 import { audit } from "../audit";

@@ -1,6 +1,15 @@
 import type { Sql } from "../../../db/client";
 import { CATEGORIES, type Category, type OrgKind, type Role } from "../../../shared/domain/labels";
-import { orgAccess, scheduleAccess, type Access, type OrgResource, type Subject } from "../../../shared/permissions";
+import {
+  LEADER_ROLES,
+  ORDINARY_ROLE,
+  orgAccess,
+  ROLE_ORDER,
+  scheduleAccess,
+  type Access,
+  type OrgResource,
+  type Subject,
+} from "../../../shared/permissions";
 import type { Actor } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden, UUID_RE } from "../errors";
@@ -154,13 +163,12 @@ export async function orgSummary(sql: Sql, orgId: string): Promise<OrgSummary> {
       (select count(distinct m.user_id)::int from memberships m
         where m.ended_at is null and m.org_id in (select id from sub where sub.child_id = c.id)) as "memberCount",
       coalesce((select array_agg(u.display_name order by u.display_name) from memberships m join users u on u.id = m.user_id
-        where m.org_id = c.id and m.ended_at is null and m.role in ('group_leader', 'secretary')), '{}') as leaders
+        where m.org_id = c.id and m.ended_at is null and m.role = any(${LEADER_ROLES as Role[]}::text[])), '{}') as leaders
     from organizations c where c.parent_id = ${orgId} order by c.name`;
   const committee = await sql<OrgSummary["committee"]>`
     select u.id as "userId", u.display_name as "displayName", m.role from memberships m join users u on u.id = m.user_id
-    where m.org_id = ${orgId} and m.ended_at is null and m.role <> 'member'
-    order by array_position(array['secretary','deputy_secretary','organization_member','propaganda_member',
-      'discipline_member','group_leader']::text[], m.role), u.display_name`;
+    where m.org_id = ${orgId} and m.ended_at is null and m.role <> ${ORDINARY_ROLE}
+    order by array_position(${ROLE_ORDER as Role[]}::text[], m.role), u.display_name`;
   const people = await sql<{ category: Category; mobile: boolean; invited: boolean }[]>`
     with recursive down as (
       select id from organizations where id = ${orgId}

@@ -3,8 +3,10 @@ import { unprotectCell } from "../../../shared/csv";
 import type { Sql } from "../../../db/client";
 import {
   CATEGORY_LABEL,
+  CATEGORY_LABEL_ALIASES,
   ORG_KIND_LABEL,
   ROLE_LABEL,
+  ROLE_LABEL_ALIASES,
   type Category,
   type OrgKind,
   type Role,
@@ -17,6 +19,7 @@ import {
   yesNo,
   postEligibilityError,
 } from "../../../shared/domain/people";
+import { ORDINARY_ROLE, roleFits, rolesFitting } from "../../../shared/permissions";
 import type { Actor } from "../actor";
 import { log } from "../../logger";
 import { audit } from "../audit";
@@ -289,18 +292,12 @@ function findHeader(table: string[][]): Header {
 
 const CATEGORY_BY_LABEL = new Map<string, Category>([
   ...Object.entries(CATEGORY_LABEL).map(([code, label]) => [label, code as Category] as const),
-  ["积极分子", "activist"],
-  ["中共党员", "full"],
-  ["中共预备党员", "probationary"],
-  ["党员", "full"],
+  ...Object.entries(CATEGORY_LABEL_ALIASES),
 ]);
 
 const ROLE_BY_LABEL = new Map<string, Role>([
   ...Object.entries(ROLE_LABEL).map(([code, label]) => [label, code as Role] as const),
-  ["支部书记", "secretary"],
-  ["支部副书记", "deputy_secretary"],
-  ["党小组组长", "group_leader"],
-  ["普通党员", "member"],
+  ...Object.entries(ROLE_LABEL_ALIASES),
 ]);
 
 const ROLE_LIST = Object.values(ROLE_LABEL).join("、");
@@ -377,11 +374,12 @@ function findOrgByName(options: OrgOption[], raw: string): OrgOption[] {
 }
 
 function roleFitError(target: OrgOption, role: Role): string | null {
-  if (target.kind === "group" && role !== "group_leader" && role !== "member")
-    return `“${target.name}”是党小组，党小组内只能设“党小组长”或“党员”，不能设“${ROLE_LABEL[role]}”`;
-  if (target.kind !== "group" && role === "group_leader")
-    return `“党小组长”只能设在党小组内，“${target.name}”是${ORG_KIND_LABEL[target.kind]}：请在“党小组”一栏填写所在党小组`;
-  return null;
+  if (roleFits(target.kind, role)) return null;
+  if (target.kind === "group") {
+    const fitting = rolesFitting(target.kind).map((r) => `“${ROLE_LABEL[r]}”`);
+    return `“${target.name}”是党小组，党小组内只能设${fitting.join("或")}，不能设“${ROLE_LABEL[role]}”`;
+  }
+  return `“${ROLE_LABEL[role]}”只能设在党小组内，“${target.name}”是${ORG_KIND_LABEL[target.kind]}：请在“党小组”一栏填写所在党小组`;
 }
 
 const listLines = (lines: number[]) =>
@@ -508,7 +506,7 @@ export async function previewRoster(sql: Sql, org: Org, table: string[][]): Prom
 
     // 职务
     const rawRole = cell(r, "role");
-    const role: Role | undefined = rawRole === "" ? "member" : ROLE_BY_LABEL.get(valueKey(rawRole));
+    const role: Role | undefined = rawRole === "" ? ORDINARY_ROLE : ROLE_BY_LABEL.get(valueKey(rawRole));
     if (!role) errors.push(`职务“${rawRole}”无法识别：应填 ${ROLE_LIST} 之一（不填即为党员）`);
     if (role && target) {
       const e = roleFitError(target, role);

@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import type { Sql } from "../../../db/client";
 import { reflectionDoc } from "../../../shared/doc-names";
-import { chinaDateKey } from "../../../shared/domain/cadence";
+import { chinaDateKey, chinaShort } from "../../../shared/time";
 import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../../shared/domain/labels";
 import { countWords, REFLECTION_MAX_WORDS, REFLECTION_MIN_WORDS } from "../../../shared/domain/text";
 import { plainText } from "../../../shared/editor/minutes";
@@ -15,7 +15,6 @@ import {
   type ReflectionStatus,
   type Subject,
 } from "../../../shared/permissions";
-import { chinaShort } from "../../../shared/schemas/meetings";
 import { REVIEW_COMMENT_MAX, REVIEW_COMMENT_MIN } from "../../../shared/schemas/reflections";
 import type { Actor, LiveAccess } from "../actor";
 import { DomainError, hidden, UUID_RE } from "../errors";
