@@ -422,7 +422,9 @@ export function rectificationAccess(subject: Subject | null, r: RectificationRes
   if (!subject || r.org.kind !== "branch") return "none";
   if (mayConfirmRectification(subject, r.org)) return "manage";
   const inBranch = subject.memberships.some((m) => m.branchId === r.org.id);
-  if (r.ownerId === null ? holdsIn(subject, r.org.id, RECTIFICATION_CREATORS) : r.ownerId === subject.userId && inBranch)
+  if (
+    r.ownerId === null ? holdsIn(subject, r.org.id, RECTIFICATION_CREATORS) : r.ownerId === subject.userId && inBranch
+  )
     return "write";
   if (holdsIn(subject, r.org.id, COMMITTEE_ROLES)) return "read";
   if (r.scope === "branch" && inBranch) return "read";

@@ -32,7 +32,10 @@ export interface RectificationSettings {
   remindDays: number;
 }
 
-export const DEFAULT_RECTIFICATION_SETTINGS: RectificationSettings = { scope: "branch", remindDays: REMIND_DAYS.default };
+export const DEFAULT_RECTIFICATION_SETTINGS: RectificationSettings = {
+  scope: "branch",
+  remindDays: REMIND_DAYS.default,
+};
 
 export interface RectificationItem {
   id: string;
@@ -76,11 +79,12 @@ const ITEM_JOINS = (sql: Sql) => sql`
   left join users cu on cu.id = r.closed_by`;
 
 const today = (now: Date) => chinaDateKey(now);
-const withOverdue = (r: ItemRow, now: Date): RectificationItem => ({
-  ...r,
-  orgPath: undefined,
-  overdue: r.status !== "closed" && r.deadline < today(now),
-} as RectificationItem);
+const withOverdue = (r: ItemRow, now: Date): RectificationItem =>
+  ({
+    ...r,
+    orgPath: undefined,
+    overdue: r.status !== "closed" && r.deadline < today(now),
+  }) as RectificationItem;
 
 export async function rectificationSettings(sql: Sql, orgId: string): Promise<RectificationSettings> {
   const [row] = await sql<RectificationSettings[]>`
@@ -291,8 +295,7 @@ export async function createRectification(
   input: NewItem,
   now = new Date(),
 ): Promise<string> {
-  if (input.deadline < today(now))
-    throw new DomainError("完成时限不能早于今天。", 400, "deadline");
+  if (input.deadline < today(now)) throw new DomainError("完成时限不能早于今天。", 400, "deadline");
   try {
     const { id, orgName } = (await sql.begin(async (tx) => {
       const t = tx as unknown as Sql;
@@ -342,7 +345,14 @@ const short = (s: string) => (s.length > 20 ? `${s.slice(0, 20)}…` : s);
 async function lockItem(t: Sql, subject: Subject, itemId: string) {
   if (!UUID_RE.test(itemId)) throw hidden();
   const [row] = await t<
-    { id: string; orgId: string; orgName: string; ownerId: string | null; status: RectificationStatus; problem: string }[]
+    {
+      id: string;
+      orgId: string;
+      orgName: string;
+      ownerId: string | null;
+      status: RectificationStatus;
+      problem: string;
+    }[]
   >`
     select r.id, r.org_id as "orgId", o.name as "orgName", r.owner_id as "ownerId", r.status, r.problem
     from rectification_items r join organizations o on o.id = r.org_id
