@@ -13,6 +13,7 @@ import {
   draftFromSource,
   rectificationPage,
   reportRectification,
+  requireRectificationList,
   returnRectification,
   saveRectificationSettings,
   type ItemDraft,
@@ -64,6 +65,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(context, request);
   const { sql } = context.services;
   const orgId = params.orgId ?? "";
+  // Another branch's list answers 404 whatever was posted.
+  await loaded(requireRectificationList(sql, actor.subject, orgId));
   const form = await request.formData();
   const values = Object.fromEntries([...form].filter(([, v]) => typeof v === "string")) as Values;
   const parsed = RectificationActionSchema.safeParse(values);

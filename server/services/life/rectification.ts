@@ -101,6 +101,11 @@ async function branchFor(sql: Sql, subject: Subject, orgId: string): Promise<{ o
   return { org, access };
 }
 
+/** The branch's list for an action: 404 before anything is read from the form when it is hidden. */
+export async function requireRectificationList(sql: Sql, subject: Subject, orgId: string): Promise<Access> {
+  return (await branchFor(sql, subject, orgId)).access;
+}
+
 /** People who may own an item: the live members of the branch and its 党小组, by name. */
 async function branchPeople(sql: Sql, orgId: string) {
   return sql<{ id: string; name: string }[]>`
