@@ -29,7 +29,11 @@ export async function sendRectificationReminders(sql: Sql, now = new Date()): Pr
       where r.status in ('open', 'returned')
         and r.deadline - coalesce(s.remind_days, ${REMIND_DAYS.default}) <= ${today}::date
     ), recipients as (
-      select i.*, i.owner_id as user_id from items i where i.owner_id is not null
+      -- an owner who left the branch is not reminded (the 书记 sees the item as overdue)
+      select i.*, i.owner_id as user_id from items i
+      where i.owner_id is not null and exists (
+        select 1 from memberships ms where ms.user_id = i.owner_id and ms.ended_at is null
+          and ms.org_id in (select id from organizations where id = i.org_id or parent_id = i.org_id))
       union all
       select i.*, ms.user_id from items i
       join memberships ms on ms.org_id = i.org_id and ms.ended_at is null
