@@ -30,6 +30,7 @@ import { markOnlinePresence } from "./services/session/attendance";
 import { liveDocumentAccess, seedDocument } from "./services/session/documents";
 import { bumpSession } from "../shared/live-session";
 import { sendReminders } from "./services/calendar/reminders";
+import { sendRectificationReminders } from "./services/life/rectification-reminders";
 
 export interface Tongxin {
   server: Server;
@@ -254,9 +255,12 @@ function remindPeriodically(sql: Sql) {
   let running: Promise<void> = Promise.resolve();
   const run = () => {
     running = running
-      .then(() => sendReminders(sql))
+      .then(async () => ({ ...(await sendReminders(sql)), rectification: await sendRectificationReminders(sql) }))
       .then(
-        (sent) => (sent.meetings > 0 || sent.due > 0 ? log.info("reminders.sent", { ...sent }) : undefined),
+        (sent) =>
+          sent.meetings > 0 || sent.due > 0 || sent.rectification.due > 0 || sent.rectification.overdue > 0
+            ? log.info("reminders.sent", { ...sent })
+            : undefined,
         (e) => log.error("reminders.failed", { error: e }),
       );
   };

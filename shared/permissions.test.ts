@@ -740,3 +740,87 @@ describe("roles and organisations", () => {
     expect(sorted).toEqual(["secretary", "deputy_secretary", "propaganda_member", "group_leader", "member"]);
   });
 });
+
+import {
+  mayConfirmRectification,
+  mayCreateRectification,
+  problemListAccess,
+  rectificationAccess,
+  rectificationListAccess,
+  type RectificationResource,
+} from "./permissions";
+
+describe("rectificationAccess (整改清单 items)", () => {
+  const COLUMNS = [
+    "B, owner 党员 in G1, scope committee",
+    "B, owner 党员 in G1, scope branch",
+    "B, owned by the branch, scope committee",
+    "B, owned by the branch, scope branch",
+    "Z (under GB), owned by the branch, scope branch",
+  ] as const;
+  const item = (column: string): RectificationResource => {
+    const i = COLUMNS.indexOf(column as (typeof COLUMNS)[number]);
+    return {
+      org: org(i === 4 ? Z : B),
+      ownerId: i < 2 ? "g1-member" : null,
+      scope: i === 0 || i === 2 ? "committee" : "branch",
+    };
+  };
+  matrix(
+    COLUMNS,
+    [
+      ["党委 administrator (组织委员 of C)", [r, r, r, r, r]],
+      ["党委 书记 (of C)", [r, r, r, r, r]],
+      ["党委 ordinary 党员 (of C)", [n, n, n, n, n]],
+      ["党总支 书记 (of GB)", [n, n, n, n, r]],
+      ["支部 书记 (of B)", [M, M, M, M, n]],
+      ["支部 副书记 (of B)", [M, M, M, M, n]],
+      ["支部 组织委员 (of B)", [r, r, w, w, n]],
+      ["支部 宣传委员 (of B)", [r, r, r, r, n]],
+      ["支部 纪检委员 (of B)", [r, r, r, r, n]],
+      ["党小组长 (of G1)", [n, r, n, r, n]],
+      ["党员 (in G1)", [w, w, n, r, n]],
+      ["预备党员 (in G1)", [n, r, n, r, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, r, n, r, n]],
+      ["党员 of sibling 支部 X", [n, n, n, n, n]],
+      ["党员 of other 党委's 支部 Y", [n, n, n, n, n]],
+      ["signed out", [n, n, n, n, n]],
+    ],
+    item,
+    rectificationAccess,
+  );
+
+  it("an owner who left the branch no longer reports on the item", () => {
+    const left = who("g1-member", [X, "member"]);
+    expect(rectificationAccess(left, { org: org(B), ownerId: "g1-member", scope: "committee" })).toBe("none");
+  });
+  it("has no list outside a 党支部", () => {
+    expect(rectificationAccess(SUBJECTS["党委 书记 (of C)"], { org: org(C), ownerId: null, scope: "branch" })).toBe(
+      "none",
+    );
+  });
+});
+
+describe("the 整改清单 and 问题清单 of branch B", () => {
+  const rows: [SubjectName, { create: boolean; confirm: boolean; list: Access; problems: Access }][] = [
+    ["支部 书记 (of B)", { create: true, confirm: true, list: M, problems: w }],
+    ["支部 副书记 (of B)", { create: true, confirm: true, list: M, problems: w }],
+    ["支部 组织委员 (of B)", { create: true, confirm: false, list: w, problems: w }],
+    ["支部 宣传委员 (of B)", { create: false, confirm: false, list: r, problems: r }],
+    ["党小组长 (of G1)", { create: false, confirm: false, list: r, problems: n }],
+    ["党员 (in G1)", { create: false, confirm: false, list: r, problems: n }],
+    ["党委 书记 (of C)", { create: false, confirm: false, list: r, problems: n }],
+    ["党委 administrator (组织委员 of C)", { create: false, confirm: false, list: r, problems: n }],
+    ["党总支 书记 (of GB)", { create: false, confirm: false, list: n, problems: n }],
+    ["党员 of sibling 支部 X", { create: false, confirm: false, list: n, problems: n }],
+    ["signed out", { create: false, confirm: false, list: n, problems: n }],
+  ];
+  for (const [name, want] of rows)
+    it(`${name}: create ${want.create}, confirm ${want.confirm}, list ${want.list}, 问题清单 ${want.problems}`, () => {
+      const s = SUBJECTS[name];
+      expect(mayCreateRectification(s, org(B))).toBe(want.create);
+      expect(mayConfirmRectification(s, org(B))).toBe(want.confirm);
+      expect(rectificationListAccess(s, org(B))).toBe(want.list);
+      expect(problemListAccess(s, org(B))).toBe(want.problems);
+    });
+});

@@ -439,3 +439,82 @@ export const requiresOneHolder = (role: Role): boolean => role === "secretary";
 export const ROLE_ORDER: readonly Role[] = ROLES;
 /** A role's place in ROLE_ORDER, for sorting (lower first). */
 export const roleRank = (role: Role): number => ROLE_ORDER.indexOf(role);
+
+/** Who reads a branch's 整改清单 besides the owners, the 支委 and the level above (decision 031). */
+export type RectificationScope = "committee" | "branch";
+
+/** A 整改清单 item as the permission rules see it: its branch, its owner, the branch's scope. */
+export interface RectificationResource {
+  /** The 党支部 whose list it is. */
+  org: OrgResource;
+  /** null: the branch itself owns the item. */
+  ownerId: string | null;
+  scope: RectificationScope;
+}
+
+/** Who adds to a branch's 问题清单 and 整改清单 and sets its scope: the branch's own managers. */
+export const RECTIFICATION_CREATORS: readonly Role[] = MANAGER_ROLES;
+/**
+ * Who confirms an item closed (对单销号) or returns it: the branch's 书记, and the 副书记 standing in
+ * for them (domain.md: the 书记 may delegate). Also reminded of the items the branch itself owns.
+ */
+export const RECTIFICATION_CONFIRMERS: readonly Role[] = ["secretary", "deputy_secretary"];
+
+const holdsIn = (subject: Subject, orgId: string, roles: readonly Role[]) =>
+  subject.memberships.some((m) => m.orgId === orgId && roles.includes(m.role));
+
+/** Adding problems and items to a branch's lists, and choosing its scope: the branch's 书记, 副书记, 组织委员. */
+export function mayCreateRectification(subject: Subject | null, org: OrgResource): boolean {
+  return !!subject && org.kind === "branch" && holdsIn(subject, org.id, RECTIFICATION_CREATORS);
+}
+
+/** 对单销号 and returning a reported item: the branch's 书记 (or 副书记); never the level above. */
+export function mayConfirmRectification(subject: Subject | null, org: OrgResource): boolean {
+  return !!subject && org.kind === "branch" && holdsIn(subject, org.id, RECTIFICATION_CONFIRMERS);
+}
+
+/**
+ * 整改清单 items. manage (confirm, return): the branch's 书记 or 副书记. write (report done with a
+ * note): the owner while a member of the branch; for an item the branch owns, its managers. read:
+ * the branch's 支委; every member of the branch (its groups included) when the branch publishes
+ * its list to them (scope "branch"); the committee members of the organisations above, to whom the
+ * list is reported (上报). Anyone else: none (another branch answers 404).
+ */
+export function rectificationAccess(subject: Subject | null, r: RectificationResource): Access {
+  if (!subject || r.org.kind !== "branch") return "none";
+  if (mayConfirmRectification(subject, r.org)) return "manage";
+  const inBranch = subject.memberships.some((m) => m.branchId === r.org.id);
+  if (
+    r.ownerId === null ? holdsIn(subject, r.org.id, RECTIFICATION_CREATORS) : r.ownerId === subject.userId && inBranch
+  )
+    return "write";
+  if (holdsIn(subject, r.org.id, COMMITTEE_ROLES)) return "read";
+  if (r.scope === "branch" && inBranch) return "read";
+  const above = subject.memberships.some(
+    (m) =>
+      (m.orgKind === "committee" || m.orgKind === "general_branch") &&
+      m.orgId !== r.org.id &&
+      r.org.path.includes(m.orgId) &&
+      COMMITTEE_ROLES.includes(m.role),
+  );
+  return above ? "read" : "none";
+}
+
+/**
+ * The 整改清单 page of a branch: whoever may read some item of it might (members of the branch,
+ * the committees above). Which items they see is rectificationAccess per item.
+ */
+export function rectificationListAccess(subject: Subject | null, org: OrgResource): Access {
+  if (!subject || org.kind !== "branch") return "none";
+  if (mayConfirmRectification(subject, org)) return "manage";
+  if (mayCreateRectification(subject, org)) return "write";
+  const reads = rectificationAccess(subject, { org, ownerId: null, scope: "branch" });
+  return reads === "none" ? "none" : "read";
+}
+
+/** The 问题清单 (what members and the 支委 found; sensitive): the branch's 支委 only. */
+export function problemListAccess(subject: Subject | null, org: OrgResource): Access {
+  if (!subject || org.kind !== "branch") return "none";
+  if (mayCreateRectification(subject, org)) return "write";
+  return holdsIn(subject, org.id, COMMITTEE_ROLES) ? "read" : "none";
+}

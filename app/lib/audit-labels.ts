@@ -36,6 +36,12 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "plan.confirm": "确认年度计划",
   "series.create": "安排系列会议",
   "series.cancel": "取消系列会议",
+  "problem.create": "添加问题清单",
+  "rectification.create": "添加整改事项",
+  "rectification.report": "报告整改完成",
+  "rectification.confirm": "整改对单销号",
+  "rectification.return": "退回整改事项",
+  "rectification.settings": "设置整改清单公开范围",
 };
 
 const FIELD_LABEL: Record<string, string> = {

@@ -5,6 +5,7 @@ import { getMeetingFor } from "../../server/services/calendar/meetings";
 import { findOrg } from "../../server/services/people/orgs";
 import { meetingDetail } from "../../server/services/calendar/schedule";
 import { sessionReflections } from "../../server/services/reflections/reflections";
+import { lookBackFor } from "../../server/services/life/rectification";
 import {
   endLiveSession,
   moveAgenda,
@@ -23,6 +24,7 @@ import { ChevronLeftIcon, ClockIcon, FlagIcon, PinIcon } from "../components/ico
 import { MaterialsPanel, materialsStyles } from "../components/material-viewer";
 import { MicIcon, PeopleIcon } from "../components/meeting-parts";
 import { SessionReflections } from "../components/session-reflections";
+import { LookBackCard, lookBackStyles } from "../components/look-back";
 import { SessionVotes, votesStyles } from "../components/session-votes";
 import { MinutesHeaderView } from "../components/minutes-header";
 import { AgendaCard, HostBar, MinutesEditors, PresenceCard } from "../components/session-parts";
@@ -42,7 +44,12 @@ import sessionCss from "../styles/session.css?url";
 // The editor touches the DOM and opens a WebSocket: it is loaded in the browser only.
 const CollabEditor = lazy(() => import("../components/collab-editor"));
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: sessionCss }, ...materialsStyles, ...votesStyles];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: sessionCss },
+  ...materialsStyles,
+  ...votesStyles,
+  ...lookBackStyles,
+];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.meeting.title} · 同心` : "同心" },
@@ -57,7 +64,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const org = await findOrg(sql, found.meeting.orgId);
   const session = await sessionView(sql, actor.subject, found.meeting.id);
   const reflections = await sessionReflections(sql, actor.subject, found.meeting.id);
+  // 回头看 (decision 031): a 组织生活会 opens with the previous one's 整改清单.
+  const lookBack = await lookBackFor(sql, actor.subject, found.meeting);
   return {
+    lookBack,
     reflections,
     meeting: found.meeting,
     detail,
@@ -112,7 +122,7 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 };
 
 export default function SessionPage() {
-  const { meeting, detail, session, reflections, manage, docName, me } = useLoaderData<typeof loader>();
+  const { meeting, detail, session, reflections, manage, docName, me, lookBack } = useLoaderData<typeof loader>();
   const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
   const mine = session.people.find((p) => p.id === me.id);
@@ -242,6 +252,7 @@ export default function SessionPage() {
           </div>
         </dl>
       </header>
+      {lookBack ? <LookBackCard data={lookBack} orgId={meeting.orgId} /> : null}
 
       {session.canRun && !cancelled ? (
         <HostBar

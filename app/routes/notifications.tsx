@@ -44,6 +44,12 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "reflection.returned": { label: "心得体会退回", icon: FlagIcon, attention: true },
   "reflection.accepted": { label: "心得体会通过", icon: BellIcon },
   "account.reset": { label: "账号安全", icon: UserIcon, attention: true },
+  "rectification.assigned": { label: "整改事项", icon: FlagIcon },
+  "rectification.due": { label: "整改提醒", icon: ClockIcon, attention: true },
+  "rectification.overdue": { label: "整改逾期", icon: FlagIcon, attention: true },
+  "rectification.reported": { label: "整改待确认", icon: FlagIcon },
+  "rectification.returned": { label: "整改退回", icon: FlagIcon, attention: true },
+  "rectification.confirmed": { label: "整改销号", icon: BellIcon },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

@@ -3,9 +3,25 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getOrgFor, orgSummary } from "../../server/services/people/orgs";
 import { upcomingForOrg } from "../../server/services/calendar/schedule";
 import { CATEGORIES, CATEGORY_LABEL, MEETING_KIND_LABEL, ORG_KIND_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
-import { auditAccess, canManage, canRead, leaderTitle, meetingAccess, scheduleAccess } from "../../shared/permissions";
+import {
+  auditAccess,
+  canManage,
+  canRead,
+  leaderTitle,
+  meetingAccess,
+  rectificationListAccess,
+  scheduleAccess,
+} from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
-import { ChevronRightIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon, ClockIcon } from "../components/icons";
+import {
+  ChevronRightIcon,
+  PlusIcon,
+  ShieldIcon,
+  UploadIcon,
+  UsersIcon,
+  ClockIcon,
+  FlagIcon,
+} from "../components/icons";
 import { Crumbs } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
@@ -31,11 +47,12 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     schedules: canManage(scheduleAccess(actor.subject, org.resource)),
     meetings,
     audit: canRead(auditAccess(actor.subject, org.resource)),
+    rectification: canRead(rectificationListAccess(actor.subject, org.resource)),
   };
 }
 
 export default function OrgHome() {
-  const { userName, org, summary, manage, schedules, audit, meetings } = useLoaderData<typeof loader>();
+  const { userName, org, summary, manage, schedules, audit, meetings, rectification } = useLoaderData<typeof loader>();
   const base = `/orgs/${org.id}`;
   return (
     <AppShell userName={userName}>
@@ -74,6 +91,11 @@ export default function OrgHome() {
         {manage ? (
           <Link to={`${base}/compliance`} className="btn btn--ghost">
             <ClockIcon size={18} /> 组织生活提醒
+          </Link>
+        ) : null}
+        {rectification ? (
+          <Link to={`${base}/rectification`} className="btn btn--ghost">
+            <FlagIcon size={18} /> 整改清单
           </Link>
         ) : null}
         {manage && (org.kind === "committee" || org.kind === "general_branch") ? (

@@ -35,6 +35,8 @@ interface Row {
   minutes: { missing: number; overdue: number };
   rate: number | null;
   lacking: boolean;
+  /** The branch's 整改清单: items not closed, and past their deadline. */
+  rectification: { open: number; overdue: number };
   /** 「2026年12月7日」 when the branch's obligations are counted from a day this year; else null. */
   since: string | null;
 }
@@ -63,6 +65,7 @@ function toRow(b: BranchOversight, yearStart: string): Row {
     minutes: b.minutes,
     rate: b.attendance.rate,
     lacking: b.lacking,
+    rectification: b.rectification,
   };
 }
 
@@ -155,6 +158,10 @@ function BranchTable({ rows, caption }: { rows: Row[]; caption: string }) {
               出席率
               <span className="ov-th-sub">本年度</span>
             </th>
+            <th scope="col" className="num">
+              整改事项
+              <span className="ov-th-sub">未销号</span>
+            </th>
             <th scope="col">
               <span className="sr-only">链接</span>
             </th>
@@ -193,6 +200,14 @@ function BranchTable({ rows, caption }: { rows: Row[]; caption: string }) {
               </td>
               <td className="num" data-label="出席率">
                 {percent(r.rate)}
+              </td>
+              <td
+                className={r.rectification.overdue > 0 ? "num text-danger" : "num"}
+                data-label="整改事项 未销号"
+                data-testid="branch-rectification"
+              >
+                <Link to={`/orgs/${r.id}/rectification`}>{r.rectification.open}</Link>
+                {r.rectification.overdue > 0 ? <span className="ov-late">逾期 {r.rectification.overdue}</span> : null}
               </td>
               <td className="ov-links">
                 <Link to={`/orgs/${r.id}`} className="ov-home">

@@ -28,7 +28,13 @@ export type AuditAction =
   | "series.create"
   | "series.cancel"
   | "minutes.editor_added"
-  | "minutes.editor_removed";
+  | "minutes.editor_removed"
+  | "problem.create"
+  | "rectification.create"
+  | "rectification.report"
+  | "rectification.confirm"
+  | "rectification.return"
+  | "rectification.settings";
 
 export interface AuditEntry {
   actorId: string | null;

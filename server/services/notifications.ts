@@ -18,7 +18,13 @@ export type NotificationKind =
   | "reflection.reminder"
   | "reflection.returned"
   | "reflection.accepted"
-  | "account.reset";
+  | "account.reset"
+  | "rectification.assigned"
+  | "rectification.due"
+  | "rectification.overdue"
+  | "rectification.reported"
+  | "rectification.returned"
+  | "rectification.confirmed";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

@@ -4,6 +4,7 @@ import { startTongxin } from "../../server/app";
 import { ensureBuild } from "../../server/build";
 import { loadConfig } from "../../server/config";
 import { createTestDatabase } from "../setup/database";
+import { sendRectificationReminders } from "../../server/services/life/rectification-reminders";
 
 // The app for the browser tests: the production build on a fresh, seeded database
 // (PGlite, or a new database on TEST_DATABASE_URL's server), removed again on exit.
@@ -36,6 +37,13 @@ function exposeSql(server: Server, sql: Sql) {
   const app = server.listeners("request") as RequestListener[];
   server.removeAllListeners("request");
   server.on("request", (req, res) => {
+    // Test only: one run of the 整改清单 reminders (the timer is off here), answering what it sent.
+    if (req.url === "/__e2e/rectification-reminders" && req.method === "POST") {
+      sendRectificationReminders(sql)
+        .then((sent) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(sent)))
+        .catch((e: Error) => res.writeHead(500, { "content-type": "text/plain" }).end(e.message));
+      return;
+    }
     if (req.url !== "/__e2e/sql" || req.method !== "POST") {
       for (const l of app) l(req, res);
       return;

@@ -87,6 +87,8 @@ const MINUTES_WRITERS: Role[] = ["host", "recorder", "coEditor", "branchManager"
 const ORG_READERS: Role[] = [...INVITED, "notInvited", "reviewer"];
 const ORG_MANAGERS: Role[] = ["branchManager", "peerManager", "partyLeaderInGroup", "reviewer"];
 const SCHEDULERS: Role[] = ["branchManager", "peerManager"];
+/** Who adds to a branch's 整改清单 and 问题清单: its own 书记 and 组织委员 (not the 党委 above). */
+const RECTIFIERS: Role[] = ["branchManager", "peerManager"];
 /** 刘洋's submitted 心得体会 with the default rule (committee only): reviewers, its author, the 党委. */
 const REFLECTION_READERS: Role[] = [...RUNNERS, "coEditor", "reviewer", "partyLeaderInGroup"];
 /** Reissuing the code of an activated account is a password reset: only from above (decision 018). */
@@ -296,6 +298,27 @@ const TABLE: Record<string, Record<string, Cell>> = {
     create: { allowed: SCHEDULERS },
   },
   "/orgs/:orgId/settings": { GET: { allowed: ORG_MANAGERS }, POST: { allowed: ORG_MANAGERS } },
+  // The branch's 整改清单 (decision 031): read by its members and the 党委 (scope 全支部, the default);
+  // written by its own 书记 and 组织委员; 对单销号 and returns by its 书记 only. The fixture item
+  // is owned by the branch, so its managers report it.
+  "/orgs/:orgId/rectification": {
+    GET: { allowed: ORG_READERS },
+    create: {
+      allowed: RECTIFIERS,
+      body: () => ({
+        problem: "矩阵问题",
+        measures: "矩阵措施",
+        ownerId: "",
+        deadline: "2099-12-31",
+        commitment: "矩阵承诺",
+      }),
+    },
+    problem: { allowed: RECTIFIERS, body: () => ({ text: "矩阵问题" }) },
+    report: { allowed: RECTIFIERS, body: () => ({ itemId: f.rectification, note: "已完成" }) },
+    confirm: { allowed: ["branchManager"], body: () => ({ itemId: f.rectification }) },
+    return: { allowed: ["branchManager"], body: () => ({ itemId: f.rectification, note: "请补充" }) },
+    settings: { allowed: RECTIFIERS, body: () => ({ scope: "branch", remindDays: "7" }) },
+  },
 };
 
 /** The live documents of the fixture meeting, and who reads or writes each. */
@@ -404,6 +427,9 @@ beforeAll(async () => {
   expect(opened.status).toBe(200);
   [{ id: f.vote }] = await sql()<{ id: string }[]>`select id from votes where meeting_id = ${f.meeting}`;
   f.closable = f.vote;
+  [{ id: f.rectification }] = await sql()<{ id: string }[]>`
+    insert into rectification_items (org_id, problem, measures, owner_id, deadline, commitment, created_by)
+    values (${ids.org[ORGS.B1]}, '矩阵事项', '措施', null, '2099-12-31', '承诺', ${ids.user[DEMO.SEC]}) returning id`;
   // Sign everyone in now, so the fixture's own posts above do not count as anyone's session.
   for (const r of SIGNED_IN) await http.cookie(USERNAME[r]);
 }, 120_000);

@@ -147,6 +147,12 @@ afterAll(async () => {
 
 describe("the 党委 overview", () => {
   it("gives every branch its compliance this quarter and year, minutes and attendance, in tree order", async () => {
+    // 甲支部's 整改清单 as of NOW (20 May): one past its deadline, one still in time, one closed.
+    await s.app.db.sql`
+      insert into rectification_items (org_id, problem, measures, deadline, commitment, status, created_by)
+      values (${org.a}, '逾期事项', '措施', '2026-05-19', '承诺', 'open', ${users[0]}),
+             (${org.a}, '在期事项', '措施', '2026-05-20', '承诺', 'reported', ${users[0]}),
+             (${org.a}, '已销号事项', '措施', '2026-05-01', '承诺', 'closed', ${users[0]})`;
     const view = await oversight(s.app.db.sql, { id: org.committee }, NOW);
     expect(view.quarter.key).toBe("2026-Q2");
     expect(view.year.key).toBe("2026");
@@ -173,6 +179,8 @@ describe("the 党委 overview", () => {
     expect(a.minutes).toEqual({ missing: 0, overdue: 0 });
     expect(a.attendance).toEqual({ expected: 7, came: 6, rate: 6 / 7 });
     expect(a.lacking).toBe(true);
+    expect(a.rectification).toEqual({ open: 2, overdue: 1 });
+    expect(c.rectification).toEqual({ open: 0, overdue: 0 });
 
     expect(figures(b.quarter)).toEqual({ required: 8, held: 3, scheduled: 0, planned: 0, missing: 5, overdue: 0 });
     expect(figures(b.year)).toEqual({ required: 34, held: 11, scheduled: 0, planned: 0, missing: 23, overdue: 0 });
@@ -188,6 +196,7 @@ describe("the 党委 overview", () => {
       minutesMissing: 3,
       branchesLacking: 2,
       attendance: { expected: 11, came: 9, rate: 9 / 11 },
+      rectification: { open: 2, overdue: 1 },
     });
   });
 

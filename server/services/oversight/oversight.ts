@@ -103,6 +103,8 @@ export interface BranchOversight {
   attendance: { expected: number; came: number; rate: number | null };
   /** Something to follow up: a required meeting whose period has passed, or minutes past due. */
   lacking: boolean;
+  /** The branch's 整改清单 as reported upward: items not yet closed, and those past their deadline. */
+  rectification: { open: number; overdue: number };
 }
 
 export interface OversightMonth {
@@ -134,6 +136,7 @@ export interface Oversight {
     minutesMissing: number;
     branchesLacking: number;
     attendance: { expected: number; came: number; rate: number | null };
+    rectification: { open: number; overdue: number };
   };
 }
 
@@ -309,12 +312,20 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
 
   // 2 and 3 go out together (on two connections of the pool, where there is one), each as an
   // unnamed statement (see YEAR_SQL).
-  const [yearRows, monthRows] = orgIds.length
+  // 4. The 整改清单 of every branch, folded in one statement (decision 031).
+  const branchIds = ordered.map((b) => b.row.id);
+  const [yearRows, monthRows, rectRows] = orgIds.length
     ? await Promise.all([
         sql.unsafe<YearRow[]>(YEAR_SQL, [orgIds, now, year.start, year.end], { prepare: false }),
         sql.unsafe<MonthRow[]>(MONTHS_SQL, [orgIds, now, since, monthStart(now, 1)], { prepare: false }),
+        sql<{ orgId: string; open: number; overdue: number }[]>`
+          select org_id as "orgId", count(*)::int as open,
+            (count(*) filter (where deadline < ${chinaParts(now).date}::date))::int as overdue
+          from rectification_items where org_id = any(${branchIds}::uuid[]) and status <> 'closed'
+          group by org_id`,
       ])
-    : [[], []];
+    : [[], [], []];
+  const rectOf = new Map(rectRows.map((r) => [r.orgId, { open: r.open, overdue: r.overdue }]));
 
   // Per branch: the meetings as the compliance rules see them, one per meeting, dated to its month
   // (a meeting still to come: not before now, so it is not taken for held).
@@ -374,6 +385,7 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
       minutes,
       attendance: { expected: acc.expected, came: acc.came, rate: rate(acc.came, acc.expected) },
       lacking: y.overdue > 0 || minutes.overdue > 0,
+      rectification: rectOf.get(b.row.id) ?? { open: 0, overdue: 0 },
     };
   });
 
@@ -412,6 +424,10 @@ export async function oversight(sql: Sql, org: Pick<Org, "id">, now = new Date()
       minutesMissing: sum((b) => b.minutes.missing),
       branchesLacking: branches.filter((b) => b.lacking).length,
       attendance: { expected, came, rate: rate(came, expected) },
+      rectification: {
+        open: sum((b) => b.rectification.open),
+        overdue: sum((b) => b.rectification.overdue),
+      },
     },
   };
 }

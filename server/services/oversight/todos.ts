@@ -1,6 +1,14 @@
 import type { Sql } from "../../../db/client";
 import type { OrgKind } from "../../../shared/domain/labels";
-import { leaveDecisionAccess, sessionAccess, type MeetingResource, type Subject } from "../../../shared/permissions";
+import {
+  leaveDecisionAccess,
+  mayConfirmRectification,
+  mayCreateRectification,
+  sessionAccess,
+  type MeetingResource,
+  type Subject,
+} from "../../../shared/permissions";
+import { chinaDate, chinaDateKey } from "../../../shared/time";
 import { orgPaths } from "../people/subjects";
 
 // What needs the person now, for the home page: a list that each domain adds its own to-dos to
@@ -159,6 +167,70 @@ const ownMakeups: TodoSource = async (sql, subject) => {
   return rows.map((r) => ({ kind: "makeup", title: "补学", detail: r.title, link: "/makeup", due: null }));
 };
 
+/** The branches where the person holds a post the 整改清单 rule names (`allowed`). */
+const branchesWhere = (subject: Subject, allowed: typeof mayConfirmRectification) =>
+  subject.memberships
+    .filter((m) => allowed(subject, { id: m.orgId, kind: m.orgKind, path: m.orgPath }))
+    .map((m) => m.orgId);
+
+/**
+ * 整改清单: for the 书记 (副书记), items reported done and waiting for 对单销号; for the branch's
+ * managers, items past their deadline; one to-do per branch each (decision 031).
+ */
+const rectificationToFollow: TodoSource = async (sql, subject, now) => {
+  const confirms = branchesWhere(subject, mayConfirmRectification);
+  const manages = branchesWhere(subject, mayCreateRectification);
+  if (manages.length === 0) return [];
+  const rows = await sql<{ org_id: string; name: string; reported: number; overdue: number }[]>`
+    select r.org_id, o.name,
+      (count(*) filter (where r.status = 'reported' and r.org_id = any(${confirms}::uuid[])))::int as reported,
+      (count(*) filter (where r.status in ('open', 'returned') and r.deadline < ${chinaDateKey(now)}::date))::int as overdue
+    from rectification_items r join organizations o on o.id = r.org_id
+    where r.org_id = any(${manages}::uuid[]) and r.status <> 'closed'
+    group by r.org_id, o.name order by o.name`;
+  return rows.flatMap((r) => [
+    ...(r.reported > 0
+      ? [
+          {
+            kind: "rectification.confirm",
+            title: "整改事项待确认",
+            detail: `${r.name}：${r.reported} 项已报告完成，待对单销号`,
+            link: `/orgs/${r.org_id}/rectification`,
+            due: null,
+          },
+        ]
+      : []),
+    ...(r.overdue > 0
+      ? [
+          {
+            kind: "rectification.overdue",
+            title: "整改事项已逾期",
+            detail: `${r.name}：${r.overdue} 项超过完成时限`,
+            link: `/orgs/${r.org_id}/rectification`,
+            due: null,
+          },
+        ]
+      : []),
+  ]);
+};
+
+/** The person's own 整改事项 still to do (open or returned), by deadline. */
+const ownRectification: TodoSource = async (sql, subject, now) => {
+  const rows = await sql<{ id: string; org_id: string; problem: string; status: string; deadline: string }[]>`
+    select r.id, r.org_id, r.problem, r.status, to_char(r.deadline, 'YYYY-MM-DD') as deadline
+    from rectification_items r
+    where r.owner_id = ${subject.userId} and r.status in ('open', 'returned')
+    order by r.deadline limit 20`;
+  const today = chinaDateKey(now);
+  return rows.map((r) => ({
+    kind: "rectification.own",
+    title: r.deadline < today ? "整改事项已逾期" : r.status === "returned" ? "整改事项被退回" : "完成整改事项",
+    detail: r.problem.length > 30 ? `${r.problem.slice(0, 30)}…` : r.problem,
+    link: `/orgs/${r.org_id}/rectification#item-${r.id}`,
+    due: chinaDate(r.deadline),
+  }));
+};
+
 /** Every domain's to-dos; a new domain adds its source here. */
 export const TODO_SOURCES: TodoSource[] = [
   leaveToDecide,
@@ -166,6 +238,8 @@ export const TODO_SOURCES: TodoSource[] = [
   meetingsToClose,
   ownReflections,
   ownMakeups,
+  rectificationToFollow,
+  ownRectification,
 ];
 
 /** What needs the person now: dated ones soonest first, then the rest in source order. */
