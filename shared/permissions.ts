@@ -466,3 +466,14 @@ export function reviewOutcomeAccess(
   if (onBranchCommittee(subject, r.meeting) || reviewBallotAccess(subject, r) === "manage") return "read";
   return r.reported && reviewsFromAbove(subject, r.meeting) ? "read" : "none";
 }
+
+/**
+ * The results page (participation, 自评, tallies once closed, 评定): the 支委 and those who run the
+ * meeting at any time; the 党委 or 党总支 above once the results are reported. What each part
+ * shows follows its own rule above.
+ */
+export function reviewResultsAccess(subject: Subject | null, r: ReviewResource): "none" | "read" {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (reviewBallotAccess(subject, r) === "manage" || onBranchCommittee(subject, r.meeting)) return "read";
+  return r.reported && reviewsFromAbove(subject, r.meeting) ? "read" : "none";
+}

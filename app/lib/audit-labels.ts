@@ -36,6 +36,11 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "plan.confirm": "确认年度计划",
   "series.create": "安排系列会议",
   "series.cancel": "取消系列会议",
+  "review.open": "开始民主评议测评",
+  "review.close": "结束民主评议测评",
+  "review.outcome": "记录民主评议评定意见",
+  "review.report": "上报民主评议结果",
+  "review.results_view": "查看民主评议测评结果",
 };
 
 const FIELD_LABEL: Record<string, string> = {

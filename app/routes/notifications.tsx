@@ -44,6 +44,9 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "reflection.returned": { label: "心得体会退回", icon: FlagIcon, attention: true },
   "reflection.accepted": { label: "心得体会通过", icon: BellIcon },
   "account.reset": { label: "账号安全", icon: UserIcon, attention: true },
+  "review.opened": { label: "民主评议", icon: FlagIcon, attention: true },
+  "review.outcome": { label: "评定意见", icon: BellIcon, attention: true },
+  "review.reported": { label: "民主评议上报", icon: BellIcon },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

@@ -28,7 +28,12 @@ export type AuditAction =
   | "series.create"
   | "series.cancel"
   | "minutes.editor_added"
-  | "minutes.editor_removed";
+  | "minutes.editor_removed"
+  | "review.open"
+  | "review.close"
+  | "review.outcome"
+  | "review.report"
+  | "review.results_view";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -18,7 +18,10 @@ export type NotificationKind =
   | "reflection.reminder"
   | "reflection.returned"
   | "reflection.accepted"
-  | "account.reset";
+  | "account.reset"
+  | "review.opened"
+  | "review.outcome"
+  | "review.reported";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key
