@@ -393,8 +393,7 @@ export interface ReviewRollFacts {
  * Who grades in the secret 互评 and 民主测评: a 正式党员 with a regular membership in the branch
  * (hasVote). A 预备党员 has no vote; a 流动党员 away from their home branch grades there, not here.
  */
-export const REVIEW_VOTERS = (p: ReviewRollFacts): boolean =>
-  p.memberships.some((m) => hasVote(p.category, m));
+export const REVIEW_VOTERS = (p: ReviewRollFacts): boolean => p.memberships.some((m) => hasVote(p.category, m));
 
 /**
  * Who is graded: every 正式 and 预备党员 with a regular membership in the branch. A 流动党员 is

@@ -88,7 +88,11 @@ export function checkBallot(roll: readonly RollPerson[], voterId: string, posted
       continue;
     }
     if (!(GRADES as readonly string[]).includes(g))
-      return { ok: false, message: `对${p.name}的评定等次无效：请选择优秀、合格、基本合格或不合格。`, field: `grade.${p.userId}` };
+      return {
+        ok: false,
+        message: `对${p.name}的评定等次无效：请选择优秀、合格、基本合格或不合格。`,
+        field: `grade.${p.userId}`,
+      };
     grades.set(p.userId, g as Grade);
   }
   if (missing.length > 0) {

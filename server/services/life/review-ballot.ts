@@ -200,7 +200,8 @@ export async function saveSelfAssessment(
     const t = tx as unknown as Sql;
     const scope = await reviewScope(t, actor.subject, meetingId, true);
     if (!scope.ballot || !scope.resource) throw new DomainError("民主评议还没有开始，暂不能填写个人自评。", 409);
-    const [me] = await t`select 1 from review_graded where ballot_id = ${scope.ballot.id} and user_id = ${actor.userId}`;
+    const [me] =
+      await t`select 1 from review_graded where ballot_id = ${scope.ballot.id} and user_id = ${actor.userId}`;
     if (!me) throw new DomainError("你不在本次民主评议的参评名单上（参评的是本支部的正式党员和预备党员）。", 403);
     const access = selfAssessmentAccess(actor.subject, { ...scope.resource, personId: actor.userId });
     if (access !== "write") throw new DomainError("民主评议已经结束，不能再修改个人自评。", 409);
@@ -263,7 +264,15 @@ async function noVoteMessage(sql: Sql, scope: ReviewScope, userId: string): Prom
 // ---------------------------------------------------------------------------------------------
 
 export interface ReviewPage {
-  meeting: { id: string; title: string; kind: string; startsAt: Date; cancelled: boolean; orgName: string };
+  meeting: {
+    id: string;
+    title: string;
+    kind: string;
+    startsAt: Date;
+    endsAt: Date;
+    cancelled: boolean;
+    orgName: string;
+  };
   ballot: { status: "open" | "closed"; submitted: number; expected: number; reported: boolean } | null;
   canManage: boolean;
   /** May see the results page (tallies once closed, 自评 of others, 评定). */
@@ -284,7 +293,15 @@ export async function reviewPage(sql: Sql, subject: Subject, meetingId: string):
   const scope = await reviewScope(sql, subject, meetingId);
   const m = scope.meeting;
   const base = {
-    meeting: { id: m.id, title: m.title, kind: m.kind, startsAt: m.startsAt, cancelled: m.cancelled, orgName: m.orgName },
+    meeting: {
+      id: m.id,
+      title: m.title,
+      kind: m.kind,
+      startsAt: m.startsAt,
+      endsAt: m.endsAt,
+      cancelled: m.cancelled,
+      orgName: m.orgName,
+    },
   };
   if (!scope.ballot || !scope.resource) {
     const r = await draftResource(sql, scope);
@@ -308,7 +325,13 @@ export async function reviewPage(sql: Sql, subject: Subject, meetingId: string):
   const [voter] = await sql<{ submitted: boolean }[]>`
     select submitted from review_voters where ballot_id = ${b.id} and user_id = ${subject.userId}`;
   const [mine] = await sql<
-    { self_grade: Grade | null; self_summary: string | null; final_grade: Grade | null; opinion: string | null; decided_at: Date | null }[]
+    {
+      self_grade: Grade | null;
+      self_summary: string | null;
+      final_grade: Grade | null;
+      opinion: string | null;
+      decided_at: Date | null;
+    }[]
   >`
     select self_grade, self_summary, final_grade, opinion, decided_at from review_graded
     where ballot_id = ${b.id} and user_id = ${subject.userId}`;

@@ -167,8 +167,7 @@ export async function reviewResults(sql: Sql, actor: Actor, meetingId: string): 
 
 /** Whether the subject is one of those who record the 支委会's 评定 (whatever the ballot's state now). */
 const recordsOutcomes = (subject: Subject, r: ReviewResource) =>
-  reviewOutcomeAccess(subject, { ...r, status: "closed", reported: false, personId: "", recorded: false }) ===
-  "manage";
+  reviewOutcomeAccess(subject, { ...r, status: "closed", reported: false, personId: "", recorded: false }) === "manage";
 
 export interface RecordedOutcomes {
   saved: number;
@@ -208,7 +207,11 @@ export async function recordOutcomes(
       const p = OutcomeSchema.safeParse(row);
       if (!p.success) {
         const issue = p.error.issues[0];
-        throw new DomainError(`${person.name}：${issue.message}`, 400, `outcome.${row.userId}.${String(issue.path[0])}`);
+        throw new DomainError(
+          `${person.name}：${issue.message}`,
+          400,
+          `outcome.${row.userId}.${String(issue.path[0])}`,
+        );
       }
       checked.push({ ...p.data, name: person.name, before: person.final_grade });
     }
