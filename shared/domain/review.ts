@@ -130,7 +130,8 @@ const text = (min: number, max: number, what: string) =>
     .pipe(
       z
         .string()
-        .min(min, min <= 1 ? `请填写${what}` : `${what}至少 ${min} 个字`)
+        .min(1, `请填写${what}`)
+        .min(min, `${what}至少 ${min} 个字`)
         .max(max, `${what}最长 ${max} 个字`),
     );
 

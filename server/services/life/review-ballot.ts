@@ -135,7 +135,8 @@ export async function openReviewBallot(sql: Sql, actor: Actor, meetingId: string
         insert into review_ballots (meeting_id, opened_by) values (${meetingId}, ${actor.userId}) returning id`;
       await t`
         insert into review_graded (ballot_id, user_id, votes)
-        select ${b.id}, u, v from unnest(${graded.map((p) => p.userId)}::uuid[], ${graded.map(REVIEW_VOTERS)}::boolean[]) as x(u, v)`;
+        select ${b.id}, u, u = any(${voters.map((p) => p.userId)}::uuid[])
+        from unnest(${graded.map((p) => p.userId)}::uuid[]) as u`;
       await t`
         insert into review_voters (ballot_id, user_id)
         select ${b.id}, u from unnest(${voters.map((p) => p.userId)}::uuid[]) as u`;
