@@ -44,8 +44,8 @@ test("互评 on a phone, the 支委's 评定 on a desktop", async ({ browser, re
   expect(n).toBeGreaterThan(3);
   await expect(form.getByRole("group", { name: "刘洋" })).toHaveCount(0);
   // Part of a ballot, then a reload: the draft comes back from this device.
-  await people.nth(0).getByText("优秀", { exact: true }).click();
-  await people.nth(1).getByText("合格", { exact: true }).click();
+  await people.nth(0).getByRole("radio", { name: "优秀", exact: true }).check();
+  await people.nth(1).getByRole("radio", { name: "合格", exact: true }).check();
   await liu.page.reload();
   await expect(liu.page.getByText("已恢复上次未提交的选择")).toBeVisible();
   await expect(form.locator("input[type=radio]:checked")).toHaveCount(2);
@@ -55,7 +55,7 @@ test("互评 on a phone, the 支委's 评定 on a desktop", async ({ browser, re
   await form.getByRole("button", { name: "提交测评票" }).click();
   await expect(liu.page.getByText(/还有 \d+ 人未评定等次/)).toBeVisible();
   await expect(form.locator("input[type=radio]:checked")).toHaveCount(2);
-  for (let i = 2; i < n; i++) await people.nth(i).getByText("合格", { exact: true }).click();
+  for (let i = 2; i < n; i++) await people.nth(i).getByRole("radio", { name: "合格", exact: true }).check();
   await form.getByRole("button", { name: "提交测评票" }).click();
   await confirmDialog(liu.page, "提交测评票？", "提交测评票");
   await expect(liu.page.getByTestId("ballot-done")).toBeVisible();
