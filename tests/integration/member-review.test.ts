@@ -63,7 +63,7 @@ const post = (u: string, body: Record<string, string>, path = "/review") =>
 function gradeOf(voter: string, person: string): string {
   if (person === LIU) return "excellent";
   if (person === ZHAO) return voter === SEC ? "qualified" : "basic";
-  if (person === YANG) return [SEC, ORG, LEADER].includes(voter) ? "unqualified" : "qualified";
+  if (person === YANG) return ([SEC, ORG, LEADER] as string[]).includes(voter) ? "unqualified" : "qualified";
   return "qualified";
 }
 const ballotOf = (voter: string, over: Record<string, string> = {}) => ({

@@ -192,11 +192,6 @@ export async function saveSelfAssessment(
   meetingId: string,
   input: { grade?: unknown; summary?: unknown },
 ): Promise<void> {
-  const parsed = SelfAssessmentSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new DomainError(issue.message, 400, String(issue.path[0] ?? "summary"));
-  }
   await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const scope = await reviewScope(t, actor.subject, meetingId, true);
@@ -206,6 +201,11 @@ export async function saveSelfAssessment(
     if (!me) throw new DomainError("你不在本次民主评议的参评名单上（参评的是本支部的正式党员和预备党员）。", 403);
     const access = selfAssessmentAccess(actor.subject, { ...scope.resource, personId: actor.userId });
     if (access !== "write") throw new DomainError("民主评议已经结束，不能再修改个人自评。", 409);
+    const parsed = SelfAssessmentSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new DomainError(issue.message, 400, String(issue.path[0] ?? "summary"));
+    }
     await t`update review_graded set self_grade = ${parsed.data.grade}, self_summary = ${parsed.data.summary}
       where ballot_id = ${scope.ballot.id} and user_id = ${actor.userId}`;
   });

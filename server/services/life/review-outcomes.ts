@@ -187,7 +187,6 @@ export async function recordOutcomes(
   meetingId: string,
   input: { userId: string; grade: string; opinion: string }[],
 ): Promise<RecordedOutcomes> {
-  if (input.length === 0) throw new DomainError("请至少为一名党员选择评定等次并填写评定意见。", 400);
   return (await sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const scope = await reviewScope(t, actor.subject, meetingId, true);
@@ -198,6 +197,7 @@ export async function recordOutcomes(
       throw new DomainError("只有书记、副书记或组织委员可以记录支委会的评定意见。", 403);
     if (b.status === "open") throw new DomainError("测评还没有结束：请先结束民主评议测评，再记录评定意见。", 409);
     if (b.reported_at) throw new DomainError("评议结果已经上报，评定意见不能再修改。", 409);
+    if (input.length === 0) throw new DomainError("请至少为一名党员选择评定等次并填写评定意见。", 400);
     const rows = await gradedRows(t, b.id);
     const byId = new Map(rows.map((x) => [x.userId, x]));
     const checked: { userId: string; grade: Grade; opinion: string; name: string; before: Grade | null }[] = [];
