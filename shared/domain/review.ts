@@ -127,13 +127,7 @@ const text = (min: number, max: number, what: string) =>
   z
     .string({ error: `请填写${what}` })
     .transform((s) => withoutBidiControls(s.normalize("NFC")).trim())
-    .pipe(
-      z
-        .string()
-        .min(1, `请填写${what}`)
-        .min(min, `${what}至少 ${min} 个字`)
-        .max(max, `${what}最长 ${max} 个字`),
-    );
+    .pipe(z.string().min(1, `请填写${what}`).min(min, `${what}至少 ${min} 个字`).max(max, `${what}最长 ${max} 个字`));
 
 export const GradeSchema = z.enum(GRADES, { error: "请选择等次：优秀、合格、基本合格或不合格" });
 
