@@ -184,7 +184,13 @@ export default function ReviewResultsPage() {
                 <span role="cell" className="review-counts" data-testid="counts">
                   {x.counts ? (
                     GRADES.map((g) => (
-                      <span key={g} className="review-count" data-grade={g} title={GRADE_LABEL[g]}>
+                      <span
+                        key={g}
+                        className="review-count"
+                        data-grade={g}
+                        data-some={x.counts![g] > 0 || undefined}
+                        title={GRADE_LABEL[g]}
+                      >
                         <span className="review-count__label">{GRADE_LABEL[g]}</span>
                         <strong>{x.counts![g]}</strong>
                       </span>
