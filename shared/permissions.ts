@@ -7,6 +7,7 @@ import {
   type OrgKind,
   type Role,
 } from "./domain/labels";
+import { hasVote } from "./domain/people";
 
 // The one place that answers "may this user read / write / manage this?", one function per
 // resource. Loaders, actions and the collaboration server all call these with data the server
@@ -517,4 +518,102 @@ export function problemListAccess(subject: Subject | null, org: OrgResource): Ac
   if (!subject || org.kind !== "branch") return "none";
   if (mayCreateRectification(subject, org)) return "write";
   return holdsIn(subject, org.id, COMMITTEE_ROLES) ? "read" : "none";
+}
+
+// ---------------------------------------------------------------------------------------------
+// 民主评议党员 (docs/decisions/030): the named audiences of a review ballot
+// ---------------------------------------------------------------------------------------------
+
+/** A person's standing on a branch's roll: category and their live memberships in the branch or its groups. */
+export interface ReviewRollFacts {
+  category: Category;
+  memberships: readonly { mobile: boolean }[];
+}
+
+/**
+ * Who grades in the secret 互评 and 民主测评: a 正式党员 with a regular membership in the branch
+ * (hasVote). A 预备党员 has no vote; a 流动党员 away from their home branch grades there, not here.
+ */
+export const REVIEW_VOTERS = (p: ReviewRollFacts): boolean => p.memberships.some((m) => hasVote(p.category, m));
+
+/**
+ * Who is graded: every 正式 and 预备党员 with a regular membership in the branch. A 流动党员 is
+ * reviewed by their home branch; 发展对象 and 积极分子 are not members.
+ */
+export const REVIEW_GRADED = (p: ReviewRollFacts): boolean =>
+  (p.category === "full" || p.category === "probationary") && p.memberships.some((m) => !m.mobile);
+
+/** A review ballot as its rules see it. */
+export interface ReviewResource {
+  meeting: MeetingResource;
+  hostId: string | null;
+  status: "open" | "closed";
+  /** Whether the branch has reported the results to the level above. */
+  reported: boolean;
+}
+
+/** 支委: the branch's own committee (书记, 副书记, 委员), whose 支委会 weighs the results. */
+const onBranchCommittee = (subject: Subject, meeting: MeetingResource) =>
+  subject.memberships.some((m) => m.orgId === meeting.orgId && COMMITTEE_ROLES.includes(m.role));
+
+/**
+ * The ballot itself. manage (open, close, report upward): whoever runs the meeting
+ * (sessionAccess manage: the host and the branch's 书记, 副书记, 组织委员). read (see that it
+ * exists, how many took part): whoever may read the meeting. Voting is REVIEW_VOTERS on the roll.
+ */
+export function reviewBallotAccess(subject: Subject | null, r: ReviewResource): Access {
+  const s = sessionAccess(subject, { meeting: r.meeting, hostId: r.hostId, invited: false });
+  return s === "manage" ? "manage" : s === "none" ? "none" : "read";
+}
+
+/**
+ * The tallies (counts per member and grade). Nobody while the ballot is open: live counts would
+ * tell each grade as it comes in. Once closed: the 支委 and those who run the meeting. Once
+ * reported: also the committee members of the 党委 or 党总支 above. Not the person concerned,
+ * not other members.
+ */
+export function reviewTallyAccess(subject: Subject | null, r: ReviewResource): "none" | "read" {
+  if (!subject || r.status !== "closed") return "none";
+  if (reviewBallotAccess(subject, r) === "manage" || onBranchCommittee(subject, r.meeting)) return "read";
+  return r.reported && reviewsFromAbove(subject, r.meeting) ? "read" : "none";
+}
+
+/**
+ * One member's 个人自评. write: the member, while the ballot is open. read: the member; the 支委
+ * and those who run the meeting. Nobody else (not other members, not the level above, who see
+ * the reported 评定).
+ */
+export function selfAssessmentAccess(subject: Subject | null, r: ReviewResource & { personId: string }): Access {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (subject.userId === r.personId) return r.status === "open" ? "write" : "read";
+  if (reviewBallotAccess(subject, r) === "manage" || onBranchCommittee(subject, r.meeting)) return "read";
+  return "none";
+}
+
+/**
+ * The 评定 and 评定意见 about one member. manage (record them, until reported): the branch's
+ * managers who convene the 支委会 (书记, 副书记, 组织委员), once the ballot is closed. read: the
+ * person concerned (their own, once recorded), the 支委 and the host; the level above once
+ * reported. Nobody else.
+ */
+export function reviewOutcomeAccess(
+  subject: Subject | null,
+  r: ReviewResource & { personId: string; recorded: boolean },
+): Access {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (convenes(subject, orgOf(r.meeting)) && r.status === "closed") return r.reported ? "read" : "manage";
+  if (subject.userId === r.personId) return r.recorded ? "read" : "none";
+  if (onBranchCommittee(subject, r.meeting) || reviewBallotAccess(subject, r) === "manage") return "read";
+  return r.reported && reviewsFromAbove(subject, r.meeting) ? "read" : "none";
+}
+
+/**
+ * The results page (participation, 自评, tallies once closed, 评定): the 支委 and those who run the
+ * meeting at any time; the 党委 or 党总支 above once the results are reported. What each part
+ * shows follows its own rule above.
+ */
+export function reviewResultsAccess(subject: Subject | null, r: ReviewResource): "none" | "read" {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (reviewBallotAccess(subject, r) === "manage" || onBranchCommittee(subject, r.meeting)) return "read";
+  return r.reported && reviewsFromAbove(subject, r.meeting) ? "read" : "none";
 }

@@ -42,6 +42,11 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "rectification.confirm": "整改对单销号",
   "rectification.return": "退回整改事项",
   "rectification.settings": "设置整改清单公开范围",
+  "review.open": "开始民主评议测评",
+  "review.close": "结束民主评议测评",
+  "review.outcome": "记录民主评议评定意见",
+  "review.report": "上报民主评议结果",
+  "review.results_view": "查看民主评议测评结果",
 };
 
 const FIELD_LABEL: Record<string, string> = {

@@ -297,6 +297,19 @@ export default function SessionPage() {
               />
             </div>
           ) : null}
+          {(meeting.kind === "member_review" || meeting.kind === "life_meeting") && !cancelled ? (
+            <div className="slot slot--votes">
+              <section className="card section" aria-labelledby="review-link-heading">
+                <h2 className="h3" id="review-link-heading">
+                  民主评议党员
+                </h2>
+                <p className="muted">个人自评、党员互评和民主测评，以及支委会的评定意见。</p>
+                <Link className="btn btn--primary" to={`/meetings/${meeting.id}/review`} data-testid="review-link">
+                  进入民主评议
+                </Link>
+              </section>
+            </div>
+          ) : null}
           <section className="sheet slot slot--minutes" aria-labelledby="minutes-heading">
             <MinutesHeaderView header={session.header} />
             {mounted ? (

@@ -50,6 +50,9 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "rectification.reported": { label: "整改待确认", icon: FlagIcon },
   "rectification.returned": { label: "整改退回", icon: FlagIcon, attention: true },
   "rectification.confirmed": { label: "整改销号", icon: BellIcon },
+  "review.opened": { label: "民主评议", icon: FlagIcon, attention: true },
+  "review.outcome": { label: "评定意见", icon: BellIcon, attention: true },
+  "review.reported": { label: "民主评议上报", icon: BellIcon },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

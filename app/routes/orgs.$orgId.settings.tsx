@@ -74,6 +74,7 @@ function fromForm(form: FormData) {
     absenceAlertCount: num(form.get("absenceAlertCount")),
     lapseWarningDays: num(form.get("lapseWarningDays")),
     minutesDueDays: num(form.get("minutesDueDays")),
+    reviewExcellentPercent: num(form.get("reviewExcellentPercent")),
     // A post without the field keeps what is stored (the schema checks the value).
     reflectionVisibility: form.get("reflectionVisibility") ?? undefined,
   };
@@ -254,6 +255,21 @@ export default function Settings() {
               name="minutesDueDays"
               defaultValue={settings.minutesDueDays}
             />
+          </label>
+          <label className="field">
+            <span className="field__label">民主评议优秀比例上限（%）</span>
+            <input
+              className="input"
+              type="number"
+              min={1}
+              max={100}
+              name="reviewExcellentPercent"
+              defaultValue={settings.reviewExcellentPercent}
+              aria-describedby="review-cap-hint"
+            />
+            <span className="field__hint" id="review-cap-hint">
+              按参评人数计算，向下取整，至少 1 人；支委会评定的优秀人数超过时给出提醒。
+            </span>
           </label>
         </div>
         <div

@@ -34,7 +34,12 @@ export type AuditAction =
   | "rectification.report"
   | "rectification.confirm"
   | "rectification.return"
-  | "rectification.settings";
+  | "rectification.settings"
+  | "review.open"
+  | "review.close"
+  | "review.outcome"
+  | "review.report"
+  | "review.results_view";
 
 export interface AuditEntry {
   actorId: string | null;

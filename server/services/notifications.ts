@@ -24,7 +24,10 @@ export type NotificationKind =
   | "rectification.overdue"
   | "rectification.reported"
   | "rectification.returned"
-  | "rectification.confirmed";
+  | "rectification.confirmed"
+  | "review.opened"
+  | "review.outcome"
+  | "review.reported";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

@@ -27,6 +27,7 @@ describe("default rules", () => {
       lapseWarningDays: 120,
       minutesDueDays: 7,
       reflectionVisibility: "committee",
+      reviewExcellentPercent: 30,
     });
   });
 });

@@ -187,6 +187,8 @@ export interface BranchWideSettings {
    * or the whole branch. Drafts are always the author's own.
    */
   reflectionVisibility: ReflectionVisibility;
+  /** 民主评议: the largest share of members the 支委会 may rate 优秀, in percent (rounded down, at least one). */
+  reviewExcellentPercent: number;
 }
 
 export const REFLECTION_VISIBILITIES = ["committee", "branch"] as const;
@@ -197,6 +199,7 @@ export const DEFAULT_BRANCH_SETTINGS: Readonly<BranchWideSettings> = {
   lapseWarningDays: 120,
   minutesDueDays: 7,
   reflectionVisibility: "committee",
+  reviewExcellentPercent: 30,
 };
 
 export interface ResolvedSettings extends BranchWideSettings {

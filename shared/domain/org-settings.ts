@@ -111,6 +111,11 @@ const BRANCH_FIELD_SCHEMAS = {
     .min(1, "会议记录完成期限至少为 1 天")
     .max(60, "会议记录完成期限最多 60 天"),
   reflectionVisibility: z.enum(REFLECTION_VISIBILITIES, { error: "请选择心得体会的查看范围" }),
+  reviewExcellentPercent: z
+    .number({ error: "请填写优秀比例上限" })
+    .int("优秀比例上限应为整数")
+    .min(1, "优秀比例上限应在 1% 到 100% 之间")
+    .max(100, "优秀比例上限应在 1% 到 100% 之间"),
 };
 
 const KindsOverrideSchema = z.object(
@@ -131,6 +136,7 @@ export const BranchSettingsSchema = z.object({
   lapseWarningDays: BRANCH_FIELD_SCHEMAS.lapseWarningDays.optional(),
   minutesDueDays: BRANCH_FIELD_SCHEMAS.minutesDueDays.optional(),
   reflectionVisibility: BRANCH_FIELD_SCHEMAS.reflectionVisibility.optional(),
+  reviewExcellentPercent: BRANCH_FIELD_SCHEMAS.reviewExcellentPercent.optional(),
 });
 export type BranchSettings = z.infer<typeof BranchSettingsSchema>;
 export type KindRuleOverride = z.infer<ReturnType<typeof kindOverrideSchema>>;

@@ -91,6 +91,18 @@ const SCHEDULERS: Role[] = ["branchManager", "peerManager"];
 const RECTIFIERS: Role[] = ["branchManager", "peerManager"];
 /** 刘洋's submitted 心得体会 with the default rule (committee only): reviewers, its author, the 党委. */
 const REFLECTION_READERS: Role[] = [...RUNNERS, "coEditor", "reviewer", "partyLeaderInGroup"];
+/** 民主评议: the branch's 正式党员 with a regular membership, on the list or not (钱枫). */
+const REVIEW_VOTERS: Role[] = [
+  "host",
+  "recorder",
+  "coEditor",
+  "branchManager",
+  "peerManager",
+  "groupLeader",
+  "attendee",
+  "notInvited",
+  "partyLeaderInGroup",
+];
 /** Reissuing the code of an activated account is a password reset: only from above (decision 018). */
 const RESETTERS: Role[] = ["partyLeaderInGroup", "reviewer"];
 
@@ -224,6 +236,32 @@ const TABLE: Record<string, Record<string, Cell>> = {
     cast: { allowed: VOTERS, body: () => ({ voteId: f.vote, choice: "for" }) },
     written: { allowed: RUNNERS, body: () => ({ voteId: f.vote, userId: uid("attendee"), choice: "for" }) },
     close: { allowed: RUNNERS, body: () => ({ voteId: f.closable }) },
+  },
+  // 民主评议党员 (decision 030), on a 民主评议 meeting of the branch with its ballot open. The roll is
+  // the branch's (not the meeting's list): 正式党员 vote, 预备党员 are graded, 流动党员 neither.
+  "/meetings/:meetingId/review": {
+    GET: { allowed: MEETING_READERS, params: () => ({ meetingId: f.review }) },
+    open: { allowed: RUNNERS, params: () => ({ meetingId: f.reviewNew }) },
+    close: { allowed: RUNNERS, params: () => ({ meetingId: f.reviewClose }) },
+    self: {
+      allowed: [...REVIEW_VOTERS, "probationary"],
+      params: () => ({ meetingId: f.review }),
+      body: () => ({ grade: "" }),
+    },
+    submit: { allowed: REVIEW_VOTERS, params: () => ({ meetingId: f.review }) },
+  },
+  // The 支委's results (自评, tallies once closed) and 评定: recorded by the branch's managers.
+  "/meetings/:meetingId/review/results": {
+    GET: { allowed: RUNNERS, params: () => ({ meetingId: f.review }) },
+    record: {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.review }),
+      body: () => ({
+        [`outcome.${uid("attendee")}.grade`]: "qualified",
+        [`outcome.${uid("attendee")}.opinion`]: "表现良好。",
+      }),
+    },
+    report: { allowed: SCHEDULERS, params: () => ({ meetingId: f.review }) },
   },
   "/members/:userId": {
     GET: { allowed: ORG_READERS, params: () => ({ userId: f["target.role"] }) },
@@ -430,6 +468,13 @@ beforeAll(async () => {
   [{ id: f.rectification }] = await sql()<{ id: string }[]>`
     insert into rectification_items (org_id, problem, measures, owner_id, deadline, commitment, created_by)
     values (${ids.org[ORGS.B1]}, '矩阵事项', '措施', null, '2099-12-31', '承诺', ${ids.user[DEMO.SEC]}) returning id`;
+  // 民主评议: one ballot open (after 孙磊 left, so he is not on its roll), one to close, one to open.
+  const review = { org: ORGS.B1, kind: "member_review", host: DEMO.CHEN, attendees: list };
+  f.review = await buildMeeting(sql(), ids, { ...review, title: "民主评议" });
+  f.reviewClose = await buildMeeting(sql(), ids, { ...review, title: "可结束的民主评议" });
+  f.reviewNew = await buildMeeting(sql(), ids, { ...review, title: "未开始的民主评议" });
+  for (const m of [f.review, f.reviewClose])
+    expect((await http.post(`/meetings/${m}/review`, { intent: "open" }, DEMO.SEC)).status).toBe(200);
   // Sign everyone in now, so the fixture's own posts above do not count as anyone's session.
   for (const r of SIGNED_IN) await http.cookie(USERNAME[r]);
 }, 120_000);

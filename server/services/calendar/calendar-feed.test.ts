@@ -16,6 +16,7 @@ const meeting = (over: Partial<FeedMeeting> = {}): FeedMeeting => ({
   location: "机关办公楼三楼党员活动室",
   status: "scheduled",
   cancelled: false,
+  hostId: null,
   updatedAt: new Date("2026-04-01T00:00:00Z"),
   cancelledReason: null,
   onlineUrl: null,

@@ -14,6 +14,7 @@ export interface Meeting {
   endsAt: Date;
   location: string | null;
   cancelled: boolean;
+  hostId: string | null;
 }
 
 interface MeetingRow {
@@ -27,6 +28,7 @@ interface MeetingRow {
   ends_at: Date;
   location: string | null;
   status: string;
+  host_id: string | null;
 }
 
 const toMeeting = (r: MeetingRow): Meeting => ({
@@ -39,6 +41,7 @@ const toMeeting = (r: MeetingRow): Meeting => ({
   endsAt: r.ends_at,
   location: r.location,
   cancelled: r.status === "cancelled",
+  hostId: r.host_id,
 });
 
 /** The meeting's row and the meeting as a permission resource, in one read; null if it does not exist. */
