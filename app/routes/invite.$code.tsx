@@ -1,4 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type LinksFunction,
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { acceptInvitation, findInvitation } from "../../server/services/invitations";
@@ -6,6 +13,9 @@ import { DomainError } from "../../server/services/errors";
 import { PasswordSchema } from "../../shared/domain/people";
 import { Logo } from "../components/logo";
 import { FieldError } from "../components/people";
+import authCss from "../styles/auth.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: authCss }];
 
 export const meta: MetaFunction = () => [{ title: "设置密码 · 同心" }];
 

@@ -1,7 +1,10 @@
-import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LinksFunction, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useSearchParams } from "@remix-run/react";
 import { normalizeCode } from "../../server/services/invitations";
 import { Logo } from "../components/logo";
+import authCss from "../styles/auth.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: authCss }];
 
 export const meta: MetaFunction = () => [{ title: "使用邀请码 · 同心" }];
 

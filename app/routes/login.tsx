@@ -1,4 +1,5 @@
 import {
+  type LinksFunction,
   data,
   redirect,
   type ActionFunctionArgs,
@@ -10,6 +11,9 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { signIn } from "../../server/auth/signin";
 import { LoginSchema, safeRedirect } from "../../shared/schemas/auth";
 import { Logo } from "../components/logo";
+import authCss from "../styles/auth.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: authCss }];
 
 export const meta: MetaFunction = () => [{ title: "登录 · 同心" }];
 

@@ -32,6 +32,7 @@ import { notFound } from "../lib/auth.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
 import { formatRange } from "../lib/format";
 import sessionCss from "../styles/session.css?url";
+import editorCss from "../styles/editor.css?url";
 
 // The live session page of a meeting: the agenda with the item the host has moved to, the study
 // materials, who is here (live presence), votes, 心得体会, and the minutes: a header the system
@@ -42,7 +43,12 @@ import sessionCss from "../styles/session.css?url";
 // The editor touches the DOM and opens a WebSocket: it is loaded in the browser only.
 const CollabEditor = lazy(() => import("../components/collab-editor"));
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: sessionCss }, ...materialsStyles, ...votesStyles];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: editorCss },
+  { rel: "stylesheet", href: sessionCss },
+  ...materialsStyles,
+  ...votesStyles,
+];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.meeting.title} · 同心` : "同心" },

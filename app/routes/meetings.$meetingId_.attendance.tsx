@@ -1,4 +1,9 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type LinksFunction,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import {
@@ -34,6 +39,9 @@ import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import { signinBoard } from "../lib/signin-board.server";
+import attendanceCss from "../styles/attendance.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: attendanceCss }];
 
 // The attendance of one meeting (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退 / 列席). The page adapts
 // to the viewer: readers see the counts and the table; those on the list sign themselves in with

@@ -20,6 +20,7 @@ import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import reflectionStyles from "../styles/reflections.css?url";
+import editorCss from "../styles/editor.css?url";
 
 // The attendee's own 心得体会 for a session: written live (autosaved through Yjs, kept on the
 // phone while offline), submitted by the deadline, and after a return revised and resubmitted.
@@ -30,7 +31,10 @@ const ReflectionEditor = lazy(() => import("../components/reflection-editor"));
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `心得体会 · ${data.view.meeting.title} · 同心` : "同心" },
 ];
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: reflectionStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: editorCss },
+  { rel: "stylesheet", href: reflectionStyles },
+];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { leadersDualLife, oversight, type BranchOversight } from "../../server/services/oversight";
 import { chinaDateKey, dateInWords, periodLabel } from "../../shared/domain/cadence";
@@ -15,6 +15,9 @@ import { Crumbs } from "../components/people";
 import { formatDate } from "../lib/format";
 import { AttendanceTrend, MeetingsTrend, monthLabel, percent } from "../components/trend-chart";
 import { managedOrg } from "../lib/org-access.server";
+import overviewCss from "../styles/overview.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: overviewCss }];
 
 // The 党委 / 党总支 overview: every branch below with its organisational life this quarter and
 // this year, and month-by-month charts. Branches in tree order (by name under each 党总支), with
