@@ -31,6 +31,7 @@ import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage } from "../../shared/permissions";
 import { ATTENDANCE_STATUSES, AttendanceActionSchema } from "../../shared/schemas/attendance";
 import { AppShell } from "../components/app-shell";
+import { MeetingHead } from "../components/meeting-head";
 import { ClockIcon, FlagIcon, PinIcon } from "../components/icons";
 import { ConfirmButton } from "../components/confirm-dialog";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
@@ -232,43 +233,28 @@ export default function AttendancePage() {
   return (
     <AppShell userName={data.userName}>
       <Crumbs back={{ to: `/meetings/${meeting.id}`, label: "会议详情" }} trail={[kind]} />
-      <header className="meeting-head">
-        <span className="att-head__tags">
-          <span className="tag">{kind}</span>
-          <span className="tag tag--outline" data-testid="meeting-form">
-            {FORM_LABEL[data.form]}
-          </span>
-          <span className={phase.tone}>{phase.label}</span>
-        </span>
-        <p className="eyebrow">考勤</p>
-        <h1 className="meeting-head__title">{meeting.title}</h1>
-        <dl className="facts">
-          <div>
-            <dt>
-              <ClockIcon />
-              <span className="sr-only">时间</span>
-            </dt>
-            <dd>{formatRange(meeting.startsAt, meeting.endsAt)}</dd>
-          </div>
-          <div>
-            <dt>
-              <PinIcon />
-              <span className="sr-only">地点</span>
-            </dt>
-            <dd>{meeting.location ?? "线上"}</dd>
-          </div>
-          <div>
-            <dt>
-              <FlagIcon />
-              <span className="sr-only">组织</span>
-            </dt>
-            <dd>
-              {meeting.orgName}
-              {meeting.hostName ? ` · 主持人 ${meeting.hostName}` : ""}
-            </dd>
-          </div>
-        </dl>
-      </header>
+      <MeetingHead
+        tags={
+          <>
+            <span className="tag">{kind}</span>
+            <span className="tag tag--outline" data-testid="meeting-form">
+              {FORM_LABEL[data.form]}
+            </span>
+            <span className={phase.tone}>{phase.label}</span>
+          </>
+        }
+        eyebrow="考勤"
+        title={meeting.title}
+        facts={[
+          { icon: ClockIcon, label: "时间", value: formatRange(meeting.startsAt, meeting.endsAt) },
+          { icon: PinIcon, label: "地点", value: meeting.location ?? "线上" },
+          {
+            icon: FlagIcon,
+            label: "组织",
+            value: `${meeting.orgName}${meeting.hostName ? ` · 主持人 ${meeting.hostName}` : ""}`,
+          },
+        ]}
+      />
 
       {topResult ? (
         <FormAlert error={topResult.formError ?? Object.values(topResult.fieldErrors ?? {})[0]} ok={topResult.ok} />
