@@ -35,11 +35,11 @@ import { MeetingHead } from "../components/meeting-head";
 import { ClockIcon, FlagIcon, PinIcon } from "../components/icons";
 import { ConfirmButton } from "../components/confirm-dialog";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
-import { useCountdown } from "../components/use-countdown";
 import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import { signinBoard } from "../lib/signin-board.server";
+import { SigninCode, type SigninBoardData } from "../components/signin-code";
 import attendanceCss from "../styles/attendance.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: attendanceCss }];
@@ -409,38 +409,13 @@ function useLiveRefresh(on: boolean) {
   }, [on]);
 }
 
-function SigninBoard({ board, closesAt }: { board: { code: string; turnsInMs: number; qr: string }; closesAt: Date }) {
-  const left = useCountdown(board.turnsInMs, board.code);
-  const seconds = Math.ceil(left / 1000);
+function SigninBoard({ board, closesAt }: { board: SigninBoardData; closesAt: Date }) {
   return (
-    <section className="card signin-board" aria-labelledby="board-heading">
-      <div className="signin-board__main">
-        <h2 className="signin-board__label" id="board-heading">
-          签到码
-        </h2>
-        <p className="signin-board__code" data-testid="signin-code" aria-live="polite">
-          {board.code}
-        </p>
-        <div className="signin-board__timer">
-          <span className="signin-board__bar" aria-hidden="true">
-            <span style={{ width: `${Math.min(100, (left / 30_000) * 100)}%` }} />
-          </span>
-          <span className="nowrap">{seconds > 0 ? `${seconds} 秒后更换` : "正在更换…"}</span>
-        </div>
-        <p className="signin-board__hint">
-          请与会同志打开本页输入签到码，或用手机扫描二维码签到。签到开放至 {formatTime(closesAt)}。
-        </p>
-      </div>
-      <figure className="signin-board__qr">
-        <div
-          className="signin-board__qr-img"
-          role="img"
-          aria-label="签到二维码"
-          dangerouslySetInnerHTML={{ __html: board.qr }}
-        />
-        <figcaption>扫码签到</figcaption>
-      </figure>
-    </section>
+    <SigninCode
+      variant="board"
+      board={board}
+      hint={`请与会同志打开本页输入签到码，或用手机扫描二维码签到。签到开放至 ${formatTime(closesAt)}。`}
+    />
   );
 }
 
