@@ -5,6 +5,7 @@ import { upcomingForOrg } from "../../server/services/schedule";
 import { CATEGORIES, CATEGORY_LABEL, MEETING_KIND_LABEL, ORG_KIND_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
 import { auditAccess, canManage, canRead, meetingAccess, scheduleAccess } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
+import { Stat } from "../components/stat";
 import { ChevronRightIcon, PlusIcon, ShieldIcon, UploadIcon, UsersIcon, ClockIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
 import { requireActor } from "../lib/actor.server";
@@ -50,10 +51,7 @@ export default function OrgHome() {
 
       <div className="stats" data-testid="category-counts">
         {CATEGORIES.map((c) => (
-          <Link key={c} to={`${base}/members?category=${c}`} className="stat">
-            <span className="stat__value">{summary.counts[c]}</span>
-            <span className="stat__label">{CATEGORY_LABEL[c]}</span>
-          </Link>
+          <Stat key={c} to={`${base}/members?category=${c}`} value={summary.counts[c]} label={CATEGORY_LABEL[c]} />
         ))}
       </div>
 

@@ -10,6 +10,7 @@ import {
   type OrgKind,
 } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
+import { Stat } from "../components/stat";
 import { ChevronRightIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
 import { formatDate } from "../lib/format";
@@ -257,35 +258,38 @@ export default function Overview() {
       </section>
 
       <div className="stats ov-stats" data-testid="overview-totals">
-        <Link to={`${base}#branches-heading`} className="stat">
-          <span className="stat__value">{totals.branches}</span>
-          <span className="stat__label">支部数</span>
+        <Stat to={`${base}#branches-heading`} value={totals.branches} label="支部数">
           <span className="ov-stat__note">有欠缺 {totals.branchesLacking} 个</span>
-        </Link>
-        <div className="stat">
-          <span className="stat__value">
-            {totals.quarter.held}
-            <span className="ov-stat__of"> / {totals.quarter.required}</span>
-          </span>
-          <span className="stat__label">本季度已开 / 应开</span>
+        </Stat>
+        <Stat
+          value={
+            <>
+              {totals.quarter.held}
+              <span className="ov-stat__of"> / {totals.quarter.required}</span>
+            </>
+          }
+          label="本季度已开 / 应开"
+        >
           <span className="ov-stat__note">{data.quarterLabel}</span>
-        </div>
-        <Link to={`${base}?filter=lacking#branches-heading`} className="stat">
-          <span className={totals.branchesOverdue > 0 ? "stat__value text-danger" : "stat__value"}>
-            {totals.branchesOverdue}
-          </span>
-          <span className="stat__label">逾期未开的支部</span>
+        </Stat>
+        <Stat
+          to={`${base}?filter=lacking#branches-heading`}
+          value={totals.branchesOverdue}
+          danger={totals.branchesOverdue > 0}
+          label="逾期未开的支部"
+        >
           <span className="ov-stat__note">本年度有应开未开</span>
-        </Link>
-        <Link to={`${base}?filter=lacking#branches-heading`} className="stat">
-          <span className={totals.minutesOverdue > 0 ? "stat__value text-danger" : "stat__value"}>
-            {totals.minutesMissing}
-          </span>
-          <span className="stat__label">记录未完成</span>
+        </Stat>
+        <Stat
+          to={`${base}?filter=lacking#branches-heading`}
+          value={totals.minutesMissing}
+          danger={totals.minutesOverdue > 0}
+          label="记录未完成"
+        >
           <span className={totals.minutesOverdue > 0 ? "ov-stat__note text-danger" : "ov-stat__note"}>
             {totals.minutesOverdue > 0 ? `逾期 ${totals.minutesOverdue} 份` : "均未超过期限"}
           </span>
-        </Link>
+        </Stat>
       </div>
 
       <section className="section" aria-labelledby="trend-heading">
