@@ -1,8 +1,12 @@
+import signinCodeCss from "../styles/signin-code.css?url";
 import { useCountdown } from "./use-countdown";
 
 // The host's rotating sign-in code with its time bar and QR (app/lib/signin-board.server.ts):
 // on the attendance page as a card ("board") and on the 投屏 ("screen"), each with its own sheet
 // (attendance.css, screen.css). One component so the two say and count the same.
+
+/** For the `links` of the routes that show the code (before their own sheet). */
+export const signinCodeStyles = [{ rel: "stylesheet", href: signinCodeCss }];
 
 export interface SigninBoardData {
   code: string;
@@ -18,8 +22,7 @@ const CLASSES = {
     label: "signin-board__label",
     code: "signin-board__code",
     codeTestId: "signin-code",
-    timer: "signin-board__timer",
-    bar: "signin-board__bar",
+    timer: "signin-code__timer",
     hint: "signin-board__hint",
   },
   screen: {
@@ -29,8 +32,7 @@ const CLASSES = {
     label: "screen__signin-label",
     code: "screen__code",
     codeTestId: "screen-code",
-    timer: "screen__timer",
-    bar: "screen__bar",
+    timer: "signin-code__timer screen__timer",
     hint: "screen__hint",
   },
 } as const;
@@ -70,7 +72,7 @@ export function SigninCode({
           {board.code}
         </p>
         <div className={c.timer}>
-          <span className={c.bar} aria-hidden="true">
+          <span className="signin-code__bar" aria-hidden="true">
             <span style={{ width: `${Math.min(100, (left / TURN_MS) * 100)}%` }} />
           </span>
           <span className={onBoard ? "nowrap" : undefined}>{seconds > 0 ? `${seconds} 秒后更换` : "正在更换…"}</span>

@@ -65,7 +65,7 @@ export default function Invite() {
   return (
     <main className="login login--anchored">
       <section className="login__brand">
-        <Logo size={48} />
+        <Logo size={48} onRed />
         <h1 className="login__title">同心</h1>
         <p className="login__tagline">{invitation ? `欢迎你，${invitation.displayName}` : "邀请码不可用"}</p>
       </section>

@@ -24,7 +24,7 @@ export default function InviteEntry() {
   return (
     <main className="login login--anchored">
       <section className="login__brand">
-        <Logo size={48} />
+        <Logo size={48} onRed />
         <h1 className="login__title">同心</h1>
         <p className="login__tagline">首次登录：使用支部发给你的邀请码</p>
       </section>

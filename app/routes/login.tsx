@@ -67,7 +67,7 @@ export default function Login() {
   return (
     <main className="login">
       <section className="login__brand">
-        <Logo size={48} />
+        <Logo size={48} onRed />
         <h1 className="login__title">同心</h1>
         <p className="login__tagline">
           三会一课 · 主题党日 · 组织生活会

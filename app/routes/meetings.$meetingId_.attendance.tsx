@@ -39,10 +39,10 @@ import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import { signinBoard } from "../lib/signin-board.server";
-import { SigninCode, type SigninBoardData } from "../components/signin-code";
+import { signinCodeStyles, SigninCode, type SigninBoardData } from "../components/signin-code";
 import attendanceCss from "../styles/attendance.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: attendanceCss }];
+export const links: LinksFunction = () => [...signinCodeStyles, { rel: "stylesheet", href: attendanceCss }];
 
 // The attendance of one meeting (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退 / 列席). The page adapts
 // to the viewer: readers see the counts and the table; those on the list sign themselves in with

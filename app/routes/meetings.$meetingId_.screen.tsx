@@ -14,7 +14,7 @@ import { requireActor } from "../lib/actor.server";
 import { loaded } from "../lib/form-errors.server";
 import { formatRange } from "../lib/format";
 import { signinBoard } from "../lib/signin-board.server";
-import { SigninCode } from "../components/signin-code";
+import { signinCodeStyles, SigninCode } from "../components/signin-code";
 import screenCss from "../styles/screen.css?url";
 
 // 投屏: the session as the room sees it on the projector, opened by the host from the session
@@ -26,7 +26,7 @@ import screenCss from "../styles/screen.css?url";
 // shown, so no name reaches the projector's browser either. It follows the session's live
 // channel like the session page does.
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: screenCss }];
+export const links: LinksFunction = () => [...signinCodeStyles, { rel: "stylesheet", href: screenCss }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `投屏 · ${data.meeting.title} · 同心` : "同心" },
@@ -115,7 +115,7 @@ export default function ScreenPage() {
     <div className="screen" data-phase={phase}>
       <header className="screen__top">
         <div className="screen__brand">
-          <Logo size={32} />
+          <Logo size={32} onRed />
           <span className="screen__org">{meeting.orgName}</span>
         </div>
         <div className="screen__heading">
