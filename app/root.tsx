@@ -11,6 +11,7 @@ import {
   Link,
 } from "@remix-run/react";
 import { AppShell } from "./components/app-shell";
+import { COLOR } from "./lib/tokens";
 import { useNonce } from "./nonce";
 import styles from "./styles/app.css?url";
 
@@ -34,7 +35,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
-        <meta name="theme-color" content="#b91c1c" />
+        <meta name="theme-color" content={COLOR.primary} />
         <Meta />
         <Links />
       </head>

@@ -1,7 +1,8 @@
 // Small line icons drawn in the current text colour. Decorative: the text next to them carries the meaning.
 type IconProps = { size?: number; className?: string };
 
-function Svg({ size = 16, className, children }: IconProps & { children: React.ReactNode }) {
+/** The one wrapper of every line icon: a 24-unit box, stroked in the current colour. */
+export function Svg({ size = 16, className, children }: IconProps & { children: React.ReactNode }) {
   return (
     <svg
       width={size}
@@ -171,5 +172,76 @@ export const CalendarIcon = (p: IconProps) => (
   <Svg {...p}>
     <rect x="4" y="5.5" width="16" height="14.5" rx="2" />
     <path d="M4 10h16M8.5 3.5v4M15.5 3.5v4" />
+  </Svg>
+);
+
+// Materials and meeting facts (moved from meeting-parts.tsx).
+export const FileIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
+    <path d="M14 3v5h5M9 13h6M9 17h4" />
+  </Svg>
+);
+
+export const LinkIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
+    <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+  </Svg>
+);
+
+export const MicIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="9" y="3" width="6" height="11" rx="3" />
+    <path d="M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21" />
+  </Svg>
+);
+
+export const PeopleIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="9" cy="8" r="3.5" />
+    <path d="M2.5 20c.6-3.6 3.2-5.5 6.5-5.5s5.9 1.9 6.5 5.5" />
+    <path d="M16 4.8a3.3 3.3 0 0 1 0 6.4M18 14.8c2 .7 3.2 2.4 3.5 5.2" />
+  </Svg>
+);
+
+export const VideoIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="3" y="6" width="13" height="12" rx="2" />
+    <path d="m16 10.5 5-3v9l-5-3" />
+  </Svg>
+);
+
+// The material viewer's (18 units unless said).
+export const CloseIcon = ({ size = 22, ...p }: IconProps) => (
+  <Svg size={size} {...p}>
+    <path d="M6 6l12 12M18 6 6 18" />
+  </Svg>
+);
+
+export const DownloadIcon = ({ size = 18, ...p }: IconProps) => (
+  <Svg size={size} {...p}>
+    <path d="M12 4v11M7 10.5l5 5 5-5M4 17v2a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-2" />
+  </Svg>
+);
+
+export const ExternalIcon = ({ size = 18, ...p }: IconProps) => (
+  <Svg size={size} {...p}>
+    <path d="M14 4h6v6M20 4l-8.5 8.5" />
+    <path d="M18 14v4a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h4" />
+  </Svg>
+);
+
+export const ExpandIcon = ({ size = 18, ...p }: IconProps) => (
+  <Svg size={size} {...p}>
+    <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />
+  </Svg>
+);
+
+export const ImageIcon = ({ size = 18, ...p }: IconProps) => (
+  <Svg size={size} {...p}>
+    <rect x="3.5" y="4.5" width="17" height="15" rx="2" />
+    <circle cx="9" cy="10" r="1.8" />
+    <path d="m20.5 16-5-5-8 8.5" />
   </Svg>
 );

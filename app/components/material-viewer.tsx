@@ -1,7 +1,17 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import type { MeetingDetail } from "../../server/services/calendar/schedule";
 import materialsCss from "../styles/materials.css?url";
-import { FileIcon, fileKind, fileSize, LinkIcon } from "./meeting-parts";
+import {
+  ChevronRightIcon,
+  CloseIcon,
+  DownloadIcon,
+  ExpandIcon,
+  ExternalIcon,
+  FileIcon,
+  ImageIcon,
+  LinkIcon,
+} from "./icons";
+import { fileKind, fileSize } from "./meeting-parts";
 
 // Study materials read inside the page, on a phone or on the projector: tapping one opens a sheet
 // (a modal <dialog>: full screen on phones, nearly so on wider screens) with the material in it —
@@ -58,60 +68,6 @@ function subline(m: Material, kind: Kind): string {
   return kind === "other" ? `${facts} · 需下载查看` : facts;
 }
 
-// Icons drawn like those in icons.tsx (decorative: the text beside them carries the meaning).
-function Svg({ size = 18, children }: { size?: number; children: React.ReactNode }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-      className="icon"
-    >
-      {children}
-    </svg>
-  );
-}
-const CloseIcon = () => (
-  <Svg size={22}>
-    <path d="M6 6l12 12M18 6 6 18" />
-  </Svg>
-);
-const DownloadIcon = () => (
-  <Svg>
-    <path d="M12 4v11M7 10.5l5 5 5-5M4 17v2a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-2" />
-  </Svg>
-);
-const ExternalIcon = ({ size = 18 }: { size?: number }) => (
-  <Svg size={size}>
-    <path d="M14 4h6v6M20 4l-8.5 8.5" />
-    <path d="M18 14v4a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h4" />
-  </Svg>
-);
-const ExpandIcon = () => (
-  <Svg>
-    <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />
-  </Svg>
-);
-const ChevronIcon = () => (
-  <Svg size={16}>
-    <path d="m9.5 6 6 6-6 6" />
-  </Svg>
-);
-const ImageIcon = () => (
-  <Svg>
-    <rect x="3.5" y="4.5" width="17" height="15" rx="2" />
-    <circle cx="9" cy="10" r="1.8" />
-    <path d="m20.5 16-5-5-8 8.5" />
-  </Svg>
-);
-
 function KindIcon({ kind }: { kind: Kind }) {
   return (
     <span className={`mview-item__icon ${ICON_CLASS[kind]}`}>
@@ -131,7 +87,7 @@ function ItemBody({ m, kind, action }: { m: Material; kind: Kind; action: string
       </span>
       <span className="mview-item__go">
         <span className="mview-item__action">{action}</span>
-        {kind === "link" ? <ExternalIcon size={16} /> : <ChevronIcon />}
+        {kind === "link" ? <ExternalIcon size={16} /> : <ChevronRightIcon />}
       </span>
     </>
   );

@@ -1,64 +1,8 @@
 import { MEETING_KIND_LABEL, type MeetingKind } from "../../shared/domain/labels";
 import { formatDate, formatTime } from "../lib/format";
+import { FileIcon, LinkIcon } from "./icons";
 
-// Pieces of the meeting pages: agenda and study materials, the change history, and the icons
-// they use (drawn like those in icons.tsx).
-
-function Svg({ size = 16, children }: { size?: number; children: React.ReactNode }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={1.8}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-      className="icon"
-    >
-      {children}
-    </svg>
-  );
-}
-
-export const FileIcon = ({ size }: { size?: number }) => (
-  <Svg size={size}>
-    <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
-    <path d="M14 3v5h5M9 13h6M9 17h4" />
-  </Svg>
-);
-
-export const LinkIcon = ({ size }: { size?: number }) => (
-  <Svg size={size}>
-    <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
-    <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
-  </Svg>
-);
-
-export const MicIcon = ({ size }: { size?: number }) => (
-  <Svg size={size}>
-    <rect x="9" y="3" width="6" height="11" rx="3" />
-    <path d="M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21" />
-  </Svg>
-);
-
-export const PeopleIcon = ({ size }: { size?: number }) => (
-  <Svg size={size}>
-    <circle cx="9" cy="8" r="3.5" />
-    <path d="M2.5 20c.6-3.6 3.2-5.5 6.5-5.5s5.9 1.9 6.5 5.5" />
-    <path d="M16 4.8a3.3 3.3 0 0 1 0 6.4M18 14.8c2 .7 3.2 2.4 3.5 5.2" />
-  </Svg>
-);
-
-export const VideoIcon = ({ size }: { size?: number }) => (
-  <Svg size={size}>
-    <rect x="3" y="6" width="13" height="12" rx="2" />
-    <path d="m16 10.5 5-3v9l-5-3" />
-  </Svg>
-);
+// Pieces of the meeting pages: agenda and study materials, the change history.
 
 const FILE_KIND: [RegExp, string][] = [
   [/pdf/, "PDF"],

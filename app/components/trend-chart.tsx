@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { EChartsCoreOption, EChartsType } from "echarts/core";
+import { COLOR, withAlpha } from "../lib/tokens";
 import { MEETING_KINDS, MEETING_KIND_LABEL, type MeetingKind } from "../../shared/domain/labels";
 
 // Month-by-month charts for the 党委 overview, drawn with Apache ECharts (SVG). The server renders
@@ -16,26 +17,29 @@ export interface TrendMonth {
   rate: number | null;
 }
 
-/** The calendar's colour for each kind (app.css, .kind--*), so a kind looks the same everywhere. */
+/**
+ * The calendar's colour for each kind (app.css, .kind--*), so a kind looks the same everywhere.
+ * ECharts needs values, not var(--…): they come from app/lib/tokens.ts, which mirrors the tokens.
+ */
 const KIND_COLOR: Record<MeetingKind, string> = {
-  general_assembly: "#b91c1c",
-  committee_meeting: "#d97706",
-  group_meeting: "#1d4ed8",
-  party_lecture: "#15803d",
-  theme_day: "#7c3aed",
-  life_meeting: "#0f766e",
-  member_review: "#be185d",
-  party_committee: "#92400e",
-  general_committee: "#92400e",
-  central_study: "#0369a1",
-  party_congress: "#7f1d1d",
+  general_assembly: COLOR.primary,
+  committee_meeting: COLOR.gold,
+  group_meeting: COLOR.info,
+  party_lecture: COLOR.success,
+  theme_day: COLOR.violet,
+  life_meeting: COLOR.teal,
+  member_review: COLOR.pink,
+  party_committee: COLOR.goldDeep,
+  general_committee: COLOR.goldDeep,
+  central_study: COLOR.sky,
+  party_congress: COLOR.primaryDeep,
 };
 
 const FONT =
   '-apple-system, BlinkMacSystemFont, "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif';
-const INK = "#44403c";
-const MUTED = "#78716c";
-const LINE = "#e7e5e4";
+const INK = COLOR.ink2;
+const MUTED = COLOR.muted;
+const LINE = COLOR.line;
 
 /** "2026-03" → "2026年3月" */
 export function monthLabel(key: string): string {
@@ -84,7 +88,7 @@ function baseOption(months: TrendMonth[], marked?: boolean[]) {
     tooltip: {
       trigger: "axis",
       confine: true,
-      backgroundColor: "#fff",
+      backgroundColor: COLOR.surface,
       borderColor: LINE,
       textStyle: { fontFamily: FONT, color: INK, fontSize: 13 },
     },
@@ -151,7 +155,7 @@ function attendanceOption(months: TrendMonth[]): EChartsCoreOption {
             type: "bar",
             name: "出席率",
             barMaxWidth: 28,
-            itemStyle: { color: "#b91c1c", borderRadius: [3, 3, 0, 0] },
+            itemStyle: { color: COLOR.primary, borderRadius: [3, 3, 0, 0] },
             // The figure over the bar: one or two bars on a wide axis say little without it.
             label: { show: true, position: "top", color: INK, fontSize: 12, formatter: "{c}%" },
             data,
@@ -166,9 +170,9 @@ function attendanceOption(months: TrendMonth[]): EChartsCoreOption {
             // labels, and a month between gaps (no figures either side) would show nothing at all.
             showAllSymbol: true,
             connectNulls: false,
-            lineStyle: { color: "#b91c1c", width: 2 },
-            itemStyle: { color: "#b91c1c" },
-            areaStyle: { color: "rgba(185, 28, 28, 0.08)" },
+            lineStyle: { color: COLOR.primary, width: 2 },
+            itemStyle: { color: COLOR.primary },
+            areaStyle: { color: withAlpha(COLOR.primary, 0.08) },
             data,
           },
     ],

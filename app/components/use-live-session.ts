@@ -99,7 +99,7 @@ export function useLiveSession(
         const byUser = new Map<string, PresentUser>([[me.id, me]]);
         for (const st of provider.awareness.getStates().values()) {
           const u = (st as { user?: Partial<PresentUser> }).user;
-          if (u?.id && u.name) byUser.set(u.id, { id: u.id, name: u.name, color: u.color ?? "#888" });
+          if (u?.id && u.name) byUser.set(u.id, { id: u.id, name: u.name, color: u.color ?? "var(--color-faint)" });
         }
         setState((s) => ({ ...s, present: [...byUser.values()] }));
       };

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { meetingsToAttend } from "../../server/services/calendar/meetings";
 import { loadSubject } from "../../server/services/people/subjects";
@@ -9,6 +9,9 @@ import { MeetingMeta } from "../components/meeting-meta";
 import { requireUser } from "../lib/auth.server";
 import { BellIcon, CalendarIcon, ChevronRightIcon, ClockIcon, FlagIcon, UserIcon } from "../components/icons";
 import { dateLeaf, formatDate, formatTime } from "../lib/format";
+import homeCss from "../styles/home.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: homeCss }];
 
 export const meta: MetaFunction = () => [{ title: "首页 · 同心" }];
 

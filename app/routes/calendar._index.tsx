@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { meetingsToAttend } from "../../server/services/calendar/meetings";
 import { loadSubject } from "../../server/services/people/subjects";
@@ -6,6 +6,9 @@ import { AppShell } from "../components/app-shell";
 import { CalendarView, monthSummary } from "../components/calendar-view";
 import { requireUser } from "../lib/auth.server";
 import { calendarMeetings, calendarMonth } from "../lib/calendar.server";
+import calendarCss from "../styles/calendar.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: calendarCss }];
 
 export const meta: MetaFunction = () => [{ title: "日历 · 同心" }];
 

@@ -1,4 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type LinksFunction,
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { acceptInvitation, findInvitation } from "../../server/services/people/invitations";
@@ -6,6 +13,9 @@ import { DomainError } from "../../server/services/errors";
 import { PasswordSchema } from "../../shared/domain/people";
 import { Logo } from "../components/logo";
 import { FieldError } from "../components/people";
+import authCss from "../styles/auth.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: authCss }];
 
 export const meta: MetaFunction = () => [{ title: "设置密码 · 同心" }];
 
@@ -55,7 +65,7 @@ export default function Invite() {
   return (
     <main className="login login--anchored">
       <section className="login__brand">
-        <Logo size={48} />
+        <Logo size={48} onRed />
         <h1 className="login__title">同心</h1>
         <p className="login__tagline">{invitation ? `欢迎你，${invitation.displayName}` : "邀请码不可用"}</p>
       </section>

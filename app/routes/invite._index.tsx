@@ -1,7 +1,10 @@
-import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LinksFunction, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useSearchParams } from "@remix-run/react";
 import { normalizeCode } from "../../server/services/people/invitations";
 import { Logo } from "../components/logo";
+import authCss from "../styles/auth.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: authCss }];
 
 export const meta: MetaFunction = () => [{ title: "使用邀请码 · 同心" }];
 
@@ -21,7 +24,7 @@ export default function InviteEntry() {
   return (
     <main className="login login--anchored">
       <section className="login__brand">
-        <Logo size={48} />
+        <Logo size={48} onRed />
         <h1 className="login__title">同心</h1>
         <p className="login__tagline">首次登录：使用支部发给你的邀请码</p>
       </section>

@@ -1,4 +1,5 @@
 import {
+  type LinksFunction,
   data,
   redirect,
   type ActionFunctionArgs,
@@ -10,6 +11,9 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { signIn } from "../../server/auth/signin";
 import { LoginSchema, safeRedirect } from "../../shared/schemas/auth";
 import { Logo } from "../components/logo";
+import authCss from "../styles/auth.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: authCss }];
 
 export const meta: MetaFunction = () => [{ title: "登录 · 同心" }];
 
@@ -63,7 +67,7 @@ export default function Login() {
   return (
     <main className="login">
       <section className="login__brand">
-        <Logo size={48} />
+        <Logo size={48} onRed />
         <h1 className="login__title">同心</h1>
         <p className="login__tagline">
           三会一课 · 主题党日 · 组织生活会

@@ -1,4 +1,9 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type LinksFunction,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { completeMakeup, myMakeups } from "../../server/services/session/attendance";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
@@ -9,6 +14,9 @@ import { FieldError, FormAlert } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
 import { dateLeaf, formatDate, formatTime } from "../lib/format";
+import makeupCss from "../styles/makeup.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: makeupCss }];
 
 // 补学: a member who was absent or on leave studies the meeting's content afterwards and records
 // it here. Reached from the 补学 notification and from the meeting's attendance page.

@@ -19,10 +19,10 @@ import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage, scheduleAccess } from "../../shared/permissions";
 import { SessionActionSchema } from "../../shared/schemas/session";
 import { AppShell } from "../components/app-shell";
+import { MeetingHead } from "../components/meeting-head";
 import { EditorFrame } from "../components/editor-frame";
-import { ChevronLeftIcon, ClockIcon, FlagIcon, PinIcon } from "../components/icons";
+import { ChevronLeftIcon, ClockIcon, FlagIcon, MicIcon, PeopleIcon, PinIcon } from "../components/icons";
 import { MaterialsPanel, materialsStyles } from "../components/material-viewer";
-import { MicIcon, PeopleIcon } from "../components/meeting-parts";
 import { SessionReflections } from "../components/session-reflections";
 import { LookBackCard, lookBackStyles } from "../components/look-back";
 import { SessionVotes, votesStyles } from "../components/session-votes";
@@ -34,6 +34,7 @@ import { notFound } from "../lib/auth.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
 import { formatRange } from "../lib/format";
 import sessionCss from "../styles/session.css?url";
+import editorCss from "../styles/editor.css?url";
 
 // The live session page of a meeting: the agenda with the item the host has moved to, the study
 // materials, who is here (live presence), votes, 心得体会, and the minutes: a header the system
@@ -45,6 +46,7 @@ import sessionCss from "../styles/session.css?url";
 const CollabEditor = lazy(() => import("../components/collab-editor"));
 
 export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: editorCss },
   { rel: "stylesheet", href: sessionCss },
   ...materialsStyles,
   ...votesStyles,
@@ -157,101 +159,86 @@ export default function SessionPage() {
         <span aria-hidden="true">/</span>
         <span aria-current="page">{kind}</span>
       </nav>
-      <header className="meeting-head">
-        <span className="page-head__meta">
-          <span className="tag">{kind}</span>
-          <span className={phase.tone} data-testid="session-phase">
-            {phase.label}
-          </span>
-          {!cancelled ? (
-            <Link to={`/meetings/${meeting.id}/attendance`} className="btn btn--small meeting-head__edit">
-              {ended ? "考勤" : "签到与请假"}
-            </Link>
-          ) : null}
-          {session.canRun && !cancelled && !ended ? (
-            // 投屏: the room's view (screen route) in its own tab, for the projector, while this
-            // page stays with the host to run the session.
-            <Link
-              to={`/meetings/${meeting.id}/screen`}
-              target="_blank"
-              rel="noopener"
-              className="btn btn--small meeting-head__project"
-              aria-label="投屏（在新标签页打开会场大屏）"
-            >
-              投屏
-            </Link>
-          ) : null}
-          {manage && !cancelled ? (
-            <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small">
-              {/* Once started the meeting is on the record: only its place and agenda wording are corrected. */}
-              {session.phase === "scheduled" ? "编辑/改期/取消" : "更正"}
-            </Link>
-          ) : null}
-        </span>
-        <h1 className="meeting-head__title">{meeting.title}</h1>
-        {cancelled ? (
-          <p className="alert alert--error" role="status">
-            此会议已取消{detail.cancelledReason ? `：${detail.cancelledReason}` : "。"}
-          </p>
-        ) : null}
-        <dl className="facts">
-          <div>
-            <dt>
-              <ClockIcon />
-              <span className="sr-only">时间</span>
-            </dt>
-            <dd>{formatRange(meeting.startsAt, meeting.endsAt)}</dd>
-          </div>
-          <div>
-            <dt>
-              <PinIcon />
-              <span className="sr-only">地点</span>
-            </dt>
-            <dd>
-              {meeting.location ?? (detail.onlineUrl ? "" : "线上")}
-              {detail.onlineUrl ? (
-                <>
-                  {meeting.location ? " · " : null}
-                  <a href={detail.onlineUrl} target="_blank" rel="noopener noreferrer">
-                    {meeting.location ? "线上参会" : "进入线上会议"}
-                  </a>
-                </>
-              ) : null}
-            </dd>
-          </div>
-          {detail.hostName ? (
-            <div>
-              <dt>
-                <MicIcon />
-                <span className="sr-only">主持与记录</span>
-              </dt>
-              <dd>
-                主持人 {detail.hostName}
-                {detail.recorderName ? ` · 记录人 ${detail.recorderName}` : ""}
-              </dd>
-            </div>
-          ) : null}
-          {detail.counts.attendees + detail.counts.guests > 0 ? (
-            <div>
-              <dt>
-                <PeopleIcon />
-                <span className="sr-only">参会人员</span>
-              </dt>
-              <dd>
-                {`应到 ${session.header.expected.count} 人 · 实到 ${session.header.present.count} 人`}
-                {detail.counts.guests ? ` · 列席 ${detail.counts.guests} 人` : ""}
-              </dd>
-            </div>
-          ) : null}
-          <div>
-            <dt>
-              <FlagIcon />
-              <span className="sr-only">组织</span>
-            </dt>
-            <dd>{meeting.orgName}</dd>
-          </div>
-        </dl>
-      </header>
+      <MeetingHead
+        tagsClassName="page-head__meta"
+        tags={
+          <>
+            <span className="tag">{kind}</span>
+            <span className={phase.tone} data-testid="session-phase">
+              {phase.label}
+            </span>
+            {!cancelled ? (
+              <Link to={`/meetings/${meeting.id}/attendance`} className="btn btn--small meeting-head__edit">
+                {ended ? "考勤" : "签到与请假"}
+              </Link>
+            ) : null}
+            {session.canRun && !cancelled && !ended ? (
+              // 投屏: the room's view (screen route) in its own tab, for the projector, while this
+              // page stays with the host to run the session.
+              <Link
+                to={`/meetings/${meeting.id}/screen`}
+                target="_blank"
+                rel="noopener"
+                className="btn btn--small meeting-head__project"
+                aria-label="投屏（在新标签页打开会场大屏）"
+              >
+                投屏
+              </Link>
+            ) : null}
+            {manage && !cancelled ? (
+              <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small">
+                {/* Once started the meeting is on the record: only its place and agenda wording are corrected. */}
+                {session.phase === "scheduled" ? "编辑/改期/取消" : "更正"}
+              </Link>
+            ) : null}
+          </>
+        }
+        title={meeting.title}
+        notice={
+          cancelled ? (
+            <p className="alert alert--error" role="status">
+              此会议已取消{detail.cancelledReason ? `：${detail.cancelledReason}` : "。"}
+            </p>
+          ) : null
+        }
+        facts={[
+          { icon: ClockIcon, label: "时间", value: formatRange(meeting.startsAt, meeting.endsAt) },
+          {
+            icon: PinIcon,
+            label: "地点",
+            value: (
+              <>
+                {meeting.location ?? (detail.onlineUrl ? "" : "线上")}
+                {detail.onlineUrl ? (
+                  <>
+                    {meeting.location ? " · " : null}
+                    <a href={detail.onlineUrl} target="_blank" rel="noopener noreferrer">
+                      {meeting.location ? "线上参会" : "进入线上会议"}
+                    </a>
+                  </>
+                ) : null}
+              </>
+            ),
+          },
+          detail.hostName
+            ? {
+                icon: MicIcon,
+                label: "主持与记录",
+                value: `主持人 ${detail.hostName}${detail.recorderName ? ` · 记录人 ${detail.recorderName}` : ""}`,
+              }
+            : null,
+          detail.counts.attendees + detail.counts.guests > 0
+            ? {
+                icon: PeopleIcon,
+                label: "参会人员",
+                value: `应到 ${session.header.expected.count} 人 · 实到 ${session.header.present.count} 人${
+                  detail.counts.guests ? ` · 列席 ${detail.counts.guests} 人` : ""
+                }`,
+              }
+            : null,
+          { icon: FlagIcon, label: "组织", value: meeting.orgName },
+        ]}
+      />
       {lookBack ? <LookBackCard data={lookBack} orgId={meeting.orgId} /> : null}
 
       {session.canRun && !cancelled ? (

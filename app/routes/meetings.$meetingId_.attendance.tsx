@@ -1,4 +1,9 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type LinksFunction,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import {
@@ -26,14 +31,18 @@ import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage } from "../../shared/permissions";
 import { ATTENDANCE_STATUSES, AttendanceActionSchema } from "../../shared/schemas/attendance";
 import { AppShell } from "../components/app-shell";
+import { MeetingHead } from "../components/meeting-head";
 import { ClockIcon, FlagIcon, PinIcon } from "../components/icons";
 import { ConfirmButton } from "../components/confirm-dialog";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
-import { useCountdown } from "../components/use-countdown";
 import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import { signinBoard } from "../lib/signin-board.server";
+import { signinCodeStyles, SigninCode, type SigninBoardData } from "../components/signin-code";
+import attendanceCss from "../styles/attendance.css?url";
+
+export const links: LinksFunction = () => [...signinCodeStyles, { rel: "stylesheet", href: attendanceCss }];
 
 // The attendance of one meeting (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退 / 列席). The page adapts
 // to the viewer: readers see the counts and the table; those on the list sign themselves in with
@@ -224,43 +233,28 @@ export default function AttendancePage() {
   return (
     <AppShell userName={data.userName}>
       <Crumbs back={{ to: `/meetings/${meeting.id}`, label: "会议详情" }} trail={[kind]} />
-      <header className="meeting-head">
-        <span className="att-head__tags">
-          <span className="tag">{kind}</span>
-          <span className="tag tag--outline" data-testid="meeting-form">
-            {FORM_LABEL[data.form]}
-          </span>
-          <span className={phase.tone}>{phase.label}</span>
-        </span>
-        <p className="eyebrow">考勤</p>
-        <h1 className="meeting-head__title">{meeting.title}</h1>
-        <dl className="facts">
-          <div>
-            <dt>
-              <ClockIcon />
-              <span className="sr-only">时间</span>
-            </dt>
-            <dd>{formatRange(meeting.startsAt, meeting.endsAt)}</dd>
-          </div>
-          <div>
-            <dt>
-              <PinIcon />
-              <span className="sr-only">地点</span>
-            </dt>
-            <dd>{meeting.location ?? "线上"}</dd>
-          </div>
-          <div>
-            <dt>
-              <FlagIcon />
-              <span className="sr-only">组织</span>
-            </dt>
-            <dd>
-              {meeting.orgName}
-              {meeting.hostName ? ` · 主持人 ${meeting.hostName}` : ""}
-            </dd>
-          </div>
-        </dl>
-      </header>
+      <MeetingHead
+        tags={
+          <>
+            <span className="tag">{kind}</span>
+            <span className="tag tag--outline" data-testid="meeting-form">
+              {FORM_LABEL[data.form]}
+            </span>
+            <span className={phase.tone}>{phase.label}</span>
+          </>
+        }
+        eyebrow="考勤"
+        title={meeting.title}
+        facts={[
+          { icon: ClockIcon, label: "时间", value: formatRange(meeting.startsAt, meeting.endsAt) },
+          { icon: PinIcon, label: "地点", value: meeting.location ?? "线上" },
+          {
+            icon: FlagIcon,
+            label: "组织",
+            value: `${meeting.orgName}${meeting.hostName ? ` · 主持人 ${meeting.hostName}` : ""}`,
+          },
+        ]}
+      />
 
       {topResult ? (
         <FormAlert error={topResult.formError ?? Object.values(topResult.fieldErrors ?? {})[0]} ok={topResult.ok} />
@@ -415,38 +409,13 @@ function useLiveRefresh(on: boolean) {
   }, [on]);
 }
 
-function SigninBoard({ board, closesAt }: { board: { code: string; turnsInMs: number; qr: string }; closesAt: Date }) {
-  const left = useCountdown(board.turnsInMs, board.code);
-  const seconds = Math.ceil(left / 1000);
+function SigninBoard({ board, closesAt }: { board: SigninBoardData; closesAt: Date }) {
   return (
-    <section className="card signin-board" aria-labelledby="board-heading">
-      <div className="signin-board__main">
-        <h2 className="signin-board__label" id="board-heading">
-          签到码
-        </h2>
-        <p className="signin-board__code" data-testid="signin-code" aria-live="polite">
-          {board.code}
-        </p>
-        <div className="signin-board__timer">
-          <span className="signin-board__bar" aria-hidden="true">
-            <span style={{ width: `${Math.min(100, (left / 30_000) * 100)}%` }} />
-          </span>
-          <span className="nowrap">{seconds > 0 ? `${seconds} 秒后更换` : "正在更换…"}</span>
-        </div>
-        <p className="signin-board__hint">
-          请与会同志打开本页输入签到码，或用手机扫描二维码签到。签到开放至 {formatTime(closesAt)}。
-        </p>
-      </div>
-      <figure className="signin-board__qr">
-        <div
-          className="signin-board__qr-img"
-          role="img"
-          aria-label="签到二维码"
-          dangerouslySetInnerHTML={{ __html: board.qr }}
-        />
-        <figcaption>扫码签到</figcaption>
-      </figure>
-    </section>
+    <SigninCode
+      variant="board"
+      board={board}
+      hint={`请与会同志打开本页输入签到码，或用手机扫描二维码签到。签到开放至 ${formatTime(closesAt)}。`}
+    />
   );
 }
 

@@ -1,4 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type LinksFunction,
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { getMeetingFor } from "../../server/services/calendar/meetings";
@@ -35,6 +42,9 @@ import { notFound } from "../lib/auth.server";
 import { invalid, refused } from "../lib/form-errors.server";
 import { formatRange } from "../lib/format";
 import { askedKind, formPeople, handleMeetingForm, ticksOf } from "../lib/meetings.server";
+import meetingFormCss from "../styles/meeting-form.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: meetingFormCss }];
 
 // `$meetingId_` keeps /meetings/<id>/edit out of the meeting page's layout: it is a page of its own.
 

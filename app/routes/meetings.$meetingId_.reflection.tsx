@@ -11,6 +11,7 @@ import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { REFLECTION_MIN_WORDS } from "../../shared/domain/text";
 import { ReflectionSubmitSchema } from "../../shared/schemas/reflections";
 import { AppShell } from "../components/app-shell";
+import { MeetingHead } from "../components/meeting-head";
 import { ClockIcon, FlagIcon } from "../components/icons";
 import { ConfirmButton } from "../components/confirm-dialog";
 import { Crumbs, FormAlert } from "../components/people";
@@ -20,6 +21,7 @@ import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import reflectionStyles from "../styles/reflections.css?url";
+import editorCss from "../styles/editor.css?url";
 
 // The attendee's own 心得体会 for a session: written live (autosaved through Yjs, kept on the
 // phone while offline), submitted by the deadline, and after a return revised and resubmitted.
@@ -30,7 +32,10 @@ const ReflectionEditor = lazy(() => import("../components/reflection-editor"));
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `心得体会 · ${data.view.meeting.title} · 同心` : "同心" },
 ];
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: reflectionStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: editorCss },
+  { rel: "stylesheet", href: reflectionStyles },
+];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
@@ -99,35 +104,28 @@ export default function MyReflectionPage() {
   return (
     <AppShell userName={userName}>
       <Crumbs back={{ to: `/meetings/${meeting.id}`, label: "会议" }} trail={[kind, "心得体会"]} />
-      <header className="meeting-head">
-        <span className="att-head__tags">
-          <span className="tag">{kind}</span>
-          <ReflectionStatusTag status={status} />
-          {view.role === "guest" ? <span className="tag tag--outline">列席</span> : null}
-        </span>
-        <p className="eyebrow">我的心得体会</p>
-        <h1 className="meeting-head__title">{meeting.title}</h1>
-        <dl className="facts">
-          <div>
-            <dt>
-              <ClockIcon />
-              <span className="sr-only">会议时间</span>
-            </dt>
-            <dd>{formatRange(meeting.startsAt, meeting.endsAt)}</dd>
-          </div>
-          <div>
-            <dt>
-              <FlagIcon />
-              <span className="sr-only">提交截止</span>
-            </dt>
-            <dd data-testid="reflection-deadline">
-              {view.deadline
-                ? `${view.deadlinePassed ? "已于" : "请于"} ${when(view.deadline)} ${view.deadlinePassed ? "截止提交" : "前提交"}`
-                : "主持人尚未设置提交截止时间"}
-            </dd>
-          </div>
-        </dl>
-      </header>
+      <MeetingHead
+        tags={
+          <>
+            <span className="tag">{kind}</span>
+            <ReflectionStatusTag status={status} />
+            {view.role === "guest" ? <span className="tag tag--outline">列席</span> : null}
+          </>
+        }
+        eyebrow="我的心得体会"
+        title={meeting.title}
+        facts={[
+          { icon: ClockIcon, label: "会议时间", value: formatRange(meeting.startsAt, meeting.endsAt) },
+          {
+            icon: FlagIcon,
+            label: "提交截止",
+            testId: "reflection-deadline",
+            value: view.deadline
+              ? `${view.deadlinePassed ? "已于" : "请于"} ${when(view.deadline)} ${view.deadlinePassed ? "截止提交" : "前提交"}`
+              : "主持人尚未设置提交截止时间",
+          },
+        ]}
+      />
 
       {result?.ok ? <FormAlert ok={result.ok} /> : null}
       <StatusNote />

@@ -10,6 +10,7 @@ import { acceptReflection, reflectionFor, returnReflection } from "../../server/
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { REVIEW_COMMENT_MAX, ReflectionReviewSchema } from "../../shared/schemas/reflections";
 import { AppShell } from "../components/app-shell";
+import { MeetingHead } from "../components/meeting-head";
 import { ClockIcon, FlagIcon, UserIcon } from "../components/icons";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { HighlightedText, percent, ReflectionStatusTag, SubmittedText } from "../components/reflection-parts";
@@ -70,42 +71,30 @@ export default function ReflectionPage() {
   return (
     <AppShell userName={userName}>
       <Crumbs back={{ to: `/meetings/${view.meeting.id}/reflections`, label: "心得体会" }} trail={[kind]} />
-      <header className="meeting-head">
-        <span className="att-head__tags">
-          <ReflectionStatusTag status={view.status} />
-          {view.author.role === "guest" ? <span className="tag tag--outline">列席</span> : null}
-          {view.similarity?.flagged ? <span className="tag tag--gold">疑似雷同</span> : null}
-        </span>
-        <p className="eyebrow">心得体会</p>
-        <h1 className="meeting-head__title">{view.author.name}的心得体会</h1>
-        <dl className="facts">
-          <div>
-            <dt>
-              <FlagIcon />
-              <span className="sr-only">会议</span>
-            </dt>
-            <dd>
-              <Link to={`/meetings/${view.meeting.id}`}>{view.meeting.title}</Link>
-            </dd>
-          </div>
-          <div>
-            <dt>
-              <ClockIcon />
-              <span className="sr-only">会议时间</span>
-            </dt>
-            <dd>{formatRange(view.meeting.startsAt, view.meeting.endsAt)}</dd>
-          </div>
-          <div>
-            <dt>
-              <UserIcon />
-              <span className="sr-only">提交</span>
-            </dt>
-            <dd>
-              {view.wordCount} 字{view.submittedAt ? ` · ${when(view.submittedAt)} 提交` : ""}
-            </dd>
-          </div>
-        </dl>
-      </header>
+      <MeetingHead
+        tags={
+          <>
+            <ReflectionStatusTag status={view.status} />
+            {view.author.role === "guest" ? <span className="tag tag--outline">列席</span> : null}
+            {view.similarity?.flagged ? <span className="tag tag--gold">疑似雷同</span> : null}
+          </>
+        }
+        eyebrow="心得体会"
+        title={`${view.author.name}的心得体会`}
+        facts={[
+          {
+            icon: FlagIcon,
+            label: "会议",
+            value: <Link to={`/meetings/${view.meeting.id}`}>{view.meeting.title}</Link>,
+          },
+          { icon: ClockIcon, label: "会议时间", value: formatRange(view.meeting.startsAt, view.meeting.endsAt) },
+          {
+            icon: UserIcon,
+            label: "提交",
+            value: `${view.wordCount} 字${view.submittedAt ? ` · ${when(view.submittedAt)} 提交` : ""}`,
+          },
+        ]}
+      />
 
       {result?.ok ? <FormAlert ok={result.ok} /> : null}
       {view.review && view.status === "returned" ? (

@@ -15,6 +15,7 @@ import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { chinaDateTimeValue } from "../../shared/time";
 import { ReflectionOverviewActionSchema } from "../../shared/schemas/reflections";
 import { AppShell } from "../components/app-shell";
+import { MeetingHead } from "../components/meeting-head";
 import { BellIcon, ChevronRightIcon, ClockIcon, FlagIcon } from "../components/icons";
 import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { percent, ReflectionStatusTag } from "../components/reflection-parts";
@@ -87,32 +88,27 @@ export default function ReflectionOverviewPage() {
   return (
     <AppShell userName={userName}>
       <Crumbs back={{ to: `/meetings/${o.meeting.id}`, label: "会议" }} trail={[kind, "心得体会"]} />
-      <header className="meeting-head">
-        <span className="att-head__tags">
-          <span className="tag">{kind}</span>
-          {o.meeting.cancelled ? <span className="tag tag--muted">已取消</span> : null}
-        </span>
-        <p className="eyebrow">{review ? "心得体会提交情况" : "心得体会"}</p>
-        <h1 className="meeting-head__title">{o.meeting.title}</h1>
-        <dl className="facts">
-          <div>
-            <dt>
-              <ClockIcon />
-              <span className="sr-only">会议时间</span>
-            </dt>
-            <dd>{formatRange(o.meeting.startsAt, o.meeting.endsAt)}</dd>
-          </div>
-          <div>
-            <dt>
-              <FlagIcon />
-              <span className="sr-only">提交截止</span>
-            </dt>
-            <dd data-testid="overview-deadline">
-              {o.deadline ? `${o.deadlinePassed ? "已截止" : "提交截止"}：${when(o.deadline)}` : "未设置提交截止时间"}
-            </dd>
-          </div>
-        </dl>
-      </header>
+      <MeetingHead
+        tags={
+          <>
+            <span className="tag">{kind}</span>
+            {o.meeting.cancelled ? <span className="tag tag--muted">已取消</span> : null}
+          </>
+        }
+        eyebrow={review ? "心得体会提交情况" : "心得体会"}
+        title={o.meeting.title}
+        facts={[
+          { icon: ClockIcon, label: "会议时间", value: formatRange(o.meeting.startsAt, o.meeting.endsAt) },
+          {
+            icon: FlagIcon,
+            label: "提交截止",
+            testId: "overview-deadline",
+            value: o.deadline
+              ? `${o.deadlinePassed ? "已截止" : "提交截止"}：${when(o.deadline)}`
+              : "未设置提交截止时间",
+          },
+        ]}
+      />
 
       {review ? (
         <dl className="refl-stats" data-testid="reflection-counts">

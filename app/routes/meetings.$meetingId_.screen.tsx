@@ -8,13 +8,13 @@ import { userColor } from "../../shared/colors";
 import { CHOICE_LABEL } from "../../shared/domain/votes";
 import { canManage } from "../../shared/permissions";
 import { Logo } from "../components/logo";
-import { useCountdown } from "../components/use-countdown";
 import { useIdleRevalidate } from "../components/use-idle-revalidate";
 import { useLiveSession } from "../components/use-live-session";
 import { requireActor } from "../lib/actor.server";
 import { loaded } from "../lib/form-errors.server";
 import { formatRange } from "../lib/format";
 import { signinBoard } from "../lib/signin-board.server";
+import { signinCodeStyles, SigninCode } from "../components/signin-code";
 import screenCss from "../styles/screen.css?url";
 
 // 投屏: the session as the room sees it on the projector, opened by the host from the session
@@ -26,7 +26,7 @@ import screenCss from "../styles/screen.css?url";
 // shown, so no name reaches the projector's browser either. It follows the session's live
 // channel like the session page does.
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: screenCss }];
+export const links: LinksFunction = () => [...signinCodeStyles, { rel: "stylesheet", href: screenCss }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `投屏 · ${data.meeting.title} · 同心` : "同心" },
@@ -115,7 +115,7 @@ export default function ScreenPage() {
     <div className="screen" data-phase={phase}>
       <header className="screen__top">
         <div className="screen__brand">
-          <Logo size={32} />
+          <Logo size={32} onRed />
           <span className="screen__org">{meeting.orgName}</span>
         </div>
         <div className="screen__heading">
@@ -144,7 +144,13 @@ export default function ScreenPage() {
         </section>
 
         <aside className="screen__side" aria-label="会场">
-          {board ? <SigninPanel board={board} /> : null}
+          {board ? (
+            <SigninCode
+              variant="screen"
+              board={board}
+              hint="在手机上打开本次会议的“签到与请假”输入签到码，或扫码签到"
+            />
+          ) : null}
           <p className="screen__turnout" data-testid="screen-turnout">
             实到 <strong>{turnout.present}</strong> / 应到 {turnout.expected} 人
           </p>
@@ -215,37 +221,6 @@ function AgendaList({
         </li>
       ))}
     </ol>
-  );
-}
-
-function SigninPanel({ board }: { board: NonNullable<Data["board"]> }) {
-  const left = useCountdown(board.turnsInMs, board.code);
-  const seconds = Math.ceil(left / 1000);
-  return (
-    <section className="screen__signin" aria-labelledby="screen-signin">
-      <div className="screen__signin-text">
-        <h2 className="screen__signin-label" id="screen-signin">
-          签到码
-        </h2>
-        <p className="screen__code" data-testid="screen-code">
-          {board.code}
-        </p>
-        <div className="screen__timer">
-          <span className="screen__bar" aria-hidden="true">
-            <span style={{ width: `${Math.min(100, (left / 30_000) * 100)}%` }} />
-          </span>
-          <span>{seconds > 0 ? `${seconds} 秒后更换` : "正在更换…"}</span>
-        </div>
-        <p className="screen__hint">在手机上打开本次会议的“签到与请假”输入签到码，或扫码签到</p>
-      </div>
-      <div
-        className="screen__qr"
-        data-testid="screen-qr"
-        role="img"
-        aria-label="签到二维码"
-        dangerouslySetInnerHTML={{ __html: board.qr }}
-      />
-    </section>
   );
 }
 

@@ -17,6 +17,7 @@ import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { CHOICE_LABEL, ChoiceSchema, OpenVoteSchema } from "../../shared/domain/votes";
 import { appendDecision } from "../../shared/editor/minutes";
 import { AppShell } from "../components/app-shell";
+import { MeetingHead } from "../components/meeting-head";
 import { ClockIcon, PinIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
 import { VotesPanel, votesStyles, type VotesReply } from "../components/session-votes";
@@ -193,33 +194,25 @@ export default function VotesPage() {
   return (
     <AppShell userName={userName}>
       <Crumbs back={{ to: `/meetings/${meeting.id}`, label: "会议详情" }} trail={[kind, "表决"]} />
-      <header className="meeting-head">
-        <span className="page-head__meta">
-          <span className="tag">{kind}</span>
-          {meeting.cancelled ? <span className="tag tag--muted">已取消</span> : null}
-        </span>
-        <p className="eyebrow">表决</p>
-        <h1 className="meeting-head__title">{meeting.title}</h1>
-        <dl className="facts">
-          <div>
-            <dt>
-              <ClockIcon />
-              <span className="sr-only">时间</span>
-            </dt>
-            <dd>{formatRange(meeting.startsAt, meeting.endsAt)}</dd>
-          </div>
-          <div>
-            <dt>
-              <PinIcon />
-              <span className="sr-only">地点</span>
-            </dt>
-            <dd>
-              {meeting.location ?? "线上"}
-              {meeting.hostName ? ` · 主持人 ${meeting.hostName}` : ""}
-            </dd>
-          </div>
-        </dl>
-      </header>
+      <MeetingHead
+        tagsClassName="page-head__meta"
+        tags={
+          <>
+            <span className="tag">{kind}</span>
+            {meeting.cancelled ? <span className="tag tag--muted">已取消</span> : null}
+          </>
+        }
+        eyebrow="表决"
+        title={meeting.title}
+        facts={[
+          { icon: ClockIcon, label: "时间", value: formatRange(meeting.startsAt, meeting.endsAt) },
+          {
+            icon: PinIcon,
+            label: "地点",
+            value: `${meeting.location ?? "线上"}${meeting.hostName ? ` · 主持人 ${meeting.hostName}` : ""}`,
+          },
+        ]}
+      />
       <VotesPanel
         meetingId={meeting.id}
         kind={meeting.kind}

@@ -1,4 +1,9 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type LinksFunction,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { audit } from "../../server/services/audit";
 import {
@@ -23,6 +28,9 @@ import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
 import { formatDate } from "../lib/format";
+import memberCss from "../styles/member.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: memberCss }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.person.displayName} · 同心` : "同心" },

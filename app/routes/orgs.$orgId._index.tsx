@@ -13,6 +13,7 @@ import {
   scheduleAccess,
 } from "../../shared/permissions";
 import { AppShell } from "../components/app-shell";
+import { Stat } from "../components/stat";
 import {
   ChevronRightIcon,
   PlusIcon,
@@ -67,10 +68,7 @@ export default function OrgHome() {
 
       <div className="stats" data-testid="category-counts">
         {CATEGORIES.map((c) => (
-          <Link key={c} to={`${base}/members?category=${c}`} className="stat">
-            <span className="stat__value">{summary.counts[c]}</span>
-            <span className="stat__label">{CATEGORY_LABEL[c]}</span>
-          </Link>
+          <Stat key={c} to={`${base}/members?category=${c}`} value={summary.counts[c]} label={CATEGORY_LABEL[c]} />
         ))}
       </div>
 

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSubmit } from "@remix-run/react";
 import { audit, listAudit } from "../../server/services/audit";
 import { getOrgFor } from "../../server/services/people/orgs";
@@ -9,6 +9,9 @@ import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 import { AUDIT_LABEL, describeAudit } from "../lib/audit-labels";
 import { formatDate, formatTime } from "../lib/format";
+import auditCss from "../styles/audit.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: auditCss }];
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 同心" }];
 

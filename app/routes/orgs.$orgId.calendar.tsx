@@ -12,11 +12,15 @@ import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 import { calendarMeetings, calendarMonth } from "../lib/calendar.server";
 import planningStyles from "../styles/planning.css?url";
+import calendarCss from "../styles/calendar.css?url";
 
 const SHOWN = 1000;
 
 export const meta: MetaFunction = () => [{ title: "支部日历 · 同心" }];
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: planningStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: calendarCss },
+  { rel: "stylesheet", href: planningStyles },
+];
 
 // The organisation's calendar: everything it and its groups hold, for the secretary planning
 // the month (and readable by its members). Planning tools show only to those who manage it.

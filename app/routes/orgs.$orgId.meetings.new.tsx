@@ -1,4 +1,10 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type LinksFunction,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { createMeeting, inviteePool, kindsFor, pickDefaults } from "../../server/services/calendar/schedule";
 import { ORG_KIND_LABEL } from "../../shared/domain/labels";
@@ -9,6 +15,9 @@ import { MeetingForm, type MeetingFormResult, type MeetingFormValues } from "../
 import { Crumbs } from "../components/people";
 import { askedKind, formPeople, handleMeetingForm, ticksOf } from "../lib/meetings.server";
 import { schedulingOrg } from "../lib/org-access.server";
+import meetingFormCss from "../styles/meeting-form.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: meetingFormCss }];
 
 export const meta: MetaFunction = () => [{ title: "安排会议 · 同心" }];
 

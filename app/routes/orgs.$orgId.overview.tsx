@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { leadersDualLife, oversight, type BranchOversight } from "../../server/services/oversight/oversight";
 import { chinaDateKey, dateInWords } from "../../shared/time";
@@ -11,11 +11,15 @@ import {
   type OrgKind,
 } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
+import { Stat } from "../components/stat";
 import { ChevronRightIcon } from "../components/icons";
 import { Crumbs } from "../components/people";
 import { formatDate } from "../lib/format";
 import { AttendanceTrend, MeetingsTrend, monthLabel, percent } from "../components/trend-chart";
 import { managedOrg } from "../lib/org-access.server";
+import overviewCss from "../styles/overview.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: overviewCss }];
 
 // The 党委 / 党总支 overview: every branch below with its organisational life this quarter and
 // this year, and month-by-month charts. Branches in tree order (by name under each 党总支), with
@@ -270,35 +274,38 @@ export default function Overview() {
       </section>
 
       <div className="stats ov-stats" data-testid="overview-totals">
-        <Link to={`${base}#branches-heading`} className="stat">
-          <span className="stat__value">{totals.branches}</span>
-          <span className="stat__label">支部数</span>
+        <Stat to={`${base}#branches-heading`} value={totals.branches} label="支部数">
           <span className="ov-stat__note">有欠缺 {totals.branchesLacking} 个</span>
-        </Link>
-        <div className="stat">
-          <span className="stat__value">
-            {totals.quarter.held}
-            <span className="ov-stat__of"> / {totals.quarter.required}</span>
-          </span>
-          <span className="stat__label">本季度已开 / 应开</span>
+        </Stat>
+        <Stat
+          value={
+            <>
+              {totals.quarter.held}
+              <span className="ov-stat__of"> / {totals.quarter.required}</span>
+            </>
+          }
+          label="本季度已开 / 应开"
+        >
           <span className="ov-stat__note">{data.quarterLabel}</span>
-        </div>
-        <Link to={`${base}?filter=lacking#branches-heading`} className="stat">
-          <span className={totals.branchesOverdue > 0 ? "stat__value text-danger" : "stat__value"}>
-            {totals.branchesOverdue}
-          </span>
-          <span className="stat__label">逾期未开的支部</span>
+        </Stat>
+        <Stat
+          to={`${base}?filter=lacking#branches-heading`}
+          value={totals.branchesOverdue}
+          danger={totals.branchesOverdue > 0}
+          label="逾期未开的支部"
+        >
           <span className="ov-stat__note">本年度有应开未开</span>
-        </Link>
-        <Link to={`${base}?filter=lacking#branches-heading`} className="stat">
-          <span className={totals.minutesOverdue > 0 ? "stat__value text-danger" : "stat__value"}>
-            {totals.minutesMissing}
-          </span>
-          <span className="stat__label">记录未完成</span>
+        </Stat>
+        <Stat
+          to={`${base}?filter=lacking#branches-heading`}
+          value={totals.minutesMissing}
+          danger={totals.minutesOverdue > 0}
+          label="记录未完成"
+        >
           <span className={totals.minutesOverdue > 0 ? "ov-stat__note text-danger" : "ov-stat__note"}>
             {totals.minutesOverdue > 0 ? `逾期 ${totals.minutesOverdue} 份` : "均未超过期限"}
           </span>
-        </Link>
+        </Stat>
       </div>
 
       <section className="section" aria-labelledby="trend-heading">

@@ -19,9 +19,13 @@ import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { refused } from "../lib/form-errors.server";
 import { schedulingOrg } from "../lib/org-access.server";
 import planningStyles from "../styles/planning.css?url";
+import calendarCss from "../styles/calendar.css?url";
 
 export const meta: MetaFunction = () => [{ title: "年度计划 · 同心" }];
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: planningStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: calendarCss },
+  { rel: "stylesheet", href: planningStyles },
+];
 
 interface RowValues {
   kind: MeetingKind;
