@@ -1,5 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
 import type { Sql } from "../../db/client";
+import type { Actor } from "../../server/services/actor";
+import { loadSubject } from "../../server/services/people/subjects";
 import { signIn, startTestServer, type TestServer } from "./server";
 
 // The demo branch as tests know it (server/demo/seed.ts), ids looked up once per server, an HTTP
@@ -19,6 +21,7 @@ export const DEMO = {
   SUN: "13800000010", // 孙丽 机关第二党支部书记
   WU: "13800000011", // 吴刚 机关第二党支部
   ZHENG: "13800000012", // 郑华 流动党员 (第二党小组)
+  FENG: "13800000013", // 冯雪 (第一党小组), not activated: no password yet
 } as const;
 
 export const ORGS = {
@@ -45,6 +48,16 @@ export async function demoIds(sql: Sql): Promise<DemoIds> {
     user[u.username] = u.id;
   for (const o of await sql<{ id: string; name: string }[]>`select id, name from organizations`) org[o.name] = o.id;
   return { user, org };
+}
+
+/** A response read once: status, content type, redirect target and text. */
+async function read(res: Response) {
+  return {
+    status: res.status,
+    type: res.headers.get("content-type") ?? "",
+    location: res.headers.get("location"),
+    text: await res.text(),
+  };
 }
 
 /** A body as a browser posts it: form fields (urlencoded), a multipart FormData, or raw. */
@@ -81,6 +94,12 @@ export function httpActors(s: TestServer) {
     });
   return {
     cookie,
+    /** Signs in again (e.g. with a new password) and uses that session for `who` from now on. */
+    signInAgain: (who: string, password?: string) => {
+      const c = signIn(s.url, who, password);
+      cookies.set(who, c);
+      return c;
+    },
     get: async (path: string, who: string | null, options: RequestOptions = {}) =>
       fetch(`${s.url}${path}`, { headers: await headers(who, options.headers), redirect: "manual" }),
     /** A form post as a browser sends it without JavaScript (same origin); FormData goes as multipart. */
@@ -93,11 +112,12 @@ export function httpActors(s: TestServer) {
         body: JSON.stringify(value),
         redirect: "manual",
       }),
-    /** `post`, with the answer's body read: status, text and where it redirects to. */
-    submit: async (path: string, body: PostBody, who: string | null, options: RequestOptions = {}) => {
-      const res = await post(path, body, who, options);
-      return { status: res.status, location: res.headers.get("location"), text: await res.text() };
-    },
+    /** `post`, with the answer read: status, content type, where it redirects to, and the text. */
+    submit: async (path: string, body: PostBody, who: string | null, options: RequestOptions = {}) =>
+      read(await post(path, body, who, options)),
+    /** `get`, with the answer read as `submit` does. */
+    getText: async (path: string, who: string | null, options: RequestOptions = {}) =>
+      read(await fetch(`${s.url}${path}`, { headers: await headers(who, options.headers), redirect: "manual" })),
   };
 }
 
@@ -183,6 +203,8 @@ export interface DemoServer {
   readonly http: HttpActors;
   /** buildMeeting on this server. */
   meeting(spec: MeetingSpec): Promise<string>;
+  /** A demo person as the services see them (for calling a service directly). */
+  actor(who: string, address?: string): Promise<Actor>;
 }
 
 /**
@@ -219,6 +241,11 @@ export function withDemoServer(
       return ready(http);
     },
     meeting: (spec) => buildMeeting(t.sql, t.ids, spec),
+    actor: async (who, address = "127.0.0.1") => ({
+      userId: t.ids.user[who],
+      subject: await loadSubject(t.sql, t.ids.user[who]),
+      address,
+    }),
   };
   beforeAll(async () => {
     s = await startTestServer({ env: options.env });
