@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DocStore } from "../../server/collab/persistence";
 import { DOC_KINDS, meetingLiveDoc, meetingMinutesDoc, reflectionDoc } from "../../shared/doc-names";
-import { startTestServer, type TestServer } from "../setup/server";
-import { buildMeeting, DEMO, demoIds, httpActors, ORGS, type DemoIds } from "../setup/demo";
+import { DEMO, httpActors, ORGS, withDemoServer } from "../setup/demo";
 import { appRoutes, fill, type AppRoute } from "../setup/routes";
 import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
 import {
@@ -122,12 +121,9 @@ interface Cell {
   showsOnly?: true;
 }
 
-let s: TestServer;
-let ids: DemoIds;
-let http: ReturnType<typeof httpActors>;
+const t = withDemoServer();
 const f: Record<string, string> = {};
-const sql = () => s.app.db.sql;
-const uid = (r: Role) => ids.user[USERNAME[r as Exclude<Role, "signedOut">]];
+const uid = (r: Role) => t.ids.user[USERNAME[r as Exclude<Role, "signedOut">]];
 
 // ---------------------------------------------------------------------------------------------
 // The table: one row per route page (GET) and per form intent (POST intent).
@@ -273,7 +269,7 @@ const TABLE: Record<string, Record<string, Cell>> = {
     move: {
       allowed: ORG_MANAGERS,
       params: () => ({ userId: f["target.move"] }),
-      body: () => ({ membershipId: f["membership.move"], orgId: ids.org[ORGS.G1] }),
+      body: () => ({ membershipId: f["membership.move"], orgId: t.ids.org[ORGS.G1] }),
     },
     end: {
       allowed: ORG_MANAGERS,
@@ -283,7 +279,7 @@ const TABLE: Record<string, Record<string, Cell>> = {
     add: {
       allowed: ORG_MANAGERS,
       params: () => ({ userId: f["target.add"] }),
-      body: () => ({ orgId: ids.org[ORGS.G1], role: "member", mobile: "" }),
+      body: () => ({ orgId: t.ids.org[ORGS.G1], role: "member", mobile: "" }),
     },
     invite: { allowed: RESETTERS, params: () => ({ userId: f["target.invite"] }) },
     person: {
@@ -295,9 +291,12 @@ const TABLE: Record<string, Record<string, Cell>> = {
   "/notifications": { GET: { allowed: SIGNED_IN }, POST: { allowed: SIGNED_IN }, all: { allowed: SIGNED_IN } },
   "/orgs": {
     GET: { allowed: SIGNED_IN },
-    create: { allowed: ORG_MANAGERS, body: () => ({ parentId: ids.org[ORGS.B1], kind: "group", name: "测试党小组" }) },
-    rename: { allowed: ORG_MANAGERS, body: () => ({ orgId: ids.org[ORGS.G2], name: "第二党小组" }) },
-    move: { allowed: ORG_MANAGERS, body: () => ({ orgId: ids.org[ORGS.G2], parentId: ids.org[ORGS.B1] }) },
+    create: {
+      allowed: ORG_MANAGERS,
+      body: () => ({ parentId: t.ids.org[ORGS.B1], kind: "group", name: "测试党小组" }),
+    },
+    rename: { allowed: ORG_MANAGERS, body: () => ({ orgId: t.ids.org[ORGS.G2], name: "第二党小组" }) },
+    move: { allowed: ORG_MANAGERS, body: () => ({ orgId: t.ids.org[ORGS.G2], parentId: t.ids.org[ORGS.B1] }) },
   },
   "/orgs/:orgId": { GET: { allowed: ORG_READERS } },
   "/orgs/:orgId/audit": { GET: { allowed: ORG_MANAGERS } },
@@ -319,7 +318,7 @@ const TABLE: Record<string, Record<string, Cell>> = {
       allowed: ORG_MANAGERS,
       body: () => ({
         username: "13912340000",
-        orgId: ids.org[ORGS.G2],
+        orgId: t.ids.org[ORGS.G2],
         role: "member",
         mobile: "",
         displayName: "新成员",
@@ -383,8 +382,8 @@ function meetingForm(): Payload {
     endTime: "10:00",
     location: "党员活动室",
     onlineUrl: "",
-    hostId: ids.user[DEMO.SEC],
-    recorderId: ids.user[DEMO.ORG],
+    hostId: t.ids.user[DEMO.SEC],
+    recorderId: t.ids.user[DEMO.ORG],
     agenda: "学习",
     links: "",
   };
@@ -395,21 +394,18 @@ function meetingForm(): Payload {
 // ---------------------------------------------------------------------------------------------
 
 async function person(username: string, name: string, org: string, role: string): Promise<string> {
-  const [u] = await sql()<{ id: string }[]>`
+  const [u] = await t.sql<{ id: string }[]>`
     insert into users (username, display_name, password_hash, category)
     values (${username}, ${name}, (select password_hash from users where username = ${DEMO.LIU}), 'full') returning id`;
-  await sql()`insert into memberships (user_id, org_id, role) values (${u.id}, ${ids.org[org]}, ${role})`;
-  ids.user[username] = u.id;
+  await t.sql`insert into memberships (user_id, org_id, role) values (${u.id}, ${t.ids.org[org]}, ${role})`;
+  t.ids.user[username] = u.id;
   return u.id;
 }
 
 beforeAll(async () => {
-  s = await startTestServer();
-  ids = await demoIds(s.app.db.sql);
-  http = httpActors(s);
   for (const x of Object.values(EXTRA)) await person(x.username, x.name, x.org, x.role);
-  await sql()`insert into memberships (user_id, org_id, role)
-              values (${ids.user[EXTRA.partyLeaderInGroup.username]}, ${ids.org[ORGS.COMMITTEE]}, 'secretary')`;
+  await t.sql`insert into memberships (user_id, org_id, role)
+              values (${t.ids.user[EXTRA.partyLeaderInGroup.username]}, ${t.ids.org[ORGS.COMMITTEE]}, 'secretary')`;
   // Member pages act on people of their own, one per intent.
   for (const [i, intent] of ["role", "move", "end", "add", "invite", "person"].entries()) {
     // The one whose code is reissued sits directly in the branch: its own 书记 and 组织委员 are
@@ -420,7 +416,7 @@ beforeAll(async () => {
       intent === "invite" ? ORGS.B1 : ORGS.G2,
       "member",
     );
-    const [ms] = await sql()<{ id: string }[]>`select id from memberships where user_id = ${f[`target.${intent}`]}`;
+    const [ms] = await t.sql<{ id: string }[]>`select id from memberships where user_id = ${f[`target.${intent}`]}`;
     f[`membership.${intent}`] = ms.id;
   }
   const list = INVITED.map((r) => USERNAME[r as Exclude<Role, "signedOut">]).concat(EXTRA.ended.username);
@@ -434,66 +430,62 @@ beforeAll(async () => {
     started: true,
     agenda: ["学习", "表决"],
   };
-  f.meeting = await buildMeeting(sql(), ids, spec);
-  f.endable = await buildMeeting(sql(), ids, { ...spec, title: "可结束的会议" });
-  f.future = await buildMeeting(sql(), ids, { ...spec, started: false, inMin: 3 * 24 * 60, title: "将来的会议" });
-  await sql()`update memberships set ended_at = now(), ended_reason = '调出' where user_id = ${ids.user[EXTRA.ended.username]}`;
+  f.meeting = await t.meeting(spec);
+  f.endable = await t.meeting({ ...spec, title: "可结束的会议" });
+  f.future = await t.meeting({ ...spec, started: false, inMin: 3 * 24 * 60, title: "将来的会议" });
+  await t.sql`update memberships set ended_at = now(), ended_reason = '调出' where user_id = ${t.ids.user[EXTRA.ended.username]}`;
   for (const m of [f.meeting, f.endable])
     for (const u of list)
-      await sql()`insert into attendance (meeting_id, user_id, status, signed_in_at, via) values (${m}, ${ids.user[u]}, 'present', now(), 'code')`;
-  [{ id: f.agendaItem }] = await sql()<
+      await t.sql`insert into attendance (meeting_id, user_id, status, signed_in_at, via) values (${m}, ${t.ids.user[u]}, 'present', now(), 'code')`;
+  [{ id: f.agendaItem }] = await t.sql<
     { id: string }[]
   >`select id from meeting_agenda_items where meeting_id = ${f.meeting} limit 1`;
-  [{ id: f.leave }] = await sql()<{ id: string }[]>`
+  [{ id: f.leave }] = await t.sql<{ id: string }[]>`
     insert into leave_requests (meeting_id, user_id, reason) values (${f.future}, ${uid("coEditor")}, '出差') returning id`;
-  [{ id: f.makeupTask }] = await sql()<{ id: string }[]>`
+  [{ id: f.makeupTask }] = await t.sql<{ id: string }[]>`
     insert into makeup_tasks (meeting_id, user_id) values (${f.meeting}, ${uid("attendee")}) returning id`;
-  await sql()`insert into reflections (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
+  await t.sql`insert into reflections (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
               values (${f.meeting}, ${uid("coEditor")}, 'submitted', '学习党章的体会', 7, now())`;
-  const [file] = await sql()<{ id: string }[]>`
-    insert into files (name, mime, size, data, created_by) values ('学习提纲.txt', 'text/plain', 12, ${Buffer.from("学习提纲")}, ${ids.user[DEMO.SEC]})
+  const [file] = await t.sql<{ id: string }[]>`
+    insert into files (name, mime, size, data, created_by) values ('学习提纲.txt', 'text/plain', 12, ${Buffer.from("学习提纲")}, ${t.ids.user[DEMO.SEC]})
     returning id`;
   f.file = file.id;
-  await sql()`insert into meeting_materials (meeting_id, title, file_id, created_by) values (${f.meeting}, '学习提纲', ${file.id}, ${ids.user[DEMO.SEC]})`;
+  await t.sql`insert into meeting_materials (meeting_id, title, file_id, created_by) values (${f.meeting}, '学习提纲', ${file.id}, ${t.ids.user[DEMO.SEC]})`;
 
   // One vote at a time: cast into it, then (its row comes after) close it.
-  const opened = await http.post(
+  const opened = await t.http.post(
     `/meetings/${f.meeting}/votes`,
     { intent: "open", title: "开放表决", matter: "other", secret: "", agendaItemId: "" },
     DEMO.SEC,
   );
   expect(opened.status).toBe(200);
-  [{ id: f.vote }] = await sql()<{ id: string }[]>`select id from votes where meeting_id = ${f.meeting}`;
+  [{ id: f.vote }] = await t.sql<{ id: string }[]>`select id from votes where meeting_id = ${f.meeting}`;
   f.closable = f.vote;
-  [{ id: f.rectification }] = await sql()<{ id: string }[]>`
+  [{ id: f.rectification }] = await t.sql<{ id: string }[]>`
     insert into rectification_items (org_id, problem, measures, owner_id, deadline, commitment, created_by)
-    values (${ids.org[ORGS.B1]}, '矩阵事项', '措施', null, '2099-12-31', '承诺', ${ids.user[DEMO.SEC]}) returning id`;
+    values (${t.ids.org[ORGS.B1]}, '矩阵事项', '措施', null, '2099-12-31', '承诺', ${t.ids.user[DEMO.SEC]}) returning id`;
   // 民主评议: one ballot open (after 孙磊 left, so he is not on its roll), one to close, one to open.
   const review = { org: ORGS.B1, kind: "member_review", host: DEMO.CHEN, attendees: list };
-  f.review = await buildMeeting(sql(), ids, { ...review, title: "民主评议" });
-  f.reviewClose = await buildMeeting(sql(), ids, { ...review, title: "可结束的民主评议" });
-  f.reviewNew = await buildMeeting(sql(), ids, { ...review, title: "未开始的民主评议" });
+  f.review = await t.meeting({ ...review, title: "民主评议" });
+  f.reviewClose = await t.meeting({ ...review, title: "可结束的民主评议" });
+  f.reviewNew = await t.meeting({ ...review, title: "未开始的民主评议" });
   for (const m of [f.review, f.reviewClose])
-    expect((await http.post(`/meetings/${m}/review`, { intent: "open" }, DEMO.SEC)).status).toBe(200);
+    expect((await t.http.post(`/meetings/${m}/review`, { intent: "open" }, DEMO.SEC)).status).toBe(200);
   // Sign everyone in now, so the fixture's own posts above do not count as anyone's session.
-  for (const r of SIGNED_IN) await http.cookie(USERNAME[r]);
+  for (const r of SIGNED_IN) await t.http.cookie(USERNAME[r]);
 }, 120_000);
 
 /** A material of the meeting (the fixture's file), for a removal. */
 async function material(meetingId: string): Promise<string> {
-  const [m] = await sql()<{ id: string }[]>`
+  const [m] = await t.sql<{ id: string }[]>`
     insert into meeting_materials (meeting_id, title, file_id, created_by)
-    values (${meetingId}, '可移除的资料', ${f.file}, ${ids.user[DEMO.SEC]}) returning id`;
+    values (${meetingId}, '可移除的资料', ${f.file}, ${t.ids.user[DEMO.SEC]}) returning id`;
   return m.id;
 }
 
-afterAll(async () => {
-  await s?.stop();
-});
-
 const paramsFor = (cell: Cell): Record<string, string> => ({
   meetingId: f.meeting,
-  orgId: ids.org[ORGS.B1],
+  orgId: t.ids.org[ORGS.B1],
   userId: uid("coEditor"),
   fileId: f.file,
   ...(cell.params?.() ?? {}),
@@ -505,7 +497,7 @@ const toLogin = (res: Response) =>
 
 async function call(route: AppRoute, key: string, cell: Cell, role: Role): Promise<Response> {
   const url = fill(route.pattern, paramsFor(cell));
-  const as = cell.fresh ? httpActors(s) : http;
+  const as = cell.fresh ? httpActors(t.s) : t.http;
   if (key === "GET") return as.get(url, who(role));
   const body = { ...(key === "POST" ? {} : { intent: key }), ...((await cell.body?.()) ?? {}) };
   return as.post(url, body, who(role));
@@ -573,8 +565,8 @@ describe("WebSocket: who reads and who writes each live document", () => {
         const problems: string[] = [];
         for (const role of ROLES) {
           const name = doc.name();
-          const cookie = role === "signedOut" ? null : await http.cookie(USERNAME[role]);
-          const url = `${s.url.replace(/^http/, "ws")}/collab/${name}`;
+          const cookie = role === "signedOut" ? null : await t.http.cookie(USERNAME[role]);
+          const url = `${t.url.replace(/^http/, "ws")}/collab/${name}`;
           const status = await upgradeStatus(url, cookie ? { cookie } : {});
           const reads = doc.read.includes(role) || doc.write.includes(role);
           if (reads !== (status === 101))
@@ -582,7 +574,7 @@ describe("WebSocket: who reads and who writes each live document", () => {
           if (!reads || !cookie) continue;
           // An edit is stored only from a writer.
           const before = await storedLength(name);
-          const c = connectClient(s.url, name, cookie);
+          const c = connectClient(t.url, name, cookie);
           await c.synced();
           appendParagraph(c.doc, `${role} 写入`);
           await new Promise((r) => setTimeout(r, 250));
@@ -597,7 +589,7 @@ describe("WebSocket: who reads and who writes each live document", () => {
 });
 
 async function storedLength(name: string): Promise<number> {
-  const { state } = await new DocStore(sql()).load(name);
+  const { state } = await new DocStore(t.sql).load(name);
   if (!state) return 0;
   const doc = new Y.Doc();
   Y.applyUpdate(doc, state);
@@ -640,7 +632,7 @@ describe("bad input: a 4xx in Chinese, never a 5xx", () => {
   for (const { pattern, key, cell } of cells) {
     it(`${pattern} ${key}`, async () => {
       const route = (await routes).find((r) => r.pattern === pattern)!;
-      const as = cell.fresh ? httpActors(s) : http;
+      const as = cell.fresh ? httpActors(t.s) : t.http;
       const person = actor(cell);
       const problems: string[] = [];
       const check = (what: string, r: { status: number; text: string }, want?: number) => {
@@ -667,9 +659,9 @@ describe("bad input: a 4xx in Chinese, never a 5xx", () => {
         if (q.status >= 500 || ENGLISH.test(q.text)) problems.push(`NUL in the query: ${q.status}`);
         for (const method of ["PUT", "PATCH", "DELETE"]) {
           const cookie = person ? await as.cookie(person) : undefined;
-          const res = await fetch(`${s.url}${url}`, {
+          const res = await fetch(`${t.url}${url}`, {
             method,
-            headers: { ...(cookie ? { cookie } : {}), origin: s.url },
+            headers: { ...(cookie ? { cookie } : {}), origin: t.url },
             redirect: "manual",
           });
           check(method, await reply(res), 405);
@@ -679,9 +671,9 @@ describe("bad input: a 4xx in Chinese, never a 5xx", () => {
       const body: Payload = { ...(key === "POST" ? {} : { intent: key }), ...((await cell.body?.()) ?? {}) };
       const cookie = person ? await as.cookie(person) : undefined;
       const post = (b: BodyInit, type: string) =>
-        fetch(`${s.url}${url}`, {
+        fetch(`${t.url}${url}`, {
           method: "POST",
-          headers: { ...(cookie ? { cookie } : {}), origin: s.url, "content-type": type },
+          headers: { ...(cookie ? { cookie } : {}), origin: t.url, "content-type": type },
           body: b,
           redirect: "manual",
         });
@@ -691,7 +683,7 @@ describe("bad input: a 4xx in Chinese, never a 5xx", () => {
         if (r.status >= 500) problems.push(`NUL in ${field}: ${r.status}`);
         if (ENGLISH.test(r.text)) problems.push(`NUL in ${field}: English`);
       }
-      // Ids that only look like ids.
+      // Ids that only look like t.ids.
       for (const field of Object.keys(body).filter((k) => !cell.showsOnly && UUID_SHAPE.test(body[k]))) {
         for (const bad of [ALMOST_AN_ID, LOOKS_LIKE_AN_ID])
           check(`${field}=${bad}`, await reply(await as.post(url, { ...body, [field]: bad }, person)));

@@ -1,13 +1,14 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../db/client";
 import { migrate } from "../../db/migrate";
 import { seedDemo } from "../../server/demo/seed";
 import { verifyPassword } from "../../server/auth/password";
 import { findInvitation } from "../../server/services/people/invitations";
 import { createTestDatabase } from "../setup/database";
-import { DEMO_PASSWORD, signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO_PASSWORD } from "../setup/server";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 
 // Reissuing a code for an activated account is a password reset: whoever uses the code becomes
 // the account holder. Only a manager of an organisation above every organisation the holder
@@ -16,46 +17,24 @@ import { DEMO_PASSWORD, signIn, startTestServer, type TestServer } from "../setu
 // The demo tree: 同心示范单位党委 (周志强 …09, 组织委员) ─ 机关第一党支部 (王建国 …01 书记, also a
 // member of 第一党小组; 李秀英 …02 组织委员) ─ 第一党小组 (刘洋 …04, 冯雪 …13 not activated).
 
-const SEC = "13800000001";
-const ORG = "13800000002";
-const LIU = "13800000004";
-const ADMIN = "13800000009";
-const FENG = "13800000013";
+const ADMIN = DEMO.REVIEWER;
+const { SEC, ORG, LIU, FENG } = DEMO;
 
-let s: TestServer;
-const ids: Record<string, string> = {};
-const cookies: Record<string, string> = {};
+const t = withDemoServer();
 
-beforeAll(async () => {
-  s = await startTestServer();
-  for (const u of await s.app.db.sql<{ id: string; username: string }[]>`select id, username from users`)
-    ids[u.username] = u.id;
-});
-afterAll(async () => {
-  await s?.stop();
-});
-
-const cookie = async (username: string) => (cookies[username] ??= await signIn(s.url, username));
-const page = async (path: string, username: string) =>
-  fetch(`${s.url}${path}`, { headers: { cookie: await cookie(username) }, redirect: "manual" });
-const reset = async (target: string, username: string) =>
-  fetch(`${s.url}/members/${ids[target]}`, {
-    method: "POST",
-    headers: { cookie: await cookie(username), origin: s.url, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ intent: "invite" }),
-    redirect: "manual",
-  });
+const reset = (target: string, username: string) =>
+  t.http.post(`/members/${t.ids.user[target]}`, { intent: "invite" }, username);
 const openCodes = async (username: string) =>
   (
-    await s.app.db.sql<{ n: number }[]>`
-      select count(*)::int as n from invitations where user_id = ${ids[username]} and used_at is null and revoked_at is null`
+    await t.sql<{ n: number }[]>`
+      select count(*)::int as n from invitations where user_id = ${t.ids.user[username]} and used_at is null and revoked_at is null`
   )[0].n;
 const auditOf = (username: string, action: string) =>
-  s.app.db.sql<{ actor_id: string | null; detail: Record<string, unknown> }[]>`
-    select actor_id, detail from audit_log where subject_user_id = ${ids[username]} and action = ${action} order by id`;
+  t.sql<{ actor_id: string | null; detail: Record<string, unknown> }[]>`
+    select actor_id, detail from audit_log where subject_user_id = ${t.ids.user[username]} and action = ${action} order by id`;
 const notificationsOf = (username: string) =>
-  s.app.db.sql<{ kind: string; title: string }[]>`
-    select kind, title from notifications where user_id = ${ids[username]} order by id`;
+  t.sql<{ kind: string; title: string }[]>`
+    select kind, title from notifications where user_id = ${t.ids.user[username]} order by id`;
 const codeIn = (html: string) => /data-testid="invitation-code"[^>]*>([0-9A-Z-]{14})</.exec(html)?.[1];
 
 describe("resetting the password of an activated account", () => {
@@ -68,7 +47,7 @@ describe("resetting the password of an activated account", () => {
     expect(await openCodes(SEC)).toBe(0);
     expect(await auditOf(SEC, "account.reset")).toHaveLength(0);
 
-    const form = await (await page(`/members/${ids[SEC]}`, ORG)).text();
+    const form = await (await t.http.get(`/members/${t.ids.user[SEC]}`, ORG)).text();
     expect(form).not.toContain('name="intent" value="invite"');
     expect(form).not.toContain("重置密码");
     expect(form).toContain("须由上级组织的书记、副书记或组织委员为其重新设置");
@@ -81,48 +60,41 @@ describe("resetting the password of an activated account", () => {
   });
 
   it("lets a manager of the organisation above reset the 书记: one-time code, audited, and the 书记 is told", async () => {
-    const form = await (await page(`/members/${ids[SEC]}`, ADMIN)).text();
+    const form = await (await t.http.get(`/members/${t.ids.user[SEC]}`, ADMIN)).text();
     expect(form).toContain('name="intent" value="invite"');
     expect(form).toContain("重置密码");
 
-    const old = await cookie(SEC);
+    const old = await t.http.cookie(SEC);
     const res = await reset(SEC, ADMIN);
     expect(res.status).toBe(200);
     const code = codeIn(await res.text());
     expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-    expect((await findInvitation(s.app.db.sql, code!))?.userId).toBe(ids[SEC]);
+    expect((await findInvitation(t.sql, code!))?.userId).toBe(t.ids.user[SEC]);
 
     const audits = await auditOf(SEC, "account.reset");
     expect(audits).toHaveLength(1);
-    expect(audits[0].actor_id).toBe(ids[ADMIN]);
+    expect(audits[0].actor_id).toBe(t.ids.user[ADMIN]);
     // The holder hears of it while still signed in, before anyone uses the code.
     const told = (await notificationsOf(SEC)).filter((n) => n.kind === "account.reset");
     expect(told).toHaveLength(1);
     expect(told[0].title).toContain("周志强");
     expect(told[0].title).toContain("重置");
-    expect(await (await page("/notifications", SEC)).text()).toContain(told[0].title);
+    expect(await (await t.http.get("/notifications", SEC)).text()).toContain(told[0].title);
     // The audit page names it in Chinese.
-    const branch = (await s.app.db.sql<{ id: string }[]>`select id from organizations where name = '机关第一党支部'`)[0]
-      .id;
-    expect(await (await page(`/orgs/${branch}/audit`, ADMIN)).text()).toContain("重置密码");
+    const branch = t.ids.org[ORGS.B1];
+    expect(await (await t.http.get(`/orgs/${branch}/audit`, ADMIN)).text()).toContain("重置密码");
 
     // Using it sets the password and signs the old sessions out.
-    const used = await fetch(`${s.url}/invite/${code}`, {
-      method: "POST",
-      headers: { origin: s.url, "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ password: "Wang-new-2026", confirm: "Wang-new-2026" }),
-      redirect: "manual",
-    });
+    const used = await t.http.post(`/invite/${code}`, { password: "Wang-new-2026", confirm: "Wang-new-2026" }, null);
     expect(used.status).toBe(302);
-    expect((await fetch(`${s.url}/`, { headers: { cookie: old }, redirect: "manual" })).status).toBe(302);
-    const [u] = await s.app.db.sql<{ password_hash: string }[]>`select password_hash from users where id = ${ids[SEC]}`;
+    expect((await fetch(`${t.url}/`, { headers: { cookie: old }, redirect: "manual" })).status).toBe(302);
+    const [u] = await t.sql<{ password_hash: string }[]>`select password_hash from users where id = ${t.ids.user[SEC]}`;
     expect(await verifyPassword(u.password_hash, "Wang-new-2026")).toBe(true);
-    delete cookies[SEC];
-    cookies[SEC] = await signIn(s.url, SEC, "Wang-new-2026");
+    await t.http.signInAgain(SEC, "Wang-new-2026");
   });
 
   it("lets the branch 书记 reset a member whose only organisation is a 党小组 below the branch", async () => {
-    const form = await (await page(`/members/${ids[LIU]}`, SEC)).text();
+    const form = await (await t.http.get(`/members/${t.ids.user[LIU]}`, SEC)).text();
     expect(form).toContain("重置密码");
     const res = await reset(LIU, SEC);
     expect(res.status).toBe(200);
@@ -132,7 +104,7 @@ describe("resetting the password of an activated account", () => {
   });
 
   it("keeps the old rule for an account not yet activated: its organisation's managers issue a new invitation code", async () => {
-    const form = await (await page(`/members/${ids[FENG]}`, ORG)).text();
+    const form = await (await t.http.get(`/members/${t.ids.user[FENG]}`, ORG)).text();
     expect(form).toContain("重新生成邀请码");
     expect(form).not.toContain("重置密码");
     const res = await reset(FENG, ORG);

@@ -1,89 +1,59 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../../server/services/actor";
+import { describe, expect, it } from "vitest";
 import { currentCode } from "../../server/services/session/attendance";
-import { loadSubject } from "../../server/services/people/subjects";
 import { meetingLiveDoc } from "../../shared/doc-names";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { connectClient } from "../setup/yclient";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 
 // How a person attended (docs/decisions/028): the room's code is 现场, the session page of a
 // meeting with an online link is 线上, a meeting held only in a room never records 线上 and one
 // held only online never records 现场. The host corrects a mode with a reason (audited); the
 // minutes header, the attendance page and its CSV say 现场 / 线上.
 
-const SEC = "13800000001"; // 王建国, 书记, the host
-const REC = "13800000002"; // 李秀英, 组织委员, 记录人
-const LIU = "13800000004"; // 刘洋
-const CHEN = "13800000005"; // 陈静
-const YANG = "13800000006"; // 杨帆
-const HUANG = "13800000008"; // 黄磊
+const SEC = DEMO.SEC; // 王建国, 书记, the host
+const REC = DEMO.ORG; // 李秀英, 组织委员, 记录人
+const LIU = DEMO.LIU; // 刘洋
+const CHEN = DEMO.CHEN; // 陈静
+const YANG = DEMO.YANG; // 杨帆
+const HUANG = DEMO.HUANG; // 黄磊
 
-let s: TestServer;
-const ids: Record<string, string> = {};
-const cookies: Record<string, string> = {};
-const sql = () => s.app.db.sql;
-const cookie = async (u: string) => (cookies[u] ??= await signIn(s.url, u));
-
-beforeAll(async () => {
-  s = await startTestServer();
-  for (const u of await sql()<{ id: string; username: string }[]>`select id, username from users`)
-    ids[u.username] = u.id;
-});
-afterAll(async () => {
-  await s?.stop();
-});
-
-async function actor(username: string): Promise<Actor> {
-  return { userId: ids[username], subject: await loadSubject(sql(), ids[username]), address: "127.0.0.1" };
-}
+const t = withDemoServer();
 
 /** A started 支部党员大会 of the first branch held in a room, online, or both. */
 async function meeting(form: { location: string | null; onlineUrl: string | null }) {
-  const [m] = await sql()<{ id: string }[]>`
-    insert into meetings (org_id, kind, title, starts_at, ends_at, location, online_url, created_by, host_id,
-      recorder_id, session_started_at)
-    select id, 'general_assembly', '参会方式测试', now() - interval '2 minutes', now() + interval '88 minutes',
-      ${form.location}, ${form.onlineUrl}, ${ids[SEC]}, ${ids[SEC]}, ${ids[REC]}, now() - interval '1 minute'
-    from organizations where name = '机关第一党支部' returning id`;
-  for (const u of [SEC, REC, LIU, CHEN, YANG, HUANG])
-    await sql()`insert into meeting_invitees (meeting_id, user_id, role) values (${m.id}, ${ids[u]}, 'attendee')`;
-  return m.id;
+  return t.meeting({
+    org: ORGS.B1,
+    title: "参会方式测试",
+    inMin: -2,
+    minutes: 90,
+    location: form.location,
+    onlineUrl: form.onlineUrl,
+    host: SEC,
+    recorder: REC,
+    started: new Date(Date.now() - 60_000),
+    attendees: [SEC, REC, LIU, CHEN, YANG, HUANG],
+  });
 }
 
 async function record(meetingId: string, username: string) {
-  const [r] = await sql()<{ status: string; via: string; mode: string | null }[]>`
-    select status, via, mode from attendance where meeting_id = ${meetingId} and user_id = ${ids[username]}`;
+  const [r] = await t.sql<{ status: string; via: string; mode: string | null }[]>`
+    select status, via, mode from attendance where meeting_id = ${meetingId} and user_id = ${t.ids.user[username]}`;
   return r;
-}
-
-async function post(path: string, username: string, body: Record<string, string>) {
-  const res = await fetch(`${s.url}${path}`, {
-    method: "POST",
-    headers: { cookie: await cookie(username), origin: s.url, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(body),
-    redirect: "manual",
-  });
-  return { status: res.status, text: await res.text() };
-}
-
-async function get(path: string, username: string) {
-  const res = await fetch(`${s.url}${path}`, { headers: { cookie: await cookie(username) }, redirect: "manual" });
-  return { status: res.status, type: res.headers.get("content-type") ?? "", text: await res.text() };
 }
 
 /** Signs `username` in with the code the host shows now, through the attendance page. */
 async function signInWithRoomCode(meetingId: string, username: string) {
-  const { code } = await currentCode(sql(), await actor(SEC), meetingId);
-  return post(`/meetings/${meetingId}/attendance`, username, { intent: "signin", code });
+  const { code } = await currentCode(t.sql, await t.actor(SEC), meetingId);
+  return t.http.submit(`/meetings/${meetingId}/attendance`, { intent: "signin", code }, username);
 }
 
 /** Opens the session page's live channel as `username` and waits until it counted. */
 async function openSessionPage(meetingId: string, username: string) {
-  const client = connectClient(s.url, meetingLiveDoc(meetingId), await cookie(username));
+  const client = connectClient(t.url, meetingLiveDoc(meetingId), await t.http.cookie(username));
   await client.synced();
   const deadline = Date.now() + 5000;
   while (
-    !(await sql()`select 1 from attendance where meeting_id = ${meetingId} and user_id = ${ids[username]}`).length
+    !(await t.sql`select 1 from attendance where meeting_id = ${meetingId} and user_id = ${t.ids.user[username]}`)
+      .length
   ) {
     if (Date.now() > deadline) throw new Error(`${username} on the page was not recorded`);
     await new Promise((r) => setTimeout(r, 50));
@@ -122,13 +92,17 @@ describe("attendance mode: what each path records", () => {
     const page = await openSessionPage(room, CHEN);
     expect(await record(room, CHEN)).toMatchObject({ via: "online", mode: "onsite" });
     page.destroy();
-    const toOnline = await post(`/meetings/${room}/attendance`, SEC, {
-      intent: "correct",
-      userId: ids[CHEN],
-      status: "present",
-      mode: "online",
-      reason: "在家看直播",
-    });
+    const toOnline = await t.http.submit(
+      `/meetings/${room}/attendance`,
+      {
+        intent: "correct",
+        userId: t.ids.user[CHEN],
+        status: "present",
+        mode: "online",
+        reason: "在家看直播",
+      },
+      SEC,
+    );
     expect(toOnline.status).toBe(400);
     expect(toOnline.text).toContain("本次会议只在现场举行");
     expect(await record(room, CHEN)).toMatchObject({ mode: "onsite" });
@@ -142,58 +116,78 @@ describe("attendance mode: what each path records", () => {
     const m = await meeting({ location: "党员活动室", onlineUrl: "https://meeting.example/789" });
     const chen = await openSessionPage(m, CHEN);
     chen.destroy();
-    const member = await post(`/meetings/${m}/attendance`, LIU, {
-      intent: "correct",
-      userId: ids[CHEN],
-      status: "present",
-      mode: "onsite",
-      reason: "在会场",
-    });
+    const member = await t.http.submit(
+      `/meetings/${m}/attendance`,
+      {
+        intent: "correct",
+        userId: t.ids.user[CHEN],
+        status: "present",
+        mode: "onsite",
+        reason: "在会场",
+      },
+      LIU,
+    );
     expect(member.status).toBe(403);
-    const noReason = await post(`/meetings/${m}/attendance`, SEC, {
-      intent: "correct",
-      userId: ids[CHEN],
-      status: "present",
-      mode: "onsite",
-      reason: "",
-    });
+    const noReason = await t.http.submit(
+      `/meetings/${m}/attendance`,
+      {
+        intent: "correct",
+        userId: t.ids.user[CHEN],
+        status: "present",
+        mode: "onsite",
+        reason: "",
+      },
+      SEC,
+    );
     expect(noReason.status).toBe(400);
-    const bad = await post(`/meetings/${m}/attendance`, SEC, {
-      intent: "correct",
-      userId: ids[CHEN],
-      status: "present",
-      mode: "elsewhere",
-      reason: "在会场",
-    });
+    const bad = await t.http.submit(
+      `/meetings/${m}/attendance`,
+      {
+        intent: "correct",
+        userId: t.ids.user[CHEN],
+        status: "present",
+        mode: "elsewhere",
+        reason: "在会场",
+      },
+      SEC,
+    );
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("请选择参会方式");
 
-    const fixed = await post(`/meetings/${m}/attendance`, SEC, {
-      intent: "correct",
-      userId: ids[CHEN],
-      status: "present",
-      mode: "onsite",
-      reason: "人在会场，先打开了会议页面",
-    });
+    const fixed = await t.http.submit(
+      `/meetings/${m}/attendance`,
+      {
+        intent: "correct",
+        userId: t.ids.user[CHEN],
+        status: "present",
+        mode: "onsite",
+        reason: "人在会场，先打开了会议页面",
+      },
+      SEC,
+    );
     expect(fixed.status).toBe(200);
     expect(fixed.text).toContain("出席（现场）");
     expect(await record(m, CHEN)).toMatchObject({ status: "present", via: "online", mode: "onsite" });
-    const [log] = await sql()<{ detail: { fromMode: string | null; toMode: string | null; reason: string } }[]>`
-      select detail from audit_log where action = 'attendance.correct' and subject_user_id = ${ids[CHEN]}
+    const [log] = await t.sql<{ detail: { fromMode: string | null; toMode: string | null; reason: string } }[]>`
+      select detail from audit_log where action = 'attendance.correct' and subject_user_id = ${t.ids.user[CHEN]}
       order by id desc limit 1`;
     expect(log.detail).toMatchObject({ fromMode: "online", toMode: "onsite", reason: "人在会场，先打开了会议页面" });
     // The branch's audit page says it in words.
-    const [org] = await sql()<{ id: string }[]>`select org_id as id from meetings where id = ${m}`;
-    const audit = await get(`/orgs/${org.id}/audit`, SEC);
+    const [org] = await t.sql<{ id: string }[]>`select org_id as id from meetings where id = ${m}`;
+    const audit = await t.http.getText(`/orgs/${org.id}/audit`, SEC);
     expect(audit.text).toContain("状态：出席 → 出席；参会方式：线上 → 现场；原因：人在会场，先打开了会议页面");
 
-    await post(`/meetings/${m}/attendance`, SEC, {
-      intent: "correct",
-      userId: ids[CHEN],
-      status: "absent",
-      mode: "onsite",
-      reason: "并未参会",
-    });
+    await t.http.submit(
+      `/meetings/${m}/attendance`,
+      {
+        intent: "correct",
+        userId: t.ids.user[CHEN],
+        status: "absent",
+        mode: "onsite",
+        reason: "并未参会",
+      },
+      SEC,
+    );
     expect(await record(m, CHEN)).toMatchObject({ status: "absent", mode: null });
   });
 });
@@ -206,17 +200,17 @@ describe("attendance mode: where it is shown", () => {
     const chen = await openSessionPage(m, CHEN);
     chen.destroy();
 
-    const session = await get(`/meetings/${m}`, REC);
+    const session = await t.http.getText(`/meetings/${m}`, REC);
     expect(session.status).toBe(200);
     expect(session.text).toContain("<dt>实到</dt><dd>3 人，其中现场 2 人、线上 1 人：");
     expect(session.text).toContain("陈静（线上）");
 
-    const page = await get(`/meetings/${m}/attendance`, SEC);
+    const page = await t.http.getText(`/meetings/${m}/attendance`, SEC);
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/data-stat="onsite"[^]*?<dd>2<\/dd>/);
     expect(page.text).toMatch(/data-stat="online"[^]*?<dd>1<\/dd>/);
 
-    const csv = await get(`/meetings/${m}/attendance.csv`, SEC);
+    const csv = await t.http.getText(`/meetings/${m}/attendance.csv`, SEC);
     expect(csv.status).toBe(200);
     expect(csv.type).toContain("text/csv");
     const lines = csv.text
@@ -231,6 +225,6 @@ describe("attendance mode: where it is shown", () => {
     expect(lines.find((l) => l.startsWith("黄磊,"))).toMatch(/^黄磊,应到,未签到,,,,/);
     expect(csv.text).toContain("实到 3 人，其中现场 2 人、线上 1 人");
     // Reasons can be private: only those who run the attendance export it.
-    expect((await get(`/meetings/${m}/attendance.csv`, HUANG)).status).toBe(403);
+    expect((await t.http.getText(`/meetings/${m}/attendance.csv`, HUANG)).status).toBe(403);
   });
 });

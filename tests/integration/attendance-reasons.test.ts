@@ -1,36 +1,27 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../setup/server";
-import { buildMeeting, DEMO, demoIds, httpActors, ORGS, type DemoIds } from "../setup/demo";
+import { expect, it } from "vitest";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 
 // Why someone was absent, late or corrected can be private (illness, family): on the attendance
 // page the reasons of leave and of corrections alike are shown to those who run the session and to
 // the person concerned; other members see the status only (docs/decisions/019).
 
 const { SEC, LIU, CHEN, HUANG } = DEMO;
-let s: TestServer;
-let ids: DemoIds;
-beforeAll(async () => {
-  s = await startTestServer();
-  ids = await demoIds(s.app.db.sql);
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer();
 
 it("shows correction and leave reasons only to the session's runners and the person concerned", async () => {
-  const sql = s.app.db.sql;
-  const m = await buildMeeting(sql, ids, {
+  const sql = t.sql;
+  const m = await t.meeting({
     org: ORGS.B1,
     inMin: -30,
     host: SEC,
     attendees: [SEC, LIU, CHEN, HUANG],
     started: true,
   });
-  const http = httpActors(s);
-  const fix = { intent: "correct", userId: ids.user[CHEN], status: "left_early", reason: "身体不适提前离开" };
+  const http = t.http;
+  const fix = { intent: "correct", userId: t.ids.user[CHEN], status: "left_early", reason: "身体不适提前离开" };
   expect((await http.post(`/meetings/${m}/attendance`, fix, SEC)).status).toBe(200);
   await sql`insert into leave_requests (meeting_id, user_id, reason, status, decided_by, decided_at)
-            values (${m}, ${ids.user[HUANG]}, '母亲住院陪护', 'approved', ${ids.user[SEC]}, now())`;
+            values (${m}, ${t.ids.user[HUANG]}, '母亲住院陪护', 'approved', ${t.ids.user[SEC]}, now())`;
   const page = async (who: string) =>
     (await (await http.get(`/meetings/${m}/attendance`, who)).text()).replace(/<script[\s\S]*?<\/script>/g, "");
   const member = await page(LIU);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO } from "../setup/demo";
 
 let s: TestServer;
 beforeAll(async () => {
@@ -30,7 +31,7 @@ describe("sign-in", () => {
   });
 
   it("signs in with the right password and sets an HttpOnly, SameSite=Lax session cookie", async () => {
-    const res = await post("/login", { username: "13800000004", password: DEMO_PASSWORD, redirectTo: "/" });
+    const res = await post("/login", { username: DEMO.LIU, password: DEMO_PASSWORD, redirectTo: "/" });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/");
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("tongxin_session="))!;
@@ -44,7 +45,7 @@ describe("sign-in", () => {
   });
 
   it("refuses a wrong password with a Chinese message and no cookie", async () => {
-    const res = await post("/login", { username: "13800000005", password: "wrong-password" });
+    const res = await post("/login", { username: DEMO.CHEN, password: "wrong-password" });
     expect(res.status).toBe(400);
     expect(res.headers.getSetCookie().some((c) => c.startsWith("tongxin_session=") && !c.includes("Max-Age=0"))).toBe(
       false,
@@ -62,7 +63,7 @@ describe("sign-in", () => {
 
   it("never redirects off-site after sign-in", async () => {
     const res = await post("/login", {
-      username: "13800000006",
+      username: DEMO.YANG,
       password: DEMO_PASSWORD,
       redirectTo: "//evil.example/x",
     });
@@ -72,7 +73,7 @@ describe("sign-in", () => {
 
   describe("the way back after sign-in", () => {
     const signInTo = (redirectTo: string) =>
-      post("/login", { username: "13800000004", password: DEMO_PASSWORD, redirectTo });
+      post("/login", { username: DEMO.LIU, password: DEMO_PASSWORD, redirectTo });
 
     // Browsers drop tabs and line breaks from a URL, so "/\t/evil.host" is "//evil.host" to them.
     it.each([
@@ -104,7 +105,7 @@ describe("sign-in", () => {
     });
 
     it("answers the signed-in visitor of /login?redirectTo=… the same way, with no 500", async () => {
-      const cookie = await signIn(s.url, "13800000004");
+      const cookie = await signIn(s.url, DEMO.LIU);
       for (const [query, location] of [
         ["%2F%09%2Fevil.host", "/"],
         ["%2F%0D%0A%2Fevil.host", "/"],
@@ -119,17 +120,17 @@ describe("sign-in", () => {
 
   it("delays an account after five failures, even for the right password, and only that account", async () => {
     for (let i = 0; i < 5; i++) {
-      const r = await post("/login", { username: "13800000008", password: `bad-${i}` });
+      const r = await post("/login", { username: DEMO.HUANG, password: `bad-${i}` });
       expect(r.status).toBe(400);
     }
-    const waiting = await post("/login", { username: "13800000008", password: DEMO_PASSWORD });
+    const waiting = await post("/login", { username: DEMO.HUANG, password: DEMO_PASSWORD });
     expect(waiting.status).toBe(429);
     expect(await waiting.text()).toMatch(/请 \d+ 秒后再试/);
     // Other accounts from the same address are not delayed by it.
-    expect((await post("/login", { username: "13800000003", password: DEMO_PASSWORD })).status).toBe(302);
+    expect((await post("/login", { username: DEMO.LEADER, password: DEMO_PASSWORD })).status).toBe(302);
     // A delay, not a lock-out: a second later the owner signs in.
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await post("/login", { username: "13800000008", password: DEMO_PASSWORD })).status).toBe(302);
+    expect((await post("/login", { username: DEMO.HUANG, password: DEMO_PASSWORD })).status).toBe(302);
   });
 
   it("refuses an address after thirty failures across accounts", async () => {
@@ -139,12 +140,12 @@ describe("sign-in", () => {
       const r = await post("/login", { username: `1390000${String(i).padStart(4, "0")}`, password: "x" }, from);
       expect(r.status).toBe(400);
     }
-    expect((await post("/login", { username: "13800000002", password: DEMO_PASSWORD }, from)).status).toBe(429);
-    expect((await post("/login", { username: "13800000002", password: DEMO_PASSWORD })).status).toBe(302);
+    expect((await post("/login", { username: DEMO.ORG, password: DEMO_PASSWORD }, from)).status).toBe(429);
+    expect((await post("/login", { username: DEMO.ORG, password: DEMO_PASSWORD })).status).toBe(302);
   });
 
   it("signs out: the session no longer opens pages", async () => {
-    const cookie = await signIn(s.url, "13800000001");
+    const cookie = await signIn(s.url, DEMO.SEC);
     const out = await fetch(`${s.url}/logout`, { method: "POST", headers: { cookie }, redirect: "manual" });
     expect(out.status).toBe(302);
     expect(out.headers.get("location")).toBe("/login");
@@ -156,7 +157,7 @@ describe("sign-in", () => {
   it("refuses a cross-site form post", async () => {
     const res = await post(
       "/login",
-      { username: "13800000004", password: DEMO_PASSWORD },
+      { username: DEMO.LIU, password: DEMO_PASSWORD },
       { origin: "https://evil.example" },
     );
     expect(res.status).toBe(403);

@@ -5,6 +5,7 @@ import type { Sql } from "../../db/client";
 import { defaultInvitees } from "../../server/services/calendar/schedule";
 import { MEETING_KIND_LABEL, type MeetingKind } from "../../shared/domain/labels";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO } from "../setup/demo";
 
 let s: TestServer;
 let sql: Sql;
@@ -136,7 +137,7 @@ describe("personal iCalendar feed", () => {
   let url: string;
 
   beforeAll(async () => {
-    cookie = await signIn(s.url, "13800000004");
+    cookie = await signIn(s.url, DEMO.LIU);
   });
 
   it("offers to generate a link on /me when there is none", async () => {
@@ -282,7 +283,7 @@ describe("personal iCalendar feed", () => {
 
   it("gives another branch's member only their branch's meetings", async () => {
     await addMeeting({ org: "机关第二党支部", title: "机关第二党支部支委会", kind: "committee_meeting", days: 6 });
-    const other = await signIn(s.url, "13800000011");
+    const other = await signIn(s.url, DEMO.WU);
     const events = parse(await (await fetchFeed(await createFeed(other))).text());
     // 吴刚 is a member of 机关第二党支部, not on its committee: its 支委会 is not his to attend.
     const theirs = await sql<{ id: string }[]>`

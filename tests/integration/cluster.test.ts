@@ -6,6 +6,7 @@ import { DocStore } from "../../server/collab/persistence";
 import { TEST_REDIS_URL, startTestCluster, type TestCluster, type TestNode } from "../setup/cluster";
 import { signIn } from "../setup/server";
 import { appendParagraph, connectClient, until } from "../setup/yclient";
+import { DEMO } from "../setup/demo";
 
 // Two app processes' worth of Tongxin (two startTongxin in this process) on one PostgreSQL database,
 // sharing live documents through Redis (docs/decisions/014). PGlite takes one client only, so this
@@ -50,8 +51,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
   });
 
   it("clients on different nodes converge, and each update is stored exactly once", async () => {
-    const onA = connectClient(a.url, docName, await signIn(a.url, "13800000004"));
-    const onB = connectClient(b.url, docName, await signIn(b.url, "13800000008"));
+    const onA = connectClient(a.url, docName, await signIn(a.url, DEMO.LIU));
+    const onB = connectClient(b.url, docName, await signIn(b.url, DEMO.HUANG));
     await Promise.all([onA.synced(), onB.synced()]);
     appendParagraph(onA.doc, "节点甲：刘洋的发言");
     appendParagraph(onB.doc, "节点乙：黄磊的发言");
@@ -66,7 +67,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
     expect(await storedRows(docName, "节点乙：黄磊的发言")).toBe(1);
 
     // A third client, on B, gets everything from the sync (B's copy is current).
-    const late = connectClient(b.url, docName, await signIn(b.url, "13800000005"));
+    const late = connectClient(b.url, docName, await signIn(b.url, DEMO.CHEN));
     await late.synced();
     expect(late.text()).toBe(onA.text());
     for (const x of [onA, onB, late]) x.destroy();
@@ -74,7 +75,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
 
   it("a node loading a document while another writes misses nothing (subscribe, then load, then apply)", async () => {
     const doc = meetingMinutesDoc(meetingId);
-    const writer = connectClient(a.url, doc, await signIn(a.url, "13800000004"));
+    const writer = connectClient(a.url, doc, await signIn(a.url, DEMO.LIU));
     await writer.synced();
     // Let B's room for the document unload first, so B loads it again while A keeps writing.
     await until(() => !b.app.collab.rooms.has(doc), 15_000, "B to unload the document");
@@ -86,7 +87,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
       }
     })();
     await pause(50);
-    const reader = connectClient(b.url, doc, await signIn(b.url, "13800000005"));
+    const reader = connectClient(b.url, doc, await signIn(b.url, DEMO.CHEN));
     await typing;
     await until(() => reader.text() === writer.text(), 5000, "the reader on B to have every paragraph");
     for (let k = 0; k < 40; k++) expect(reader.text()).toContain(`连续记录第${k}条`);
@@ -96,9 +97,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
   }, 30_000);
 
   it("awareness crosses nodes and goes away when the client leaves", async () => {
-    const liuId = users["13800000004"];
-    const onA = connectClient(a.url, docName, await signIn(a.url, "13800000004"));
-    const onB = connectClient(b.url, docName, await signIn(b.url, "13800000008"));
+    const liuId = users[DEMO.LIU];
+    const onA = connectClient(a.url, docName, await signIn(a.url, DEMO.LIU));
+    const onB = connectClient(b.url, docName, await signIn(b.url, DEMO.HUANG));
     await Promise.all([onA.synced(), onB.synced()]);
     onA.provider.awareness.setLocalStateField("cursor", { anchor: 1 });
     const seenOnB = () =>
@@ -113,7 +114,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
     expect(state.cursor).toEqual({ anchor: 1 });
 
     // A client connecting to B later is told about 刘洋 at once (B asked A when it loaded, or knows already).
-    const later = connectClient(b.url, docName, await signIn(b.url, "13800000005"));
+    const later = connectClient(b.url, docName, await signIn(b.url, DEMO.CHEN));
     await later.synced();
     await until(
       () =>
@@ -132,12 +133,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
 
   it("a node that loads a document asks the others who is there (no wait for the next renewal)", async () => {
     const liveDoc = meetingLiveDoc(meetingId);
-    const zhangId = users["13800000003"];
-    const onA = connectClient(a.url, liveDoc, await signIn(a.url, "13800000003"));
+    const zhangId = users[DEMO.LEADER];
+    const onA = connectClient(a.url, liveDoc, await signIn(a.url, DEMO.LEADER));
     await onA.synced();
     onA.provider.awareness.setLocalStateField("here", true);
     await until(() => !b.app.collab.rooms.has(liveDoc), 15_000, "B not to hold the live document");
-    const onB = connectClient(b.url, liveDoc, await signIn(b.url, "13800000002"));
+    const onB = connectClient(b.url, liveDoc, await signIn(b.url, DEMO.ORG));
     await onB.synced();
     // Clients renew their state every 15 s; B must learn of 张伟 well before that.
     await until(
@@ -153,14 +154,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
   }, 30_000);
 
   it("a server-side edit on node A reaches a client on node B, stored once", async () => {
-    const onB = connectClient(b.url, docName, await signIn(b.url, "13800000008"));
+    const onB = connectClient(b.url, docName, await signIn(b.url, DEMO.HUANG));
     await onB.synced();
     await a.app.services.live.editDocument(docName, (doc) => appendParagraph(doc, "服务器在节点甲写入"));
     await until(() => onB.text().includes("服务器在节点甲写入"), 5000, "the server edit on B's client");
     expect(await storedRows(docName, "服务器在节点甲写入")).toBe(1);
 
     // The session channel (sessionChanged) takes the same path.
-    const live = connectClient(b.url, meetingLiveDoc(meetingId), await signIn(b.url, "13800000008"));
+    const live = connectClient(b.url, meetingLiveDoc(meetingId), await signIn(b.url, DEMO.HUANG));
     await live.synced();
     const before = live.doc.getMap("session").toJSON();
     await a.app.services.live.sessionChanged(meetingId);
@@ -174,8 +175,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
   });
 
   it("presentUsers on node A includes users on node B's live page", async () => {
-    const huangId = users["13800000008"];
-    const live = connectClient(b.url, meetingLiveDoc(meetingId), await signIn(b.url, "13800000008"));
+    const huangId = users[DEMO.HUANG];
+    const live = connectClient(b.url, meetingLiveDoc(meetingId), await signIn(b.url, DEMO.HUANG));
     await live.synced();
     expect(a.app.collab.usersIn(meetingLiveDoc(meetingId)).has(huangId)).toBe(false);
     expect(await a.app.services.live.presentUsers(meetingId)).toContain(huangId);
@@ -183,8 +184,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
   });
 
   it("ending a membership through node A closes the member's socket on node B (4403)", async () => {
-    const liuId = users["13800000004"];
-    const onB = connectClient(b.url, docName, await signIn(b.url, "13800000004"));
+    const liuId = users[DEMO.LIU];
+    const onB = connectClient(b.url, docName, await signIn(b.url, DEMO.LIU));
     const closes: number[] = [];
     onB.provider.on("connection-close", (ev) => {
       if (ev) closes.push(ev.code);
@@ -193,7 +194,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
     const [ms] = await sqlOf()<{ id: string }[]>`
       select m.id from memberships m join organizations o on o.id = m.org_id
       where m.user_id = ${liuId} and o.name = '第一党小组' and m.ended_at is null`;
-    const secretary = await signIn(a.url, "13800000001");
+    const secretary = await signIn(a.url, DEMO.SEC);
     const t0 = Date.now();
     const res = await fetch(`${a.url}/members/${liuId}`, {
       method: "POST",
@@ -210,7 +211,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
 
   it("survives losing its Redis connections, and reloads from the database what it may have missed", async () => {
     const doc = meetingMinutesDoc(meetingId);
-    const onB = connectClient(b.url, doc, await signIn(b.url, "13800000008"));
+    const onB = connectClient(b.url, doc, await signIn(b.url, DEMO.HUANG));
     await onB.synced();
     // An update that reached the database but was never published (as when Redis dropped it).
     const missed = new Y.Doc();
@@ -238,7 +239,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
     await until(() => onB.text().includes("发布丢失的修改"), 10_000, "B to reload the document after reconnecting");
 
     // And live traffic flows again afterwards.
-    const onA = connectClient(a.url, doc, await signIn(a.url, "13800000005"));
+    const onA = connectClient(a.url, doc, await signIn(a.url, DEMO.CHEN));
     await onA.synced();
     appendParagraph(onA.doc, "重连之后的修改");
     await until(() => onB.text().includes("重连之后的修改"), 5000, "live traffic after the reconnect");
@@ -290,10 +291,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("several nodes through Redis", (
   });
 
   it("when node B stops, the presence of its clients leaves node A's clients", async () => {
-    const huangId = users["13800000008"];
+    const huangId = users[DEMO.HUANG];
     // (刘洋 lost access in the test before.)
-    const onA = connectClient(a.url, docName, await signIn(a.url, "13800000005"));
-    const onB = connectClient(b.url, docName, await signIn(b.url, "13800000008"));
+    const onA = connectClient(a.url, docName, await signIn(a.url, DEMO.CHEN));
+    const onB = connectClient(b.url, docName, await signIn(b.url, DEMO.HUANG));
     await Promise.all([onA.synced(), onB.synced()]);
     onB.provider.awareness.setLocalStateField("cursor", { anchor: 2 });
     const huangOnA = () =>

@@ -16,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from "../setup/private-postgres";
 import { signIn } from "../setup/server";
 import { appendParagraph, connectClient } from "../setup/yclient";
+import { DEMO } from "../setup/demo";
 
 // The live-document server under faults: the process killed (-9) while 20 official clients edit,
 // PostgreSQL restarted underneath it, clients offline for a while, forged presence, read-only
@@ -24,8 +25,8 @@ import { appendParagraph, connectClient } from "../setup/yclient";
 
 type Client = ReturnType<typeof connectClient>;
 
-const WRITERS = ["13800000004", "13800000005", "13800000008"]; // 刘洋, 陈静, 黄磊: co-editors of the minutes
-const READER = "13800000006"; // 杨帆: a member of the branch, reads the minutes
+const WRITERS = [DEMO.LIU, DEMO.CHEN, DEMO.HUANG]; // 刘洋, 陈静, 黄磊: co-editors of the minutes
+const READER = DEMO.YANG; // 杨帆: a member of the branch, reads the minutes
 
 /** Polls a condition (no fixed sleeps); heavier checks pass a longer interval. */
 async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string, everyMs = 25) {

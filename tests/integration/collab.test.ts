@@ -6,6 +6,7 @@ import { meetingMinutesDoc } from "../../shared/doc-names";
 import { hashPassword } from "../../server/auth/password";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
+import { DEMO } from "../setup/demo";
 
 let s: TestServer;
 let docName: string;
@@ -21,8 +22,8 @@ beforeAll(async () => {
     insert into meeting_minutes_editors (meeting_id, user_id, added_by)
     select ${m.id}, id, id from users where username in ('13800000004', '13800000008', '13800000005')
     on conflict do nothing`;
-  liu = await signIn(s.url, "13800000004");
-  huang = await signIn(s.url, "13800000008");
+  liu = await signIn(s.url, DEMO.LIU);
+  huang = await signIn(s.url, DEMO.HUANG);
 });
 afterAll(async () => {
   await s?.stop();
@@ -43,7 +44,7 @@ describe("collaboration over y-websocket", () => {
 
     await s.restart();
 
-    const c = connectClient(s.url, docName, await signIn(s.url, "13800000005"));
+    const c = connectClient(s.url, docName, await signIn(s.url, DEMO.CHEN));
     await c.synced();
     expect(c.text()).toBe(before);
     expect(c.text().match(/学习条例第一章/g)).toHaveLength(1);

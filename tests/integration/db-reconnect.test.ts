@@ -1,6 +1,7 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO } from "../setup/demo";
 
 // After a PostgreSQL restart (or a failover, or an administrator's pg_terminate_backend), every
 // pooled connection of the app is dead, and postgres.js may report that on the next query through
@@ -18,7 +19,7 @@ describe.skipIf(!serverUrl)("pages after the app's database connections were ter
   beforeAll(async () => {
     s = await startTestServer();
     admin = postgres(serverUrl!, { max: 2, onnotice: () => {} });
-    cookie = await signIn(s.url, "13800000001");
+    cookie = await signIn(s.url, DEMO.SEC);
     [{ database }] = await s.app.db.sql<{ database: string }[]>`select current_database() as database`;
   }, 120_000);
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from "../setup/database";
 import { startEntry } from "../setup/entry";
 import { signIn } from "../setup/server";
 import { appendParagraph, connectClient, until } from "../setup/yclient";
+import { DEMO } from "../setup/demo";
 
 // The demo as a newcomer meets it, on any day: `npm start` (server/main.ts) on a fresh database,
 // then started again days later with its clock shifted (tests/setup/shifted-clock.ts). While nobody
@@ -12,8 +13,8 @@ import { appendParagraph, connectClient, until } from "../setup/yclient";
 
 const DAY = 86_400_000;
 const TITLE = "集中学习《中国共产党支部工作条例（试行）》";
-const SEC = "13800000001"; // 王建国 书记
-const LIU = "13800000004"; // 刘洋, helps with the minutes
+const SEC = DEMO.SEC; // 王建国 书记
+const LIU = DEMO.LIU; // 刘洋, helps with the minutes
 
 let db: TestDatabase;
 beforeAll(async () => {

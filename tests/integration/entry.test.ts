@@ -6,6 +6,7 @@ import { startEntry } from "../setup/entry";
 import { signIn } from "../setup/server";
 import { lanAddress, lanLine } from "../../server/lan";
 import { appendParagraph, connectClient, until } from "../setup/yclient";
+import { DEMO } from "../setup/demo";
 
 // The Node entry exactly as `npm start` runs it, in its own process.
 let db: TestDatabase;
@@ -25,9 +26,9 @@ describe("npm start's entry", () => {
     const lines = first.output().split("\n");
     expect(lines.some((l) => l.includes("已创建演示支部"))).toBe(true);
     for (const [user, name, role] of [
-      ["13800000001", "王建国", "书记"],
-      ["13800000002", "李秀英", "组织委员"],
-      ["13800000003", "张伟", "党小组长"],
+      [DEMO.SEC, "王建国", "书记"],
+      [DEMO.ORG, "李秀英", "组织委员"],
+      [DEMO.LEADER, "张伟", "党小组长"],
     ]) {
       expect(
         lines.filter((l) => l.includes(user) && l.includes(name) && l.includes(role) && l.includes("tongxin2026")),
@@ -39,7 +40,7 @@ describe("npm start's entry", () => {
     expect(health.status).toBe("ok");
 
     // An edit made just before shutdown must survive it.
-    const cookie = await signIn(first.url, "13800000004");
+    const cookie = await signIn(first.url, DEMO.LIU);
     const home = await (await fetch(`${first.url}/`, { headers: { cookie } })).text();
     const meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(home)![1];
     const client = connectClient(first.url, meetingMinutesDoc(meetingId), cookie);
@@ -54,7 +55,7 @@ describe("npm start's entry", () => {
     const second = await start();
     expect(second.output()).not.toContain("已创建演示支部");
     expect(second.output()).toMatch(/登录名 13800000001\s+王建国（书记）\s+密码 tongxin2026/);
-    const reader = connectClient(second.url, meetingMinutesDoc(meetingId), await signIn(second.url, "13800000005"));
+    const reader = connectClient(second.url, meetingMinutesDoc(meetingId), await signIn(second.url, DEMO.CHEN));
     await reader.synced();
     await until(() => reader.text().includes("散会前最后一句"), 3000, "the flushed edit");
     expect(reader.text().match(/散会前最后一句/g)).toHaveLength(1);

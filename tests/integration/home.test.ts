@@ -1,44 +1,33 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../setup/server";
-import { buildMeeting, DEMO, demoIds, httpActors, MIN, ORGS, type DemoIds } from "../setup/demo";
+import { expect, it } from "vitest";
+import { DEMO, MIN, ORGS, withDemoServer } from "../setup/demo";
 
 // Home shows what needs the person now (leave to approve, 心得体会 to review, a meeting to close,
 // their own 心得体会 and 补学) and the next few meetings, not every meeting of the year.
 
 const { SEC, LIU, CHEN, HUANG } = DEMO;
-let s: TestServer;
-let ids: DemoIds;
-let http: ReturnType<typeof httpActors>;
-beforeAll(async () => {
-  s = await startTestServer();
-  ids = await demoIds(s.app.db.sql);
-  http = httpActors(s);
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer();
 
 const visible = async (who: string) =>
-  (await (await http.get("/", who)).text()).replace(/<script[\s\S]*?<\/script>/g, "");
+  (await (await t.http.get("/", who)).text()).replace(/<script[\s\S]*?<\/script>/g, "");
 
 it("lists the secretary's to-dos and only the next five meetings", async () => {
-  const sql = s.app.db.sql;
+  const sql = t.sql;
   // A year's plan: 30 meetings ahead.
   for (let i = 1; i <= 30; i++)
-    await buildMeeting(sql, ids, {
+    await t.meeting({
       org: ORGS.B1,
       title: `计划中的学习 ${i}`,
       inMin: i * 7 * 24 * 60,
       attendees: [SEC, LIU],
     });
-  const soon = await buildMeeting(sql, ids, {
+  const soon = await t.meeting({
     org: ORGS.B1,
     title: "请假的那次会",
     inMin: 2 * 24 * 60,
     attendees: [SEC, LIU],
   });
-  await sql`insert into leave_requests (meeting_id, user_id, reason) values (${soon}, ${ids.user[LIU]}, '出差')`;
-  const held = await buildMeeting(sql, ids, {
+  await sql`insert into leave_requests (meeting_id, user_id, reason) values (${soon}, ${t.ids.user[LIU]}, '出差')`;
+  const held = await t.meeting({
     org: ORGS.B1,
     title: "已开过的学习",
     inMin: -180,
@@ -47,8 +36,8 @@ it("lists the secretary's to-dos and only the next five meetings", async () => {
     started: true,
   });
   await sql`insert into reflections (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
-            values (${held}, ${ids.user[LIU]}, 'submitted', '体会', 2, now())`;
-  await sql`insert into makeup_tasks (meeting_id, user_id) values (${held}, ${ids.user[HUANG]})`;
+            values (${held}, ${t.ids.user[LIU]}, 'submitted', '体会', 2, now())`;
+  await sql`insert into makeup_tasks (meeting_id, user_id) values (${held}, ${t.ids.user[HUANG]})`;
   const html = await visible(SEC);
   expect(html).toContain("审批刘洋的请假");
   expect(html).toContain("审阅 1 篇心得体会");

@@ -1,25 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO, ORGS, buildMeeting, demoIds, httpActors, type DemoIds } from "../setup/demo";
-import { startTestServer, type TestServer } from "../setup/server";
+import { describe, expect, it } from "vitest";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 
 // Who is told of a leave request: exactly those who may decide it (shared/permissions'
 // leaveDecisionAccess), never a reviewer above who may only read the meeting.
 
-let s: TestServer;
-let ids: DemoIds;
-let http: ReturnType<typeof httpActors>;
-
-beforeAll(async () => {
-  s = await startTestServer();
-  ids = await demoIds(s.app.db.sql);
-  http = httpActors(s);
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer();
 
 async function toldOfLeave(meetingId: string): Promise<string[]> {
-  const rows = await s.app.db.sql<{ username: string }[]>`
+  const rows = await t.sql<{ username: string }[]>`
     select u.username from notifications n join users u on u.id = n.user_id
     where n.kind = 'leave.requested' and n.link = ${`/meetings/${meetingId}/attendance`}
     order by u.username`;
@@ -28,13 +16,17 @@ async function toldOfLeave(meetingId: string): Promise<string[]> {
 
 describe("a leave request", () => {
   it("at a branch meeting reaches the branch's managers, the host and the requester's 党小组长, not the 党委 reviewer", async () => {
-    const meetingId = await buildMeeting(s.app.db.sql, ids, {
+    const meetingId = await t.meeting({
       org: ORGS.B1,
       inMin: 24 * 60,
       host: DEMO.SEC,
       attendees: [DEMO.SEC, DEMO.LIU, DEMO.CHEN, DEMO.YANG],
     });
-    const res = await http.post(`/meetings/${meetingId}/attendance`, { intent: "leave", reason: "出差在外" }, DEMO.LIU);
+    const res = await t.http.post(
+      `/meetings/${meetingId}/attendance`,
+      { intent: "leave", reason: "出差在外" },
+      DEMO.LIU,
+    );
     expect(res.status).toBeLessThan(400);
     const told = await toldOfLeave(meetingId);
     expect(told).toContain(DEMO.SEC); // 书记, the host
@@ -43,9 +35,9 @@ describe("a leave request", () => {
     expect(told).not.toContain(DEMO.REVIEWER); // 党委组织委员: reads, does not decide
     expect(told).not.toContain(DEMO.LIU);
     // Each one told may indeed decide it.
-    const [leave] = await s.app.db.sql<{ id: string }[]>`
+    const [leave] = await t.sql<{ id: string }[]>`
       select id from leave_requests where meeting_id = ${meetingId}`;
-    const refused = await http.post(
+    const refused = await t.http.post(
       `/meetings/${meetingId}/attendance`,
       { intent: "decide", leaveId: leave.id, approve: "yes", note: "" },
       DEMO.REVIEWER,

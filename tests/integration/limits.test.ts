@@ -13,6 +13,7 @@ import {
   updateMessage,
 } from "../setup/yclient";
 import { xlsxBomb } from "../fixtures/xlsx-bomb";
+import { DEMO } from "../setup/demo";
 
 // No one user stalls the server: a document's size and one person's write rate are capped on the
 // live channel, a presence state is capped, and the HTTP layer refuses bodies past their limit
@@ -27,9 +28,9 @@ const LIMITS = {
   PRESENCE_MAX_BYTES: String(KiB),
 };
 
-const SEC = "13800000001"; // 王建国, 书记 of 机关第一党支部
-const WRITERS = ["13800000004", "13800000005", "13800000008"]; // co-editors of the minutes
-const READER = "13800000006"; // 杨帆: a member of the branch, reads the minutes
+const SEC = DEMO.SEC; // 王建国, 书记 of 机关第一党支部
+const WRITERS = [DEMO.LIU, DEMO.CHEN, DEMO.HUANG]; // co-editors of the minutes
+const READER = DEMO.YANG; // 杨帆: a member of the branch, reads the minutes
 
 let s: TestServer;
 let branchId: string;

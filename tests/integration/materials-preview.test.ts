@@ -8,6 +8,7 @@ import { chinaParts } from "../../shared/time";
 import { MeetingFormSchema } from "../../shared/schemas/meetings";
 import { docx } from "../fixtures/docx";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO } from "../setup/demo";
 
 // The in-page preview of study materials (/files/<id>/preview) over HTTP: a real Word file
 // uploaded through the service, read back as HTML by a member, hidden from another branch,
@@ -78,9 +79,9 @@ beforeAll(async () => {
     select title, file_id from meeting_materials where meeting_id = ${meetingId}`)
     file[r.title] = r.file_id;
   for (const [name, username] of [
-    ["刘洋", "13800000004"],
-    ["周志强", "13800000009"],
-    ["吴刚", "13800000011"],
+    ["刘洋", DEMO.LIU],
+    ["周志强", DEMO.REVIEWER],
+    ["吴刚", DEMO.WU],
   ])
     cookies[name] = await signIn(s.url, username);
 });

@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chinaParts } from "../../shared/time";
-import { startTestServer, type TestServer } from "../setup/server";
-import { buildMeeting, DEMO, demoIds, httpActors, ORGS, type DemoIds } from "../setup/demo";
+import { DEMO, ORGS, withDemoServer, type MeetingSpec } from "../setup/demo";
 
 // A meeting that has started belongs to the record: it can no longer be rescheduled or cancelled
 // (the minutes, the calendar and the notices would disagree); its place and the wording of its
 // agenda may still be corrected, with a reason kept in its history.
 
 const { SEC, ORG, LIU, CHEN } = DEMO;
-let s: TestServer;
-let ids: DemoIds;
-let http: ReturnType<typeof httpActors>;
 
-beforeAll(async () => {
-  s = await startTestServer();
-  ids = await demoIds(s.app.db.sql);
-  http = httpActors(s);
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer();
 
-const sql = () => s.app.db.sql;
 const tomorrow = () => chinaParts(new Date(Date.now() + 86_400_000)).date;
 
 /** The edit form as the browser posts it. */
@@ -34,15 +22,15 @@ const form = (over: Record<string, string> = {}) => ({
   endTime: "10:30",
   location: "党员活动室",
   onlineUrl: "",
-  hostId: ids.user[SEC],
-  recorderId: ids.user[ORG],
+  hostId: t.ids.user[SEC],
+  recorderId: t.ids.user[ORG],
   agenda: "学习\n讨论",
   links: "",
   ...over,
 });
 
-const meeting = (over: Parameters<typeof buildMeeting>[2] extends infer T ? Partial<T> : never = {}) =>
-  buildMeeting(sql(), ids, {
+const meeting = (over: Partial<MeetingSpec> = {}) =>
+  t.meeting({
     org: ORGS.B1,
     inMin: -30,
     host: SEC,
@@ -54,19 +42,19 @@ const meeting = (over: Parameters<typeof buildMeeting>[2] extends infer T ? Part
 
 const row = async (id: string) =>
   (
-    await sql()<{ starts_at: Date; status: string; location: string }[]>`
+    await t.sql<{ starts_at: Date; status: string; location: string }[]>`
     select starts_at, status, location from meetings where id = ${id}`
   )[0];
 const notices = async (id: string) =>
   (
-    await sql()`select 1 from notifications where link = ${`/meetings/${id}`} and kind in ('meeting.rescheduled', 'meeting.cancelled')`
+    await t.sql`select 1 from notifications where link = ${`/meetings/${id}`} and kind in ('meeting.rescheduled', 'meeting.cancelled')`
   ).length;
 
 describe("a meeting that has started", () => {
   it("cannot be moved to another day once started and ended early", async () => {
     const m = await meeting({ started: true, ended: true });
     const before = await row(m);
-    const res = await http.post(`/meetings/${m}/edit`, form(), SEC);
+    const res = await t.http.post(`/meetings/${m}/edit`, form(), SEC);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("会议已经开始");
     expect((await row(m)).starts_at).toEqual(before.starts_at);
@@ -75,7 +63,7 @@ describe("a meeting that has started", () => {
 
   it("cannot be moved while it is under way", async () => {
     const m = await meeting({ started: true });
-    const res = await http.post(`/meetings/${m}/edit`, form({ startTime: "15:00", endTime: "16:00" }), SEC);
+    const res = await t.http.post(`/meetings/${m}/edit`, form({ startTime: "15:00", endTime: "16:00" }), SEC);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("会议已经开始");
     expect(await notices(m)).toBe(0);
@@ -83,7 +71,7 @@ describe("a meeting that has started", () => {
 
   it("cannot be cancelled", async () => {
     const m = await meeting({ started: true, ended: true });
-    const res = await http.post(`/meetings/${m}/edit`, { intent: "cancel", reason: "改期" }, SEC);
+    const res = await t.http.post(`/meetings/${m}/edit`, { intent: "cancel", reason: "改期" }, SEC);
     expect(res.status).toBe(409);
     expect((await row(m)).status).toBe("scheduled");
     expect(await notices(m)).toBe(0);
@@ -91,30 +79,30 @@ describe("a meeting that has started", () => {
 
   it("has its place and agenda wording corrected, with the reason in its history", async () => {
     const m = await meeting({ started: true, ended: true });
-    const res = await http.post(
+    const res = await t.http.post(
       `/meetings/${m}/edit`,
       { intent: "correct", location: "二楼会议室", onlineUrl: "", agenda: "学习党章\n讨论", reason: "地点写错了" },
       SEC,
     );
     expect(res.status).toBe(200);
     expect((await row(m)).location).toBe("二楼会议室");
-    const agenda = await sql()<{ title: string }[]>`
+    const agenda = await t.sql<{ title: string }[]>`
       select title from meeting_agenda_items where meeting_id = ${m} order by position`;
     expect(agenda.map((a) => a.title)).toEqual(["学习党章", "讨论"]);
-    const [h] = await sql()<{ change: string; detail: { reason: string; fields: string[] } }[]>`
+    const [h] = await t.sql<{ change: string; detail: { reason: string; fields: string[] } }[]>`
       select change, detail from meeting_history where meeting_id = ${m}`;
     expect(h.change).toBe("corrected");
     expect(h.detail.reason).toBe("地点写错了");
     expect(h.detail.fields.sort()).toEqual(["agenda", "location"]);
     // The agenda keeps its items (votes and the minutes refer to them): no adding or removing.
-    const more = await http.post(
+    const more = await t.http.post(
       `/meetings/${m}/edit`,
       { intent: "correct", location: "二楼会议室", onlineUrl: "", agenda: "学习党章\n讨论\n新增", reason: "补一项" },
       SEC,
     );
     expect(more.status).toBe(400);
     // A correction needs a reason.
-    const bare = await http.post(
+    const bare = await t.http.post(
       `/meetings/${m}/edit`,
       { intent: "correct", location: "三楼", onlineUrl: "", agenda: "学习党章\n讨论", reason: "" },
       SEC,
@@ -125,7 +113,7 @@ describe("a meeting that has started", () => {
 
   it("is offered no 改期 or 取消 on its edit page, but the correction", async () => {
     const m = await meeting({ started: true });
-    const html = await (await http.get(`/meetings/${m}/edit`, SEC)).text();
+    const html = await (await t.http.get(`/meetings/${m}/edit`, SEC)).text();
     expect(html).not.toContain('value="cancel"');
     expect(html).not.toContain('value="save"');
     expect(html).toContain('value="correct"');
@@ -135,7 +123,7 @@ describe("a meeting that has started", () => {
 describe("a meeting that has not started", () => {
   it("is still rescheduled as before", async () => {
     const m = await meeting({ inMin: 24 * 60 });
-    const res = await http.post(
+    const res = await t.http.post(
       `/meetings/${m}/edit`,
       form({ date: chinaParts(new Date(Date.now() + 3 * 86_400_000)).date }),
       SEC,

@@ -21,6 +21,7 @@ import { loadSubject } from "../../server/services/people/subjects";
 import { postEligibilityError, SignInNameSchema, type PersonInput } from "../../shared/domain/people";
 import { NewMemberSchema } from "../../shared/schemas/members";
 import { createTestDatabase, type TestDatabase } from "../setup/database";
+import { DEMO } from "../setup/demo";
 
 // The rules about people and organisations, at the service level, with real Actor objects
 // over a seeded database.
@@ -48,9 +49,9 @@ beforeAll(async () => {
     subject: await loadSubject(db.sql, user[username]),
     address: ADDRESS,
   });
-  admin = await actor("13800000009");
-  secretary = await actor("13800000001");
-  secretary2 = await actor("13800000010");
+  admin = await actor(DEMO.REVIEWER);
+  secretary = await actor(DEMO.SEC);
+  secretary2 = await actor(DEMO.SUN);
 });
 afterAll(async () => {
   await db?.close();
@@ -104,7 +105,7 @@ describe("sign-in names", () => {
     const e = await refusal(
       createMember(db.sql, secretary, {
         person: full("刘洋二号"),
-        username: "13800000004",
+        username: DEMO.LIU,
         orgId: org[G1],
         role: "member",
         mobile: false,
@@ -159,13 +160,13 @@ describe("sign-in names", () => {
 
   it("accepts a mobile number typed with spaces, dashes, +86 or full-width digits", () => {
     for (const raw of ["138 0000 0001", "138-0000-0001", "+86 13800000001", "１３８００００００01"])
-      expect(SignInNameSchema.parse(raw)).toBe("13800000001");
+      expect(SignInNameSchema.parse(raw)).toBe(DEMO.SEC);
   });
 });
 
 describe("the last 书记", () => {
   it("refuses to end, re-assign or move the only 书记 (409) and changes nothing", async () => {
-    const id = await liveMembership("13800000001", B1);
+    const id = await liveMembership(DEMO.SEC, B1);
     const before = await snapshot();
     const ended = await refusal(endMembership(db.sql, admin, id, "调离"));
     expect(ended.status).toBe(409);
@@ -182,12 +183,12 @@ describe("the last 书记", () => {
 
   it("still lets the 书记's mobile flag change without giving up the post", async () => {
     // Not a re-assignment: the role stays 书记, so the guard does not apply.
-    const id = await liveMembership("13800000001", B1);
+    const id = await liveMembership(DEMO.SEC, B1);
     await changeMembership(db.sql, admin, id, { role: "secretary", mobile: true });
-    const next = await liveMembership("13800000001", B1);
+    const next = await liveMembership(DEMO.SEC, B1);
     await changeMembership(db.sql, admin, next, { role: "secretary", mobile: false });
     const [row] = await db.sql<{ role: string; mobile: boolean }[]>`
-      select role, mobile from memberships where id = ${await liveMembership("13800000001", B1)}`;
+      select role, mobile from memberships where id = ${await liveMembership(DEMO.SEC, B1)}`;
     expect(row).toEqual({ role: "secretary", mobile: false });
   });
 });
@@ -231,13 +232,13 @@ describe("posts and voting", () => {
 
     const before = await snapshot();
     const asSecretary = await refusal(
-      addMembership(db.sql, admin, user["13800000007"], { orgId: org[B1], role: "secretary", mobile: false }),
+      addMembership(db.sql, admin, user[DEMO.ZHAO], { orgId: org[B1], role: "secretary", mobile: false }),
     );
     expect(asSecretary.status).toBe(400);
     expect(asSecretary.field).toBe("role");
     expect(asSecretary.message).toBe("预备党员没有被选举权，不能担任“书记”。");
     const asLeader = await refusal(
-      changeMembership(db.sql, secretary, await liveMembership("13800000007", G2), {
+      changeMembership(db.sql, secretary, await liveMembership(DEMO.ZHAO, G2), {
         role: "group_leader",
         mobile: false,
       }),
@@ -258,8 +259,8 @@ describe("posts and voting", () => {
 
 describe("membership history and the audit log", () => {
   it("ends a membership by keeping the row with ended_at, and lists the person under “ended”", async () => {
-    const id = await liveMembership("13800000006", G2); // 杨帆
-    expect(await endMembership(db.sql, secretary, id, "组织关系转出")).toEqual([user["13800000006"]]);
+    const id = await liveMembership(DEMO.YANG, G2); // 杨帆
+    expect(await endMembership(db.sql, secretary, id, "组织关系转出")).toEqual([user[DEMO.YANG]]);
     const [row] = await db.sql<{ ended_at: Date | null; ended_by: string; ended_reason: string }[]>`
       select ended_at, ended_by, ended_reason from memberships where id = ${id}`;
     expect(row.ended_at).toBeInstanceOf(Date);
@@ -272,7 +273,7 @@ describe("membership history and the audit log", () => {
     expect(yang?.memberships).toEqual([]);
     expect(yang?.votes).toBe(false);
     // The secretary still sees the history on the person's page.
-    const seen = await getMemberFor(db.sql, secretary.subject, user["13800000006"]);
+    const seen = await getMemberFor(db.sql, secretary.subject, user[DEMO.YANG]);
     expect(seen?.memberships.map((m) => [m.orgName, m.active, m.endedReason])).toEqual([
       ["第二党小组", false, "组织关系转出"],
     ]);
@@ -310,14 +311,14 @@ describe("membership history and the audit log", () => {
 
 describe("who may see whom", () => {
   it("hides the first branch's people and roster from the second branch's 书记", async () => {
-    expect(await getMemberFor(db.sql, secretary2.subject, user["13800000004"])).toBeNull();
-    expect(await getMemberFor(db.sql, secretary2.subject, user["13800000001"])).toBeNull();
+    expect(await getMemberFor(db.sql, secretary2.subject, user[DEMO.LIU])).toBeNull();
+    expect(await getMemberFor(db.sql, secretary2.subject, user[DEMO.SEC])).toBeNull();
     expect(await getOrgFor(db.sql, secretary2.subject, org[B1])).toBeNull();
     expect(await getOrgFor(db.sql, secretary2.subject, org[G1])).toBeNull();
     // Their own member, for contrast.
-    expect((await getMemberFor(db.sql, secretary2.subject, user["13800000011"]))?.access).toBe("manage");
+    expect((await getMemberFor(db.sql, secretary2.subject, user[DEMO.WU]))?.access).toBe("manage");
     // And the first branch's secretary cannot see into the second branch.
-    expect(await getMemberFor(db.sql, secretary.subject, user["13800000011"])).toBeNull();
+    expect(await getMemberFor(db.sql, secretary.subject, user[DEMO.WU])).toBeNull();
   });
 });
 
@@ -387,7 +388,7 @@ describe("account takeover through 双重组织生活", () => {
   // A leading cadre also takes part in a 党小组 as an ordinary member; that branch's 书记 manages
   // the group membership, not the person: no password reset, no edits to their record.
   it("does not let a branch 书记 reset the password of a 党委 administrator who is an ordinary member there", async () => {
-    const adminId = user["13800000009"];
+    const adminId = user[DEMO.REVIEWER];
     await addMembership(db.sql, admin, adminId, { orgId: org[G1], role: "member", mobile: false });
     const code = await reissueInvitation(db.sql, secretary, adminId).catch((e: unknown) => e);
     if (typeof code === "string") {

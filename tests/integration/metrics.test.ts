@@ -3,6 +3,7 @@ import WebSocket from "ws";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
+import { DEMO } from "../setup/demo";
 
 let s: TestServer;
 let docName: string;
@@ -64,8 +65,8 @@ describe("/metrics", () => {
 
   it("moves after edits, and never shows users or documents", async () => {
     const before = (await scrape()).text;
-    const a = connectClient(s.url, docName, await signIn(s.url, "13800000001"));
-    const b = connectClient(s.url, docName, await signIn(s.url, "13800000002"));
+    const a = connectClient(s.url, docName, await signIn(s.url, DEMO.SEC));
+    const b = connectClient(s.url, docName, await signIn(s.url, DEMO.ORG));
     await Promise.all([a.synced(), b.synced()]);
     appendParagraph(a.doc, "指标：第一条");
     appendParagraph(a.doc, "指标：第二条");
@@ -91,14 +92,14 @@ describe("/metrics", () => {
     );
 
     const [u] = await s.app.db.sql<{ id: string }[]>`select id from users where username = '13800000001'`;
-    for (const secret of [u.id, "王建国", "13800000001", docName, "指标"]) expect(after).not.toContain(secret);
+    for (const secret of [u.id, "王建国", DEMO.SEC, docName, "指标"]) expect(after).not.toContain(secret);
     a.destroy();
     b.destroy();
   });
 
   it("counts rejected messages and refused upgrades by reason", async () => {
     const before = (await scrape()).text;
-    const cookie = await signIn(s.url, "13800000001");
+    const cookie = await signIn(s.url, DEMO.SEC);
     const url = `${s.url.replace(/^http/, "ws")}/collab/${docName}`;
     const ws = new WebSocket(url, { headers: { cookie } });
     await new Promise((r) => ws.once("open", r));

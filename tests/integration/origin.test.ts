@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../setup/server";
-import { DEMO, httpActors } from "../setup/demo";
+import { expect, it } from "vitest";
+import { DEMO, withDemoServer } from "../setup/demo";
 import { upgradeStatus } from "../setup/yclient";
 
 // A form post or a live-document connection is ours only when its Origin matches the address the
 // member is on: host *and* scheme (an http:// page of the same host is another origin). Behind a
 // trusted proxy (TRUST_PROXY, loopback by default) the scheme is the one it forwards.
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer();
 
-const host = () => new URL(s.url).host;
+const host = () => new URL(t.url).host;
 const post = async (origin: string, extra: Record<string, string> = {}) =>
-  fetch(`${s.url}/notifications`, {
+  fetch(`${t.url}/notifications`, {
     method: "POST",
     headers: {
-      cookie: await httpActors(s).cookie(DEMO.SEC),
+      cookie: await t.http.cookie(DEMO.SEC),
       origin,
       "content-type": "application/x-www-form-urlencoded",
       ...extra,
@@ -39,8 +32,8 @@ it("refuses a form post whose Origin has the same host but another scheme", asyn
 });
 
 it("refuses a live-document connection from another scheme", async () => {
-  const cookie = await httpActors(s).cookie(DEMO.SEC);
-  const url = `${s.url.replace(/^http/, "ws")}/collab/meeting.00000000-0000-4000-8000-000000000000.live`;
+  const cookie = await t.http.cookie(DEMO.SEC);
+  const url = `${t.url.replace(/^http/, "ws")}/collab/meeting.00000000-0000-4000-8000-000000000000.live`;
   // (A meeting that does not exist answers 404 once the origin passed.)
   expect(await upgradeStatus(url, { cookie, origin: `http://${host()}` })).toBe(404);
   expect(await upgradeStatus(url, { cookie, origin: `https://${host()}` })).toBe(403);

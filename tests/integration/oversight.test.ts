@@ -3,6 +3,7 @@ import { oversight, type BranchOversight } from "../../server/services/oversight
 import { chinaTime } from "../../shared/time";
 import type { MeetingKind, OrgKind } from "../../shared/domain/labels";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO } from "../setup/demo";
 
 // The 党委 overview on a scripted subtree, at a fixed moment (20 May 2026, 12:00 China time,
 // second quarter): 测试党委 → 丙支部 (directly below) and 测试党总支 → 甲支部 (two 党小组) and
@@ -308,7 +309,7 @@ describe("the overview page", () => {
   });
 
   it("shows the 党委 administrator every branch, and filters to those with something lacking", async () => {
-    const reviewer = await signIn(s.url, "13800000009"); // 周志强, 党委组织委员
+    const reviewer = await signIn(s.url, DEMO.REVIEWER); // 周志强, 党委组织委员
     const page = await get(reviewer, `/orgs/${demo.committee}/overview`);
     expect(page.status).toBe(200);
     const html = await page.text();
@@ -329,7 +330,7 @@ describe("the overview page", () => {
 
     // The organisation's home links to it for those who manage a 党委 or 党总支.
     expect(await (await get(reviewer, `/orgs/${demo.committee}`)).text()).toContain(`/orgs/${demo.committee}/overview`);
-    const secretary = await signIn(s.url, "13800000001");
+    const secretary = await signIn(s.url, DEMO.SEC);
     expect(await (await get(secretary, `/orgs/${demo.branch1}`)).text()).not.toContain("/overview");
   });
 
@@ -340,7 +341,7 @@ describe("the overview page", () => {
               select ${root}, 'branch', '第' || n || '支部', '2025-01-01' from generate_series(1, 105) n`;
     const [{ id: reviewerId }] = await sql<{ id: string }[]>`select id from users where username = '13800000009'`;
     await sql`insert into memberships (user_id, org_id, role) values (${reviewerId}, ${root}, 'organization_member')`;
-    const reviewer = await signIn(s.url, "13800000009");
+    const reviewer = await signIn(s.url, DEMO.REVIEWER);
     const rows = (html: string) => [...html.matchAll(/data-testid="branch-row"/g)].length;
     const first = await (await get(reviewer, `/orgs/${root}/overview`)).text();
     expect(rows(first)).toBe(100);
@@ -355,15 +356,15 @@ describe("the overview page", () => {
   });
 
   it("refuses a branch secretary the 党委's overview, and ordinary members any overview", async () => {
-    const secretary = await signIn(s.url, "13800000001"); // 王建国, 书记 of 机关第一党支部
+    const secretary = await signIn(s.url, DEMO.SEC); // 王建国, 书记 of 机关第一党支部
     expect((await get(secretary, `/orgs/${demo.committee}/overview`)).status).toBe(404);
     expect((await get(secretary, `/orgs/${demo.branch1}/overview`)).status).toBe(200);
     expect((await get(secretary, `/orgs/${demo.branch2}/overview`)).status).toBe(404);
 
-    const member = await signIn(s.url, "13800000004"); // 刘洋, member of 机关第一党支部
+    const member = await signIn(s.url, DEMO.LIU); // 刘洋, member of 机关第一党支部
     expect((await get(member, `/orgs/${demo.committee}/overview`)).status).toBe(404);
     expect((await get(member, `/orgs/${demo.branch1}/overview`)).status).toBe(403);
-    const other = await signIn(s.url, "13800000011"); // 吴刚, member of 机关第二党支部
+    const other = await signIn(s.url, DEMO.WU); // 吴刚, member of 机关第二党支部
     expect((await get(other, `/orgs/${demo.branch1}/overview`)).status).toBe(404);
 
     const anonymous = await fetch(`${s.url}/orgs/${demo.committee}/overview`, { redirect: "manual" });

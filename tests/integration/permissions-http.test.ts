@@ -7,6 +7,7 @@ import { createMember } from "../../server/services/people/members";
 import { loadSubject } from "../../server/services/people/subjects";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
+import { DEMO } from "../setup/demo";
 
 // A permission matrix over the real HTTP routes and the real WebSocket: one `it` per cell, so
 // a failure names the role and the resource. Expectations follow shared/permissions.ts and the
@@ -64,13 +65,13 @@ const CELLS = body.flatMap(([role, ...values]) => {
 });
 
 const USERNAMES: Record<string, string> = {
-  admin: "13800000009",
-  secretary: "13800000001",
-  orgMember: "13800000002",
-  groupLeader: "13800000003",
-  member: "13800000004",
-  probationary: "13800000007",
-  outsider: "13800000011",
+  admin: DEMO.REVIEWER,
+  secretary: DEMO.SEC,
+  orgMember: DEMO.ORG,
+  groupLeader: DEMO.LEADER,
+  member: DEMO.LIU,
+  probationary: DEMO.ZHAO,
+  outsider: DEMO.WU,
 };
 const ACTIVIST_USERNAME = "13900001234";
 const ACTIVIST_PASSWORD = "jiji-fenzi-2026";
@@ -92,13 +93,13 @@ beforeAll(async () => {
   ids.g2 = await org("第二党小组");
   ids.cm = await org("同心示范单位党委");
   ids.b2 = await org("机关第二党支部");
-  ids.liu = await user("13800000004");
-  ids.wu = await user("13800000011");
-  ids.zhao = await user("13800000007");
+  ids.liu = await user(DEMO.LIU);
+  ids.wu = await user(DEMO.WU);
+  ids.zhao = await user(DEMO.ZHAO);
   [{ id: ids.meeting }] = await sql<{ id: string }[]>`select id from meetings where org_id = ${ids.b1}`;
 
   // The 入党积极分子: added by the secretary through the service, activated with the code.
-  const secretaryId = await user("13800000001");
+  const secretaryId = await user(DEMO.SEC);
   const created = await createMember(
     sql,
     { userId: secretaryId, subject: await loadSubject(sql, secretaryId), address: "127.0.0.1" },

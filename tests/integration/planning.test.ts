@@ -14,6 +14,7 @@ import { loadSubject } from "../../server/services/people/subjects";
 import { chinaParts, chinaTime } from "../../shared/time";
 import { PlanRowSchema, SeriesFormSchema } from "../../shared/schemas/plan";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO } from "../setup/demo";
 
 // The annual plan and recurring series over the seeded demo branches: what is proposed, what a
 // confirmation creates (and whom it tells, once), and every refusal leaving nothing behind.
@@ -338,11 +339,11 @@ describe("the pages", () => {
   const cookies: Record<string, string> = {};
   beforeAll(async () => {
     for (const [name, username] of [
-      ["王建国", "13800000001"],
-      ["刘洋", "13800000004"],
-      ["吴刚", "13800000011"],
-      ["孙丽", "13800000010"],
-      ["周志强", "13800000009"],
+      ["王建国", DEMO.SEC],
+      ["刘洋", DEMO.LIU],
+      ["吴刚", DEMO.WU],
+      ["孙丽", DEMO.SUN],
+      ["周志强", DEMO.REVIEWER],
     ])
       cookies[name] = await signIn(s.url, username);
   });
@@ -415,7 +416,7 @@ describe("the pages", () => {
   });
 
   it("lets a 党小组长 convene their own group's meetings, and only those", async () => {
-    const zhang = await signIn(s.url, "13800000003"); // 张伟, 第一党小组 组长
+    const zhang = await signIn(s.url, DEMO.LEADER); // 张伟, 第一党小组 组长
     const as = (path: string) => fetch(s.url + path, { headers: { cookie: zhang }, redirect: "manual" });
     expect((await as(`/orgs/${org[G1].id}/meetings/new`)).status).toBe(200);
     expect((await as(`/orgs/${org[G1].id}/plan?year=${Y + 2}`)).status).toBe(200);

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";
 import { orgSettings } from "../../server/services/people/org-settings";
 import {
@@ -12,26 +11,16 @@ import {
   storedTexts,
   submitReflection,
 } from "../../server/services/reflections/reflections";
-import { loadSubject } from "../../server/services/people/subjects";
 import { reflectionDoc } from "../../shared/doc-names";
 import { countWords } from "../../shared/domain/text";
 import { chinaDateTimeValue } from "../../shared/time";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO, MIN, ORGS, withDemoServer } from "../setup/demo";
 import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
 
 // 心得体会 on the seeded demo branch: 王建国 书记 (…01), 李秀英 组织委员 (…02), 刘洋 (…04),
 // 陈静 (…05), 杨帆 (…06) and 黄磊 (…08) of 机关第一党支部; 周志强 (…09) the 党委组织委员 above
 // (a reviewer of every branch below, here on the list as 列席); 吴刚 (…11) in the sibling branch.
 // Meetings and their lists are inserted directly: scheduling is another module.
-
-const SEC = "13800000001";
-const ORG = "13800000002";
-const LIU = "13800000004";
-const CHEN = "13800000005";
-const YANG = "13800000006";
-const HUANG = "13800000008";
-const REVIEWER = "13800000009";
-const WU = "13800000011";
 
 // Reflections written for these tests: an original, a light-edit copy of it (words swapped, two
 // paragraphs reordered, a line of one's own added), an honest one on the same study, and one
@@ -60,50 +49,29 @@ const EARLIER = `通过学习《中国共产党支部工作条例（试行）》
 const RECYCLED = `这个季度支部组织学习了党章和有关党内法规，我结合自己的工作谈几点认识。
 ${EARLIER.replace("通过学习《中国共产党支部工作条例（试行）》，我对党支部是党的基础组织有了更清楚的认识。", "").replace("下一步，", "今后，")}`;
 
-let s: TestServer;
-const ids: Record<string, string> = {};
-const orgs: Record<string, string> = {};
-const cookies: Record<string, string> = {};
-const MIN = 60_000;
+const { SEC, ORG, LIU, CHEN, YANG, HUANG, REVIEWER, WU } = DEMO;
 
-beforeAll(async () => {
-  s = await startTestServer();
-  const sql = s.app.db.sql;
-  for (const u of await sql<{ id: string; username: string }[]>`select id, username from users`) ids[u.username] = u.id;
-  for (const o of await sql<{ id: string; name: string }[]>`select id, name from organizations`) orgs[o.name] = o.id;
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer();
 
-const sqlOf = () => s.app.db.sql;
-const live = () => s.app.services.live;
+const live = () => t.app.services.live;
 
-async function actor(username: string): Promise<Actor> {
-  return { userId: ids[username], subject: await loadSubject(sqlOf(), ids[username]), address: "127.0.0.1" };
-}
-const subject = async (username: string) => (await actor(username)).subject;
-
-async function cookie(username: string) {
-  return (cookies[username] ??= await signIn(s.url, username));
-}
+const subject = async (username: string) => (await t.actor(username)).subject;
 
 /** A meeting of the first branch that started `agoMin` minutes ago, with its list. */
 async function meeting(
   opts: { agoMin?: number; attendees?: string[]; guests?: string[]; title?: string; host?: string } = {},
 ) {
-  const sql = sqlOf();
-  const start = new Date(Date.now() - (opts.agoMin ?? 30) * MIN);
-  const [m] = await sql<{ id: string }[]>`
-    insert into meetings (org_id, kind, title, starts_at, ends_at, location, created_by, host_id, session_started_at)
-    values (${orgs["机关第一党支部"]}, 'party_lecture', ${opts.title ?? "学习贯彻党的二十届四中全会精神"}, ${start},
-      ${new Date(start.getTime() + 120 * MIN)}, '党员活动室', ${ids[SEC]}, ${ids[opts.host ?? SEC]}, ${start})
-    returning id`;
-  for (const u of opts.attendees ?? [SEC, ORG, LIU, CHEN, YANG])
-    await sql`insert into meeting_invitees (meeting_id, user_id, role) values (${m.id}, ${ids[u]}, 'attendee')`;
-  for (const u of opts.guests ?? [REVIEWER])
-    await sql`insert into meeting_invitees (meeting_id, user_id, role) values (${m.id}, ${ids[u]}, 'guest')`;
-  return m.id;
+  return t.meeting({
+    org: ORGS.B1,
+    kind: "party_lecture",
+    title: opts.title ?? "学习贯彻党的二十届四中全会精神",
+    inMin: -(opts.agoMin ?? 30),
+    minutes: 120,
+    host: opts.host ?? SEC,
+    started: true,
+    attendees: opts.attendees ?? [SEC, ORG, LIU, CHEN, YANG],
+    guests: opts.guests ?? [REVIEWER],
+  });
 }
 
 /** The DomainError a promise rejects with. */
@@ -117,16 +85,6 @@ async function refusal(p: Promise<unknown>): Promise<DomainError> {
   throw new Error("expected a refusal");
 }
 
-const page = async (path: string, username: string) =>
-  fetch(`${s.url}${path}`, { headers: { cookie: await cookie(username) }, redirect: "manual" });
-const post = async (path: string, body: Record<string, string>, username: string) =>
-  fetch(`${s.url}${path}`, {
-    method: "POST",
-    headers: { cookie: await cookie(username), origin: s.url, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(body),
-    redirect: "manual",
-  });
-
 /** A document state holding the text, one paragraph per line, as the editor would post it. */
 function stateOf(text: string): string {
   const doc = new Y.Doc();
@@ -138,14 +96,14 @@ function stateOf(text: string): string {
 
 const submitPath = (m: string) => `/meetings/${m}/reflection`;
 const submit = (m: string, username: string, text?: string) =>
-  post(
+  t.http.post(
     submitPath(m),
     text === undefined ? { intent: "submit" } : { intent: "submit", update: stateOf(text) },
     username,
   );
 
 async function row(meetingId: string, username: string) {
-  const [r] = await sqlOf()<
+  const [r] = await t.sql<
     {
       status: string;
       submitted_text: string | null;
@@ -165,26 +123,26 @@ async function row(meetingId: string, username: string) {
       } | null;
       review_comment: string | null;
     }[]
-  >`select * from reflections where meeting_id = ${meetingId} and user_id = ${ids[username]}`;
+  >`select * from reflections where meeting_id = ${meetingId} and user_id = ${t.ids.user[username]}`;
   return r;
 }
 
 async function storedText(meetingId: string, username: string) {
-  const doc = reflectionDoc(meetingId, ids[username]);
-  return (await storedTexts(sqlOf(), [doc])).get(doc) ?? "";
+  const doc = reflectionDoc(meetingId, t.ids.user[username]);
+  return (await storedTexts(t.sql, [doc])).get(doc) ?? "";
 }
 
 async function notificationsOf(username: string, kind: string) {
-  return sqlOf()<{ title: string; link: string | null }[]>`
-    select title, link from notifications where user_id = ${ids[username]} and kind = ${kind} order by id`;
+  return t.sql<{ title: string; link: string | null }[]>`
+    select title, link from notifications where user_id = ${t.ids.user[username]} and kind = ${kind} order by id`;
 }
 
-const wsUrl = (docName: string) => `${s.url.replace(/^http/, "ws")}/collab/${docName}`;
+const wsUrl = (docName: string) => `${t.url.replace(/^http/, "ws")}/collab/${docName}`;
 
 describe("writing and submitting", () => {
   it("is written live, counted for the reviewers without being shown, then submitted once; the editor turns read-only", async () => {
     const m = await meeting();
-    const client = connectClient(s.url, reflectionDoc(m, ids[LIU]), await cookie(LIU));
+    const client = connectClient(t.url, reflectionDoc(m, t.ids.user[LIU]), await t.http.cookie(LIU));
     await client.synced();
     for (const line of ORIGINAL.split("\n")) appendParagraph(client.doc, line);
     const expected = countWords(ORIGINAL);
@@ -193,28 +151,28 @@ describe("writing and submitting", () => {
     expect(await storedText(m, LIU)).toBe(ORIGINAL);
 
     // The reviewers see a count, never the draft itself.
-    const o = await reflectionOverview(sqlOf(), await subject(SEC), m);
+    const o = await reflectionOverview(t.sql, await subject(SEC), m);
     expect(o.mode).toBe("review");
-    expect(o.rows.find((r) => r.userId === ids[LIU])).toMatchObject({ status: "draft", wordCount: expected });
-    expect(o.rows.find((r) => r.userId === ids[CHEN])).toMatchObject({ status: "draft", wordCount: 0 });
+    expect(o.rows.find((r) => r.userId === t.ids.user[LIU])).toMatchObject({ status: "draft", wordCount: expected });
+    expect(o.rows.find((r) => r.userId === t.ids.user[CHEN])).toMatchObject({ status: "draft", wordCount: 0 });
     expect(o.counts).toEqual({ expected: 5, submitted: 0, accepted: 0, returned: 0, flagged: 0 });
-    const html = await (await page(`/meetings/${m}/reflections`, SEC)).text();
+    const html = await (await t.http.get(`/meetings/${m}/reflections`, SEC)).text();
     expect(html).toContain(`草稿 ${expected} 字`);
     expect(html).not.toContain("高龄津贴");
 
     // The session card: the author's own count; the figures for a reviewer.
-    expect(await sessionReflections(sqlOf(), await subject(LIU), m)).toMatchObject({
+    expect(await sessionReflections(t.sql, await subject(LIU), m)).toMatchObject({
       mine: { status: "draft", wordCount: expected },
       review: null,
       canSetDeadline: false,
     });
-    expect(await sessionReflections(sqlOf(), await subject(SEC), m)).toMatchObject({
+    expect(await sessionReflections(t.sql, await subject(SEC), m)).toMatchObject({
       mine: { status: "draft", wordCount: 0 },
       review: { submitted: 0, accepted: 0, expected: 5, flagged: 0 },
       canSetDeadline: true,
     });
     // 周志强 (党委组织委员) is on the list as 列席: he has a reflection of his own to write.
-    expect((await sessionReflections(sqlOf(), await subject(REVIEWER), m)).mine).toEqual({
+    expect((await sessionReflections(t.sql, await subject(REVIEWER), m)).mine).toEqual({
       status: "draft",
       wordCount: 0,
     });
@@ -236,7 +194,7 @@ describe("writing and submitting", () => {
 
     expect((await submit(m, LIU)).status).toBe(409);
     expect(await (await submit(m, LIU, ORIGINAL)).text()).toContain("你已经提交过心得体会，无需重复提交。");
-    expect(await sessionReflections(sqlOf(), await subject(SEC), m)).toMatchObject({
+    expect(await sessionReflections(t.sql, await subject(SEC), m)).toMatchObject({
       review: { submitted: 1, expected: 5 },
     });
   });
@@ -258,20 +216,20 @@ describe("writing and submitting", () => {
     const short = await submit(m, YANG, "这次学习很有收获，今后要继续努力。");
     expect(short.status).toBe(400);
     expect(await short.text()).toContain("心得体会至少 50 字，目前只有 15 字");
-    expect((await post(submitPath(m), { intent: "submit", update: "%%%" }, YANG)).status).toBe(400);
+    expect((await t.http.post(submitPath(m), { intent: "submit", update: "%%%" }, YANG)).status).toBe(400);
     const garbage = Buffer.from([255, 255, 255, 255, 1, 2, 3, 4, 5]).toString("base64");
-    const bad = await post(submitPath(m), { intent: "submit", update: garbage }, YANG);
+    const bad = await t.http.post(submitPath(m), { intent: "submit", update: garbage }, YANG);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("提交的内容无法读取");
-    expect((await post(submitPath(m), { intent: "other" }, YANG)).status).toBe(400);
+    expect((await t.http.post(submitPath(m), { intent: "other" }, YANG)).status).toBe(400);
     expect(await row(m, YANG)).toBeUndefined();
 
     // 黄磊 may read the branch's meeting but is not on its list; 吴刚 may not see it at all.
     expect((await submit(m, HUANG, ORIGINAL)).status).toBe(403);
-    expect((await page(submitPath(m), HUANG)).status).toBe(403);
+    expect((await t.http.get(submitPath(m), HUANG)).status).toBe(403);
     expect((await submit(m, WU, ORIGINAL)).status).toBe(404);
-    expect((await page(submitPath(m), WU)).status).toBe(404);
-    expect((await page(`/meetings/not-a-uuid/reflection`, LIU)).status).toBe(404);
+    expect((await t.http.get(submitPath(m), WU)).status).toBe(404);
+    expect((await t.http.get(`/meetings/not-a-uuid/reflection`, LIU)).status).toBe(404);
   });
 });
 
@@ -280,49 +238,55 @@ describe("the deadline", () => {
     const m = await meeting({ agoMin: 60 });
     const path = `/meetings/${m}/reflections`;
     const inTwoHours = chinaDateTimeValue(new Date(Date.now() + 120 * MIN));
-    expect((await post(path, { intent: "deadline", deadline: inTwoHours }, CHEN)).status).toBe(403);
-    const early = await post(
+    expect((await t.http.post(path, { intent: "deadline", deadline: inTwoHours }, CHEN)).status).toBe(403);
+    const early = await t.http.post(
       path,
       { intent: "deadline", deadline: chinaDateTimeValue(new Date(Date.now() - 90 * MIN)) },
       SEC,
     );
     expect(early.status).toBe(400);
     expect(await early.text()).toContain("截止时间不能早于会议开始时间");
-    const past = await post(
+    const past = await t.http.post(
       path,
       { intent: "deadline", deadline: chinaDateTimeValue(new Date(Date.now() - 10 * MIN)) },
       SEC,
     );
     expect(past.status).toBe(400);
     expect(await past.text()).toContain("截止时间应晚于现在");
-    expect((await post(path, { intent: "deadline", deadline: "明天下午" }, SEC)).status).toBe(400);
-    expect((await post(path, { intent: "deadline", deadline: "2026-02-30T18:00" }, SEC)).status).toBe(400);
-    expect((await post(path, { intent: "deadline", deadline: inTwoHours }, SEC)).status).toBe(200);
-    const [{ reflection_deadline }] = await sqlOf()<{ reflection_deadline: Date }[]>`
+    expect((await t.http.post(path, { intent: "deadline", deadline: "明天下午" }, SEC)).status).toBe(400);
+    expect((await t.http.post(path, { intent: "deadline", deadline: "2026-02-30T18:00" }, SEC)).status).toBe(400);
+    expect((await t.http.post(path, { intent: "deadline", deadline: inTwoHours }, SEC)).status).toBe(200);
+    const [{ reflection_deadline }] = await t.sql<{ reflection_deadline: Date }[]>`
       select reflection_deadline from meetings where id = ${m}`;
     expect(chinaDateTimeValue(reflection_deadline)).toBe(inTwoHours);
-    expect((await sessionReflections(sqlOf(), await subject(LIU), m)).deadline).toEqual(reflection_deadline);
+    expect((await sessionReflections(t.sql, await subject(LIU), m)).deadline).toEqual(reflection_deadline);
 
     expect((await submit(m, LIU, ORIGINAL)).status).toBe(200);
     expect(
-      (await post(`${path}/${ids[LIU]}`, { intent: "return", comment: "请结合本职工作再具体一些。" }, SEC)).status,
+      (
+        await t.http.post(
+          `${path}/${t.ids.user[LIU]}`,
+          { intent: "return", comment: "请结合本职工作再具体一些。" },
+          SEC,
+        )
+      ).status,
     ).toBe(200);
 
     // The deadline passes.
-    await sqlOf()`update meetings set reflection_deadline = now() - interval '1 minute' where id = ${m}`;
+    await t.sql`update meetings set reflection_deadline = now() - interval '1 minute' where id = ${m}`;
     const late = await submit(m, CHEN, HONEST);
     expect(late.status).toBe(409);
     expect(await late.text()).toContain("已过提交截止时间");
-    expect((await myReflection(sqlOf(), await subject(CHEN), m)).submitBlocked).toContain("已过提交截止时间");
+    expect((await myReflection(t.sql, await subject(CHEN), m)).submitBlocked).toContain("已过提交截止时间");
     // A returned one may come back: the secretary asked for it.
-    expect((await myReflection(sqlOf(), await subject(LIU), m)).submitBlocked).toBeNull();
+    expect((await myReflection(t.sql, await subject(LIU), m)).submitBlocked).toBeNull();
     const again = await submit(m, LIU, `${ORIGINAL}\n补充：我把告知单的做法整理成了经验材料，供其他窗口参考。`);
     expect(again.status).toBe(200);
     expect(await again.text()).toContain("已重新提交");
     expect((await row(m, LIU)).status).toBe("submitted");
 
-    expect((await post(path, { intent: "clear-deadline" }, SEC)).status).toBe(200);
-    expect((await sessionReflections(sqlOf(), await subject(LIU), m)).deadline).toBeNull();
+    expect((await t.http.post(path, { intent: "clear-deadline" }, SEC)).status).toBe(200);
+    expect((await sessionReflections(t.sql, await subject(LIU), m)).deadline).toBeNull();
     expect((await submit(m, CHEN, HONEST)).status).toBe(200);
   });
 });
@@ -330,42 +294,48 @@ describe("the deadline", () => {
 describe("review", () => {
   it("returns with a comment and accepts, by reviewers only, never one's own, and never twice", async () => {
     const m = await meeting();
-    const liu = `/meetings/${m}/reflections/${ids[LIU]}`;
+    const liu = `/meetings/${m}/reflections/${t.ids.user[LIU]}`;
     expect((await submit(m, LIU, ORIGINAL)).status).toBe(200);
     expect((await submit(m, SEC, HONEST)).status).toBe(200);
 
     // Without a comment, or a blank or overlong one: 400, nothing changes.
     for (const comment of [undefined, " ", "好", "意".repeat(501)]) {
-      const res = await post(liu, comment === undefined ? { intent: "return" } : { intent: "return", comment }, ORG);
+      const res = await t.http.post(
+        liu,
+        comment === undefined ? { intent: "return" } : { intent: "return", comment },
+        ORG,
+      );
       expect(res.status).toBe(400);
     }
-    expect((await post(liu, { intent: "return", comment: "" }, ORG)).status).toBe(400);
+    expect((await t.http.post(liu, { intent: "return", comment: "" }, ORG)).status).toBe(400);
     expect((await row(m, LIU)).status).toBe("submitted");
-    expect((await post(liu, { intent: "approve" }, ORG)).status).toBe(400);
+    expect((await t.http.post(liu, { intent: "approve" }, ORG)).status).toBe(400);
 
     // 陈静 may not see it (committee only): 404. 刘洋 on his own: 403. 王建国 on his own: 403.
-    expect((await post(liu, { intent: "accept" }, CHEN)).status).toBe(404);
-    expect((await post(liu, { intent: "accept" }, LIU)).status).toBe(403);
-    expect((await post(`/meetings/${m}/reflections/${ids[SEC]}`, { intent: "accept" }, SEC)).status).toBe(403);
-    expect((await post(liu, { intent: "accept" }, WU)).status).toBe(404);
+    expect((await t.http.post(liu, { intent: "accept" }, CHEN)).status).toBe(404);
+    expect((await t.http.post(liu, { intent: "accept" }, LIU)).status).toBe(403);
+    expect((await t.http.post(`/meetings/${m}/reflections/${t.ids.user[SEC]}`, { intent: "accept" }, SEC)).status).toBe(
+      403,
+    );
+    expect((await t.http.post(liu, { intent: "accept" }, WU)).status).toBe(404);
     expect((await row(m, LIU)).status).toBe("submitted");
 
     // 李秀英 (组织委员) returns it with a comment: the author is told and may write again.
     const comment = "联系实际还不够具体，请结合窗口工作中的一两件事修改。";
-    const ret = await post(liu, { intent: "return", comment }, ORG);
+    const ret = await t.http.post(liu, { intent: "return", comment }, ORG);
     expect(ret.status).toBe(200);
     expect(await row(m, LIU)).toMatchObject({ status: "returned", review_comment: comment });
     expect((await notificationsOf(LIU, "reflection.returned")).at(-1)).toMatchObject({
       link: `/meetings/${m}/reflection`,
     });
     expect((await notificationsOf(LIU, "reflection.returned")).at(-1)!.title).toContain("联系实际还不够具体");
-    const mine = await myReflection(sqlOf(), await subject(LIU), m);
+    const mine = await myReflection(t.sql, await subject(LIU), m);
     expect(mine).toMatchObject({ status: "returned", canEdit: true, review: { comment, byName: "李秀英" } });
-    const html = await (await page(`/meetings/${m}/reflection`, LIU)).text();
+    const html = await (await t.http.get(`/meetings/${m}/reflection`, LIU)).text();
     expect(html).toContain(comment);
 
     // Writable again over the websocket.
-    const client = connectClient(s.url, reflectionDoc(m, ids[LIU]), await cookie(LIU));
+    const client = connectClient(t.url, reflectionDoc(m, t.ids.user[LIU]), await t.http.cookie(LIU));
     await client.synced();
     appendParagraph(client.doc, "修改：上个月我还帮一位残疾人上门办理了资格认证。");
     await until(() => client.provider.wsconnected, 2000);
@@ -374,54 +344,56 @@ describe("review", () => {
     expect(await storedText(m, LIU)).toContain("上门办理");
     client.destroy();
 
-    expect((await post(liu, { intent: "return", comment }, ORG)).status).toBe(409);
-    expect(await (await post(liu, { intent: "accept" }, ORG)).text()).toContain("须本人重新提交后才能通过");
+    expect((await t.http.post(liu, { intent: "return", comment }, ORG)).status).toBe(409);
+    expect(await (await t.http.post(liu, { intent: "accept" }, ORG)).text()).toContain("须本人重新提交后才能通过");
 
     // Resubmitted (the live document as revised), then accepted once.
     expect((await submit(m, LIU)).status).toBe(200);
     expect((await row(m, LIU)).submitted_text).toContain("上门办理");
-    expect((await post(liu, { intent: "accept" }, SEC)).status).toBe(200);
+    expect((await t.http.post(liu, { intent: "accept" }, SEC)).status).toBe(200);
     expect((await row(m, LIU)).status).toBe("accepted");
     expect((await notificationsOf(LIU, "reflection.accepted")).length).toBeGreaterThan(0);
-    expect((await post(liu, { intent: "accept" }, SEC)).status).toBe(409);
-    expect(await (await post(liu, { intent: "return", comment }, SEC)).text()).toContain("已经审阅通过，不能再退回");
+    expect((await t.http.post(liu, { intent: "accept" }, SEC)).status).toBe(409);
+    expect(await (await t.http.post(liu, { intent: "return", comment }, SEC)).text()).toContain(
+      "已经审阅通过，不能再退回",
+    );
     expect(await (await submit(m, LIU, ORIGINAL)).text()).toContain("已经审阅通过，不能再次提交");
-    expect((await myReflection(sqlOf(), await subject(LIU), m)).canEdit).toBe(false);
+    expect((await myReflection(t.sql, await subject(LIU), m)).canEdit).toBe(false);
   });
 });
 
 describe("who reads a reflection", () => {
   it("a draft is its author's alone, over HTTP and over the websocket; reviewers read a submitted one", async () => {
     const m = await meeting();
-    const doc = reflectionDoc(m, ids[LIU]);
-    const liu = `/meetings/${m}/reflections/${ids[LIU]}`;
+    const doc = reflectionDoc(m, t.ids.user[LIU]);
+    const liu = `/meetings/${m}/reflections/${t.ids.user[LIU]}`;
     // Nobody but the author opens a draft, to read or to write.
-    expect(await upgradeStatus(wsUrl(doc), { cookie: await cookie(CHEN), origin: s.url })).toBe(404);
-    expect(await upgradeStatus(wsUrl(doc), { cookie: await cookie(SEC), origin: s.url })).toBe(404);
-    expect(await upgradeStatus(wsUrl(doc), { cookie: await cookie(WU), origin: s.url })).toBe(404);
-    expect(await upgradeStatus(wsUrl(doc), { cookie: await cookie(LIU), origin: s.url })).toBe(101);
-    expect((await page(liu, SEC)).status).toBe(404);
-    expect((await page(liu, CHEN)).status).toBe(404);
+    expect(await upgradeStatus(wsUrl(doc), { cookie: await t.http.cookie(CHEN), origin: t.url })).toBe(404);
+    expect(await upgradeStatus(wsUrl(doc), { cookie: await t.http.cookie(SEC), origin: t.url })).toBe(404);
+    expect(await upgradeStatus(wsUrl(doc), { cookie: await t.http.cookie(WU), origin: t.url })).toBe(404);
+    expect(await upgradeStatus(wsUrl(doc), { cookie: await t.http.cookie(LIU), origin: t.url })).toBe(101);
+    expect((await t.http.get(liu, SEC)).status).toBe(404);
+    expect((await t.http.get(liu, CHEN)).status).toBe(404);
     // The author's own address leads to their own page.
-    const own = await page(liu, LIU);
+    const own = await t.http.get(liu, LIU);
     expect([own.status, own.headers.get("location")]).toEqual([302, `/meetings/${m}/reflection`]);
 
     expect((await submit(m, LIU, ORIGINAL)).status).toBe(200);
-    const read = await page(liu, SEC);
+    const read = await t.http.get(liu, SEC);
     expect(read.status).toBe(200);
     const html = await read.text();
     expect(html).toContain("高龄津贴");
     expect(html).toContain("审阅通过");
     // 周志强 (党委组织委员) reviews the branches below.
-    expect((await page(liu, REVIEWER)).status).toBe(200);
+    expect((await t.http.get(liu, REVIEWER)).status).toBe(200);
     // Committee only (the default): 陈静 and 吴刚 still get 404.
-    expect((await page(liu, CHEN)).status).toBe(404);
-    expect((await page(`/meetings/${m}/reflections`, CHEN)).status).toBe(404);
-    expect((await page(liu, WU)).status).toBe(404);
-    expect(await upgradeStatus(wsUrl(doc), { cookie: await cookie(CHEN), origin: s.url })).toBe(404);
+    expect((await t.http.get(liu, CHEN)).status).toBe(404);
+    expect((await t.http.get(`/meetings/${m}/reflections`, CHEN)).status).toBe(404);
+    expect((await t.http.get(liu, WU)).status).toBe(404);
+    expect(await upgradeStatus(wsUrl(doc), { cookie: await t.http.cookie(CHEN), origin: t.url })).toBe(404);
 
     // A reviewer's connection reads; what it sends is dropped.
-    const sec = connectClient(s.url, doc, await cookie(SEC));
+    const sec = connectClient(t.url, doc, await t.http.cookie(SEC));
     await sec.synced();
     expect(sec.text()).toContain("高龄津贴");
     appendParagraph(sec.doc, "审阅人试图改写的一句话");
@@ -432,52 +404,57 @@ describe("who reads a reflection", () => {
 
   it("with 「提交后全支部可见」 the branch reads submitted ones, never drafts or returned ones, and never the figures", async () => {
     const m = await meeting();
-    const branch = orgs["机关第一党支部"];
-    const liu = `/meetings/${m}/reflections/${ids[LIU]}`;
+    const branch = t.ids.org[ORGS.B1];
+    const liu = `/meetings/${m}/reflections/${t.ids.user[LIU]}`;
     expect((await submit(m, LIU, ORIGINAL)).status).toBe(200);
     expect((await submit(m, ORG, HONEST)).status).toBe(200);
 
     // The setting is the secretary's; a member cannot change it.
-    expect((await post(`/orgs/${branch}/settings`, { reflectionVisibility: "branch" }, CHEN)).status).toBe(403);
-    expect((await post(`/orgs/${branch}/settings`, { reflectionVisibility: "everyone" }, SEC)).status).toBe(400);
-    expect((await post(`/orgs/${branch}/settings`, { reflectionVisibility: "branch" }, SEC)).status).toBe(200);
-    expect((await orgSettings(sqlOf(), branch)).reflectionVisibility).toBe("branch");
+    expect((await t.http.post(`/orgs/${branch}/settings`, { reflectionVisibility: "branch" }, CHEN)).status).toBe(403);
+    expect((await t.http.post(`/orgs/${branch}/settings`, { reflectionVisibility: "everyone" }, SEC)).status).toBe(400);
+    expect((await t.http.post(`/orgs/${branch}/settings`, { reflectionVisibility: "branch" }, SEC)).status).toBe(200);
+    expect((await orgSettings(t.sql, branch)).reflectionVisibility).toBe("branch");
     // Saving other rules without the field keeps it.
-    expect((await post(`/orgs/${branch}/settings`, { minutesDueDays: "5" }, SEC)).status).toBe(200);
-    expect((await orgSettings(sqlOf(), branch)).reflectionVisibility).toBe("branch");
-    const settingsPage = await (await page(`/orgs/${branch}/settings`, SEC)).text();
+    expect((await t.http.post(`/orgs/${branch}/settings`, { minutesDueDays: "5" }, SEC)).status).toBe(200);
+    expect((await orgSettings(t.sql, branch)).reflectionVisibility).toBe("branch");
+    const settingsPage = await (await t.http.get(`/orgs/${branch}/settings`, SEC)).text();
     expect(settingsPage).toContain("心得体会查看范围");
     expect(settingsPage).toContain("提交后全支部可见");
 
-    const read = await page(liu, CHEN);
+    const read = await t.http.get(liu, CHEN);
     expect(read.status).toBe(200);
     const html = await read.text();
     expect(html).toContain("高龄津贴");
     expect(html).not.toContain('data-testid="similarity"');
     expect(html).not.toContain("审阅通过");
-    const overview = await reflectionOverview(sqlOf(), await subject(CHEN), m);
+    const overview = await reflectionOverview(t.sql, await subject(CHEN), m);
     expect(overview.mode).toBe("read");
     expect(overview.rows.map((r) => r.name).sort()).toEqual(["刘洋", "李秀英"].sort());
     expect(overview.rows.every((r) => r.similarity === null)).toBe(true);
-    expect((await page(`/meetings/${m}/reflections`, CHEN)).status).toBe(200);
+    expect((await t.http.get(`/meetings/${m}/reflections`, CHEN)).status).toBe(200);
     // A reader does not review.
-    expect((await post(liu, { intent: "accept" }, CHEN)).status).toBe(403);
+    expect((await t.http.post(liu, { intent: "accept" }, CHEN)).status).toBe(403);
     // 杨帆's draft stays his own; 吴刚's branch is another.
-    expect((await page(`/meetings/${m}/reflections/${ids[YANG]}`, CHEN)).status).toBe(404);
-    expect((await page(liu, WU)).status).toBe(404);
+    expect((await t.http.get(`/meetings/${m}/reflections/${t.ids.user[YANG]}`, CHEN)).status).toBe(404);
+    expect((await t.http.get(liu, WU)).status).toBe(404);
     // Over the websocket too: 陈静 reads the submitted document.
-    expect(await upgradeStatus(wsUrl(reflectionDoc(m, ids[LIU])), { cookie: await cookie(CHEN), origin: s.url })).toBe(
-      101,
-    );
+    expect(
+      await upgradeStatus(wsUrl(reflectionDoc(m, t.ids.user[LIU])), {
+        cookie: await t.http.cookie(CHEN),
+        origin: t.url,
+      }),
+    ).toBe(101);
 
     // Returned: back with its author only (and the reviewers).
-    expect((await post(liu, { intent: "return", comment: "请补充整改措施。" }, SEC)).status).toBe(200);
-    expect((await page(liu, CHEN)).status).toBe(404);
-    expect((await page(liu, SEC)).status).toBe(200);
+    expect((await t.http.post(liu, { intent: "return", comment: "请补充整改措施。" }, SEC)).status).toBe(200);
+    expect((await t.http.get(liu, CHEN)).status).toBe(404);
+    expect((await t.http.get(liu, SEC)).status).toBe(200);
 
-    expect((await post(`/orgs/${branch}/settings`, { reflectionVisibility: "committee" }, SEC)).status).toBe(200);
-    expect((await page(`/meetings/${m}/reflections/${ids[ORG]}`, CHEN)).status).toBe(404);
-    expect((await page(`/meetings/${m}/reflections`, CHEN)).status).toBe(404);
+    expect((await t.http.post(`/orgs/${branch}/settings`, { reflectionVisibility: "committee" }, SEC)).status).toBe(
+      200,
+    );
+    expect((await t.http.get(`/meetings/${m}/reflections/${t.ids.user[ORG]}`, CHEN)).status).toBe(404);
+    expect((await t.http.get(`/meetings/${m}/reflections`, CHEN)).status).toBe(404);
   });
 });
 
@@ -494,7 +471,7 @@ describe("the similarity check", () => {
     expect(copy.similarity).toBeGreaterThanOrEqual(0.3);
     expect(copy.similarity_detail!.flagged).toBe(true);
     const match = copy.similarity_detail!.matches[0];
-    expect(match).toMatchObject({ source: "session", userId: ids[ORG], name: "李秀英", otherText: ORIGINAL });
+    expect(match).toMatchObject({ source: "session", userId: t.ids.user[ORG], name: "李秀英", otherText: ORIGINAL });
     expect(match.passages.length).toBeGreaterThan(1);
     const shared = match.passages.map((p) => COPY.slice(p.start, p.end)).join("|");
     expect(shared).toContain("户籍证明");
@@ -506,36 +483,40 @@ describe("the similarity check", () => {
     expect(honest.similarity_detail!.flagged).toBe(false);
     expect(honest.similarity_detail!.checked).toBe(true);
 
-    const o = await reflectionOverview(sqlOf(), await subject(SEC), m);
+    const o = await reflectionOverview(t.sql, await subject(SEC), m);
     expect(o.counts.flagged).toBe(1);
-    expect(o.rows.find((r) => r.userId === ids[CHEN])!.flagged).toBe(true);
-    expect(o.rows.find((r) => r.userId === ids[YANG])!.flagged).toBe(false);
-    expect((await sessionReflections(sqlOf(), await subject(SEC), m)).review).toEqual({
+    expect(o.rows.find((r) => r.userId === t.ids.user[CHEN])!.flagged).toBe(true);
+    expect(o.rows.find((r) => r.userId === t.ids.user[YANG])!.flagged).toBe(false);
+    expect((await sessionReflections(t.sql, await subject(SEC), m)).review).toEqual({
       submitted: 3,
       accepted: 0,
       expected: 5,
       flagged: 1,
     });
 
-    const view = await reflectionFor(sqlOf(), await subject(SEC), m, ids[CHEN]);
+    const view = await reflectionFor(t.sql, await subject(SEC), m, t.ids.user[CHEN]);
     expect(view.similarity!.matches[0].otherText).toBe(ORIGINAL);
-    const html = await (await page(`/meetings/${m}/reflections/${ids[CHEN]}`, SEC)).text();
+    const html = await (await t.http.get(`/meetings/${m}/reflections/${t.ids.user[CHEN]}`, SEC)).text();
     expect(html).toContain('class="refl-mark"');
     expect(html).toContain("疑似雷同");
     expect(html).toContain("与李秀英的心得体会（本次）");
-    expect(await (await page(`/meetings/${m}/reflections`, SEC)).text()).toContain("疑似雷同");
+    expect(await (await t.http.get(`/meetings/${m}/reflections`, SEC)).text()).toContain("疑似雷同");
   });
 
   it("flags the author's own earlier reflection handed in again", async () => {
     const before = await meeting({ title: "学习《中国共产党支部工作条例（试行）》", agoMin: 60 * 24 * 90 });
     expect((await submit(before, LIU, EARLIER)).status).toBe(200);
     const m = await meeting({ title: "学习党章和党内法规" });
-    const res = await submitReflection(sqlOf(), live(), await actor(LIU), m, Y.encodeStateAsUpdate(docOf(RECYCLED)));
+    const res = await submitReflection(t.sql, live(), await t.actor(LIU), m, Y.encodeStateAsUpdate(docOf(RECYCLED)));
     expect(res.flagged).toBe(true);
     const r = await row(m, LIU);
     expect(r.similarity).toBeGreaterThanOrEqual(0.3);
-    expect(r.similarity_detail!.matches[0]).toMatchObject({ source: "earlier", meetingId: before, userId: ids[LIU] });
-    const html = await (await page(`/meetings/${m}/reflections/${ids[LIU]}`, SEC)).text();
+    expect(r.similarity_detail!.matches[0]).toMatchObject({
+      source: "earlier",
+      meetingId: before,
+      userId: t.ids.user[LIU],
+    });
+    const html = await (await t.http.get(`/meetings/${m}/reflections/${t.ids.user[LIU]}`, SEC)).text();
     expect(html).toContain("本人此前的心得体会：学习《中国共产党支部工作条例（试行）》");
   });
 });
@@ -551,9 +532,9 @@ describe("reminders", () => {
     const m = await meeting({ attendees: [SEC, LIU, CHEN, YANG], guests: [REVIEWER] });
     expect((await submit(m, LIU, ORIGINAL)).status).toBe(200);
     const path = `/meetings/${m}/reflections`;
-    expect((await post(path, { intent: "remind" }, CHEN)).status).toBe(403);
+    expect((await t.http.post(path, { intent: "remind" }, CHEN)).status).toBe(403);
 
-    const res = await post(path, { intent: "remind" }, SEC);
+    const res = await t.http.post(path, { intent: "remind" }, SEC);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("已提醒 2 位同志");
     const remindersOf = async (u: string) =>
@@ -566,21 +547,21 @@ describe("reminders", () => {
     expect((await remindersOf(CHEN))[0].title).toContain("请提交心得体会");
 
     // Pressed again the same day: refused, nobody gets a second one.
-    const twice = await post(path, { intent: "remind" }, SEC);
+    const twice = await t.http.post(path, { intent: "remind" }, SEC);
     expect(twice.status).toBe(409);
     expect(await twice.text()).toContain("每人每天最多提醒一次");
     expect(await remindersOf(CHEN)).toHaveLength(1);
-    const o = await reflectionOverview(sqlOf(), await subject(SEC), m);
+    const o = await reflectionOverview(t.sql, await subject(SEC), m);
     expect(o.remindable).toBe(0);
-    expect(o.rows.find((r) => r.userId === ids[CHEN])!.remindedToday).toBe(true);
+    expect(o.rows.find((r) => r.userId === t.ids.user[CHEN])!.remindedToday).toBe(true);
 
     // The next day, once more.
     const tomorrow = new Date(Date.now() + 24 * 3_600_000);
-    expect(await remindMissing(sqlOf(), await actor(SEC), m, tomorrow)).toEqual({ sent: 2, skipped: 0 });
+    expect(await remindMissing(t.sql, await t.actor(SEC), m, tomorrow)).toEqual({ sent: 2, skipped: 0 });
     expect(await remindersOf(CHEN)).toHaveLength(2);
 
     // All in: nothing to remind.
     for (const u of [CHEN, YANG, SEC]) expect((await submit(m, u, u === CHEN ? COPY : HONEST)).status).toBe(200);
-    expect((await refusal(remindMissing(sqlOf(), await actor(SEC), m))).message).toContain("都已提交");
+    expect((await refusal(remindMissing(t.sql, await t.actor(SEC), m))).message).toContain("都已提交");
   });
 });

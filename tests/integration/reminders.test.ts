@@ -6,6 +6,7 @@ import { chinaTime } from "../../shared/time";
 import type { MeetingKind } from "../../shared/domain/labels";
 import { createTestDatabase } from "../setup/database";
 import { startTestServer, type TestServer } from "../setup/server";
+import { DEMO } from "../setup/demo";
 
 // Reminders run against a migrated, seeded database at scripted moments years ahead, so the demo's
 // own meetings (days from today) are long past and only the meetings made here count. The test
@@ -264,7 +265,7 @@ describe("due meetings", () => {
       select count(*)::int as n from notifications where user_id = ${user["张伟"]} and read_at is null`;
     expect(n).toBeGreaterThan(0);
     const { signIn } = await import("../setup/server");
-    const cookie = await signIn(s.url, "13800000003");
+    const cookie = await signIn(s.url, DEMO.LEADER);
     const home = await (await fetch(`${s.url}/`, { headers: { cookie } })).text();
     expect(home).toContain(`通知，${n} 条未读`);
     const page = await (await fetch(`${s.url}/notifications`, { headers: { cookie } })).text();

@@ -7,6 +7,7 @@ import { createOrg } from "../../server/services/people/orgs";
 import { loadSubject } from "../../server/services/people/subjects";
 import { DEMO_PASSWORD, signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
+import { DEMO } from "../setup/demo";
 
 // Rights taken away while a document is open take effect on the open socket at once:
 // 4403 lost access and 4401 signed out (final for the client), 4509 access changed (it reconnects).
@@ -29,7 +30,7 @@ beforeAll(async () => {
     on conflict do nothing`;
   for (const u of await sql<{ id: string; username: string }[]>`select id, username from users`)
     users[u.username] = u.id;
-  secretary = await signIn(s.url, "13800000001");
+  secretary = await signIn(s.url, DEMO.SEC);
 });
 afterAll(async () => {
   await s?.stop();
@@ -90,8 +91,8 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("revoking rights closes open documents", () => {
   it("(a) ending a member's only membership closes their socket with 4403; later edits never arrive", async () => {
-    const liuId = users["13800000004"];
-    const liuCookie = await signIn(s.url, "13800000004");
+    const liuId = users[DEMO.LIU];
+    const liuCookie = await signIn(s.url, DEMO.LIU);
     const liu = watchedClient(liuCookie);
     await liu.synced();
     appendParagraph(liu.doc, "刘洋：撤销前的记录");
@@ -113,7 +114,7 @@ describe("revoking rights closes open documents", () => {
     liu.provider.connect();
     await pause(500);
     expect(liu.provider.wsconnected).toBe(false);
-    const reader = connectClient(s.url, docName, await signIn(s.url, "13800000003"));
+    const reader = connectClient(s.url, docName, await signIn(s.url, DEMO.LEADER));
     await reader.synced();
     expect(reader.text()).toContain("刘洋：撤销前的记录");
     expect(reader.text()).not.toContain("刘洋：撤销后的记录");
@@ -125,8 +126,8 @@ describe("revoking rights closes open documents", () => {
 
   it("(b) losing write but keeping read closes the socket with 4509, and the reconnect is read-only", async () => {
     // 陈静 writes as a member of 第一党小组 and also sits on the 党委 (宣传委员), which reads below.
-    const chenId = users["13800000005"];
-    const adminId = users["13800000009"];
+    const chenId = users[DEMO.CHEN];
+    const adminId = users[DEMO.REVIEWER];
     const sql = s.app.db.sql;
     const [committee] = await sql<{ id: string }[]>`select id from organizations where kind = 'committee'`;
     await addMembership(
@@ -135,7 +136,7 @@ describe("revoking rights closes open documents", () => {
       chenId,
       { orgId: committee.id, role: "propaganda_member", mobile: false },
     );
-    const chenCookie = await signIn(s.url, "13800000005");
+    const chenCookie = await signIn(s.url, DEMO.CHEN);
     const chen = watchedClient(chenCookie);
     await chen.synced();
     appendParagraph(chen.doc, "陈静：仍可编辑时的记录");
@@ -178,8 +179,8 @@ describe("revoking rights closes open documents", () => {
   });
 
   it("(c) signing out other devices from /me closes their sockets with 4401 and keeps this one", async () => {
-    const here = await signIn(s.url, "13800000008");
-    const there = await signIn(s.url, "13800000008");
+    const here = await signIn(s.url, DEMO.HUANG);
+    const there = await signIn(s.url, DEMO.HUANG);
     const a = watchedClient(here);
     const b = watchedClient(there);
     await Promise.all([a.synced(), b.synced()]);
@@ -204,8 +205,8 @@ describe("revoking rights closes open documents", () => {
   });
 
   it("(d) changing the password on /me signs the other session out of HTTP pages", async () => {
-    const here = await signIn(s.url, "13800000006");
-    const there = await signIn(s.url, "13800000006");
+    const here = await signIn(s.url, DEMO.YANG);
+    const there = await signIn(s.url, DEMO.YANG);
     const next = "Xin-mima-2026";
     const res = await post("/me", { intent: "password", current: DEMO_PASSWORD, next, confirm: next }, here);
     expect(res.status).toBe(200);
@@ -216,15 +217,15 @@ describe("revoking rights closes open documents", () => {
     expect(other.headers.get("location")).toBe("/login");
     const mine = await fetch(`${s.url}/`, { headers: { cookie: here }, redirect: "manual" });
     expect(mine.status).toBe(200);
-    await expect(signIn(s.url, "13800000006")).rejects.toThrow(/failed: 400/);
-    await signIn(s.url, "13800000006", next);
+    await expect(signIn(s.url, DEMO.YANG)).rejects.toThrow(/failed: 400/);
+    await signIn(s.url, DEMO.YANG, next);
   });
 
   it("(e) moving a branch away from a 党总支 closes the sockets of that 党总支's committee on its minutes (4403)", async () => {
     // 孙丽 sits on a new 党总支 (宣传委员) and reads the minutes of a branch below it; the 党委
     // administrator then moves that branch straight under the 党委, out of her reach.
     const sql = s.app.db.sql;
-    const adminId = users["13800000009"];
+    const adminId = users[DEMO.REVIEWER];
     const admin = { userId: adminId, subject: await loadSubject(sql, adminId), address: "127.0.0.1" };
     const [committee] = await sql<{ id: string }[]>`select id from organizations where kind = 'committee'`;
     const general = await createOrg(sql, admin, { parentId: committee.id, kind: "general_branch", name: "机关党总支" });
@@ -233,9 +234,9 @@ describe("revoking rights closes open documents", () => {
       insert into meetings (org_id, kind, title, starts_at, ends_at, created_by)
       values (${branch}, 'general_assembly', '第三支部党员大会', now() + interval '1 day', now() + interval '1 day 2 hours', ${adminId})
       returning id`;
-    const sunId = users["13800000010"];
+    const sunId = users[DEMO.SUN];
     await addMembership(sql, admin, sunId, { orgId: general, role: "propaganda_member", mobile: false });
-    const sunCookie = await signIn(s.url, "13800000010");
+    const sunCookie = await signIn(s.url, DEMO.SUN);
     const doc = meetingMinutesDoc(meeting.id);
     const url = `${s.url.replace(/^http/, "ws")}/collab/${doc}`;
     expect(await upgradeStatus(url, { cookie: sunCookie })).toBe(101);
@@ -250,16 +251,16 @@ describe("revoking rights closes open documents", () => {
     const res = await post(
       "/orgs",
       { intent: "move", orgId: branch, parentId: committee.id },
-      await signIn(s.url, "13800000009"),
+      await signIn(s.url, DEMO.REVIEWER),
     );
     expect(res.status).toBe(200);
     expect(await upgradeStatus(url, { cookie: sunCookie })).toBe(404);
     await until(() => closes.length > 0, 2000, "the socket of the former reviewer to close");
     expect(closes[0].code).toBe(4403);
     expect(closes[0].at - t0).toBeLessThanOrEqual(1000);
-    const huangId = users["13800000008"];
+    const huangId = users[DEMO.HUANG];
     await addMembership(sql, admin, huangId, { orgId: branch, role: "member", mobile: false });
-    const writer = connectClient(s.url, doc, await signIn(s.url, "13800000008"));
+    const writer = connectClient(s.url, doc, await signIn(s.url, DEMO.HUANG));
     await writer.synced();
     appendParagraph(writer.doc, "第三支部：移动后的记录");
     await pause(500);
@@ -271,11 +272,11 @@ describe("revoking rights closes open documents", () => {
 
   it("(f) a password reset with a new invitation code closes the sockets of the old sessions (4401)", async () => {
     const sql = s.app.db.sql;
-    const zhaoId = users["13800000007"];
-    const old = await signIn(s.url, "13800000007");
+    const zhaoId = users[DEMO.ZHAO];
+    const old = await signIn(s.url, DEMO.ZHAO);
     const zhao = watchedClient(old);
     await zhao.synced();
-    const secretaryId = users["13800000001"];
+    const secretaryId = users[DEMO.SEC];
     const code = await reissueInvitation(
       sql,
       { userId: secretaryId, subject: await loadSubject(sql, secretaryId), address: "127.0.0.1" },

@@ -18,6 +18,7 @@ import { loadSubject } from "../../server/services/people/subjects";
 import { chinaParts } from "../../shared/time";
 import { MeetingFormSchema, type MeetingInput } from "../../shared/schemas/meetings";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO } from "../setup/demo";
 
 // Scheduling rules at the service level (real Actors over the seeded demo branch), then the
 // pages and the file route over HTTP.
@@ -573,11 +574,11 @@ describe("over HTTP", () => {
   let groupMeeting: string;
   beforeAll(async () => {
     for (const [name, username] of [
-      ["王建国", "13800000001"],
-      ["刘洋", "13800000004"],
-      ["杨帆", "13800000006"],
-      ["周志强", "13800000009"],
-      ["吴刚", "13800000011"],
+      ["王建国", DEMO.SEC],
+      ["刘洋", DEMO.LIU],
+      ["杨帆", DEMO.YANG],
+      ["周志强", DEMO.REVIEWER],
+      ["吴刚", DEMO.WU],
     ])
       cookies[name] = await signIn(s.url, username);
     branchMeeting = await createMeeting(sql, actors["王建国"], org[B1].id, input({ date: "2099-09-01" }));

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
-import { DEMO } from "../setup/demo";
+import { describe, expect, it } from "vitest";
+import { signIn } from "../setup/server";
+import { DEMO, withDemoServer } from "../setup/demo";
 
 // Every response says it may not be framed by another origin and may not be sniffed; every page
 // has a Content-Security-Policy whose nonce is the one its inline scripts carry, so an injected
 // script without it does not run. (The e2e suite fails on any violation the browser reports.)
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer();
 
 const policy = (res: Response) =>
   Object.fromEntries(
@@ -25,8 +19,8 @@ const policy = (res: Response) =>
 
 describe("security headers", () => {
   it("a page: no framing by others, no sniffing, scripts only with this response's nonce", async () => {
-    for (const cookie of [undefined, await signIn(s.url, DEMO.SEC)]) {
-      const res = await fetch(`${s.url}/${cookie ? "" : "login"}`, { headers: cookie ? { cookie } : {} });
+    for (const cookie of [undefined, await signIn(t.url, DEMO.SEC)]) {
+      const res = await fetch(`${t.url}/${cookie ? "" : "login"}`, { headers: cookie ? { cookie } : {} });
       expect(res.status).toBe(200);
       expect(res.headers.get("x-frame-options")).toBe("SAMEORIGIN");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
@@ -45,7 +39,7 @@ describe("security headers", () => {
         expect(attrs, "every inline script carries the nonce").toContain(`nonce="${nonce}"`);
       }
       // A new nonce for every response.
-      const again = policy(await fetch(`${s.url}/login`));
+      const again = policy(await fetch(`${t.url}/login`));
       expect(again["script-src"]).not.toEqual(csp["script-src"]);
     }
   });
@@ -56,11 +50,11 @@ describe("security headers", () => {
       ["/meetings/%ff", {}],
       ["/login", { method: "PUT" }],
     ] as const) {
-      const res = await fetch(`${s.url}${path}`, init);
+      const res = await fetch(`${t.url}${path}`, init);
       expect(res.headers.get("x-frame-options"), path).toBe("SAMEORIGIN");
       expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
     }
-    const refused = await fetch(`${s.url}/meetings/%ff`);
+    const refused = await fetch(`${t.url}/meetings/%ff`);
     expect(policy(refused)["default-src"]).toEqual(["'none'"]);
   });
 });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import * as Y from "yjs";
-import { startTestServer, type TestServer } from "../setup/server";
-import { buildMeeting, DEMO, demoIds, httpActors, ORGS, type DemoIds } from "../setup/demo";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 import { appendParagraph } from "../setup/yclient";
 
 // Who wrote a shared passage first: the first time it was stored in each author's document. The
@@ -9,17 +8,7 @@ import { appendParagraph } from "../setup/yclient";
 // her, and the reviewer sees who was first.
 
 const { SEC, LIU, CHEN } = DEMO;
-let s: TestServer;
-let ids: DemoIds;
-let http: ReturnType<typeof httpActors>;
-beforeAll(async () => {
-  s = await startTestServer();
-  ids = await demoIds(s.app.db.sql);
-  http = httpActors(s);
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer();
 
 const ORIGINAL = `这次支部组织集中学习党的二十届四中全会精神，我结合自己在社区服务中心窗口的工作，谈几点体会。
 第一，要把群众的小事当成自己的大事。上个月有位独居老人来办理高龄津贴，材料缺了一份户籍证明，按规定要退回。我想到老人腿脚不便，就主动联系派出所调取了电子证明，当天就帮他办完了。老人走的时候一直说谢谢，我心里很受触动。
@@ -42,23 +31,23 @@ function type(who: string, text: string) {
   for (const line of text.split("\n")) appendParagraph(doc, line);
 }
 const submit = (m: string, who: string) =>
-  http.post(
+  t.http.post(
     `/meetings/${m}/reflection`,
     { intent: "submit", update: Buffer.from(Y.encodeStateAsUpdate(editors.get(who)!)).toString("base64") },
     who,
   );
 const detailOf = async (m: string, who: string) =>
   (
-    await s.app.db.sql<
+    await t.sql<
       {
         similarity: number | null;
         similarity_detail: { flagged: boolean; matches: { userId: string; earlier?: string }[] };
       }[]
-    >`select similarity, similarity_detail from reflections where meeting_id = ${m} and user_id = ${ids.user[who]}`
+    >`select similarity, similarity_detail from reflections where meeting_id = ${m} and user_id = ${t.ids.user[who]}`
   )[0];
 
 it("does not flag the original author when she resubmits after the one who copied her", async () => {
-  const m = await buildMeeting(s.app.db.sql, ids, {
+  const m = await t.meeting({
     org: ORGS.B1,
     inMin: -60,
     host: SEC,
@@ -73,8 +62,8 @@ it("does not flag the original author when she resubmits after the one who copie
   const chen = await detailOf(m, CHEN);
   expect(chen.similarity_detail.flagged).toBe(true);
   // Returned to 刘洋, who adds a line and submits again: 陈静's copy is now in the session.
-  const ret = await http.post(
-    `/meetings/${m}/reflections/${ids.user[LIU]}`,
+  const ret = await t.http.post(
+    `/meetings/${m}/reflections/${t.ids.user[LIU]}`,
     { intent: "return", comment: "请再补充一点今后的打算" },
     SEC,
   );
@@ -83,13 +72,13 @@ it("does not flag the original author when she resubmits after the one who copie
   expect((await submit(m, LIU)).status).toBe(200);
   const liu = await detailOf(m, LIU);
   expect(liu.similarity_detail.flagged).toBe(false);
-  expect(liu.similarity_detail.matches[0].userId).toBe(ids.user[CHEN]);
+  expect(liu.similarity_detail.matches[0].userId).toBe(t.ids.user[CHEN]);
   expect(chen.similarity_detail.matches[0].earlier).toBe("other");
   expect(liu.similarity_detail.matches[0].earlier).toBe("mine");
   // The reviewer sees who wrote it first, on both pages.
-  const page = await (await http.get(`/meetings/${m}/reflections/${ids.user[LIU]}`, SEC)).text();
+  const page = await (await t.http.get(`/meetings/${m}/reflections/${t.ids.user[LIU]}`, SEC)).text();
   expect(page).toContain("刘洋先写");
-  const chenPage = await (await http.get(`/meetings/${m}/reflections/${ids.user[CHEN]}`, SEC)).text();
+  const chenPage = await (await t.http.get(`/meetings/${m}/reflections/${t.ids.user[CHEN]}`, SEC)).text();
   expect(chenPage).toContain("刘洋先写");
   // (Both pages are long and Chinese: no stray NUL bytes from React's renderer either.)
   expect(page.includes("\0") || chenPage.includes("\0")).toBe(false);

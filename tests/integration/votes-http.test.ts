@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DocStore } from "../../server/collab/persistence";
 import { meetingLiveDoc, meetingMinutesDoc } from "../../shared/doc-names";
 import { DECISIONS_HEADING, plainText } from "../../shared/editor/minutes";
 import { readLiveState } from "../../shared/live-session";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 import { connectClient, until } from "../setup/yclient";
 
 // The votes route over HTTP with real session cookies, as the session page's forms post it (with
@@ -15,81 +15,41 @@ import { connectClient, until } from "../setup/yclient";
 // here), 刘洋 (…04), 陈静 (…05), 杨帆 (…06) are 正式党员; 赵敏 (…07) a 预备党员; 郑华 (…12) a
 // 流动党员; 周志强 (…09) the 党委组织委员 above (列席); 吴刚 (…11) in the sibling branch.
 
-const SEC = "13800000001";
-const ORG = "13800000002";
-const LEADER = "13800000003";
-const LIU = "13800000004";
-const CHEN = "13800000005";
-const YANG = "13800000006";
-const ZHAO = "13800000007";
-const REVIEWER = "13800000009";
-const WU = "13800000011";
-const ZHENG = "13800000012";
+const { SEC, ORG, LEADER, LIU, CHEN, YANG, ZHAO, REVIEWER, WU, ZHENG } = DEMO;
 
 /** Six voting members, a 预备党员 and a 流动党员. */
 const LIST = [SEC, ORG, LEADER, LIU, CHEN, YANG, ZHAO, ZHENG];
 
-let s: TestServer;
-const ids: Record<string, string> = {};
-const orgs: Record<string, string> = {};
-const cookies: Record<string, string> = {};
-const MIN = 60_000;
-
-beforeAll(async () => {
-  s = await startTestServer();
-  const sql = s.app.db.sql;
-  for (const u of await sql<{ id: string; username: string }[]>`select id, username from users`) ids[u.username] = u.id;
-  for (const o of await sql<{ id: string; name: string }[]>`select id, name from organizations`) orgs[o.name] = o.id;
-});
-afterAll(async () => {
-  await s?.stop();
-});
-
-const sqlOf = () => s.app.db.sql;
-const cookie = async (username: string) => (cookies[username] ??= await signIn(s.url, username));
-
-const page = async (path: string, username: string) =>
-  fetch(`${s.url}${path}`, { headers: { cookie: await cookie(username) }, redirect: "manual" });
-
-/** A form post as the browser sends it without JavaScript. */
-const post = async (path: string, body: Record<string, string>, username: string) =>
-  fetch(`${s.url}${path}`, {
-    method: "POST",
-    headers: { cookie: await cookie(username), origin: s.url, "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(body),
-    redirect: "manual",
-  });
+const t = withDemoServer();
 
 /** A 支部党员大会 of the first branch starting in five minutes, hosted by 张伟, with its list; not started. */
 async function meeting(title = "表决页面测试") {
-  const sql = sqlOf();
-  const start = new Date(Date.now() + 5 * MIN);
-  const [m] = await sql<{ id: string }[]>`
-    insert into meetings (org_id, kind, title, starts_at, ends_at, location, created_by, host_id)
-    values (${orgs["机关第一党支部"]}, 'general_assembly', ${title}, ${start}, ${new Date(start.getTime() + 120 * MIN)},
-      '党员活动室', ${ids[SEC]}, ${ids[LEADER]})
-    returning id`;
-  for (const u of LIST)
-    await sql`insert into meeting_invitees (meeting_id, user_id, role) values (${m.id}, ${ids[u]}, 'attendee')`;
-  await sql`insert into meeting_invitees (meeting_id, user_id, role) values (${m.id}, ${ids[REVIEWER]}, 'guest')`;
-  return m.id;
+  return t.meeting({
+    org: ORGS.B1,
+    title,
+    inMin: 5,
+    minutes: 120,
+    host: LEADER,
+    attendees: LIST,
+    guests: [REVIEWER],
+  });
 }
 
 /** Starts the session the way the host's button on the attendance page does. */
 async function start(meetingId: string) {
-  const res = await post(`/meetings/${meetingId}/attendance`, { intent: "start" }, LEADER);
+  const res = await t.http.post(`/meetings/${meetingId}/attendance`, { intent: "start" }, LEADER);
   expect(res.status).toBe(200);
 }
 
 async function present(meetingId: string, ...users: string[]) {
   for (const u of users)
-    await sqlOf()`
+    await t.sql`
       insert into attendance (meeting_id, user_id, status, signed_in_at, via)
-      values (${meetingId}, ${ids[u]}, 'present', now(), 'code')`;
+      values (${meetingId}, ${t.ids.user[u]}, 'present', now(), 'code')`;
 }
 
 async function votesOf(meetingId: string) {
-  return sqlOf()<
+  return t.sql<
     {
       id: string;
       status: string;
@@ -105,7 +65,7 @@ async function votesOf(meetingId: string) {
 
 /** The minutes as stored in the database (update log and snapshot), as plain text. */
 async function storedMinutes(meetingId: string) {
-  const { state } = await new DocStore(sqlOf()).load(meetingMinutesDoc(meetingId));
+  const { state } = await new DocStore(t.sql).load(meetingMinutesDoc(meetingId));
   const doc = new Y.Doc();
   if (state) Y.applyUpdate(doc, state);
   const text = plainText(doc);
@@ -115,7 +75,7 @@ async function storedMinutes(meetingId: string) {
 
 /** A page of the session listening on the live channel, as the session page does. */
 async function liveListener(meetingId: string, username: string) {
-  const c = connectClient(s.url, meetingLiveDoc(meetingId), await cookie(username));
+  const c = connectClient(t.url, meetingLiveDoc(meetingId), await t.http.cookie(username));
   await c.synced();
   return { ...c, rev: () => readLiveState(c.doc).rev };
 }
@@ -128,49 +88,49 @@ describe("opening a vote over HTTP", () => {
     const path = `/meetings/${m}/votes`;
 
     // Not started yet.
-    let res = await post(path, { intent: "open", ...commendation }, LEADER);
+    let res = await t.http.post(path, { intent: "open", ...commendation }, LEADER);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("会议尚未开始：请主持人先开始会议，再发起表决。");
 
     await start(m);
     // Three of six voting members, plus the 预备党员 and the 流动党员: exactly half.
     await present(m, SEC, ORG, LEADER, ZHAO, ZHENG);
-    const before = await page(path, LEADER);
+    const before = await t.http.get(path, LEADER);
     expect(before.status).toBe(200);
     const beforeHtml = await before.text();
     expect(beforeHtml).toContain("应到有表决权党员 6 人，实到 3 人，未超过半数（至少需 4 人），暂不能表决。");
     expect(beforeHtml).toContain('data-testid="votes-open-refusal"');
 
-    res = await post(path, { intent: "open", ...commendation, redirectTo: `/meetings/${m}` }, LEADER);
+    res = await t.http.post(path, { intent: "open", ...commendation, redirectTo: `/meetings/${m}` }, LEADER);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("未达到法定人数：应到有表决权党员 6 人，实到 3 人，需超过半数（至少 4 人）。");
     expect(await votesOf(m)).toHaveLength(0);
 
     await present(m, LIU);
-    const holds = await (await page(path, SEC)).text();
+    const holds = await (await t.http.get(path, SEC)).text();
     expect(holds).toContain("应到有表决权党员 6 人，实到 4 人，超过半数，可以表决。");
     expect(holds).toContain("发起表决");
 
     // A member may not open a vote; someone in another branch does not see the meeting.
-    res = await post(path, { intent: "open", ...commendation }, LIU);
+    res = await t.http.post(path, { intent: "open", ...commendation }, LIU);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("只有主持人、书记、副书记或组织委员可以发起表决。");
-    expect((await post(path, { intent: "open", ...commendation }, WU)).status).toBe(404);
-    expect((await page(path, WU)).status).toBe(404);
-    expect((await page(`/meetings/not-a-uuid/votes`, SEC)).status).toBe(404);
+    expect((await t.http.post(path, { intent: "open", ...commendation }, WU)).status).toBe(404);
+    expect((await t.http.get(path, WU)).status).toBe(404);
+    expect((await t.http.get(`/meetings/not-a-uuid/votes`, SEC)).status).toBe(404);
     // A member reads the panel without the form.
-    const member = await (await page(path, LIU)).text();
+    const member = await (await t.http.get(path, LIU)).text();
     expect(member).toContain("暂无表决");
     expect(member).not.toContain('name="matter"');
 
     // Bad input: a clear message, 400.
-    res = await post(path, { intent: "open", title: "  ", matter: "commendation" }, LEADER);
+    res = await t.http.post(path, { intent: "open", title: "  ", matter: "commendation" }, LEADER);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("请填写表决事项");
-    res = await post(path, { intent: "open", title: "选举", matter: "election" }, LEADER);
+    res = await t.http.post(path, { intent: "open", title: "选举", matter: "election" }, LEADER);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("请选择表决事项的类别");
-    res = await post(path, { intent: "vote-twice" }, LEADER);
+    res = await t.http.post(path, { intent: "vote-twice" }, LEADER);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("无法识别的操作");
     expect(await votesOf(m)).toHaveLength(0);
@@ -179,7 +139,7 @@ describe("opening a vote over HTTP", () => {
     const live = await liveListener(m, SEC);
     try {
       const rev = live.rev();
-      res = await post(path, { intent: "open", ...commendation, redirectTo: `/meetings/${m}` }, LEADER);
+      res = await t.http.post(path, { intent: "open", ...commendation, redirectTo: `/meetings/${m}` }, LEADER);
       expect(res.status).toBe(302);
       expect(res.headers.get("location")).toBe(`/meetings/${m}`);
       await until(() => live.rev() > rev, 5000, "the live channel to move");
@@ -190,7 +150,7 @@ describe("opening a vote over HTTP", () => {
     expect(v).toMatchObject({ status: "open", secret: false });
 
     // One at a time.
-    res = await post(path, { intent: "open", title: "另一项", matter: "other" }, SEC);
+    res = await t.http.post(path, { intent: "open", title: "另一项", matter: "other" }, SEC);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain(`“${commendation.title}”的表决还在进行，请先结束它再发起新的表决。`);
   });
@@ -202,11 +162,11 @@ describe("ballots and closing over HTTP", () => {
     const path = `/meetings/${m}/votes`;
     await start(m);
     await present(m, SEC, ORG, LEADER, LIU, ZHAO, ZHENG, REVIEWER);
-    expect((await post(path, { intent: "open", ...commendation }, SEC)).status).toBe(200);
+    expect((await t.http.post(path, { intent: "open", ...commendation }, SEC)).status).toBe(200);
     const [{ id: voteId }] = await votesOf(m);
 
     // The open vote on a voter's page: the three ballot buttons.
-    const ballot = await (await page(path, LIU)).text();
+    const ballot = await (await t.http.get(path, LIU)).text();
     expect(ballot).toContain('data-testid="vote-open"');
     for (const [value, label] of [
       ["for", "赞成"],
@@ -217,72 +177,74 @@ describe("ballots and closing over HTTP", () => {
     expect(ballot).toContain(commendation.title);
 
     // A ballot without JavaScript goes back to the session page.
-    let res = await post(path, { intent: "cast", voteId, choice: "for", redirectTo: `/meetings/${m}` }, LIU);
+    let res = await t.http.post(path, { intent: "cast", voteId, choice: "for", redirectTo: `/meetings/${m}` }, LIU);
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`/meetings/${m}`);
     // Voting twice is refused, whatever the choice.
-    res = await post(path, { intent: "cast", voteId, choice: "against" }, LIU);
+    res = await t.http.post(path, { intent: "cast", voteId, choice: "against" }, LIU);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("你已经投过票了，不能重复投票。");
-    const liuPage = await (await page(path, LIU)).text();
+    const liuPage = await (await t.http.get(path, LIU)).text();
     expect(liuPage).toContain("你已投票：赞成");
     expect(liuPage).not.toContain('class="ballot__buttons"');
 
     // A 预备党员 and a 流动党员 attend without a vote; the page says why, and a ballot is refused.
-    const zhaoPage = await (await page(path, ZHAO)).text();
+    const zhaoPage = await (await t.http.get(path, ZHAO)).text();
     expect(zhaoPage).toContain("预备党员没有表决权。");
     expect(zhaoPage).not.toContain('class="ballot__buttons"');
-    res = await post(path, { intent: "cast", voteId, choice: "for" }, ZHAO);
+    res = await t.http.post(path, { intent: "cast", voteId, choice: "for" }, ZHAO);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("预备党员没有表决权。");
-    res = await post(path, { intent: "cast", voteId, choice: "for" }, ZHENG);
+    res = await t.http.post(path, { intent: "cast", voteId, choice: "for" }, ZHENG);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("流动党员在流入地党组织没有表决权，表决权在组织关系所在的党支部行使。");
     // Absent, a guest, someone who cannot see the meeting, a wrong choice, a vote of another meeting.
-    res = await post(path, { intent: "cast", voteId, choice: "for" }, CHEN);
+    res = await t.http.post(path, { intent: "cast", voteId, choice: "for" }, CHEN);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("请先签到：到会的有表决权党员才能投票。");
-    res = await post(path, { intent: "cast", voteId, choice: "for" }, REVIEWER);
+    res = await t.http.post(path, { intent: "cast", voteId, choice: "for" }, REVIEWER);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("列席人员没有表决权。");
-    expect((await post(path, { intent: "cast", voteId, choice: "for" }, WU)).status).toBe(404);
-    res = await post(path, { intent: "cast", voteId, choice: "maybe" }, SEC);
+    expect((await t.http.post(path, { intent: "cast", voteId, choice: "for" }, WU)).status).toBe(404);
+    res = await t.http.post(path, { intent: "cast", voteId, choice: "maybe" }, SEC);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("请选择赞成、反对或弃权");
     const other = await meeting("另一次会议");
-    expect((await post(`/meetings/${other}/votes`, { intent: "cast", voteId, choice: "for" }, SEC)).status).toBe(404);
-    expect((await post(path, { intent: "cast", voteId: "not-a-uuid", choice: "for" }, SEC)).status).toBe(400);
+    expect((await t.http.post(`/meetings/${other}/votes`, { intent: "cast", voteId, choice: "for" }, SEC)).status).toBe(
+      404,
+    );
+    expect((await t.http.post(path, { intent: "cast", voteId: "not-a-uuid", choice: "for" }, SEC)).status).toBe(400);
 
     // `redirectTo` goes back only within this meeting: elsewhere, the page is rendered instead.
-    res = await post(path, { intent: "cast", voteId, choice: "for", redirectTo: "https://evil.example/" }, SEC);
+    res = await t.http.post(path, { intent: "cast", voteId, choice: "for", redirectTo: "https://evil.example/" }, SEC);
     expect(res.status).toBe(200);
-    res = await post(path, { intent: "cast", voteId, choice: "for", redirectTo: `/meetings/${other}` }, ORG);
+    res = await t.http.post(path, { intent: "cast", voteId, choice: "for", redirectTo: `/meetings/${other}` }, ORG);
     expect(res.status).toBe(200);
-    res = await post(
+    res = await t.http.post(
       path,
       { intent: "cast", voteId, choice: "against", redirectTo: `//evil.example/meetings/${m}` },
       LEADER,
     );
     expect(res.status).toBe(200);
     // An open ballot shows the split live.
-    const livePage = await (await page(path, SEC)).text();
+    const livePage = await (await t.http.get(path, SEC)).text();
     expect(livePage).toContain('data-testid="vote-live-tally"');
     expect(await votesOf(m)).toMatchObject([{ for_count: 3, against_count: 1, abstain_count: 0 }]);
 
     // Only the host and the managers close it.
-    res = await post(path, { intent: "close", voteId }, LIU);
+    res = await t.http.post(path, { intent: "close", voteId }, LIU);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("只有主持人、书记、副书记或组织委员可以结束表决。");
-    expect((await post(path, { intent: "close", voteId }, WU)).status).toBe(404);
+    expect((await t.http.post(path, { intent: "close", voteId }, WU)).status).toBe(404);
     expect((await votesOf(m))[0].status).toBe("open");
 
     // The host closes it: the result goes into the minutes' 会议决议 and open pages are told.
     const live = await liveListener(m, SEC);
-    const editor = connectClient(s.url, meetingMinutesDoc(m), await cookie(SEC));
+    const editor = connectClient(t.url, meetingMinutesDoc(m), await t.http.cookie(SEC));
     await editor.synced();
     try {
       const rev = live.rev();
-      res = await post(path, { intent: "close", voteId, redirectTo: `/meetings/${m}/votes` }, LEADER);
+      res = await t.http.post(path, { intent: "close", voteId, redirectTo: `/meetings/${m}/votes` }, LEADER);
       expect(res.status).toBe(302);
       expect(res.headers.get("location")).toBe(`/meetings/${m}/votes`);
       await until(() => live.rev() > rev, 5000, "the live channel to move");
@@ -305,15 +267,15 @@ describe("ballots and closing over HTTP", () => {
     expect((await votesOf(m))[0]).toMatchObject({ status: "closed", passed: false });
 
     // The page shows the result; closing again and voting after the close are refused.
-    const after = await (await page(path, LIU)).text();
+    const after = await (await t.http.get(path, LIU)).text();
     expect(after).toContain('data-testid="vote-closed"');
     expect(after).toContain("未通过");
     expect(after).toContain("赞成票未超过应到有表决权党员半数（需至少 4 票），未通过。");
     expect(after).toContain("结果已写入会议记录");
-    res = await post(path, { intent: "close", voteId }, LEADER);
+    res = await t.http.post(path, { intent: "close", voteId }, LEADER);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("本项表决已经结束。");
-    res = await post(path, { intent: "cast", voteId, choice: "for" }, YANG);
+    res = await t.http.post(path, { intent: "cast", voteId, choice: "for" }, YANG);
     expect(res.status).toBe(409);
   });
 });
@@ -324,7 +286,7 @@ describe("a secret ballot with written opinions over HTTP", () => {
     const path = `/meetings/${m}/votes`;
     await start(m);
     await present(m, SEC, ORG, LEADER, LIU, CHEN);
-    let res = await post(
+    let res = await t.http.post(
       path,
       { intent: "open", title: "关于接收冯雪同志为预备党员", matter: "admit_probationary", secret: "1" },
       LEADER,
@@ -335,42 +297,42 @@ describe("a secret ballot with written opinions over HTTP", () => {
     expect(secret).toBe(true);
 
     for (const u of [SEC, ORG, LIU])
-      expect((await post(path, { intent: "cast", voteId, choice: "for" }, u)).status).toBe(200);
-    const open = await (await page(path, LEADER)).text();
+      expect((await t.http.post(path, { intent: "cast", voteId, choice: "for" }, u)).status).toBe(200);
+    const open = await (await t.http.get(path, LEADER)).text();
     expect(open).not.toContain('data-testid="vote-live-tally"');
     expect(open).toContain("无记名投票：结束前只显示投票人数");
     expect(open).toContain('data-testid="vote-written"');
-    const secPage = await (await page(path, SEC)).text();
+    const secPage = await (await t.http.get(path, SEC)).text();
     expect(secPage).toContain("你已投票（无记名，只计票数）");
 
     // Written opinions: the host's, for an absent voting member, once; not for someone present, nor by a member.
-    res = await post(path, { intent: "written", voteId, userId: ids[YANG], choice: "for" }, LIU);
+    res = await t.http.post(path, { intent: "written", voteId, userId: t.ids.user[YANG], choice: "for" }, LIU);
     expect(res.status).toBe(403);
-    res = await post(path, { intent: "written", voteId, userId: ids[CHEN], choice: "for" }, LEADER);
+    res = await t.http.post(path, { intent: "written", voteId, userId: t.ids.user[CHEN], choice: "for" }, LEADER);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("陈静已到会，应由本人当场投票，不能登记书面意见。");
-    res = await post(path, { intent: "written", voteId, userId: ids[ZHAO], choice: "for" }, LEADER);
+    res = await t.http.post(path, { intent: "written", voteId, userId: t.ids.user[ZHAO], choice: "for" }, LEADER);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("赵敏：预备党员没有表决权。");
-    res = await post(path, { intent: "written", voteId, userId: "", choice: "for" }, LEADER);
+    res = await t.http.post(path, { intent: "written", voteId, userId: "", choice: "for" }, LEADER);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("请选择因故未到会的有表决权党员");
-    res = await post(path, { intent: "written", voteId, userId: ids[YANG], choice: "against" }, LEADER);
+    res = await t.http.post(path, { intent: "written", voteId, userId: t.ids.user[YANG], choice: "against" }, LEADER);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("已登记杨帆的书面意见");
-    res = await post(path, { intent: "written", voteId, userId: ids[YANG], choice: "for" }, LEADER);
+    res = await t.http.post(path, { intent: "written", voteId, userId: t.ids.user[YANG], choice: "for" }, LEADER);
     expect(res.status).toBe(409);
 
-    expect((await post(path, { intent: "cast", voteId, choice: "for" }, LEADER)).status).toBe(200);
+    expect((await t.http.post(path, { intent: "cast", voteId, choice: "for" }, LEADER)).status).toBe(200);
 
     // The minutes cannot be written this time: the vote is closed all the same, with a warning, not a 500.
-    const live = s.app.services.live;
+    const live = t.app.services.live;
     const editDocument = live.editDocument;
     live.editDocument = async () => {
       throw new Error("simulated collaboration failure");
     };
     try {
-      res = await post(path, { intent: "close", voteId, redirectTo: `/meetings/${m}` }, LEADER);
+      res = await t.http.post(path, { intent: "close", voteId, redirectTo: `/meetings/${m}` }, LEADER);
     } finally {
       live.editDocument = editDocument;
     }
@@ -383,7 +345,7 @@ describe("a secret ballot with written opinions over HTTP", () => {
     expect(await storedMinutes(m)).not.toContain("关于接收冯雪同志为预备党员");
 
     // Closed: the split is shown, without names.
-    const closed = await (await page(path, CHEN)).text();
+    const closed = await (await t.http.get(path, CHEN)).text();
     expect(closed).toContain("赞成票超过应到有表决权党员半数（至少 4 票），通过。");
     expect(closed).toContain("含书面意见 1 份（赞成 0、反对 1、弃权 0）");
     expect(closed).toContain('data-testid="vote-tally"');
@@ -395,16 +357,16 @@ describe("the panel's data request (useFetcher)", () => {
     const m = await meeting("数据请求测试");
     await start(m);
     await present(m, SEC, ORG, LEADER);
-    const data = await fetch(`${s.url}/meetings/${m}/votes.data`, { headers: { cookie: await cookie(SEC) } });
+    const data = await fetch(`${t.url}/meetings/${m}/votes.data`, { headers: { cookie: await t.http.cookie(SEC) } });
     expect(data.status).toBe(200);
     const body = await data.text();
     expect(body).toContain("openRefusal");
     expect(body).toContain("未达到法定人数：应到有表决权党员 6 人，实到 3 人，需超过半数（至少 4 人）。");
-    const refused = await fetch(`${s.url}/meetings/${m}/votes.data`, {
+    const refused = await fetch(`${t.url}/meetings/${m}/votes.data`, {
       method: "POST",
       headers: {
-        cookie: await cookie(SEC),
-        origin: s.url,
+        cookie: await t.http.cookie(SEC),
+        origin: t.url,
         "content-type": "application/x-www-form-urlencoded",
       },
       body: new URLSearchParams({ intent: "open", ...commendation }),
