@@ -49,14 +49,14 @@ async function managedMeeting(sql: Parameters<typeof getMeetingFor>[0], subject:
   if (!org) notFound();
   if (!canManage(scheduleAccess(subject, org.resource)))
     throw new Response("只有本组织的书记、副书记、组织委员（党小组会还有党小组长）可以修改会议安排。", { status: 403 });
-  return { meeting: found.meeting, org };
+  return { meeting: found.meeting, scope: found.scope, org };
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
   const { sql } = context.services;
-  const { meeting, org } = await managedMeeting(sql, actor.subject, params.meetingId ?? "");
-  const detail = (await meetingDetail(sql, meeting.id))!;
+  const { scope, org } = await managedMeeting(sql, actor.subject, params.meetingId ?? "");
+  const detail = (await meetingDetail(sql, scope))!;
   const kinds = await kindsFor(sql, org);
   const asked = askedKind(request, kinds);
   const pool = await inviteePool(sql, org);

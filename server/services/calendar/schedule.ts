@@ -11,14 +11,7 @@ import {
   type OrgKind,
   type Role,
 } from "../../../shared/domain/labels";
-import {
-  mayChair,
-  sitsOnCommittee,
-  meetingAccess,
-  orgAccess,
-  type MeetingResource,
-  type Subject,
-} from "../../../shared/permissions";
+import { mayChair, sitsOnCommittee, type Subject } from "../../../shared/permissions";
 import {
   chinaParts,
   chinaShort,
@@ -30,9 +23,15 @@ import {
 import type { Actor } from "../actor";
 import { DomainError, hidden, UUID_RE } from "../errors";
 import { getMeetingFor } from "./meetings";
+import {
+  findMeetingScope,
+  loadMeetingScope,
+  meetingRecord,
+  type MeetingRecord,
+  type MeetingRow,
+} from "../meeting-scope";
 import { orgSettings } from "../people/org-settings";
-import { findOrg, requireSchedulingOrg, type Org } from "../people/orgs";
-import { orgPaths } from "../people/subjects";
+import { requireSchedulingOrg, type Org } from "../people/orgs";
 
 // Scheduling: a meeting's details, agenda, study materials and invitee list; rescheduling and
 // cancelling, which keep history and tell the invitees. Every change re-checks, inside its
@@ -192,10 +191,7 @@ export async function checkHostFree(
       ${exceptId ? t`and m.id <> ${exceptId}` : t``}
     order by m.starts_at limit 1`;
   if (!clash) return;
-  const path = (await orgPaths(t, [clash.org_id])).get(clash.org_id) ?? [clash.org_id];
-  const visible =
-    meetingAccess(actor.subject, { id: clash.id, orgId: clash.org_id, orgKind: clash.org_kind, orgPath: path }) !==
-    "none";
+  const visible = (await findMeetingScope(t, actor.subject, clash.id)) !== null;
   const what = visible ? `“${clash.title}”` : "其他组织的一项会议";
   throw new DomainError(
     `主持人 ${await nameOf(t, input.hostId)} 在该时段已有会议：${what} ${chinaShort(clash.starts_at)}–${chinaParts(clash.ends_at).time}。请调整时间或更换主持人。`,
@@ -310,48 +306,14 @@ export async function createMeeting(sql: Sql, actor: Actor, orgId: string, input
   })) as string;
 }
 
-interface MeetingRow {
-  id: string;
-  org_id: string;
-  kind: MeetingKind;
-  title: string;
-  starts_at: Date;
-  ends_at: Date;
-  location: string | null;
-  online_url: string | null;
-  host_id: string | null;
-  recorder_id: string | null;
-  status: "planned" | "scheduled" | "cancelled";
-  cancelled_reason: string | null;
-  series_id: string | null;
-  session_started_at: Date | null;
-}
-
-const resourceOf = (row: { id: string }, org: Org): MeetingResource => ({
-  id: row.id,
-  orgId: org.id,
-  orgKind: org.kind,
-  orgPath: org.path,
-});
-
 /**
- * Locks the meeting and checks the actor manages its organisation: 404 when they may not even
- * see the meeting, 403 when they see it but do not manage it.
+ * Locks the meeting (loadMeetingScope's `lock`, inside the caller's transaction) and checks the
+ * actor convenes its organisation (requireSchedulingOrg: scheduleAccess): 404 when they may not
+ * even see the meeting, 403 when they see it but do not convene it. Whoever manages the
+ * organisation from above sits on its committee chain and so reads the meeting (meetingAccess).
  */
 async function lockMeeting(t: Sql, actor: Actor, meetingId: string): Promise<{ row: MeetingRow; org: Org }> {
-  if (!UUID_RE.test(meetingId)) throw hidden();
-  const [row] = await t<MeetingRow[]>`
-    select id, org_id, kind, title, starts_at, ends_at, location, online_url, host_id, recorder_id, status,
-      cancelled_reason, series_id, session_started_at
-    from meetings where id = ${meetingId} for update`;
-  if (!row) throw hidden();
-  const found = await findOrg(t, row.org_id);
-  if (!found) throw hidden();
-  if (
-    meetingAccess(actor.subject, resourceOf(row, found)) === "none" &&
-    orgAccess(actor.subject, found.resource) !== "manage"
-  )
-    throw hidden();
+  const { row } = await loadMeetingScope(t, actor.subject, meetingId, { lock: true });
   const org = await requireSchedulingOrg(t, actor, row.org_id);
   return { row, org };
 }
@@ -823,20 +785,38 @@ export interface MeetingDetail {
   history: { id: string; at: Date; change: Change; actorName: string | null; detail: Record<string, unknown> }[];
 }
 
-/** Everything about a meeting for its pages. No permission check: callers read it through getMeetingFor first. */
-export async function meetingDetail(sql: Sql, meetingId: string): Promise<MeetingDetail | null> {
-  if (!UUID_RE.test(meetingId)) return null;
-  const [m] = await sql<Omit<MeetingDetail, "agenda" | "materials" | "invitees" | "counts" | "history">[]>`
-    select m.id, m.org_id as "orgId", m.kind, m.title, m.starts_at as "startsAt", m.ends_at as "endsAt",
-      m.location, m.online_url as "onlineUrl", m.status, m.cancelled_reason as "cancelledReason",
-      m.session_started_at as "startedAt",
-      m.host_id as "hostId", h.display_name as "hostName", m.recorder_id as "recorderId",
-      r.display_name as "recorderName",
-      (select count(*)::int from meetings s where s.series_id = m.series_id and s.status = 'scheduled'
-         and s.starts_at > m.starts_at and s.starts_at > now()) as "laterInSeries"
-    from meetings m left join users h on h.id = m.host_id left join users r on r.id = m.recorder_id
-    where m.id = ${meetingId}`;
-  if (!m) return null;
+/**
+ * Everything about a meeting for its pages. Given the scope a loader has (loadMeetingScope, which
+ * checked the reader may see it), the meeting is not read again; given an id, there is no
+ * permission check (the caller read it through getMeetingFor first) and null if it does not exist.
+ */
+export async function meetingDetail(sql: Sql, meeting: MeetingRecord | string): Promise<MeetingDetail | null> {
+  const scope = typeof meeting === "string" ? await meetingRecord(sql, meeting) : meeting;
+  if (!scope) return null;
+  const r = scope.row;
+  const [later] = r.series_id
+    ? await sql<{ n: number }[]>`
+        select count(*)::int as n from meetings s where s.series_id = ${r.series_id} and s.status = 'scheduled'
+          and s.starts_at > ${r.starts_at} and s.starts_at > now()`
+    : [{ n: 0 }];
+  const m = {
+    id: r.id,
+    orgId: r.org_id,
+    kind: r.kind,
+    title: r.title,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    location: r.location,
+    onlineUrl: r.online_url,
+    status: r.status,
+    cancelledReason: r.cancelled_reason,
+    startedAt: r.session_started_at,
+    laterInSeries: later.n,
+    hostId: r.host_id,
+    hostName: r.host_name,
+    recorderId: r.recorder_id,
+    recorderName: r.recorder_name,
+  };
   const agenda = await sql<MeetingDetail["agenda"]>`
     select id, position, title from meeting_agenda_items where meeting_id = ${m.id} order by position`;
   const materials = await sql<MeetingDetail["materials"]>`

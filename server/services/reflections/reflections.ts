@@ -2,15 +2,13 @@ import * as Y from "yjs";
 import type { Sql } from "../../../db/client";
 import { reflectionDoc } from "../../../shared/doc-names";
 import { chinaDateKey } from "../../../shared/domain/cadence";
-import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../../shared/domain/labels";
+import { MEETING_KIND_LABEL, type MeetingKind } from "../../../shared/domain/labels";
 import { countWords, REFLECTION_MAX_WORDS, REFLECTION_MIN_WORDS } from "../../../shared/domain/text";
 import { plainText } from "../../../shared/editor/minutes";
 import {
   sessionAccess,
-  meetingAccess,
   reflectionAccess,
   type Access,
-  type MeetingResource,
   type ReflectionResource,
   type ReflectionStatus,
   type Subject,
@@ -20,10 +18,15 @@ import { REVIEW_COMMENT_MAX, REVIEW_COMMENT_MIN } from "../../../shared/schemas/
 import type { Actor, LiveAccess } from "../actor";
 import { DomainError, hidden, UUID_RE } from "../errors";
 import { notify } from "../notifications";
-import { orgSettings } from "../people/org-settings";
 import { orderPassages, storedTimedText, type Earlier } from "./passage-order";
 import { compareReflections, FLAG_THRESHOLD } from "./similarity";
-import { orgPaths } from "../people/subjects";
+import {
+  findMeetingScope,
+  forgetMeetingScope,
+  loadMeetingScope,
+  scopeSettings,
+  type MeetingScope,
+} from "../meeting-scope";
 import { storedStates } from "../../collab/persistence";
 
 // 心得体会: each attendee (应到 or 列席) writes their own reflection on a session in a live
@@ -56,25 +59,8 @@ const SLOGANS = [
   "学思想、强党性、重实践、建新功",
 ];
 
-interface MeetingRow {
-  id: string;
-  org_id: string;
-  org_kind: OrgKind;
-  org_name: string;
-  kind: MeetingKind;
-  title: string;
-  starts_at: Date;
-  ends_at: Date;
-  status: string;
-  host_id: string | null;
-  reflection_deadline: Date | null;
-}
-
-interface Loaded {
-  row: MeetingRow;
-  resource: MeetingResource;
-  visibility: "committee" | "branch";
-}
+/** The meeting as a reader sees it, with the branch's visibility rule for submitted reflections. */
+type Loaded = MeetingScope & { visibility: "committee" | "branch" };
 
 interface ReflectionRow {
   status: ReflectionStatus;
@@ -146,27 +132,10 @@ export interface SimilarityDetail {
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-async function loadMeeting(sql: Sql, meetingId: string): Promise<Loaded | null> {
-  if (!UUID_RE.test(meetingId)) return null;
-  const [row] = await sql<MeetingRow[]>`
-    select m.id, m.org_id, o.kind as org_kind, o.name as org_name, m.kind, m.title, m.starts_at, m.ends_at, m.status,
-      m.host_id, m.reflection_deadline
-    from meetings m join organizations o on o.id = m.org_id where m.id = ${meetingId}`;
-  if (!row) return null;
-  const paths = await orgPaths(sql, [row.org_id]);
-  const settings = await orgSettings(sql, row.org_id);
-  return {
-    row,
-    resource: { id: row.id, orgId: row.org_id, orgKind: row.org_kind, orgPath: paths.get(row.org_id) ?? [row.org_id] },
-    visibility: settings.reflectionVisibility,
-  };
-}
-
-/** The meeting if the subject may read it; hidden (404) otherwise. */
+/** The meeting if the subject may read it (loadMeetingScope); hidden (404) otherwise. */
 async function readableMeeting(sql: Sql, subject: Subject, meetingId: string): Promise<Loaded> {
-  const m = await loadMeeting(sql, meetingId);
-  if (!m || meetingAccess(subject, m.resource) === "none") throw hidden();
-  return m;
+  const scope = await loadMeetingScope(sql, subject, meetingId);
+  return { ...scope, visibility: (await scopeSettings(sql, scope)).reflectionVisibility };
 }
 
 const summary = (m: Loaded): MeetingSummary => ({
@@ -265,7 +234,7 @@ export async function myReflection(
   now = new Date(),
 ): Promise<MyReflection> {
   const m = await readableMeeting(sql, subject, meetingId);
-  const role = await inviteeRole(sql, meetingId, subject.userId);
+  const role = m.invited?.role ?? null;
   if (!role) throw new DomainError("你不在本次会议的应到或列席名单中，无需撰写心得体会。", 403);
   const row = await reflectionRow(sql, meetingId, subject.userId);
   const status = row?.status ?? "draft";
@@ -409,7 +378,7 @@ export async function submitReflection(
   now = new Date(),
 ) {
   const m = await readableMeeting(sql, actor.subject, meetingId);
-  const role = await inviteeRole(sql, meetingId, actor.userId);
+  const role = m.invited?.role ?? null;
   if (!role) throw new DomainError("你不在本次会议的应到或列席名单中，无需提交心得体会。", 403);
   if (m.row.status === "cancelled") throw new DomainError("会议已取消，不能提交心得体会。", 409);
   const row = await reflectionRow(sql, meetingId, actor.userId);
@@ -617,8 +586,9 @@ export async function reflectionFor(
 }
 
 async function mayRead(sql: Sql, subject: Subject, meetingId: string, authorId: string): Promise<boolean> {
-  const m = await loadMeeting(sql, meetingId);
-  if (!m) return false;
+  const scope = await findMeetingScope(sql, subject, meetingId);
+  if (!scope) return false;
+  const m: Loaded = { ...scope, visibility: (await scopeSettings(sql, scope)).reflectionVisibility };
   const [r] = await sql<{ status: ReflectionStatus }[]>`
     select status from reflections where meeting_id = ${meetingId} and user_id = ${authorId}`;
   const invited = (await inviteeRole(sql, meetingId, authorId)) !== null;
@@ -649,6 +619,7 @@ export async function setReflectionDeadline(
       throw new DomainError("截止时间不能晚于会议结束后一年。", 400, "deadline");
   }
   await sql`update meetings set reflection_deadline = ${deadline} where id = ${meetingId}`;
+  forgetMeetingScope(actor.subject, meetingId);
   await live.sessionChanged(meetingId);
 }
 
@@ -856,7 +827,7 @@ export async function sessionReflections(
   const m = await readableMeeting(sql, subject, meetingId);
   const review = reviews(subject, m);
   let mine: SessionReflections["mine"] = null;
-  const role = await inviteeRole(sql, meetingId, subject.userId);
+  const role = m.invited?.role ?? null;
   if (role) {
     const row = await reflectionRow(sql, meetingId, subject.userId);
     const status = row?.status ?? "draft";
