@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { lazy, Suspense, useEffect, useState } from "react";
 import { getMeetingFor } from "../../server/services/calendar/meetings";
 import { meetingDetail } from "../../server/services/calendar/schedule";
-import { sessionReflections } from "../../server/services/reflections/reflections";
+import { sessionReflections } from "../../server/services/reflections/overview";
 import {
   endLiveSession,
   moveAgenda,
