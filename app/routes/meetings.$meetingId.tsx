@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { getMeetingFor } from "../../server/services/calendar/meetings";
-import { meetingDetail } from "../../server/services/calendar/schedule";
+import { meetingDetail } from "../../server/services/calendar/meeting-detail";
 import { sessionReflections } from "../../server/services/reflections/overview";
 import {
   endLiveSession,

@@ -3,17 +3,11 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useState } from "react";
 import { getMeetingFor } from "../../server/services/calendar/meetings";
 import { findOrg } from "../../server/services/people/orgs";
-import {
-  addFileMaterials,
-  cancelMeeting,
-  correctMeeting,
-  inviteePool,
-  kindsFor,
-  meetingDetail,
-  pickDefaults,
-  removeFileMaterial,
-  updateMeeting,
-} from "../../server/services/calendar/schedule";
+import { inviteePool, pickDefaults } from "../../server/services/calendar/invitees";
+import { addFileMaterials, removeFileMaterial } from "../../server/services/calendar/materials";
+import { meetingDetail } from "../../server/services/calendar/meeting-detail";
+import { cancelMeeting, correctMeeting, updateMeeting } from "../../server/services/calendar/schedule";
+import { kindsFor } from "../../server/services/calendar/schedule-checks";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage, scheduleAccess, type Subject } from "../../shared/permissions";
 import { CancelMeetingSchema, chinaParts, CorrectMeetingSchema, FILE_ACCEPT } from "../../shared/schemas/meetings";

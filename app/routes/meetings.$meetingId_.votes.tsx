@@ -10,7 +10,7 @@ import { useActionData, useLoaderData, useNavigation, useRevalidator } from "@re
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { DomainError } from "../../server/services/errors";
-import { meetingDetail } from "../../server/services/calendar/schedule";
+import { meetingDetail } from "../../server/services/calendar/meeting-detail";
 import { loadMeetingScope } from "../../server/services/meeting-scope";
 import { castBallot, closeVote, openVote, recordWrittenOpinion, votesFor } from "../../server/services/session/votes";
 import { meetingMinutesDoc } from "../../shared/doc-names";

@@ -1,6 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { createMeeting, inviteePool, kindsFor, pickDefaults } from "../../server/services/calendar/schedule";
+import { inviteePool, pickDefaults } from "../../server/services/calendar/invitees";
+import { createMeeting } from "../../server/services/calendar/schedule";
+import { kindsFor } from "../../server/services/calendar/schedule-checks";
 import { ORG_KIND_LABEL } from "../../shared/domain/labels";
 import { defaultChairs } from "../../shared/permissions";
 import { chinaParts } from "../../shared/schemas/meetings";

@@ -1,5 +1,5 @@
 import { hashPassword, verifyPassword } from "../auth/password";
-import { defaultInvitees } from "../services/calendar/schedule";
+import { defaultInvitees } from "../services/calendar/invitees";
 import type { Category, MeetingKind, Role } from "../../shared/domain/labels";
 import type { Sql } from "../../db/client";
 import { chinaDateKey, chinaParts, chinaTime } from "../../shared/domain/cadence";
