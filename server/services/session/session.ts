@@ -47,8 +47,8 @@ export interface SessionView {
 type Row = MeetingRow;
 
 /** The meeting (hidden: 404) and whether the subject runs its session (sessionAccess manage). */
-async function load(sql: Sql, subject: Subject, meetingId: string, opts: { fresh?: boolean } = {}) {
-  const scope = await loadMeetingScope(sql, subject, meetingId, opts);
+async function load(sql: Sql, subject: Subject, meetingId: string) {
+  const scope = await loadMeetingScope(sql, subject, meetingId);
   return { row: scope.row, resource: scope.resource, run: canManage(scope.session) };
 }
 
