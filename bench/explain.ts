@@ -7,7 +7,9 @@ import { complianceReport } from "../server/services/oversight/compliance";
 import * as meetings from "../server/services/calendar/meetings";
 import { unreadCount } from "../server/services/notifications";
 import { findOrg } from "../server/services/people/orgs";
-import * as schedule from "../server/services/calendar/schedule";
+import { inviteePool } from "../server/services/calendar/invitees";
+import { upcomingForOrg } from "../server/services/calendar/meeting-detail";
+import * as scheduleChecks from "../server/services/calendar/schedule-checks";
 import { loadSubject } from "../server/services/people/subjects";
 import { chinaParts, chinaTime } from "../shared/time";
 import type { Subject } from "../shared/permissions";
@@ -85,7 +87,7 @@ try {
   // Functions still being written elsewhere are looked up by name, so this file keeps compiling.
   type Fn = (...a: unknown[]) => Promise<unknown>;
   const m = meetings as unknown as Record<string, Fn | undefined>;
-  const sch = schedule as unknown as Record<string, Fn | undefined>;
+  const sch = scheduleChecks as unknown as Record<string, Fn | undefined>;
   // 40 days ahead at 03:00 China time: nobody hosts a meeting then
   const freeSlot = chinaTime(year, month, chinaParts(now).day + 40, 3);
   const optional = async (file: string, name: string): Promise<Fn | undefined> => {
@@ -151,8 +153,8 @@ try {
         ]
       : []),
     { name: "complianceReport branch", run: (q: Sql) => complianceReport(q, branch, now) },
-    { name: "upcomingForOrg branch", run: (q: Sql) => schedule.upcomingForOrg(q, branch.id) },
-    { name: "inviteePool branch (schedule form)", run: (q: Sql) => schedule.inviteePool(q, branch) },
+    { name: "upcomingForOrg branch", run: (q: Sql) => upcomingForOrg(q, branch.id) },
+    { name: "inviteePool branch (schedule form)", run: (q: Sql) => inviteePool(q, branch) },
     ...(sch.checkHostFree
       ? [
           {

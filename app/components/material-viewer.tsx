@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
-import type { MeetingDetail } from "../../server/services/calendar/schedule";
+import type { MeetingDetail } from "../../server/services/calendar/meeting-detail";
 import materialsCss from "../styles/materials.css?url";
 import {
   ChevronRightIcon,

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import type { SessionReflections as Summary } from "../../server/services/reflections/reflections";
+import type { SessionReflections as Summary } from "../../server/services/reflections/overview";
 import { formatDate, formatTime } from "../lib/format";
 import { ChevronRightIcon, ClockIcon } from "./icons";
 import { ReflectionStatusTag } from "./reflection-parts";

@@ -1,6 +1,6 @@
 import { data } from "@remix-run/node";
 import type { Org } from "../../server/services/people/orgs";
-import { pickDefaults, type Invitee, type PoolPerson } from "../../server/services/calendar/schedule";
+import { pickDefaults, type Invitee, type PoolPerson } from "../../server/services/calendar/invitees";
 import { holdsPost, mayChair } from "../../shared/permissions";
 import { MEETING_KINDS, ROLE_LABEL, type MeetingKind } from "../../shared/domain/labels";
 import { MeetingFormSchema, meetingFormFields, type MeetingInput } from "../../shared/schemas/meetings";

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { materialFile } from "../../server/services/calendar/schedule";
+import { materialFile } from "../../server/services/calendar/materials";
 import { loadSubject } from "../../server/services/people/subjects";
 import { notFound, requireUser } from "../lib/auth.server";
 

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { previewMaterial, PREVIEW_HEADERS } from "../../server/services/session/material-preview";
-import { materialFile } from "../../server/services/calendar/schedule";
+import { materialFile } from "../../server/services/calendar/materials";
 import { loadSubject } from "../../server/services/people/subjects";
 import { notFound, requireUser } from "../lib/auth.server";
 

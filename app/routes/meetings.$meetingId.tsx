@@ -2,9 +2,8 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { getMeetingFor } from "../../server/services/calendar/meetings";
-import { findOrg } from "../../server/services/people/orgs";
-import { meetingDetail } from "../../server/services/calendar/schedule";
-import { sessionReflections } from "../../server/services/reflections/reflections";
+import { meetingDetail } from "../../server/services/calendar/meeting-detail";
+import { sessionReflections } from "../../server/services/reflections/overview";
 import { lookBackFor } from "../../server/services/life/rectification";
 import {
   endLiveSession,
@@ -62,8 +61,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { sql } = context.services;
   const found = await getMeetingFor(sql, actor.subject, params.meetingId ?? "");
   if (!found) notFound();
-  const detail = (await meetingDetail(sql, found.meeting.id))!;
-  const org = await findOrg(sql, found.meeting.orgId);
+  const detail = (await meetingDetail(sql, found.scope))!;
   const session = await sessionView(sql, actor.subject, found.meeting.id);
   const reflections = await sessionReflections(sql, actor.subject, found.meeting.id);
   // 回头看 (decision 031): a 组织生活会 opens with the previous one's 整改清单.
@@ -74,7 +72,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     meeting: found.meeting,
     detail,
     session,
-    manage: org ? canManage(scheduleAccess(actor.subject, org.resource)) : false,
+    manage: canManage(
+      scheduleAccess(actor.subject, { id: found.scope.org.id, kind: found.scope.org.kind, path: found.scope.orgPath }),
+    ),
     docName: meetingMinutesDoc(found.meeting.id),
     me: { id: user.id, name: user.displayName, color: userColor(user.id) },
   };

@@ -10,17 +10,11 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useState } from "react";
 import { getMeetingFor } from "../../server/services/calendar/meetings";
 import { findOrg } from "../../server/services/people/orgs";
-import {
-  addFileMaterials,
-  cancelMeeting,
-  correctMeeting,
-  inviteePool,
-  kindsFor,
-  meetingDetail,
-  pickDefaults,
-  removeFileMaterial,
-  updateMeeting,
-} from "../../server/services/calendar/schedule";
+import { inviteePool, pickDefaults } from "../../server/services/calendar/invitees";
+import { addFileMaterials, removeFileMaterial } from "../../server/services/calendar/materials";
+import { meetingDetail } from "../../server/services/calendar/meeting-detail";
+import { cancelMeeting, correctMeeting, updateMeeting } from "../../server/services/calendar/schedule";
+import { kindsFor } from "../../server/services/calendar/schedule-checks";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { canManage, scheduleAccess, type Subject } from "../../shared/permissions";
 import { CancelMeetingSchema, CorrectMeetingSchema, FILE_ACCEPT } from "../../shared/schemas/meetings";
@@ -60,14 +54,14 @@ async function managedMeeting(sql: Parameters<typeof getMeetingFor>[0], subject:
   if (!org) notFound();
   if (!canManage(scheduleAccess(subject, org.resource)))
     throw new Response("只有本组织的书记、副书记、组织委员（党小组会还有党小组长）可以修改会议安排。", { status: 403 });
-  return { meeting: found.meeting, org };
+  return { meeting: found.meeting, scope: found.scope, org };
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
   const { sql } = context.services;
-  const { meeting, org } = await managedMeeting(sql, actor.subject, params.meetingId ?? "");
-  const detail = (await meetingDetail(sql, meeting.id))!;
+  const { scope, org } = await managedMeeting(sql, actor.subject, params.meetingId ?? "");
+  const detail = (await meetingDetail(sql, scope))!;
   const kinds = await kindsFor(sql, org);
   const asked = askedKind(request, kinds);
   const pool = await inviteePool(sql, org);

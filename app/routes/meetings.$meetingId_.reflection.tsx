@@ -6,7 +6,7 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
-import { myReflection, submitReflection } from "../../server/services/reflections/reflections";
+import { myReflection, submitReflection } from "../../server/services/reflections/submit";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { REFLECTION_MIN_WORDS } from "../../shared/domain/text";
 import { ReflectionSubmitSchema } from "../../shared/schemas/reflections";

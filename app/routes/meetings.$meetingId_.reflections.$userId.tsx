@@ -6,7 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { acceptReflection, reflectionFor, returnReflection } from "../../server/services/reflections/reflections";
+import { acceptReflection, reflectionFor, returnReflection } from "../../server/services/reflections/review";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { REVIEW_COMMENT_MAX, ReflectionReviewSchema } from "../../shared/schemas/reflections";
 import { AppShell } from "../components/app-shell";

@@ -10,7 +10,7 @@ import {
   remindMissing,
   setReflectionDeadline,
   type OverviewRow,
-} from "../../server/services/reflections/reflections";
+} from "../../server/services/reflections/overview";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { chinaDateTimeValue } from "../../shared/time";
 import { ReflectionOverviewActionSchema } from "../../shared/schemas/reflections";

@@ -10,7 +10,8 @@ import { useActionData, useLoaderData, useNavigation, useRevalidator } from "@re
 import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { DomainError } from "../../server/services/errors";
-import { meetingDetail } from "../../server/services/calendar/schedule";
+import { meetingDetail } from "../../server/services/calendar/meeting-detail";
+import { loadMeetingScope } from "../../server/services/meeting-scope";
 import { castBallot, closeVote, openVote, recordWrittenOpinion, votesFor } from "../../server/services/session/votes";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
@@ -44,7 +45,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { sql } = context.services;
   const meetingId = params.meetingId ?? "";
   const votes = await loaded(votesFor(sql, actor, meetingId));
-  const detail = await meetingDetail(sql, meetingId);
+  // votesFor loaded the meeting for this request (and answered 404 if hidden): the detail reuses it.
+  const detail = await meetingDetail(sql, await loadMeetingScope(sql, actor.subject, meetingId));
   if (!detail) notFound();
   return {
     userName: user.displayName,

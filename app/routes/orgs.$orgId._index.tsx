@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getOrgFor, orgSummary } from "../../server/services/people/orgs";
-import { upcomingForOrg } from "../../server/services/calendar/schedule";
+import { upcomingForOrg } from "../../server/services/calendar/meeting-detail";
 import { CATEGORIES, CATEGORY_LABEL, MEETING_KIND_LABEL, ORG_KIND_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
 import {
   auditAccess,

@@ -6,7 +6,9 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { createMeeting, inviteePool, kindsFor, pickDefaults } from "../../server/services/calendar/schedule";
+import { inviteePool, pickDefaults } from "../../server/services/calendar/invitees";
+import { createMeeting } from "../../server/services/calendar/schedule";
+import { kindsFor } from "../../server/services/calendar/schedule-checks";
 import { ORG_KIND_LABEL } from "../../shared/domain/labels";
 import { defaultChairs } from "../../shared/permissions";
 import { chinaParts } from "../../shared/time";

@@ -9,7 +9,8 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { orgSettings } from "../../server/services/people/org-settings";
-import { inviteePool, kindsFor } from "../../server/services/calendar/schedule";
+import { inviteePool } from "../../server/services/calendar/invitees";
+import { kindsFor } from "../../server/services/calendar/schedule-checks";
 import { createSeries, expandSeries } from "../../server/services/calendar/series";
 import { WEEKDAY_LABEL, weekdayOfDate } from "../../shared/domain/kind-rules";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";

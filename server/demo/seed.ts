@@ -1,5 +1,5 @@
 import { hashPassword, verifyPassword } from "../auth/password";
-import { defaultInvitees } from "../services/calendar/schedule";
+import { defaultInvitees } from "../services/calendar/invitees";
 import type { Category, MeetingKind, Role } from "../../shared/domain/labels";
 import type { Sql } from "../../db/client";
 import { CHINA_TIME_ZONE, chinaDateKey, chinaParts, chinaTime } from "../../shared/time";

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
-import { defaultInvitees } from "../../server/services/calendar/schedule";
+import { defaultInvitees } from "../../server/services/calendar/invitees";
 import { MEETING_KIND_LABEL, type MeetingKind } from "../../shared/domain/labels";
 import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { DEMO } from "../setup/demo";

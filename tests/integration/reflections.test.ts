@@ -2,15 +2,11 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DomainError } from "../../server/services/errors";
 import { orgSettings } from "../../server/services/people/org-settings";
-import {
-  myReflection,
-  reflectionFor,
-  reflectionOverview,
-  remindMissing,
-  sessionReflections,
-  storedTexts,
-  submitReflection,
-} from "../../server/services/reflections/reflections";
+import { reflectionOverview, remindMissing, sessionReflections } from "../../server/services/reflections/overview";
+import { storedTexts } from "../../server/services/reflections/records";
+import { reflectionFor } from "../../server/services/reflections/review";
+import { myReflection, submitReflection } from "../../server/services/reflections/submit";
+import { loadSubject } from "../../server/services/people/subjects";
 import { reflectionDoc } from "../../shared/doc-names";
 import { countWords } from "../../shared/domain/text";
 import { chinaDateTimeValue } from "../../shared/time";

@@ -4,16 +4,10 @@ import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";
 import { createMember } from "../../server/services/people/members";
 import { findOrg, type Org } from "../../server/services/people/orgs";
-import {
-  addFileMaterial,
-  addFileMaterials,
-  cancelMeeting,
-  createMeeting,
-  defaultInvitees,
-  meetingDetail,
-  updateMeeting,
-  upcomingForOrg,
-} from "../../server/services/calendar/schedule";
+import { defaultInvitees } from "../../server/services/calendar/invitees";
+import { addFileMaterial, addFileMaterials } from "../../server/services/calendar/materials";
+import { meetingDetail, upcomingForOrg } from "../../server/services/calendar/meeting-detail";
+import { cancelMeeting, createMeeting, updateMeeting } from "../../server/services/calendar/schedule";
 import { loadSubject } from "../../server/services/people/subjects";
 import { chinaParts } from "../../shared/time";
 import { MeetingFormSchema, type MeetingInput } from "../../shared/schemas/meetings";

@@ -6,16 +6,9 @@ import type { Actor } from "../actor";
 import { DomainError } from "../errors";
 import { defaultChairs, leaderTitle, mayChair } from "../../../shared/permissions";
 import { requireSchedulingOrg, type Org } from "../people/orgs";
-import {
-  checkHostFree,
-  checkKind,
-  checkShape,
-  history,
-  inviteePool,
-  PAST,
-  pickDefaults,
-  type PoolPerson,
-} from "./schedule";
+import { inviteePool, pickDefaults, type PoolPerson } from "./invitees";
+import { history } from "./meeting-history";
+import { checkHostFree, checkKind, checkShape, PAST } from "./schedule-checks";
 
 // Many meetings at once, for the annual plan and recurring series: every row is checked by the
 // same rules as a single meeting (kind, times, the host free), all are created or none, and each

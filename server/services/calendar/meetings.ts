@@ -1,7 +1,7 @@
 import type { Sql } from "../../../db/client";
 import type { MeetingKind, OrgKind } from "../../../shared/domain/labels";
-import { meetingAccess, type Access, type MeetingResource, type Subject } from "../../../shared/permissions";
-import { UUID_RE } from "../../../shared/ids";
+import { meetingAccess, type Access, type Subject } from "../../../shared/permissions";
+import { findMeetingScope, type MeetingScope } from "../meeting-scope";
 import { orgPaths } from "../people/subjects";
 
 export interface Meeting {
@@ -31,7 +31,7 @@ interface MeetingRow {
   host_id: string | null;
 }
 
-const toMeeting = (r: MeetingRow): Meeting => ({
+const toMeeting = (r: Omit<MeetingRow, "status"> & { status: string }): Meeting => ({
   id: r.id,
   orgId: r.org_id,
   orgName: r.org_name,
@@ -44,45 +44,19 @@ const toMeeting = (r: MeetingRow): Meeting => ({
   hostId: r.host_id,
 });
 
-/** The meeting's row and the meeting as a permission resource, in one read; null if it does not exist. */
-async function findMeeting(
-  sql: Sql,
-  meetingId: string,
-): Promise<{ row: MeetingRow; resource: MeetingResource } | null> {
-  if (!UUID_RE.test(meetingId)) return null;
-  const [row] = await sql<MeetingRow[]>`
-    select m.*, o.name as org_name, o.kind as org_kind from meetings m join organizations o on o.id = m.org_id
-    where m.id = ${meetingId}`;
-  if (!row) return null;
-  const paths = await orgPaths(sql, [row.org_id]);
-  const resource = {
-    id: row.id,
-    orgId: row.org_id,
-    orgKind: row.org_kind,
-    orgPath: paths.get(row.org_id) ?? [row.org_id],
-  };
-  return { row, resource };
-}
-
-/** The meeting as a permission resource, or null if it does not exist. */
-export async function meetingResource(sql: Sql, meetingId: string): Promise<MeetingResource | null> {
-  return (await findMeeting(sql, meetingId))?.resource ?? null;
-}
-
 /**
  * The meeting if the subject may read it; null both when it does not exist and when the
- * subject may not see it, so callers answer 404 either way.
+ * subject may not see it, so callers answer 404 either way. Loaded through loadMeetingScope, so
+ * the services the same request calls next share the load.
  */
 export async function getMeetingFor(
   sql: Sql,
   subject: Subject,
   meetingId: string,
-): Promise<{ meeting: Meeting; access: Access } | null> {
-  const found = await findMeeting(sql, meetingId);
-  if (!found) return null;
-  const access = meetingAccess(subject, found.resource);
-  if (access === "none") return null;
-  return { meeting: toMeeting(found.row), access };
+): Promise<{ meeting: Meeting; access: Access; scope: MeetingScope } | null> {
+  const scope = await findMeetingScope(sql, subject, meetingId);
+  if (!scope) return null;
+  return { meeting: toMeeting(scope.row), access: scope.access, scope };
 }
 
 /**

@@ -1,247 +1,25 @@
 import { randomBytes } from "node:crypto";
-import { withoutBidiControls } from "../../../shared/domain/text";
 import type { Sql } from "../../../db/client";
-import { DEFAULT_RULES, kindsHeld } from "../../../shared/domain/kind-rules";
-import {
-  KINDS_HELD_BY,
-  MEETING_KIND_LABEL,
-  ORG_KIND_LABEL,
-  type Category,
-  type MeetingKind,
-  type OrgKind,
-  type Role,
-} from "../../../shared/domain/labels";
-import {
-  mayChair,
-  sitsOnCommittee,
-  meetingAccess,
-  orgAccess,
-  type MeetingResource,
-  type Subject,
-} from "../../../shared/permissions";
-import { chinaParts, chinaShort } from "../../../shared/time";
-import {
-  MAX_FILE_BYTES,
-  type InviteeRole,
-  type MaterialLink,
-  type MeetingInput,
-} from "../../../shared/schemas/meetings";
+import { mayChair } from "../../../shared/permissions";
+import type { MaterialLink, MeetingInput } from "../../../shared/schemas/meetings";
+import { chinaShort } from "../../../shared/time";
 import type { Actor } from "../actor";
-import { DomainError, hidden, UUID_RE } from "../errors";
-import { getMeetingFor } from "./meetings";
-import { orgSettings } from "../people/org-settings";
-import { findOrg, requireSchedulingOrg, type Org } from "../people/orgs";
-import { orgPaths } from "../people/subjects";
+import { DomainError } from "../errors";
+import type { MeetingRow } from "../meeting-scope";
+import { requireSchedulingOrg } from "../people/orgs";
+import { inviteePool, pickDefaults, type Invitee } from "./invitees";
+import { history, label, linkTo, notifyInvitees } from "./meeting-history";
+import { checkHostFree, checkInvitees, checkKind, checkPeople, checkShape, lockMeeting, PAST } from "./schedule-checks";
 
 // Scheduling: a meeting's details, agenda, study materials and invitee list; rescheduling and
 // cancelling, which keep history and tell the invitees. Every change re-checks, inside its
 // transaction, that the actor manages the meeting's organisation.
-
-export type { InviteeRole };
-export interface Invitee {
-  userId: string;
-  role: InviteeRole;
-}
-
-/** Someone who may be invited: a person with a live membership in the organisation or below. */
-export interface PoolPerson {
-  id: string;
-  displayName: string;
-  category: Category;
-  /** Has set a password (can sign in): only they are offered as 主持人 or 记录人. */
-  activated: boolean;
-  memberships: { orgId: string; orgName: string; orgKind: OrgKind; role: Role; mobile: boolean }[];
-}
-
-const byPinyin = new Intl.Collator("zh-CN-u-co-pinyin");
-
-/** The people of an organisation (and of those below it), by name. */
-export async function inviteePool(sql: Sql, org: Pick<Org, "id">): Promise<PoolPerson[]> {
-  const rows = await sql<
-    {
-      id: string;
-      displayName: string;
-      category: Category;
-      activated: boolean;
-      orgId: string;
-      orgName: string;
-      orgKind: OrgKind;
-      role: Role;
-      mobile: boolean;
-    }[]
-  >`
-    with recursive down as (
-      select id from organizations where id = ${org.id}
-      union
-      select o.id from organizations o join down on o.parent_id = down.id
-    )
-    select u.id, u.display_name as "displayName", u.category, (u.password_hash is not null) as activated, m.org_id as "orgId", o.name as "orgName",
-      o.kind as "orgKind", m.role, m.mobile
-    from memberships m join users u on u.id = m.user_id join organizations o on o.id = m.org_id
-    where m.ended_at is null and m.org_id in (select id from down)
-    order by o.name`;
-  const people = new Map<string, PoolPerson>();
-  for (const r of rows) {
-    let p = people.get(r.id);
-    if (!p)
-      people.set(
-        r.id,
-        (p = { id: r.id, displayName: r.displayName, category: r.category, activated: r.activated, memberships: [] }),
-      );
-    p.memberships.push({ orgId: r.orgId, orgName: r.orgName, orgKind: r.orgKind, role: r.role, mobile: r.mobile });
-  }
-  return [...people.values()].sort((a, b) => byPinyin.compare(a.displayName, b.displayName));
-}
-
-const PARTY_MEMBERS: readonly Category[] = ["full", "probationary"];
-
-/**
- * Who is invited by default, from who attends the kind (DEFAULT_RULES attendees; domain.md):
- * - all members (支部党员大会, 党课, 主题党日, 组织生活会, 民主评议党员): every 正式 and 预备党员 of the
- *   organisation and those below as 应到 (流动党员 too: they take part, they only do not vote); for
- *   a 党课 the 入党积极分子 and 发展对象 as 列席. A 党委's 党课 (its 书记's to the branches) so
- *   reaches every branch below.
- * - the committee (支委会, 党委会, 总支委员会, 中心组学习, 党员代表大会): those sitting on the
- *   organisation's own committee, never the branches' people.
- * - the group (党小组会): the group's 党员. Activists on a group's list are not 应到 (they are not
- *   members); the secretary may add them as 列席.
- */
-export function pickDefaults(pool: PoolPerson[], org: Pick<Org, "id">, kind: MeetingKind): Invitee[] {
-  const attendee = (p: PoolPerson): Invitee => ({ userId: p.id, role: "attendee" });
-  const rule = DEFAULT_RULES[kind];
-  switch (rule.attendees) {
-    case "committee":
-      return pool.filter((p) => sitsOnCommittee(p, org.id)).map(attendee);
-    case "group":
-      return pool
-        .filter((p) => PARTY_MEMBERS.includes(p.category) && p.memberships.some((m) => m.orgId === org.id))
-        .map(attendee);
-    case "members": {
-      const out = pool.filter((p) => PARTY_MEMBERS.includes(p.category)).map(attendee);
-      if (rule.inviteActivists)
-        for (const p of pool)
-          if (p.category === "activist" || p.category === "candidate") out.push({ userId: p.id, role: "guest" });
-      return out;
-    }
-  }
-}
-
-/** The default invitee list of a meeting of this kind in this organisation. */
-export async function defaultInvitees(sql: Sql, org: Pick<Org, "id">, kind: MeetingKind): Promise<Invitee[]> {
-  return pickDefaults(await inviteePool(sql, org), org, kind);
-}
-
-// ------------------------------------------------------------------------------------------------
-// Checks shared by create and update
-
-/**
- * The kinds an organisation holds (shared/domain KINDS_HELD_BY, less optional kinds its settings
- * have not turned on): what its scheduling forms offer.
- */
-export async function kindsFor(sql: Sql, org: Pick<Org, "id" | "kind">): Promise<MeetingKind[]> {
-  return kindsHeld(org.kind, await orgSettings(sql, org.id));
-}
-
-export async function checkKind(sql: Sql, org: Org, kind: MeetingKind) {
-  if ((await kindsFor(sql, org)).includes(kind)) return;
-  const word = ORG_KIND_LABEL[org.kind];
-  const message =
-    org.kind === "group"
-      ? "党小组只能安排党小组会；其他会议请在党支部安排。"
-      : kind === "group_meeting"
-        ? "党小组会请在相应的党小组安排。"
-        : KINDS_HELD_BY[org.kind].includes(kind)
-          ? `${word}尚未启用${MEETING_KIND_LABEL[kind]}，请先在组织生活规则中启用。`
-          : `${MEETING_KIND_LABEL[kind]}不是${word}召开的会议，请选择${KINDS_HELD_BY[org.kind].map((k) => MEETING_KIND_LABEL[k]).join("、")}。`;
-  throw new DomainError(message, 400, "kind");
-}
-
-export function checkShape(input: Pick<MeetingInput, "startsAt" | "endsAt" | "location" | "onlineUrl">) {
-  if (input.endsAt.getTime() <= input.startsAt.getTime())
-    throw new DomainError("结束时间应晚于开始时间", 400, "endTime");
-  if (!input.location && !input.onlineUrl) throw new DomainError("请填写地点或线上会议链接", 400, "location");
-}
-
-export const PAST = () => new DomainError("不能把会议安排在过去的时间。", 400, "date");
-
-async function nameOf(t: Sql, userId: string): Promise<string> {
-  const [u] = await t<{ name: string }[]>`select display_name as name from users where id = ${userId}`;
-  return u?.name ?? "（未知）";
-}
-
-/**
- * Refuses a time at which the host already chairs another scheduled meeting, in any
- * organisation. The clash is named only if the actor may see it.
- */
-export async function checkHostFree(
-  t: Sql,
-  actor: Actor,
-  input: Pick<MeetingInput, "hostId" | "startsAt" | "endsAt">,
-  exceptId?: string,
-) {
-  // Two requests scheduling the same host at once must not both pass the check.
-  await t`select pg_advisory_xact_lock(727004, hashtext(${input.hostId}))`;
-  const [clash] = await t<
-    { id: string; title: string; starts_at: Date; ends_at: Date; org_id: string; org_kind: OrgKind }[]
-  >`
-    select m.id, m.title, m.starts_at, m.ends_at, m.org_id, o.kind as org_kind
-    from meetings m join organizations o on o.id = m.org_id
-    where m.host_id = ${input.hostId} and m.status = 'scheduled'
-      and m.starts_at < ${input.endsAt} and m.ends_at > ${input.startsAt}
-      ${exceptId ? t`and m.id <> ${exceptId}` : t``}
-    order by m.starts_at limit 1`;
-  if (!clash) return;
-  const path = (await orgPaths(t, [clash.org_id])).get(clash.org_id) ?? [clash.org_id];
-  const visible =
-    meetingAccess(actor.subject, { id: clash.id, orgId: clash.org_id, orgKind: clash.org_kind, orgPath: path }) !==
-    "none";
-  const what = visible ? `“${clash.title}”` : "其他组织的一项会议";
-  throw new DomainError(
-    `主持人 ${await nameOf(t, input.hostId)} 在该时段已有会议：${what} ${chinaShort(clash.starts_at)}–${chinaParts(clash.ends_at).time}。请调整时间或更换主持人。`,
-    409,
-  );
-}
-
-/** `allowed`: in the organisation; `chairs`: may chair or record (activated, shared/permissions mayChair). */
-function checkPeople(input: MeetingInput, allowed: (id: string) => boolean, chairs: (id: string) => boolean) {
-  if (!allowed(input.hostId)) throw new DomainError("主持人须是本组织的成员。", 400, "hostId");
-  if (!chairs(input.hostId))
-    throw new DomainError("主持人还没有激活账号，无法开始会议：请选择已激活账号的成员。", 400, "hostId");
-  if (input.recorderId && !allowed(input.recorderId))
-    throw new DomainError("记录人须是本组织的成员。", 400, "recorderId");
-  if (input.recorderId && !chairs(input.recorderId))
-    throw new DomainError("记录人还没有激活账号，无法填写会议记录：请选择已激活账号的成员。", 400, "recorderId");
-}
-
-function checkInvitees(list: Invitee[], allowed: (id: string) => boolean) {
-  if (list.some((i) => !allowed(i.userId)))
-    throw new DomainError("参会人员中有不属于本组织的人员，请刷新页面后重新选择。", 400, "invitees");
-  if (list.length === 0) throw new DomainError("请至少选择一位参会人员。", 400, "invitees");
-}
+//
+// Around it: invitees.ts (who may be and who is invited), schedule-checks.ts (the shared checks and
+// the lock), meeting-history.ts (history and notices), materials.ts (files), meeting-detail.ts (reads).
 
 // ------------------------------------------------------------------------------------------------
 // Writes
-
-export type Change = "created" | "rescheduled" | "updated" | "corrected" | "cancelled" | "materials";
-
-export async function history(
-  t: Sql,
-  meetingId: string,
-  actor: Actor,
-  change: Change,
-  detail: Record<string, unknown>,
-) {
-  await t`insert into meeting_history (meeting_id, actor_id, change, detail)
-          values (${meetingId}, ${actor.userId}, ${change}, ${t.json(detail as never)})`;
-}
-
-/** One notification each; the actor is not told about their own change. */
-async function notify(t: Sql, actor: Actor, userIds: string[], kind: string, title: string, link: string) {
-  const to = [...new Set(userIds)].filter((id) => id !== actor.userId);
-  if (to.length === 0) return;
-  await t`insert into notifications (user_id, kind, title, link)
-          select u, ${kind}, ${title}, ${link} from unnest(${to}::uuid[]) as u`;
-}
 
 async function insertAgenda(t: Sql, meetingId: string, agenda: string[]) {
   for (const [i, title] of agenda.entries())
@@ -260,9 +38,6 @@ async function insertInvitees(t: Sql, actor: Actor, meetingId: string, list: Inv
             values (${meetingId}, ${i.userId}, ${i.role}, ${actor.userId})
             on conflict (meeting_id, user_id) do update set role = excluded.role`;
 }
-
-const label = (kind: MeetingKind, title: string) => `${MEETING_KIND_LABEL[kind]} ${title}`;
-const linkTo = (id: string) => `/meetings/${id}`;
 
 /** Schedules a meeting of the organisation; returns its id. */
 export async function createMeeting(sql: Sql, actor: Actor, orgId: string, input: MeetingInput): Promise<string> {
@@ -297,7 +72,7 @@ export async function createMeeting(sql: Sql, actor: Actor, orgId: string, input
       endsAt: input.endsAt.toISOString(),
       invitees: invitees.length,
     });
-    await notify(
+    await notifyInvitees(
       t,
       actor,
       invitees.map((i) => i.userId),
@@ -307,52 +82,6 @@ export async function createMeeting(sql: Sql, actor: Actor, orgId: string, input
     );
     return m.id;
   })) as string;
-}
-
-interface MeetingRow {
-  id: string;
-  org_id: string;
-  kind: MeetingKind;
-  title: string;
-  starts_at: Date;
-  ends_at: Date;
-  location: string | null;
-  online_url: string | null;
-  host_id: string | null;
-  recorder_id: string | null;
-  status: "planned" | "scheduled" | "cancelled";
-  cancelled_reason: string | null;
-  series_id: string | null;
-  session_started_at: Date | null;
-}
-
-const resourceOf = (row: { id: string }, org: Org): MeetingResource => ({
-  id: row.id,
-  orgId: org.id,
-  orgKind: org.kind,
-  orgPath: org.path,
-});
-
-/**
- * Locks the meeting and checks the actor manages its organisation: 404 when they may not even
- * see the meeting, 403 when they see it but do not manage it.
- */
-async function lockMeeting(t: Sql, actor: Actor, meetingId: string): Promise<{ row: MeetingRow; org: Org }> {
-  if (!UUID_RE.test(meetingId)) throw hidden();
-  const [row] = await t<MeetingRow[]>`
-    select id, org_id, kind, title, starts_at, ends_at, location, online_url, host_id, recorder_id, status,
-      cancelled_reason, series_id, session_started_at
-    from meetings where id = ${meetingId} for update`;
-  if (!row) throw hidden();
-  const found = await findOrg(t, row.org_id);
-  if (!found) throw hidden();
-  if (
-    meetingAccess(actor.subject, resourceOf(row, found)) === "none" &&
-    orgAccess(actor.subject, found.resource) !== "manage"
-  )
-    throw hidden();
-  const org = await requireSchedulingOrg(t, actor, row.org_id);
-  return { row, org };
 }
 
 function checkChangeable(row: MeetingRow, what: string) {
@@ -500,7 +229,7 @@ export async function updateMeeting(
     const stayed = next.map((i) => i.userId).filter((id) => before.has(id));
     const moved = input.location !== row.location || input.onlineUrl !== row.online_url;
     if (rescheduled)
-      await notify(
+      await notifyInvitees(
         t,
         actor,
         stayed,
@@ -510,7 +239,7 @@ export async function updateMeeting(
         link,
       );
     else if (moved)
-      await notify(
+      await notifyInvitees(
         t,
         actor,
         stayed,
@@ -518,8 +247,8 @@ export async function updateMeeting(
         `地点变更：${name} ${chinaShort(input.startsAt)} 改在 ${where(input.location, input.onlineUrl)}`,
         link,
       );
-    await notify(t, actor, joined, "meeting.invited", `邀请：${name} ${chinaShort(input.startsAt)}`, link);
-    await notify(
+    await notifyInvitees(t, actor, joined, "meeting.invited", `邀请：${name} ${chinaShort(input.startsAt)}`, link);
+    await notifyInvitees(
       t,
       actor,
       left,
@@ -623,7 +352,7 @@ export async function cancelMeeting(
     await t`update notifications set read_at = now()
             where kind = 'meeting.reminder' and read_at is null
               and link = any(${[row.id, ...later.map((m) => m.id)].map(linkTo)})`;
-    await notify(
+    await notifyInvitees(
       t,
       actor,
       invitees.map((i) => i.userId),
@@ -635,256 +364,4 @@ export async function cancelMeeting(
     );
     return 1 + later.length;
   })) as number;
-}
-
-// ------------------------------------------------------------------------------------------------
-// Study materials: files
-
-export const MAX_FILES_PER_UPLOAD = 10;
-export const FILE_TOO_LARGE = "文件太大：单个资料不能超过 20 MB";
-export const FILE_TYPE_REFUSED = "不支持的文件类型：仅支持 PDF、Word、PowerPoint、图片和文本文件";
-
-const starts = (b: Uint8Array, sig: number[], at = 0) => sig.every((x, i) => b[at + i] === x);
-const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-
-/**
- * The accepted types, by extension, with the type we serve them as and a check of the first
- * bytes, so a renamed page or script is never served as a document.
- */
-const TYPES: { ext: string[]; mime: string; looksRight: (b: Uint8Array) => boolean }[] = [
-  { ext: ["pdf"], mime: "application/pdf", looksRight: (b) => starts(b, [0x25, 0x50, 0x44, 0x46, 0x2d]) },
-  { ext: ["doc"], mime: "application/msword", looksRight: (b) => starts(b, OLE) },
-  {
-    ext: ["docx"],
-    mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    looksRight: (b) => starts(b, ZIP),
-  },
-  { ext: ["ppt"], mime: "application/vnd.ms-powerpoint", looksRight: (b) => starts(b, OLE) },
-  {
-    ext: ["pptx"],
-    mime: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    looksRight: (b) => starts(b, ZIP),
-  },
-  { ext: ["png"], mime: "image/png", looksRight: (b) => starts(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
-  { ext: ["jpg", "jpeg"], mime: "image/jpeg", looksRight: (b) => starts(b, [0xff, 0xd8, 0xff]) },
-  {
-    ext: ["webp"],
-    mime: "image/webp",
-    looksRight: (b) => starts(b, [0x52, 0x49, 0x46, 0x46]) && starts(b, [0x57, 0x45, 0x42, 0x50], 8),
-  },
-  { ext: ["txt"], mime: "text/plain; charset=utf-8", looksRight: (b) => !b.subarray(0, 8192).includes(0) },
-];
-
-/** A plain file name: no folders, no control characters, at most 120 characters with its extension. */
-function cleanName(raw: string): string {
-  const base = (raw.split(/[\\/]/).pop() ?? "").normalize("NFC");
-  let s = withoutBidiControls(base.replace(/[\u0000-\u001f\u007f"]/g, "")).trim();
-  if (s.length > 120) {
-    const dot = s.lastIndexOf(".");
-    const ext = dot > 0 && s.length - dot <= 8 ? s.slice(dot) : "";
-    s = s.slice(0, 120 - ext.length) + ext;
-  }
-  return s || "资料";
-}
-
-/** Text is stored as UTF-8: a GB18030 file from a Windows PC is converted so it reads right everywhere. */
-function asUtf8(bytes: Uint8Array): Uint8Array {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return bytes;
-  } catch {
-    return new TextEncoder().encode(new TextDecoder("gb18030").decode(bytes));
-  }
-}
-
-export interface UploadedFile {
-  name: string;
-  mime: string;
-  bytes: Uint8Array;
-}
-
-function checkFile(f: UploadedFile): { name: string; mime: string; bytes: Uint8Array } {
-  const name = cleanName(f.name);
-  const suffix = (m: string) => `${m}（${name}）`;
-  if (f.bytes.byteLength > MAX_FILE_BYTES) throw new DomainError(suffix(FILE_TOO_LARGE), 400, "files");
-  const dot = name.lastIndexOf(".");
-  const ext = dot >= 0 ? name.slice(dot + 1).toLowerCase() : "";
-  const type = TYPES.find((x) => x.ext.includes(ext));
-  if (!type) throw new DomainError(suffix(FILE_TYPE_REFUSED), 400, "files");
-  if (f.bytes.byteLength === 0) throw new DomainError(`文件是空的（${name}）`, 400, "files");
-  if (!type.looksRight(f.bytes))
-    throw new DomainError(`文件内容与扩展名不符，可能已损坏或被改名（${name}）`, 400, "files");
-  return { name, mime: type.mime, bytes: ext === "txt" ? asUtf8(f.bytes) : f.bytes };
-}
-
-/** Adds files as study materials, all or none; returns the materials' ids. Allowed after the meeting (补学). */
-export async function addFileMaterials(
-  sql: Sql,
-  actor: Actor,
-  meetingId: string,
-  files: UploadedFile[],
-): Promise<string[]> {
-  if (files.length === 0) throw new DomainError("请选择要上传的文件。", 400, "files");
-  if (files.length > MAX_FILES_PER_UPLOAD)
-    throw new DomainError(`一次最多上传 ${MAX_FILES_PER_UPLOAD} 个文件。`, 400, "files");
-  return (await sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
-    const { row } = await lockMeeting(t, actor, meetingId);
-    if (row.status === "cancelled") throw new DomainError("会议已取消，不能再添加资料。", 409);
-    const checked = files.map(checkFile);
-    const ids: string[] = [];
-    for (const f of checked) {
-      const [file] = await t<{ id: string }[]>`
-        insert into files (name, mime, size, data, created_by)
-        values (${f.name}, ${f.mime}, ${f.bytes.byteLength}, ${Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength)}, ${actor.userId})
-        returning id`;
-      const [m] = await t<{ id: string }[]>`
-        insert into meeting_materials (meeting_id, title, file_id, created_by)
-        values (${row.id}, ${f.name}, ${file.id}, ${actor.userId}) returning id`;
-      ids.push(m.id);
-    }
-    await history(t, row.id, actor, "materials", { added: checked.map((f) => f.name) });
-    return ids;
-  })) as string[];
-}
-
-/** Adds one file as a study material; returns the material's id. */
-export async function addFileMaterial(sql: Sql, actor: Actor, meetingId: string, file: UploadedFile) {
-  return (await addFileMaterials(sql, actor, meetingId, [file]))[0];
-}
-
-/** Removes a file material (a wrong upload) from a meeting that is not cancelled. */
-export async function removeFileMaterial(sql: Sql, actor: Actor, meetingId: string, materialId: string) {
-  if (!UUID_RE.test(materialId)) throw hidden();
-  await sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
-    const { row } = await lockMeeting(t, actor, meetingId);
-    if (row.status === "cancelled") throw new DomainError("会议已取消，资料不能再改动。", 409);
-    const [m] = await t<{ id: string; title: string; file_id: string | null }[]>`
-      select id, title, file_id from meeting_materials where id = ${materialId} and meeting_id = ${row.id}`;
-    if (!m?.file_id) throw hidden();
-    await t`delete from meeting_materials where id = ${m.id}`;
-    await t`delete from files where id = ${m.file_id}
-            and not exists (select 1 from meeting_materials where file_id = ${m.file_id})`;
-    await history(t, row.id, actor, "materials", { removed: [m.title] });
-  });
-}
-
-/** A material's file for someone who may read its meeting; null when missing or hidden (answer 404). */
-export async function materialFile(
-  sql: Sql,
-  subject: Subject,
-  fileId: string,
-): Promise<{ name: string; mime: string; size: number; data: Uint8Array } | null> {
-  if (!UUID_RE.test(fileId)) return null;
-  const [f] = await sql<{ name: string; mime: string; size: number; data: Uint8Array; meetingId: string }[]>`
-    select f.name, f.mime, f.size, f.data, mm.meeting_id as "meetingId"
-    from files f join meeting_materials mm on mm.file_id = f.id where f.id = ${fileId} limit 1`;
-  if (!f) return null;
-  if (!(await getMeetingFor(sql, subject, f.meetingId))) return null;
-  return { name: f.name, mime: f.mime, size: f.size, data: f.data };
-}
-
-// ------------------------------------------------------------------------------------------------
-// Reads
-
-export interface MeetingDetail {
-  id: string;
-  orgId: string;
-  kind: MeetingKind;
-  title: string;
-  startsAt: Date;
-  endsAt: Date;
-  location: string | null;
-  onlineUrl: string | null;
-  status: "planned" | "scheduled" | "cancelled";
-  cancelledReason: string | null;
-  /** When the host started the session; from then on the meeting is on the record. */
-  startedAt: Date | null;
-  /** Scheduled meetings of the same recurring series after this one, not yet started. */
-  laterInSeries: number;
-  hostId: string | null;
-  hostName: string | null;
-  recorderId: string | null;
-  recorderName: string | null;
-  agenda: { id: string; position: number; title: string }[];
-  materials: {
-    id: string;
-    title: string;
-    url: string | null;
-    fileId: string | null;
-    mime: string | null;
-    size: number | null;
-  }[];
-  invitees: { userId: string; displayName: string; role: InviteeRole; category: Category }[];
-  counts: { attendees: number; guests: number };
-  history: { id: string; at: Date; change: Change; actorName: string | null; detail: Record<string, unknown> }[];
-}
-
-/** Everything about a meeting for its pages. No permission check: callers read it through getMeetingFor first. */
-export async function meetingDetail(sql: Sql, meetingId: string): Promise<MeetingDetail | null> {
-  if (!UUID_RE.test(meetingId)) return null;
-  const [m] = await sql<Omit<MeetingDetail, "agenda" | "materials" | "invitees" | "counts" | "history">[]>`
-    select m.id, m.org_id as "orgId", m.kind, m.title, m.starts_at as "startsAt", m.ends_at as "endsAt",
-      m.location, m.online_url as "onlineUrl", m.status, m.cancelled_reason as "cancelledReason",
-      m.session_started_at as "startedAt",
-      m.host_id as "hostId", h.display_name as "hostName", m.recorder_id as "recorderId",
-      r.display_name as "recorderName",
-      (select count(*)::int from meetings s where s.series_id = m.series_id and s.status = 'scheduled'
-         and s.starts_at > m.starts_at and s.starts_at > now()) as "laterInSeries"
-    from meetings m left join users h on h.id = m.host_id left join users r on r.id = m.recorder_id
-    where m.id = ${meetingId}`;
-  if (!m) return null;
-  const agenda = await sql<MeetingDetail["agenda"]>`
-    select id, position, title from meeting_agenda_items where meeting_id = ${m.id} order by position`;
-  const materials = await sql<MeetingDetail["materials"]>`
-    select mm.id, mm.title, mm.url, mm.file_id as "fileId", f.mime, f.size
-    from meeting_materials mm left join files f on f.id = mm.file_id
-    where mm.meeting_id = ${m.id} order by (mm.url is null), mm.created_at, mm.title`;
-  const invitees = await sql<MeetingDetail["invitees"]>`
-    select i.user_id as "userId", u.display_name as "displayName", i.role, u.category
-    from meeting_invitees i join users u on u.id = i.user_id where i.meeting_id = ${m.id}`;
-  invitees.sort((a, b) =>
-    a.role === b.role ? byPinyin.compare(a.displayName, b.displayName) : a.role === "attendee" ? -1 : 1,
-  );
-  const history = await sql<MeetingDetail["history"]>`
-    select h.id::text as id, h.at, h.change, u.display_name as "actorName", h.detail
-    from meeting_history h left join users u on u.id = h.actor_id
-    where h.meeting_id = ${m.id} order by h.id desc`;
-  return {
-    ...m,
-    agenda: [...agenda],
-    materials: [...materials],
-    invitees: [...invitees],
-    counts: {
-      attendees: invitees.filter((i) => i.role === "attendee").length,
-      guests: invitees.filter((i) => i.role === "guest").length,
-    },
-    history: [...history],
-  };
-}
-
-export interface UpcomingMeeting {
-  id: string;
-  kind: MeetingKind;
-  title: string;
-  startsAt: Date;
-  endsAt: Date;
-  location: string | null;
-  onlineUrl: string | null;
-  status: "planned" | "scheduled" | "cancelled";
-}
-
-/** The organisation's own meetings that have not ended yet, soonest first (cancelled ones marked, not hidden). */
-export async function upcomingForOrg(sql: Sql, orgId: string, limit = 5): Promise<UpcomingMeeting[]> {
-  if (!UUID_RE.test(orgId)) return [];
-  return [
-    ...(await sql<UpcomingMeeting[]>`
-      select id, kind, title, starts_at as "startsAt", ends_at as "endsAt", location, online_url as "onlineUrl",
-        status
-      from meetings
-      where org_id = ${orgId} and ends_at >= now() and status <> 'planned'
-      order by starts_at limit ${Math.max(1, Math.min(limit, 50))}`),
-  ];
 }

@@ -17,12 +17,13 @@ import {
   reviewResultsAccess,
   selfAssessmentAccess,
   type Access,
+  type MeetingResource,
   type ReviewResource,
   type Subject,
 } from "../../../shared/permissions";
 import type { Actor } from "../actor";
 import { audit } from "../audit";
-import { getMeetingFor, meetingResource, type Meeting } from "../calendar/meetings";
+import { getMeetingFor, type Meeting } from "../calendar/meetings";
 import { DomainError, hidden, isUniqueViolation } from "../errors";
 import { notify } from "../notifications";
 
@@ -47,14 +48,15 @@ export interface ReviewScope {
   access: Access;
   ballot: BallotRow | null;
   resource: ReviewResource | null;
+  /** The meeting as shared/permissions sees it. */
+  meetingResource: MeetingResource;
 }
 
 /** The meeting (404 when hidden or missing, 400 when not a review meeting) and its ballot, locked when asked. */
 export async function reviewScope(sql: Sql, subject: Subject, meetingId: string, lock = false): Promise<ReviewScope> {
   const found = await getMeetingFor(sql, subject, meetingId);
   if (!found) throw hidden();
-  const res = await meetingResource(sql, meetingId);
-  if (!res) throw hidden();
+  const res = found.scope.resource;
   if (!holdsReview(found.meeting.kind) || res.orgKind !== "branch")
     throw new DomainError(
       `民主评议党员在党支部的“民主评议党员”或“组织生活会”中进行；本次会议是“${MEETING_KIND_LABEL[found.meeting.kind]}”。`,
@@ -66,12 +68,12 @@ export async function reviewScope(sql: Sql, subject: Subject, meetingId: string,
   const resource: ReviewResource | null = ballot
     ? { meeting: res, hostId: found.meeting.hostId, status: ballot.status, reported: ballot.reported_at !== null }
     : null;
-  return { meeting: found.meeting, access: found.access, ballot: ballot ?? null, resource };
+  return { meeting: found.meeting, access: found.access, ballot: ballot ?? null, resource, meetingResource: res };
 }
 
 /** The ballot as a permission resource before it exists (who may open it). */
-const draftResource = async (sql: Sql, scope: ReviewScope): Promise<ReviewResource> => ({
-  meeting: (await meetingResource(sql, scope.meeting.id))!,
+const draftResource = (scope: ReviewScope): ReviewResource => ({
+  meeting: scope.meetingResource,
   hostId: scope.meeting.hostId,
   status: "open",
   reported: false,
@@ -123,7 +125,7 @@ export async function openReviewBallot(sql: Sql, actor: Actor, meetingId: string
     return (await sql.begin(async (tx) => {
       const t = tx as unknown as Sql;
       const scope = await reviewScope(t, actor.subject, meetingId, true);
-      requireManage(await draftResource(t, scope), actor.subject, "开始民主评议测评");
+      requireManage(draftResource(scope), actor.subject, "开始民主评议测评");
       if (scope.meeting.cancelled) throw new DomainError("会议已取消，不能进行民主评议。", 409);
       if (scope.ballot) throw new DomainError("本次会议的民主评议测评已经开始过，不能重复开始。", 409);
       const roll = await branchRoll(t, scope.meeting.orgId);
@@ -305,7 +307,7 @@ export async function reviewPage(sql: Sql, subject: Subject, meetingId: string):
     },
   };
   if (!scope.ballot || !scope.resource) {
-    const r = await draftResource(sql, scope);
+    const r = draftResource(scope);
     return {
       ...base,
       ballot: null,

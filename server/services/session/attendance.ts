@@ -16,19 +16,14 @@ import {
   type AttendanceMode,
   type MeetingForm,
 } from "../../../shared/domain/attendance-mode";
-import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../../shared/domain/labels";
-import {
-  sessionAccess,
-  leaveDecisionAccess,
-  type Access,
-  type MeetingResource,
-  type Subject,
-} from "../../../shared/permissions";
+import { MEETING_KIND_LABEL, type MeetingKind } from "../../../shared/domain/labels";
+import { leaveDecisionAccess, type Access, type Subject } from "../../../shared/permissions";
 import type { Actor } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden, UUID_RE } from "../errors";
 import { notify } from "../notifications";
-import { loadSubjects, orgPaths } from "../people/subjects";
+import { forgetMeetingScope, loadMeetingScope, meetingRecord, type MeetingRecord } from "../meeting-scope";
+import { loadSubjects } from "../people/subjects";
 import { CHINA_TIME_ZONE } from "../../../shared/time";
 
 // Attendance (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退, 列席), the host's rotating sign-in code,
@@ -52,55 +47,13 @@ export const SIGNIN_OPENS_MS = 30 * 60_000;
 /** Arriving later than this after the start counts as 迟到 (a local rule; default ten minutes). */
 export const LATE_AFTER_MS = 10 * 60_000;
 
-interface MeetingRow {
-  id: string;
-  org_id: string;
-  org_kind: OrgKind;
-  kind: MeetingKind;
-  title: string;
-  starts_at: Date;
-  ends_at: Date;
-  status: string;
-  location: string | null;
-  online_url: string | null;
-  host_id: string | null;
-  signin_secret: string | null;
-  session_started_at: Date | null;
-  session_ended_at: Date | null;
-}
-
-interface Loaded {
-  row: MeetingRow;
-  resource: MeetingResource;
-  invited: { role: "attendee" | "guest" } | null;
-}
-
-async function loadMeeting(sql: Sql, meetingId: string, userId: string): Promise<Loaded | null> {
-  if (!UUID_RE.test(meetingId)) return null;
-  const [row] = await sql<MeetingRow[]>`
-    select m.id, m.org_id, o.kind as org_kind, m.kind, m.title, m.starts_at, m.ends_at, m.status, m.location,
-      m.online_url, m.host_id,
-      m.signin_secret, m.session_started_at, m.session_ended_at
-    from meetings m join organizations o on o.id = m.org_id where m.id = ${meetingId}`;
-  if (!row) return null;
-  const paths = await orgPaths(sql, [row.org_id]);
-  const [inv] = await sql<{ role: "attendee" | "guest" }[]>`
-    select role from meeting_invitees where meeting_id = ${meetingId} and user_id = ${userId}`;
-  return {
-    row,
-    resource: { id: row.id, orgId: row.org_id, orgKind: row.org_kind, orgPath: paths.get(row.org_id) ?? [row.org_id] },
-    invited: inv ?? null,
-  };
-}
+type Loaded = MeetingRecord;
 
 const formOf = (m: Loaded): MeetingForm => meetingForm({ location: m.row.location, onlineUrl: m.row.online_url });
 
 async function access(sql: Sql, subject: Subject, meetingId: string): Promise<{ m: Loaded; access: Access }> {
-  const m = await loadMeeting(sql, meetingId, subject.userId);
-  if (!m) throw hidden();
-  const a = sessionAccess(subject, { meeting: m.resource, hostId: m.row.host_id, invited: m.invited !== null });
-  if (a === "none") throw hidden();
-  return { m, access: a };
+  const m = await loadMeetingScope(sql, subject, meetingId);
+  return { m, access: m.session };
 }
 
 const requireManage = async (sql: Sql, actor: Actor, meetingId: string) => {
@@ -120,6 +73,8 @@ async function secretOf(sql: Sql, m: Loaded): Promise<string> {
   const secret = randomBytes(32).toString("base64url");
   const [row] = await sql<{ signin_secret: string }[]>`
     update meetings set signin_secret = coalesce(signin_secret, ${secret}) where id = ${m.row.id} returning signin_secret`;
+  // The scope this request shares keeps the secret now stored.
+  m.row.signin_secret = row.signin_secret;
   return row.signin_secret;
 }
 
@@ -199,7 +154,7 @@ export async function markOnlinePresence(
   meetingId: string,
   now = new Date(),
 ): Promise<boolean> {
-  const m = await loadMeeting(sql, meetingId, userId);
+  const m = await meetingRecord(sql, meetingId, userId);
   if (!m?.invited || m.row.status === "cancelled") return false;
   if (!m.row.session_started_at || m.row.session_ended_at) return false;
   const status: AttendanceStatus = now.getTime() > m.row.starts_at.getTime() + LATE_AFTER_MS ? "late" : "present";
@@ -452,8 +407,7 @@ export async function decideLeave(
   const [l] = await sql<{ meeting_id: string; user_id: string; status: string }[]>`
     select meeting_id, user_id, status from leave_requests where id = ${leaveId}`;
   if (!l) throw hidden();
-  const m = await loadMeeting(sql, l.meeting_id, actor.userId);
-  if (!m) throw hidden();
+  const m = await loadMeetingScope(sql, actor.subject, l.meeting_id);
   const groups = await sql<{ org_id: string }[]>`
     select org_id from memberships where user_id = ${l.user_id} and ended_at is null`;
   const a = leaveDecisionAccess(actor.subject, {
@@ -494,6 +448,7 @@ export async function startSession(sql: Sql, actor: Actor, meetingId: string, no
   const [row] = await sql<{ id: string }[]>`
     update meetings set session_started_at = ${now}
     where id = ${meetingId} and session_started_at is null returning id`;
+  forgetMeetingScope(actor.subject, meetingId);
   if (!row) throw new DomainError("会议已经开始。", 409);
 }
 
@@ -501,6 +456,7 @@ export async function closeAttendance(sql: Sql, actor: Actor, meetingId: string,
   const m = await requireManage(sql, actor, meetingId);
   if (now < (m.row.session_started_at ?? m.row.starts_at)) throw new DomainError("会议还没有开始，不能结束考勤。", 409);
   await sql`update meetings set session_ended_at = coalesce(session_ended_at, ${now}) where id = ${meetingId}`;
+  forgetMeetingScope(actor.subject, meetingId);
   const sheet = await attendanceSheet(
     sql,
     actor.subject,
@@ -570,10 +526,6 @@ export async function attendanceView(
   now = new Date(),
 ): Promise<AttendanceView> {
   const { m, access: a } = await access(sql, subject, meetingId);
-  const [info] = await sql<{ org_name: string; location: string | null; host_name: string | null }[]>`
-    select o.name as org_name, mt.location, h.display_name as host_name
-    from meetings mt join organizations o on o.id = mt.org_id left join users h on h.id = mt.host_id
-    where mt.id = ${meetingId}`;
   const [mine] = await sql<{ status: string; reason: string; note: string | null; decidedAt: Date | null }[]>`
     select status, reason, decision_note as note, decided_at as "decidedAt" from leave_requests
     where meeting_id = ${meetingId} and user_id = ${subject.userId} and status <> 'withdrawn'
@@ -610,12 +562,12 @@ export async function attendanceView(
       id: m.row.id,
       title: m.row.title,
       kind: m.row.kind,
-      orgName: info.org_name,
+      orgName: m.row.org_name,
       startsAt: m.row.starts_at,
       endsAt: m.row.ends_at,
-      location: info.location,
+      location: m.row.location,
       cancelled,
-      hostName: info.host_name,
+      hostName: m.row.host_name,
       /** When the host started the session (开始会议), if they did. */
       startedAt: m.row.session_started_at,
       closedAt: m.row.session_ended_at,

@@ -4,43 +4,36 @@ import { minutesOutline } from "../../../shared/editor/minutes";
 import {
   documentAccess,
   type DocumentResource,
-  type MeetingResource,
   type MinutesResource,
   type ReflectionResource,
   type ReflectionStatus,
   type Subject,
 } from "../../../shared/permissions";
-import { meetingResource } from "../calendar/meetings";
-import { orgSettings } from "../people/org-settings";
+import { meetingRecord, scopeSettings, type MeetingRecord } from "../meeting-scope";
 import { loadSubject } from "../people/subjects";
 
 /** A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed. */
-export async function minutesResource(sql: Sql, meeting: MeetingResource): Promise<MinutesResource> {
-  const [row] = await sql<{ host_id: string | null; recorder_id: string | null; editors: string[] }[]>`
-    select m.host_id, m.recorder_id,
-      coalesce((select array_agg(e.user_id) from meeting_minutes_editors e where e.meeting_id = m.id), '{}') as editors
-    from meetings m where m.id = ${meeting.id}`;
-  return { meeting, hostId: row?.host_id ?? null, recorderId: row?.recorder_id ?? null, editorIds: row?.editors ?? [] };
+async function minutesResource(sql: Sql, m: MeetingRecord): Promise<MinutesResource> {
+  const editors = await sql<{ user_id: string }[]>`
+    select user_id from meeting_minutes_editors where meeting_id = ${m.row.id}`;
+  return {
+    meeting: m.resource,
+    hostId: m.row.host_id,
+    recorderId: m.row.recorder_id,
+    editorIds: editors.map((e) => e.user_id),
+  };
 }
 
 /** One author's reflection for a meeting as a permission resource (no row yet: a draft). */
-export async function reflectionResource(
-  sql: Sql,
-  meeting: MeetingResource,
-  authorId: string,
-): Promise<ReflectionResource> {
-  const [row] = await sql<{ host_id: string | null; status: ReflectionStatus | null; invited: boolean }[]>`
-    select m.host_id, r.status,
-      exists (select 1 from meeting_invitees i where i.meeting_id = m.id and i.user_id = ${authorId}) as invited
-    from meetings m
-      left join reflections r on r.meeting_id = m.id and r.user_id = ${authorId}
-    where m.id = ${meeting.id}`;
-  const settings = await orgSettings(sql, meeting.orgId);
+async function reflectionResource(sql: Sql, m: MeetingRecord, authorId: string): Promise<ReflectionResource> {
+  const [row] = await sql<{ status: ReflectionStatus | null }[]>`
+    select status from reflections where meeting_id = ${m.row.id} and user_id = ${authorId}`;
+  const settings = await scopeSettings(sql, m);
   return {
-    meeting,
-    hostId: row?.host_id ?? null,
+    meeting: m.resource,
+    hostId: m.row.host_id,
     authorId,
-    authorInvited: row?.invited ?? false,
+    authorInvited: m.invited !== null,
     status: row?.status ?? "draft",
     visibility: settings.reflectionVisibility,
   };
@@ -50,13 +43,14 @@ export async function reflectionResource(
 export async function documentResource(sql: Sql, docName: string): Promise<DocumentResource | null> {
   const doc = parseDocName(docName);
   if (!doc) return null;
-  const meeting = await meetingResource(sql, doc.meetingId);
+  // The meeting with the reflection's author's place on its list (the author, not the reader).
+  const meeting = await meetingRecord(sql, doc.meetingId, doc.kind === "reflection" ? doc.authorId : null);
   if (!meeting) return null;
   switch (doc.kind) {
     case "meeting-minutes":
       return { kind: "meeting-minutes", ...(await minutesResource(sql, meeting)) };
     case "meeting-live":
-      return { kind: "meeting-live", meeting };
+      return { kind: "meeting-live", meeting: meeting.resource };
     case "reflection": {
       const [author] = await sql`select 1 from users where id = ${doc.authorId}`;
       if (!author) return null;

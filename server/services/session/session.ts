@@ -2,13 +2,12 @@ import type { AttendanceMode, MeetingForm } from "../../../shared/domain/attenda
 import type { Sql } from "../../../db/client";
 import { minutesHeader, type HeaderPerson, type MinutesHeader } from "../../../shared/domain/minutes-header";
 import type { MeetingKind } from "../../../shared/domain/labels";
-import { sessionAccess, canManage, meetingAccess, minutesAccess, type Subject } from "../../../shared/permissions";
+import { canManage, minutesAccess, type Subject } from "../../../shared/permissions";
 import type { Actor, LiveAccess } from "../actor";
 import { attendanceSheet, closeAttendance, markOnlinePresence, SIGNIN_OPENS_MS, startSession } from "./attendance";
 import { audit } from "../audit";
-import { minutesResource } from "./documents";
-import { DomainError, hidden, UUID_RE } from "../errors";
-import { meetingResource } from "../calendar/meetings";
+import { DomainError } from "../errors";
+import { forgetMeetingScope, loadMeetingScope, type MeetingRow } from "../meeting-scope";
 
 // The live session page's side of a meeting: its phase, the agenda position the host moves, the
 // minutes header the system fills, who co-edits the minutes, and starting and ending. Every change
@@ -45,38 +44,12 @@ export interface SessionView {
   form: MeetingForm;
 }
 
-interface Row {
-  id: string;
-  org_name: string;
-  kind: MeetingKind;
-  title: string;
-  starts_at: Date;
-  ends_at: Date;
-  location: string | null;
-  online_url: string | null;
-  status: string;
-  host_id: string | null;
-  host_name: string | null;
-  recorder_name: string | null;
-  session_started_at: Date | null;
-  session_ended_at: Date | null;
-  current_agenda_item_id: string | null;
-}
+type Row = MeetingRow;
 
+/** The meeting (hidden: 404) and whether the subject runs its session (sessionAccess manage). */
 async function load(sql: Sql, subject: Subject, meetingId: string) {
-  const resource = UUID_RE.test(meetingId) ? await meetingResource(sql, meetingId) : null;
-  if (!resource || meetingAccess(subject, resource) === "none") throw hidden();
-  const [row] = await sql<Row[]>`
-    select m.id, o.name as org_name, m.kind, m.title, m.starts_at, m.ends_at, m.location, m.online_url, m.status,
-      m.host_id, h.display_name as host_name, r.display_name as recorder_name,
-      m.session_started_at, m.session_ended_at, m.current_agenda_item_id
-    from meetings m join organizations o on o.id = m.org_id
-      left join users h on h.id = m.host_id left join users r on r.id = m.recorder_id
-    where m.id = ${meetingId}`;
-  const [inv] =
-    await sql`select 1 from meeting_invitees where meeting_id = ${meetingId} and user_id = ${subject.userId}`;
-  const run = canManage(sessionAccess(subject, { meeting: resource, hostId: row.host_id, invited: Boolean(inv) }));
-  return { row, resource, run };
+  const scope = await loadMeetingScope(sql, subject, meetingId);
+  return { row: scope.row, resource: scope.resource, run: canManage(scope.session) };
 }
 
 function phaseOf(row: Pick<Row, "status" | "session_started_at" | "session_ended_at">): Phase {
@@ -139,7 +112,15 @@ export async function sessionView(
       recorderName: row.recorder_name,
       people,
     }),
-    minutes: { access: minutesAccess(subject, await minutesResource(sql, resource)), editors: [...editors] },
+    minutes: {
+      access: minutesAccess(subject, {
+        meeting: resource,
+        hostId: row.host_id,
+        recorderId: row.recorder_id,
+        editorIds: editors.map((e) => e.id),
+      }),
+      editors: [...editors],
+    },
     people: sheet.rows.map((r) => ({
       id: r.userId,
       name: r.name,
@@ -187,6 +168,7 @@ export async function moveAgenda(sql: Sql, live: LiveAccess, actor: Actor, meeti
     if (!item) throw new DomainError("所选议程不属于本次会议。", 400, "itemId");
   }
   await sql`update meetings set current_agenda_item_id = ${itemId} where id = ${meetingId}`;
+  forgetMeetingScope(actor.subject, meetingId);
   await live.sessionChanged(meetingId, { agendaItemId: itemId });
 }
 
@@ -220,7 +202,7 @@ export async function setMinutesEditor(
     await audit(t, {
       actorId: actor.userId,
       action: allowed ? "minutes.editor_added" : "minutes.editor_removed",
-      orgId: (await t<{ org_id: string }[]>`select org_id from meetings where id = ${meetingId}`)[0].org_id,
+      orgId: row.org_id,
       subjectUserId: userId,
       detail: { meeting: row.title },
       address: actor.address,

@@ -1,5 +1,5 @@
 import type { Sql } from "../../../db/client";
-import { MEETING_KIND_LABEL, type MeetingKind, type OrgKind } from "../../../shared/domain/labels";
+import { MEETING_KIND_LABEL } from "../../../shared/domain/labels";
 import {
   CHOICES,
   ChoiceSchema,
@@ -25,10 +25,10 @@ import {
   type Tally,
   type VoteResult,
 } from "../../../shared/domain/votes";
-import { sessionAccess, type Access, type Subject } from "../../../shared/permissions";
+import type { Access, Subject } from "../../../shared/permissions";
 import type { Actor } from "../actor";
 import { DomainError, hidden, isUniqueViolation, UUID_RE } from "../errors";
-import { orgPaths } from "../people/subjects";
+import { loadMeetingScope, type MeetingRow } from "../meeting-scope";
 
 // Votes at a 支部党员大会: open (host or managers, with a quorum), cast (present voting members,
 // once), written opinions of absent voters (where the matter counts them), close (freezes the
@@ -37,41 +37,18 @@ import { orgPaths } from "../people/subjects";
 // The rules themselves are pure, in shared/domain/votes.ts; secret ballots are stored as counts
 // only (db/migrations/006_votes.sql, docs/decisions/011-votes.md).
 
-interface MeetingRow {
-  id: string;
-  org_id: string;
-  org_kind: OrgKind;
-  kind: MeetingKind;
-  title: string;
-  status: string;
-  host_id: string | null;
-  session_started_at: Date | null;
-  session_ended_at: Date | null;
-}
-
 interface LoadedMeeting {
   row: MeetingRow;
   access: Access;
 }
 
-/** The meeting and the subject's access to it (sessionAccess); `none` becomes a 404. */
+/**
+ * The meeting and the subject's access to it (sessionAccess); `none` becomes a 404. Inside a
+ * transaction: `lock` to serialise opening votes per meeting, else read afresh.
+ */
 async function loadMeeting(t: Sql, subject: Subject, meetingId: string, lock = false): Promise<LoadedMeeting> {
-  if (!UUID_RE.test(meetingId)) throw hidden();
-  const [row] = await t<MeetingRow[]>`
-    select m.id, m.org_id, o.kind as org_kind, m.kind, m.title, m.status, m.host_id, m.session_started_at,
-      m.session_ended_at
-    from meetings m join organizations o on o.id = m.org_id where m.id = ${meetingId}
-    ${lock ? t`for update of m` : t``}`;
-  if (!row) throw hidden();
-  const paths = await orgPaths(t, [row.org_id]);
-  const [inv] = await t`select 1 from meeting_invitees where meeting_id = ${meetingId} and user_id = ${subject.userId}`;
-  const access = sessionAccess(subject, {
-    meeting: { id: row.id, orgId: row.org_id, orgKind: row.org_kind, orgPath: paths.get(row.org_id) ?? [row.org_id] },
-    hostId: row.host_id,
-    invited: inv !== undefined,
-  });
-  if (access === "none") throw hidden();
-  return { row, access };
+  const scope = await loadMeetingScope(t, subject, meetingId, lock ? { lock } : { fresh: true });
+  return { row: scope.row, access: scope.session };
 }
 
 const requireManage = (m: LoadedMeeting, what: string) => {
@@ -416,7 +393,8 @@ export interface MeetingVotes {
  */
 export async function votesFor(sql: Sql, viewer: Pick<Actor, "subject">, meetingId: string): Promise<MeetingVotes> {
   const subject = viewer.subject;
-  const m = await loadMeeting(sql, subject, meetingId);
+  const scope = await loadMeetingScope(sql, subject, meetingId);
+  const m: LoadedMeeting = { row: scope.row, access: scope.session };
   const list = await people(sql, m.row);
   const live = electorate(list);
   const byId = new Map(list.map((p) => [p.userId, p]));
