@@ -6,7 +6,6 @@ import { reflectionOverview, remindMissing, sessionReflections } from "../../ser
 import { storedTexts } from "../../server/services/reflections/records";
 import { reflectionFor } from "../../server/services/reflections/review";
 import { myReflection, submitReflection } from "../../server/services/reflections/submit";
-import { loadSubject } from "../../server/services/people/subjects";
 import { reflectionDoc } from "../../shared/doc-names";
 import { countWords } from "../../shared/domain/text";
 import { chinaDateTimeValue } from "../../shared/time";
