@@ -46,7 +46,7 @@ export class CollabMetrics {
   readonly bytesSent = this.counter("tongxin_collab_sent_bytes_total", "Bytes of WebSocket messages sent to clients");
   readonly persistSeconds = this.histogram(
     "tongxin_collab_persist_seconds",
-    "Time from an update's arrival to its commit in doc_updates",
+    "Time from an update's arrival to its commit in the document's update log",
   );
   readonly broadcastSeconds = this.histogram(
     "tongxin_collab_broadcast_seconds",
