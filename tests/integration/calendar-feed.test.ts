@@ -82,7 +82,6 @@ beforeAll(async () => {
 
 const TOKEN_IN_HTML = /\/calendar\/([A-Za-z0-9_-]{43})\.ics/;
 
-
 /** Makes (or replaces) the feed through the real /me action; returns the URL shown on the page. */
 async function createFeed(cookie: string): Promise<string> {
   const res = await t.http.post("/me", { intent: "feed-create" }, { cookie });

@@ -36,7 +36,10 @@ interface Spec {
 
 async function meeting(orgId: string, kind: MeetingKind, start: Date, spec: Spec = {}) {
   const sql = t.sql;
-  const person = (a: NonNullable<Spec["attendees"]>[number]): Invitee => ({ user: { id: users[a.user] }, status: a.status });
+  const person = (a: NonNullable<Spec["attendees"]>[number]): Invitee => ({
+    user: { id: users[a.user] },
+    status: a.status,
+  });
   const id = await t.meeting({
     org: { id: orgId },
     kind,
@@ -317,7 +320,9 @@ describe("the overview page", () => {
     }
 
     // The organisation's home links to it for those who manage a 党委 or 党总支.
-    expect(await (await t.http.get(`/orgs/${demo.committee}`, reviewer)).text()).toContain(`/orgs/${demo.committee}/overview`);
+    expect(await (await t.http.get(`/orgs/${demo.committee}`, reviewer)).text()).toContain(
+      `/orgs/${demo.committee}/overview`,
+    );
     const secretary = DEMO.SEC;
     expect(await (await t.http.get(`/orgs/${demo.branch1}`, secretary)).text()).not.toContain("/overview");
   });

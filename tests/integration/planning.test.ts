@@ -332,7 +332,6 @@ describe("reminders of a cancelled meeting", () => {
 });
 
 describe("the pages", () => {
-
   it("opens the plan and series pages to managers only", async () => {
     expect((await t.http.get(`/orgs/${org[B2].id}/plan?year=${Y + 2}`, DEMO.SUN)).status).toBe(200);
     expect((await t.http.get(`/orgs/${org[B1].id}/plan`, DEMO.LIU)).status).toBe(403);

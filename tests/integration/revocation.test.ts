@@ -110,12 +110,11 @@ describe("revoking rights closes open documents", () => {
     const chenId = t.ids.user[DEMO.CHEN];
     const sql = t.sql;
     const committee = { id: t.ids.org[ORGS.COMMITTEE] };
-    await addMembership(
-      sql,
-      await t.actor(DEMO.REVIEWER),
-      chenId,
-      { orgId: committee.id, role: "propaganda_member", mobile: false },
-    );
+    await addMembership(sql, await t.actor(DEMO.REVIEWER), chenId, {
+      orgId: committee.id,
+      role: "propaganda_member",
+      mobile: false,
+    });
     const chenCookie = await signIn(t.url, DEMO.CHEN);
     const chen = watchedClient(chenCookie);
     await chen.synced();
@@ -188,7 +187,11 @@ describe("revoking rights closes open documents", () => {
     const here = await signIn(t.url, DEMO.YANG);
     const there = await signIn(t.url, DEMO.YANG);
     const next = "Xin-mima-2026";
-    const res = await t.http.post("/me", { intent: "password", current: DEMO_PASSWORD, next, confirm: next }, { cookie: here });
+    const res = await t.http.post(
+      "/me",
+      { intent: "password", current: DEMO_PASSWORD, next, confirm: next },
+      { cookie: here },
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("密码已修改");
 
@@ -231,11 +234,7 @@ describe("revoking rights closes open documents", () => {
     await sun.synced();
 
     const t0 = Date.now();
-    const res = await t.http.post(
-      "/orgs",
-      { intent: "move", orgId: branch, parentId: committee.id },
-      DEMO.REVIEWER,
-    );
+    const res = await t.http.post("/orgs", { intent: "move", orgId: branch, parentId: committee.id }, DEMO.REVIEWER);
     expect(res.status).toBe(200);
     expect(await upgradeStatus(url, { cookie: sunCookie })).toBe(404);
     await until(() => closes.length > 0, 2000, "the socket of the former reviewer to close");
@@ -259,11 +258,7 @@ describe("revoking rights closes open documents", () => {
     const old = await signIn(t.url, DEMO.ZHAO);
     const zhao = watchedClient(old);
     await zhao.synced();
-    const code = await reissueInvitation(
-      sql,
-      await t.actor(DEMO.SEC),
-      zhaoId,
-    );
+    const code = await reissueInvitation(sql, await t.actor(DEMO.SEC), zhaoId);
     const t0 = Date.now();
     const res = await t.http.post(`/invite/${code}`, { password: "Zhao-new-2026", confirm: "Zhao-new-2026" }, null);
     expect(res.status).toBe(302);
