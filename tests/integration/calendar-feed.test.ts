@@ -117,7 +117,7 @@ function parse(ics: string) {
 }
 
 const homeMeetingIds = async (cookie: string) => {
-  const html = await (await fetch(`${t.url}/`, { headers: { cookie } })).text();
+  const html = await (await t.http.get("/", { cookie })).text();
   return new Set([...html.matchAll(/href="\/meetings\/([0-9a-f-]{36})"/g)].map((m) => m[1]));
 };
 
@@ -130,18 +130,14 @@ describe("personal iCalendar feed", () => {
   });
 
   it("offers to generate a link on /me when there is none", async () => {
-    const html = await (await fetch(`${t.url}/me`, { headers: { cookie } })).text();
+    const html = await (await t.http.get("/me", { cookie })).text();
     expect(html).toContain("日历订阅");
     expect(html).toContain("生成订阅链接");
     expect(html).not.toContain("停止订阅");
   });
 
   it("refuses a cross-site request to make a feed", async () => {
-    const res = await fetch(`${t.url}/me`, {
-      method: "POST",
-      body: new URLSearchParams({ intent: "feed-create" }),
-      headers: { cookie, origin: "https://evil.example" },
-    });
+    const res = await t.http.post("/me", { intent: "feed-create" }, { cookie }, { headers: { origin: "https://evil.example" } });
     expect(res.status).toBe(403);
     expect(await t.sql`select 1 from calendar_feeds`).toHaveLength(0);
   });
@@ -154,7 +150,7 @@ describe("personal iCalendar feed", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].token_hash).toBe(createHash("sha256").update(token).digest("hex"));
     // Later visits explain the link is not shown again, and offer to replace or stop it.
-    const html = await (await fetch(`${t.url}/me`, { headers: { cookie } })).text();
+    const html = await (await t.http.get("/me", { cookie })).text();
     expect(html).not.toContain(token);
     expect(html).toContain("链接只在生成时显示一次");
     expect(html).toContain("重新生成（旧链接失效）");

@@ -360,7 +360,7 @@ describe("the overview page", () => {
     const other = DEMO.WU; // 吴刚, member of 机关第二党支部
     expect((await t.http.get(`/orgs/${demo.branch1}/overview`, other)).status).toBe(404);
 
-    const anonymous = await fetch(`${t.url}/orgs/${demo.committee}/overview`, { redirect: "manual" });
+    const anonymous = await t.http.get(`/orgs/${demo.committee}/overview`, null);
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get("location")).toContain("/login");
   });
