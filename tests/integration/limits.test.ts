@@ -33,7 +33,6 @@ const WRITERS = [DEMO.LIU, DEMO.CHEN, DEMO.HUANG]; // co-editors of the minutes
 const READER = DEMO.YANG; // 杨帆: a member of the branch, reads the minutes
 
 const t = withDemoServer({ env: LIMITS });
-const cookie = (u: string) => t.http.cookie(u);
 
 const opened = new Set<{ destroy(): void }>();
 function track<T extends { destroy(): void }>(c: T): T {
@@ -88,7 +87,7 @@ const closeOf = async (r: ReturnType<typeof rawSocket>, ms = 5000) =>
 
 /** Opens a raw socket and waits until the server has greeted it (the document is loaded). */
 async function raw(doc: string, user: string) {
-  const r = track(rawSocket(t.url, doc, await cookie(user)));
+  const r = track(rawSocket(t.url, doc, await t.http.cookie(user)));
   await r.opened;
   await until(() => r.received.length > 0, 5000, "the server's greeting");
   return r;
@@ -97,7 +96,7 @@ async function raw(doc: string, user: string) {
 describe("live documents: size and write-rate caps", () => {
   it("refuses an update that would take the document past its cap: not stored, not broadcast, the writer told", async () => {
     const doc = await newMinutes("文档大小上限");
-    const watcher = track(connectClient(t.url, doc, await cookie(READER)));
+    const watcher = track(connectClient(t.url, doc, await t.http.cookie(READER)));
     await watcher.synced();
 
     const first = await raw(doc, WRITERS[0]);
@@ -148,7 +147,7 @@ describe("live documents: size and write-rate caps", () => {
     // Through the official client: the second burst is refused and kept on the client, whose
     // reconnect sends it again and gets it stored once the bucket has refilled (16 KiB a second).
     const other = await newMinutes("写入速率（官方客户端）");
-    const client = track(connectClient(t.url, other, await cookie(WRITERS[1])));
+    const client = track(connectClient(t.url, other, await t.http.cookie(WRITERS[1])));
     const closes: number[] = [];
     client.provider.on("connection-close", (ev) => ev && closes.push(ev.code));
     await client.synced();
@@ -167,7 +166,7 @@ describe("live documents: size and write-rate caps", () => {
 describe("presence: one state is capped", () => {
   it("drops an oversized presence state (not kept, not forwarded) and closes its connection", async () => {
     const doc = await newMinutes("在线状态上限");
-    const watcher = track(connectClient(t.url, doc, await cookie(WRITERS[0])));
+    const watcher = track(connectClient(t.url, doc, await t.http.cookie(WRITERS[0])));
     await watcher.synced();
     const states = () => [...watcher.provider.awareness.getStates().values()] as Record<string, unknown>[];
 
@@ -228,7 +227,7 @@ describe("HTTP bodies past their limit get 413 before they are buffered", () => 
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="roster.csv"\r\nContent-Type: text/csv\r\n\r\n`;
     const res = await post(`/orgs/${t.ids.org[ORGS.B1]}/import`, {
       headers: {
-        cookie: await cookie(SEC),
+        cookie: await t.http.cookie(SEC),
         origin: t.url,
         "content-type": `multipart/form-data; boundary=${boundary}`,
       },
@@ -243,7 +242,7 @@ describe("HTTP bodies past their limit get 413 before they are buffered", () => 
     const form = new FormData();
     form.set("file", new Blob(["姓名,手机号\n冯雪,13900000201\n"], { type: "text/csv" }), "roster.csv");
     const res = await post(`/orgs/${t.ids.org[ORGS.B1]}/import`, {
-      headers: { cookie: await cookie(SEC), origin: t.url },
+      headers: { cookie: await t.http.cookie(SEC), origin: t.url },
       body: form,
     });
     expect(res.status).toBe(200);
@@ -274,7 +273,7 @@ describe("HTTP bodies past their limit get 413 before they are buffered", () => 
     form.set("file", new Blob([new Uint8Array(bomb)]), "roster.xlsx");
     const started = performance.now();
     const res = await post(`/orgs/${t.ids.org[ORGS.B1]}/import`, {
-      headers: { cookie: await cookie(SEC), origin: t.url },
+      headers: { cookie: await t.http.cookie(SEC), origin: t.url },
       body: form,
     });
     const ms = performance.now() - started;
