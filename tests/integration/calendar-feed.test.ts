@@ -137,7 +137,12 @@ describe("personal iCalendar feed", () => {
   });
 
   it("refuses a cross-site request to make a feed", async () => {
-    const res = await t.http.post("/me", { intent: "feed-create" }, { cookie }, { headers: { origin: "https://evil.example" } });
+    const res = await t.http.post(
+      "/me",
+      { intent: "feed-create" },
+      { cookie },
+      { headers: { origin: "https://evil.example" } },
+    );
     expect(res.status).toBe(403);
     expect(await t.sql`select 1 from calendar_feeds`).toHaveLength(0);
   });

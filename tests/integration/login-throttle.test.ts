@@ -12,7 +12,9 @@ const t = withDemoServer();
 
 /** A sign-in from this client address, with the browser's device cookie if it has one. */
 const attempt = (username: string, password: string, address: string, cookie?: string) =>
-  t.http.post("/login", { username, password }, cookie ? { cookie } : null, { headers: { "x-forwarded-for": address } });
+  t.http.post("/login", { username, password }, cookie ? { cookie } : null, {
+    headers: { "x-forwarded-for": address },
+  });
 
 const deviceCookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("tongxin_device="));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

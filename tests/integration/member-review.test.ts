@@ -357,9 +357,9 @@ describe("民主评议党员", () => {
     const bad = await t.http.post(`/orgs/${t.ids.org[ORGS.B1]}/settings`, { reviewExcellentPercent: "0" }, SEC);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("优秀比例上限应在 1% 到 100% 之间");
-    expect((await t.http.post(`/orgs/${t.ids.org[ORGS.B1]}/settings`, { reviewExcellentPercent: "15" }, SEC)).status).toBe(
-      200,
-    );
+    expect(
+      (await t.http.post(`/orgs/${t.ids.org[ORGS.B1]}/settings`, { reviewExcellentPercent: "15" }, SEC)).status,
+    ).toBe(200);
     // 7 × 15% = 1.05 → 1.
     expect(await (await page(SEC, "/review/results")).text()).toMatch(/优秀上限.*2.*\/.*1/s);
   });

@@ -203,7 +203,9 @@ describe("the 问题清单", () => {
   it("the 书记 adds a problem; one click fills the form; the item keeps its source, once", async () => {
     expect((await t.http.post(page(), { intent: "problem", text: "" }, DEMO.SEC)).status).toBe(400);
     expect((await t.http.post(page(), { intent: "problem", text: "问".repeat(501) }, DEMO.SEC)).status).toBe(400);
-    expect((await t.http.post(page(), { intent: "problem", text: "批评与自我批评辣味不足" }, DEMO.LIU)).status).toBe(403);
+    expect((await t.http.post(page(), { intent: "problem", text: "批评与自我批评辣味不足" }, DEMO.LIU)).status).toBe(
+      403,
+    );
     const ok = await t.http.post(
       page(),
       { intent: "problem", text: "批评与自我批评辣味不足", personId: t.ids.user[DEMO.HUANG] },

@@ -165,7 +165,7 @@ describe("revoking rights closes open documents", () => {
     await Promise.all([a.synced(), b.synced()]);
 
     const t0 = Date.now();
-    const res = await t.http.t.http.post("/me", { intent: "sessions" }, { cookie: here });
+    const res = await t.http.post("/me", { intent: "sessions" }, { cookie: here });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("已退出其他 1 台设备");
     await until(() => b.closes.length > 0, 2000, "the other device's socket to close");
@@ -195,10 +195,10 @@ describe("revoking rights closes open documents", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("密码已修改");
 
-    const other = t.http.get("/", { cookie: there });
+    const other = await t.http.get("/", { cookie: there });
     expect(other.status).toBe(302);
     expect(other.headers.get("location")).toBe("/login");
-    const mine = t.http.get("/", { cookie: here });
+    const mine = await t.http.get("/", { cookie: here });
     expect(mine.status).toBe(200);
     await expect(signIn(t.url, DEMO.YANG)).rejects.toThrow(/failed: 400/);
     await signIn(t.url, DEMO.YANG, next);
@@ -262,7 +262,7 @@ describe("revoking rights closes open documents", () => {
     const t0 = Date.now();
     const res = await t.http.post(`/invite/${code}`, { password: "Zhao-new-2026", confirm: "Zhao-new-2026" }, null);
     expect(res.status).toBe(302);
-    const old2 = t.http.get("/", { cookie: old });
+    const old2 = await t.http.get("/", { cookie: old });
     expect(old2.status).toBe(302);
     await until(() => zhao.closes.length > 0, 2000, "the old session's socket to close");
     expect(zhao.closes[0].code).toBe(4401);
