@@ -89,7 +89,7 @@ export function httpActors(s: TestServer) {
     return c;
   };
   const headers = async (who: Who, extra: Record<string, string> = {}) => ({
-    ...(who === null ? {} : { cookie: typeof who === "string" ? await cookie(who) : who.cookie }),
+    ...(!who ? {} : { cookie: typeof who === "string" ? await cookie(who) : who.cookie }),
     ...extra,
   });
   const post = async (path: string, body: PostBody, who: Who, options: RequestOptions = {}) =>
