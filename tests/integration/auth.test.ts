@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, signIn, startTestServer, type TestServer } from "../setup/server";
-import { DEMO } from "../setup/demo";
+import { describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, signIn } from "../setup/server";
+import { DEMO, withDemoServer } from "../setup/demo";
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer();
-});
-afterAll(async () => {
-  await s?.stop();
-});
-
-const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  fetch(`${s.url}${path}`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual", headers });
+const t = withDemoServer();
 
 describe("health", () => {
   it("reports the database kind and migration version", async () => {
-    const res = await fetch(`${s.url}/healthz`);
+    const res = await t.http.get("/healthz", null);
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.database).toBe(process.env.TEST_DATABASE_URL ? "postgres" : "pglite");
@@ -25,19 +16,19 @@ describe("health", () => {
 
 describe("sign-in", () => {
   it("redirects a signed-out visitor from a protected page to /login, keeping the way back", async () => {
-    const res = await fetch(`${s.url}/meetings/00000000-0000-0000-0000-000000000000`, { redirect: "manual" });
+    const res = await t.http.get("/meetings/00000000-0000-0000-0000-000000000000", null);
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/login?redirectTo=%2Fmeetings%2F00000000-0000-0000-0000-000000000000");
   });
 
   it("signs in with the right password and sets an HttpOnly, SameSite=Lax session cookie", async () => {
-    const res = await post("/login", { username: DEMO.LIU, password: DEMO_PASSWORD, redirectTo: "/" });
+    const res = await t.http.post("/login", { username: DEMO.LIU, password: DEMO_PASSWORD, redirectTo: "/" }, null);
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/");
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("tongxin_session="))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    const home = await fetch(`${s.url}/`, { headers: { cookie: cookie.split(";")[0] } });
+    const home = await t.http.get("/", { cookie: cookie.split(";")[0] });
     expect(home.status).toBe(200);
     const html = await home.text();
     expect(html).toContain("刘洋");
@@ -45,7 +36,7 @@ describe("sign-in", () => {
   });
 
   it("refuses a wrong password with a Chinese message and no cookie", async () => {
-    const res = await post("/login", { username: DEMO.CHEN, password: "wrong-password" });
+    const res = await t.http.post("/login", { username: DEMO.CHEN, password: "wrong-password" }, null);
     expect(res.status).toBe(400);
     expect(res.headers.getSetCookie().some((c) => c.startsWith("tongxin_session=") && !c.includes("Max-Age=0"))).toBe(
       false,
@@ -54,7 +45,7 @@ describe("sign-in", () => {
   });
 
   it("answers empty fields with field errors, not a 500", async () => {
-    const res = await post("/login", { username: "", password: "" });
+    const res = await t.http.post("/login", { username: "", password: "" }, null);
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain("请输入登录名");
@@ -62,18 +53,22 @@ describe("sign-in", () => {
   });
 
   it("never redirects off-site after sign-in", async () => {
-    const res = await post("/login", {
-      username: DEMO.YANG,
-      password: DEMO_PASSWORD,
-      redirectTo: "//evil.example/x",
-    });
+    const res = await t.http.post(
+      "/login",
+      {
+        username: DEMO.YANG,
+        password: DEMO_PASSWORD,
+        redirectTo: "//evil.example/x",
+      },
+      null,
+    );
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe("/");
   });
 
   describe("the way back after sign-in", () => {
     const signInTo = (redirectTo: string) =>
-      post("/login", { username: DEMO.LIU, password: DEMO_PASSWORD, redirectTo });
+      t.http.post("/login", { username: DEMO.LIU, password: DEMO_PASSWORD, redirectTo }, null);
 
     // Browsers drop tabs and line breaks from a URL, so "/\t/evil.host" is "//evil.host" to them.
     it.each([
@@ -105,13 +100,13 @@ describe("sign-in", () => {
     });
 
     it("answers the signed-in visitor of /login?redirectTo=… the same way, with no 500", async () => {
-      const cookie = await signIn(s.url, DEMO.LIU);
+      const cookie = await t.http.cookie(DEMO.LIU);
       for (const [query, location] of [
         ["%2F%09%2Fevil.host", "/"],
         ["%2F%0D%0A%2Fevil.host", "/"],
         ["%2F%E4%BC%9A%E8%AE%AE", "/%E4%BC%9A%E8%AE%AE"],
       ]) {
-        const res = await fetch(`${s.url}/login?redirectTo=${query}`, { headers: { cookie }, redirect: "manual" });
+        const res = await t.http.get(`/login?redirectTo=${query}`, { cookie });
         expect(res.status, query).toBe(302);
         expect(res.headers.get("location"), query).toBe(location);
       }
@@ -120,46 +115,48 @@ describe("sign-in", () => {
 
   it("delays an account after five failures, even for the right password, and only that account", async () => {
     for (let i = 0; i < 5; i++) {
-      const r = await post("/login", { username: DEMO.HUANG, password: `bad-${i}` });
+      const r = await t.http.post("/login", { username: DEMO.HUANG, password: `bad-${i}` }, null);
       expect(r.status).toBe(400);
     }
-    const waiting = await post("/login", { username: DEMO.HUANG, password: DEMO_PASSWORD });
+    const waiting = await t.http.post("/login", { username: DEMO.HUANG, password: DEMO_PASSWORD }, null);
     expect(waiting.status).toBe(429);
     expect(await waiting.text()).toMatch(/请 \d+ 秒后再试/);
     // Other accounts from the same address are not delayed by it.
-    expect((await post("/login", { username: DEMO.LEADER, password: DEMO_PASSWORD })).status).toBe(302);
+    expect((await t.http.post("/login", { username: DEMO.LEADER, password: DEMO_PASSWORD }, null)).status).toBe(302);
     // A delay, not a lock-out: a second later the owner signs in.
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await post("/login", { username: DEMO.HUANG, password: DEMO_PASSWORD })).status).toBe(302);
+    expect((await t.http.post("/login", { username: DEMO.HUANG, password: DEMO_PASSWORD }, null)).status).toBe(302);
   });
 
   it("refuses an address after thirty failures across accounts", async () => {
     // Behind the loopback proxy, X-Forwarded-For is the client address.
     const from = { "x-forwarded-for": "203.0.113.9" };
     for (let i = 0; i < 30; i++) {
-      const r = await post("/login", { username: `1390000${String(i).padStart(4, "0")}`, password: "x" }, from);
+      const r = await t.http.post("/login", { username: `1390000${String(i).padStart(4, "0")}`, password: "x" }, null, {
+        headers: from,
+      });
       expect(r.status).toBe(400);
     }
-    expect((await post("/login", { username: DEMO.ORG, password: DEMO_PASSWORD }, from)).status).toBe(429);
-    expect((await post("/login", { username: DEMO.ORG, password: DEMO_PASSWORD })).status).toBe(302);
+    expect(
+      (await t.http.post("/login", { username: DEMO.ORG, password: DEMO_PASSWORD }, null, { headers: from })).status,
+    ).toBe(429);
+    expect((await t.http.post("/login", { username: DEMO.ORG, password: DEMO_PASSWORD }, null)).status).toBe(302);
   });
 
   it("signs out: the session no longer opens pages", async () => {
-    const cookie = await signIn(s.url, DEMO.SEC);
-    const out = await fetch(`${s.url}/logout`, { method: "POST", headers: { cookie }, redirect: "manual" });
+    const cookie = await signIn(t.url, DEMO.SEC);
+    const out = await t.http.post("/logout", {}, { cookie });
     expect(out.status).toBe(302);
     expect(out.headers.get("location")).toBe("/login");
-    const after = await fetch(`${s.url}/`, { headers: { cookie }, redirect: "manual" });
+    const after = await t.http.get("/", { cookie });
     expect(after.status).toBe(302);
     expect(after.headers.get("location")).toBe("/login");
   });
 
   it("refuses a cross-site form post", async () => {
-    const res = await post(
-      "/login",
-      { username: DEMO.LIU, password: DEMO_PASSWORD },
-      { origin: "https://evil.example" },
-    );
+    const res = await t.http.post("/login", { username: DEMO.LIU, password: DEMO_PASSWORD }, null, {
+      headers: { origin: "https://evil.example" },
+    });
     expect(res.status).toBe(403);
   });
 });

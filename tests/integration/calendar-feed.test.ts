@@ -1,15 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import ICAL from "ical.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Sql } from "../../db/client";
+import { beforeAll, describe, expect, it } from "vitest";
 import { defaultInvitees } from "../../server/services/calendar/invitees";
 import { MEETING_KIND_LABEL, type MeetingKind } from "../../shared/domain/labels";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
-import { DEMO } from "../setup/demo";
+import { signIn } from "../setup/server";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 
-let s: TestServer;
-let sql: Sql;
-const orgs: Record<string, string> = {};
+const t = withDemoServer();
 const DAY = 86_400_000;
 
 interface Row {
@@ -32,16 +29,23 @@ async function addMeeting(m: {
 }): Promise<string> {
   const start = new Date(Date.now() + m.days * DAY);
   start.setUTCSeconds(0, 0);
-  const [row] = await sql<{ id: string }[]>`
-    insert into meetings (org_id, kind, title, starts_at, ends_at, location, status, cancelled_reason)
-    values (${orgs[m.org]}, ${m.kind ?? "general_assembly"}, ${m.title}, ${start},
-            ${new Date(start.getTime() + 90 * 60_000)}, ${m.location ?? null}, ${m.status ?? "scheduled"},
-            ${m.reason ?? null})
-    returning id`;
+  const kind = m.kind ?? "general_assembly";
   // Invited as scheduling would: the feed holds what the person should attend.
-  for (const i of await defaultInvitees(sql, { id: orgs[m.org] }, m.kind ?? "general_assembly"))
-    await sql`insert into meeting_invitees (meeting_id, user_id, role) values (${row.id}, ${i.userId}, ${i.role})`;
-  return row.id;
+  const invitees = await defaultInvitees(t.sql, { id: t.ids.org[m.org] }, kind);
+  return t.meeting({
+    org: m.org,
+    kind,
+    title: m.title,
+    start,
+    minutes: 90,
+    location: m.location ?? null,
+    status: m.status ?? "scheduled",
+    cancelledReason: m.reason ?? null,
+    createdBy: null,
+    host: null,
+    attendees: invitees.filter((i) => i.role === "attendee").map((i) => ({ id: i.userId })),
+    guests: invitees.filter((i) => i.role === "guest").map((i) => ({ id: i.userId })),
+  });
 }
 
 const LONG_TITLE =
@@ -49,10 +53,7 @@ const LONG_TITLE =
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  s = await startTestServer();
-  sql = s.app.db.sql;
-  for (const r of await sql<{ id: string; name: string }[]>`select id, name from organizations`) orgs[r.name] = r.id;
-  const branch = "机关第一党支部";
+  const branch = ORGS.B1;
   ids.cancelled = await addMeeting({
     org: branch,
     title: "支部党员大会：讨论发展党员工作（已取消）",
@@ -78,31 +79,19 @@ beforeAll(async () => {
   ids.otherGroup = await addMeeting({ org: "第二党小组", title: "第二党小组学习会", kind: "group_meeting", days: 5 });
   ids.otherBranch = await addMeeting({ org: "机关第二党支部", title: "机关第二党支部党员大会", days: 4 });
 });
-afterAll(async () => {
-  await s?.stop();
-});
 
 const TOKEN_IN_HTML = /\/calendar\/([A-Za-z0-9_-]{43})\.ics/;
 
-/** POSTs to /me the way the browser form does (same-origin, form-urlencoded). */
-const postMe = (cookie: string, fields: Record<string, string>) =>
-  fetch(`${s.url}/me`, {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    headers: { cookie, origin: s.url },
-    redirect: "manual",
-  });
-
 /** Makes (or replaces) the feed through the real /me action; returns the URL shown on the page. */
 async function createFeed(cookie: string): Promise<string> {
-  const res = await postMe(cookie, { intent: "feed-create" });
+  const res = await t.http.post("/me", { intent: "feed-create" }, { cookie });
   expect(res.status).toBe(200);
   const html = await res.text();
   expect(html).toContain("仅显示这一次");
   const token = html.match(TOKEN_IN_HTML)?.[1];
   expect(token).toBeTruthy();
-  expect(html).toContain(`webcal://${new URL(s.url).host}/calendar/${token}.ics`);
-  return `${s.url}/calendar/${token}.ics`;
+  expect(html).toContain(`webcal://${new URL(t.url).host}/calendar/${token}.ics`);
+  return `${t.url}/calendar/${token}.ics`;
 }
 
 /** Fetches a feed without any cookie, as a phone calendar does. */
@@ -128,7 +117,7 @@ function parse(ics: string) {
 }
 
 const homeMeetingIds = async (cookie: string) => {
-  const html = await (await fetch(`${s.url}/`, { headers: { cookie } })).text();
+  const html = await (await t.http.get("/", { cookie })).text();
   return new Set([...html.matchAll(/href="\/meetings\/([0-9a-f-]{36})"/g)].map((m) => m[1]));
 };
 
@@ -137,35 +126,36 @@ describe("personal iCalendar feed", () => {
   let url: string;
 
   beforeAll(async () => {
-    cookie = await signIn(s.url, DEMO.LIU);
+    cookie = await signIn(t.url, DEMO.LIU);
   });
 
   it("offers to generate a link on /me when there is none", async () => {
-    const html = await (await fetch(`${s.url}/me`, { headers: { cookie } })).text();
+    const html = await (await t.http.get("/me", { cookie })).text();
     expect(html).toContain("日历订阅");
     expect(html).toContain("生成订阅链接");
     expect(html).not.toContain("停止订阅");
   });
 
   it("refuses a cross-site request to make a feed", async () => {
-    const res = await fetch(`${s.url}/me`, {
-      method: "POST",
-      body: new URLSearchParams({ intent: "feed-create" }),
-      headers: { cookie, origin: "https://evil.example" },
-    });
+    const res = await t.http.post(
+      "/me",
+      { intent: "feed-create" },
+      { cookie },
+      { headers: { origin: "https://evil.example" } },
+    );
     expect(res.status).toBe(403);
-    expect(await sql`select 1 from calendar_feeds`).toHaveLength(0);
+    expect(await t.sql`select 1 from calendar_feeds`).toHaveLength(0);
   });
 
   it("generates a URL once and stores only the token's SHA-256", async () => {
     url = await createFeed(cookie);
     const token = url.match(TOKEN_IN_HTML)![1];
-    const rows = await sql<{ token_hash: string }[]>`
+    const rows = await t.sql<{ token_hash: string }[]>`
       select f.token_hash from calendar_feeds f join users u on u.id = f.user_id where u.username = '13800000004'`;
     expect(rows).toHaveLength(1);
     expect(rows[0].token_hash).toBe(createHash("sha256").update(token).digest("hex"));
     // Later visits explain the link is not shown again, and offer to replace or stop it.
-    const html = await (await fetch(`${s.url}/me`, { headers: { cookie } })).text();
+    const html = await (await t.http.get("/me", { cookie })).text();
     expect(html).not.toContain(token);
     expect(html).toContain("链接只在生成时显示一次");
     expect(html).toContain("重新生成（旧链接失效）");
@@ -195,9 +185,9 @@ describe("personal iCalendar feed", () => {
     const events = parse(await (await fetchFeed(url)).text());
     // The member is in 第一党小组 under 机关第一党支部: the meetings they are invited to, from 90 days
     // back, cancelled ones included; never 第二党小组's or the other branch's, nor the 支委会.
-    const expected = await sql<Row[]>`
+    const expected = await t.sql<Row[]>`
       select id, kind, title, starts_at, ends_at, status from meetings
-      where org_id in (${orgs["机关第一党支部"]}, ${orgs["第一党小组"]}) and ends_at >= now() - interval '90 days'
+      where org_id in (${t.ids.org["机关第一党支部"]}, ${t.ids.org["第一党小组"]}) and ends_at >= now() - interval '90 days'
         and id in (select meeting_id from meeting_invitees i join users u on u.id = i.user_id
                    where u.username = '13800000004')
       order by starts_at`;
@@ -213,8 +203,8 @@ describe("personal iCalendar feed", () => {
       expect(ev.summary).toBe(`【${MEETING_KIND_LABEL[row.kind]}】${row.title}`);
       expect(ev.start).toBe(row.starts_at.getTime());
       expect(ev.end).toBe(row.ends_at.getTime());
-      expect(ev.url).toBe(`${s.url}/meetings/${row.id}`);
-      expect(ev.description).toContain(`详情：${s.url}/meetings/${row.id}`);
+      expect(ev.url).toBe(`${t.url}/meetings/${row.id}`);
+      expect(ev.description).toContain(`详情：${t.url}/meetings/${row.id}`);
       expect(ev.status).toBe(row.status === "cancelled" ? "CANCELLED" : "CONFIRMED");
     }
 
@@ -260,45 +250,45 @@ describe("personal iCalendar feed", () => {
   });
 
   it("revoking makes the URL 404 and brings back the generate button", async () => {
-    const res = await postMe(cookie, { intent: "feed-revoke" });
+    const res = await t.http.post("/me", { intent: "feed-revoke" }, { cookie });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("已停止日历订阅");
     expect(html).toContain("生成订阅链接");
     expect((await fetchFeed(url)).status).toBe(404);
     expect(
-      await sql`select 1 from calendar_feeds f join users u on u.id = f.user_id
+      await t.sql`select 1 from calendar_feeds f join users u on u.id = f.user_id
                      where u.username = '13800000004'`,
     ).toHaveLength(0);
   });
 
   it("leaves the page's other forms working", async () => {
-    const pw = await postMe(cookie, { intent: "password", current: "", next: "", confirm: "" });
+    const pw = await t.http.post("/me", { intent: "password", current: "", next: "", confirm: "" }, { cookie });
     expect(pw.status).toBe(400);
     expect(await pw.text()).toContain("请输入当前密码");
-    const dev = await postMe(cookie, { intent: "sessions" });
+    const dev = await t.http.post("/me", { intent: "sessions" }, { cookie });
     expect(dev.status).toBe(200);
     expect(await dev.text()).toMatch(/没有其他设备登录|已退出其他/);
   });
 
   it("gives another branch's member only their branch's meetings", async () => {
     await addMeeting({ org: "机关第二党支部", title: "机关第二党支部支委会", kind: "committee_meeting", days: 6 });
-    const other = await signIn(s.url, DEMO.WU);
+    const other = await signIn(t.url, DEMO.WU);
     const events = parse(await (await fetchFeed(await createFeed(other))).text());
     // 吴刚 is a member of 机关第二党支部, not on its committee: its 支委会 is not his to attend.
-    const theirs = await sql<{ id: string }[]>`
-      select id from meetings where org_id = ${orgs["机关第二党支部"]} and ends_at >= now() - interval '90 days'
+    const theirs = await t.sql<{ id: string }[]>`
+      select id from meetings where org_id = ${t.ids.org["机关第二党支部"]} and ends_at >= now() - interval '90 days'
         and kind <> 'committee_meeting'`;
     expect(events.map((e) => e.id).sort()).toEqual(theirs.map((r) => r.id).sort());
     expect(events.map((e) => e.id)).toContain(ids.otherBranch);
-    const first = await sql<{ id: string }[]>`
-      select id from meetings where org_id in (${orgs["机关第一党支部"]}, ${orgs["第一党小组"]}, ${orgs["第二党小组"]})`;
+    const first = await t.sql<{ id: string }[]>`
+      select id from meetings where org_id in (${t.ids.org["机关第一党支部"]}, ${t.ids.org["第一党小组"]}, ${t.ids.org["第二党小组"]})`;
     for (const r of first) expect(events.map((e) => e.id)).not.toContain(r.id);
   });
 
   it("answers 404 to a made-up or malformed token", async () => {
     for (const token of [randomBytes(32).toString("base64url"), "abc", "x".repeat(43), "../me"]) {
-      const res = await fetchFeed(`${s.url}/calendar/${encodeURIComponent(token)}.ics`);
+      const res = await fetchFeed(`${t.url}/calendar/${encodeURIComponent(token)}.ics`);
       expect(res.status).toBe(404);
     }
   });

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { meetingMinutesDoc } from "../../shared/doc-names";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
+import { signIn } from "../setup/server";
 import {
   appendParagraph,
   awarenessMessage,
@@ -13,7 +13,7 @@ import {
   updateMessage,
 } from "../setup/yclient";
 import { xlsxBomb } from "../fixtures/xlsx-bomb";
-import { DEMO } from "../setup/demo";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 
 // No one user stalls the server: a document's size and one person's write rate are capped on the
 // live channel, a presence state is capped, and the HTTP layer refuses bodies past their limit
@@ -32,19 +32,7 @@ const SEC = DEMO.SEC; // 王建国, 书记 of 机关第一党支部
 const WRITERS = [DEMO.LIU, DEMO.CHEN, DEMO.HUANG]; // co-editors of the minutes
 const READER = DEMO.YANG; // 杨帆: a member of the branch, reads the minutes
 
-let s: TestServer;
-let branchId: string;
-const cookies: Record<string, string> = {};
-const cookie = async (u: string) => (cookies[u] ??= await signIn(s.url, u));
-
-beforeAll(async () => {
-  s = await startTestServer({ env: LIMITS });
-  const [b] = await s.app.db.sql<{ id: string }[]>`select id from organizations where name = '机关第一党支部'`;
-  branchId = b.id;
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer({ env: LIMITS });
 
 const opened = new Set<{ destroy(): void }>();
 function track<T extends { destroy(): void }>(c: T): T {
@@ -58,22 +46,22 @@ afterEach(() => {
 
 /** The minutes of a new meeting of the branch, co-edited by WRITERS. */
 async function newMinutes(title: string): Promise<string> {
-  const sql = s.app.db.sql;
-  const [m] = await sql<{ id: string }[]>`
-    insert into meetings (org_id, kind, title, starts_at, ends_at, created_by)
-    select ${branchId}, 'general_assembly', ${title}, now() + interval '1 day', now() + interval '1 day 2 hours', u.id
-    from users u where u.username = ${SEC}
-    returning id`;
-  await sql`
-    insert into meeting_minutes_editors (meeting_id, user_id, added_by)
-    select ${m.id}, id, id from users where username in ${sql(WRITERS)}`;
-  return meetingMinutesDoc(m.id);
+  const m = await t.meeting({
+    org: ORGS.B1,
+    title,
+    inMin: 24 * 60,
+    location: null,
+    createdBy: SEC,
+    host: null,
+    editors: WRITERS,
+  });
+  return meetingMinutesDoc(m);
 }
 
 /** The document's text as stored (what a reload would show). */
 async function storedText(doc: string): Promise<string> {
-  await s.app.collab.store.flush();
-  const { state } = await s.app.collab.store.load(doc);
+  await t.app.collab.store.flush();
+  const { state } = await t.app.collab.store.load(doc);
   const d = new Y.Doc();
   if (state) Y.applyUpdate(d, state);
   const text = d.getXmlFragment("default").toString();
@@ -99,7 +87,7 @@ const closeOf = async (r: ReturnType<typeof rawSocket>, ms = 5000) =>
 
 /** Opens a raw socket and waits until the server has greeted it (the document is loaded). */
 async function raw(doc: string, user: string) {
-  const r = track(rawSocket(s.url, doc, await cookie(user)));
+  const r = track(rawSocket(t.url, doc, await t.http.cookie(user)));
   await r.opened;
   await until(() => r.received.length > 0, 5000, "the server's greeting");
   return r;
@@ -108,7 +96,7 @@ async function raw(doc: string, user: string) {
 describe("live documents: size and write-rate caps", () => {
   it("refuses an update that would take the document past its cap: not stored, not broadcast, the writer told", async () => {
     const doc = await newMinutes("文档大小上限");
-    const watcher = track(connectClient(s.url, doc, await cookie(READER)));
+    const watcher = track(connectClient(t.url, doc, await t.http.cookie(READER)));
     await watcher.synced();
 
     const first = await raw(doc, WRITERS[0]);
@@ -159,7 +147,7 @@ describe("live documents: size and write-rate caps", () => {
     // Through the official client: the second burst is refused and kept on the client, whose
     // reconnect sends it again and gets it stored once the bucket has refilled (16 KiB a second).
     const other = await newMinutes("写入速率（官方客户端）");
-    const client = track(connectClient(s.url, other, await cookie(WRITERS[1])));
+    const client = track(connectClient(t.url, other, await t.http.cookie(WRITERS[1])));
     const closes: number[] = [];
     client.provider.on("connection-close", (ev) => ev && closes.push(ev.code));
     await client.synced();
@@ -178,7 +166,7 @@ describe("live documents: size and write-rate caps", () => {
 describe("presence: one state is capped", () => {
   it("drops an oversized presence state (not kept, not forwarded) and closes its connection", async () => {
     const doc = await newMinutes("在线状态上限");
-    const watcher = track(connectClient(s.url, doc, await cookie(WRITERS[0])));
+    const watcher = track(connectClient(t.url, doc, await t.http.cookie(WRITERS[0])));
     await watcher.synced();
     const states = () => [...watcher.provider.awareness.getStates().values()] as Record<string, unknown>[];
 
@@ -189,14 +177,14 @@ describe("presence: one state is capped", () => {
     small.ws.send(awarenessMessage([{ clientId: 777002, clock: 1, state: { cursor: null, note: "small" } }]));
     await until(() => states().some((st) => st.note === "small"), 5000, "the small state at the watcher");
     expect(states().some((st) => "junk" in st)).toBe(false);
-    expect(s.app.collab.rooms.get(doc)?.awareness.getStates().has(777001)).toBe(false);
+    expect(t.app.collab.rooms.get(doc)?.awareness.getStates().has(777001)).toBe(false);
     expect(await closeOf(big)).toBe(1008);
   });
 });
 
 describe("HTTP bodies past their limit get 413 before they are buffered", () => {
   const post = (path: string, init: RequestInit & { duplex?: "half" }) =>
-    fetch(`${s.url}${path}`, { method: "POST", redirect: "manual", ...init });
+    fetch(`${t.url}${path}`, { method: "POST", redirect: "manual", ...init });
 
   /** A body sent in chunks, without Content-Length. */
   function chunked(total: number, first = ""): ReadableStream<Uint8Array> {
@@ -237,10 +225,10 @@ describe("HTTP bodies past their limit get 413 before they are buffered", () => 
   it("a chunked roster upload past its limit is refused with 413", async () => {
     const boundary = "----tongxin-limit-test";
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="roster.csv"\r\nContent-Type: text/csv\r\n\r\n`;
-    const res = await post(`/orgs/${branchId}/import`, {
+    const res = await post(`/orgs/${t.ids.org[ORGS.B1]}/import`, {
       headers: {
-        cookie: await cookie(SEC),
-        origin: s.url,
+        cookie: await t.http.cookie(SEC),
+        origin: t.url,
         "content-type": `multipart/form-data; boundary=${boundary}`,
       },
       body: chunked(3 * 1024 * 1024, head),
@@ -253,13 +241,13 @@ describe("HTTP bodies past their limit get 413 before they are buffered", () => 
   it("a normal roster upload and a normal sign-in (also chunked) still work", async () => {
     const form = new FormData();
     form.set("file", new Blob(["姓名,手机号\n冯雪,13900000201\n"], { type: "text/csv" }), "roster.csv");
-    const res = await post(`/orgs/${branchId}/import`, {
-      headers: { cookie: await cookie(SEC), origin: s.url },
+    const res = await post(`/orgs/${t.ids.org[ORGS.B1]}/import`, {
+      headers: { cookie: await t.http.cookie(SEC), origin: t.url },
       body: form,
     });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("冯雪");
-    expect(await signIn(s.url, READER)).toMatch(/^tongxin_session=/);
+    expect(await signIn(t.url, READER)).toMatch(/^tongxin_session=/);
     // A chunked form within the limit is held until complete and then reaches the action whole.
     const body = new TextEncoder().encode(
       new URLSearchParams({ username: READER, password: "tongxin2026" }).toString(),
@@ -284,8 +272,8 @@ describe("HTTP bodies past their limit get 413 before they are buffered", () => 
     const form = new FormData();
     form.set("file", new Blob([new Uint8Array(bomb)]), "roster.xlsx");
     const started = performance.now();
-    const res = await post(`/orgs/${branchId}/import`, {
-      headers: { cookie: await cookie(SEC), origin: s.url },
+    const res = await post(`/orgs/${t.ids.org[ORGS.B1]}/import`, {
+      headers: { cookie: await t.http.cookie(SEC), origin: t.url },
       body: form,
     });
     const ms = performance.now() - started;

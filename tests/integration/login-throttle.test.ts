@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, startTestServer, type TestServer } from "../setup/server";
-import { DEMO } from "../setup/demo";
+import { describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../setup/server";
+import { DEMO, withDemoServer } from "../setup/demo";
 
 // Throttle the attempts, not the owner: past five failures an account's attempts wait a delay
 // that grows from 1 s to 30 s (answered 429 without looking at the password), never a lock-out;
@@ -8,26 +8,18 @@ import { DEMO } from "../setup/demo";
 // per 15 minutes. Each test uses its own client address (X-Forwarded-For, believed from the
 // loopback proxy) and its own account, so they do not count against each other.
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer();
-});
-afterAll(async () => {
-  await s?.stop();
-});
+const t = withDemoServer();
 
+/** A sign-in from this client address, with the browser's device cookie if it has one. */
 const attempt = (username: string, password: string, address: string, cookie?: string) =>
-  fetch(`${s.url}/login`, {
-    method: "POST",
-    body: new URLSearchParams({ username, password }),
-    redirect: "manual",
-    headers: { "x-forwarded-for": address, ...(cookie ? { cookie } : {}) },
+  t.http.post("/login", { username, password }, cookie ? { cookie } : null, {
+    headers: { "x-forwarded-for": address },
   });
 
 const deviceCookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith("tongxin_device="));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The server counts verifyPassword calls (NaN where it does not, so no comparison can pass).
-const passwordChecks = (): number => s.app.services.throttle?.passwordChecks ?? Number.NaN;
+const passwordChecks = (): number => t.app.services.throttle?.passwordChecks ?? Number.NaN;
 
 describe("sign-in throttling", () => {
   it("after five failures answers 429 「请 N 秒后再试」 without checking the password, and lets the owner in once the delay is over", async () => {
@@ -72,7 +64,7 @@ describe("sign-in throttling", () => {
     const value = device.split(";")[0];
     // Only a hash of the token is stored.
     const token = decodeURIComponent(value.slice("tongxin_device=".length));
-    const stored = await s.app.db.sql`select 1 from auth_devices where token_hash = ${token}`;
+    const stored = await t.sql`select 1 from auth_devices where token_hash = ${token}`;
     expect(stored).toHaveLength(0);
 
     for (let i = 0; i < 8; i++) await attempt(DEMO.ZHAO, `guess-${i}`, "203.0.113.50");

@@ -1,44 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
-import type { Actor } from "../../server/services/actor";
 import { PREVIEW_CORRUPT, PREVIEW_UNSUPPORTED } from "../../server/services/session/material-preview";
 import { addFileMaterials } from "../../server/services/calendar/materials";
 import { createMeeting } from "../../server/services/calendar/schedule";
-import { loadSubject } from "../../server/services/people/subjects";
 import { chinaParts } from "../../shared/time";
 import { MeetingFormSchema } from "../../shared/schemas/meetings";
 import { docx } from "../fixtures/docx";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
-import { DEMO } from "../setup/demo";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 
 // The in-page preview of study materials (/files/<id>/preview) over HTTP: a real Word file
 // uploaded through the service, read back as HTML by a member, hidden from another branch,
 // refused in words for what cannot be shown — always under the sandboxing policy.
 
-let s: TestServer;
+const t = withDemoServer();
 let sql: Sql;
-const user: Record<string, string> = {};
-const cookies: Record<string, string> = {};
 const file: Record<string, string> = {}; // name -> file id
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
 const OLE = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0]);
 
 beforeAll(async () => {
-  s = await startTestServer();
-  sql = s.app.services.sql;
-  for (const u of await sql<{ id: string; display_name: string }[]>`select id, display_name from users`)
-    user[u.display_name] = u.id;
-  const [branch] = await sql<{ id: string }[]>`select id from organizations where name = '机关第一党支部'`;
-  const secretary: Actor = {
-    userId: user["王建国"],
-    subject: await loadSubject(sql, user["王建国"]),
-    address: "198.51.100.7",
-  };
+  sql = t.sql;
+  const secretary = await t.actor(DEMO.SEC, "198.51.100.7");
   const meetingId = await createMeeting(
     sql,
     secretary,
-    branch.id,
+    t.ids.org[ORGS.B1],
     MeetingFormSchema.parse({
       kind: "theme_day",
       title: "主题党日：学习新修订的党章",
@@ -47,8 +34,8 @@ beforeAll(async () => {
       endTime: "10:30",
       location: "三楼党员活动室",
       onlineUrl: "",
-      hostId: user["王建国"],
-      recorderId: user["李秀英"],
+      hostId: t.ids.user[DEMO.SEC],
+      recorderId: t.ids.user[DEMO.ORG],
       agenda: "",
       links: "",
     }),
@@ -79,22 +66,11 @@ beforeAll(async () => {
   for (const r of await sql<{ title: string; file_id: string }[]>`
     select title, file_id from meeting_materials where meeting_id = ${meetingId}`)
     file[r.title] = r.file_id;
-  for (const [name, username] of [
-    ["刘洋", DEMO.LIU],
-    ["周志强", DEMO.REVIEWER],
-    ["吴刚", DEMO.WU],
-  ])
-    cookies[name] = await signIn(s.url, username);
-});
-afterAll(async () => {
-  await s?.stop();
 });
 
+/** The preview page and its text, for a demo person (or signed out). */
 const preview = async (fileId: string, who?: string) => {
-  const res = await fetch(`${s.url}/files/${fileId}/preview`, {
-    headers: who ? { cookie: cookies[who] } : {},
-    redirect: "manual",
-  });
+  const res = await t.http.get(`/files/${fileId}/preview`, who ?? null);
   return { res, text: await res.text() };
 };
 
@@ -113,7 +89,7 @@ function expectSandboxed(res: Response) {
 
 describe("GET /files/<id>/preview", () => {
   it("shows a member the Word document as a sandboxed HTML page", async () => {
-    const { res, text } = await preview(file["学习材料.docx"], "刘洋");
+    const { res, text } = await preview(file["学习材料.docx"], DEMO.LIU);
     expect(res.status).toBe(200);
     expectSandboxed(res);
     expect(text).toContain("<title>学习材料.docx</title>");
@@ -127,22 +103,22 @@ describe("GET /files/<id>/preview", () => {
   });
 
   it("shows a reviewer from the 党委 too (whoever may read the meeting)", async () => {
-    expect((await preview(file["学习材料.docx"], "周志强")).res.status).toBe(200);
+    expect((await preview(file["学习材料.docx"], DEMO.REVIEWER)).res.status).toBe(200);
   });
 
   it("shows a text file escaped, keeping its lines", async () => {
-    const { res, text } = await preview(file["提纲.txt"], "刘洋");
+    const { res, text } = await preview(file["提纲.txt"], DEMO.LIU);
     expect(res.status).toBe(200);
     expectSandboxed(res);
     expect(text).toContain('<pre class="text">一、学习党章\n二、&lt;交流&gt;心得 &amp; 体会</pre>');
   });
 
   it("is a 404 for a member of another branch, as for a file that does not exist", async () => {
-    const hidden = await preview(file["学习材料.docx"], "吴刚");
+    const hidden = await preview(file["学习材料.docx"], DEMO.WU);
     expect(hidden.res.status).toBe(404);
     expect(hidden.text).not.toContain("党章");
-    expect((await preview(crypto.randomUUID(), "刘洋")).res.status).toBe(404);
-    expect((await preview("not-a-uuid", "刘洋")).res.status).toBe(404);
+    expect((await preview(crypto.randomUUID(), DEMO.LIU)).res.status).toBe(404);
+    expect((await preview("not-a-uuid", DEMO.LIU)).res.status).toBe(404);
   });
 
   it("sends someone signed out to sign in, and back here afterwards", async () => {
@@ -154,7 +130,7 @@ describe("GET /files/<id>/preview", () => {
   });
 
   it("answers a corrupt Word file with 422 and a message in Chinese, not a 500", async () => {
-    const { res, text } = await preview(file["损坏.docx"], "刘洋");
+    const { res, text } = await preview(file["损坏.docx"], DEMO.LIU);
     expect(res.status).toBe(422);
     expectSandboxed(res);
     expect(text).toContain(PREVIEW_CORRUPT);
@@ -163,7 +139,7 @@ describe("GET /files/<id>/preview", () => {
 
   it("answers 415 in Chinese for an image or an old Word file (the viewer shows those itself or not at all)", async () => {
     for (const name of ["合影.png", "旧版.doc"]) {
-      const { res, text } = await preview(file[name], "刘洋");
+      const { res, text } = await preview(file[name], DEMO.LIU);
       expect(res.status, name).toBe(415);
       expectSandboxed(res);
       expect(text).toContain(PREVIEW_UNSUPPORTED);
@@ -172,7 +148,7 @@ describe("GET /files/<id>/preview", () => {
   });
 
   it("leaves the file route as it was: the original, inline", async () => {
-    const res = await fetch(`${s.url}/files/${file["学习材料.docx"]}`, { headers: { cookie: cookies["刘洋"] } });
+    const res = await t.http.get(`/files/${file["学习材料.docx"]}`, DEMO.LIU);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe(
       "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

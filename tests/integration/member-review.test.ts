@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../setup/server";
-import { buildMeeting, DEMO, demoIds, httpActors, ORGS, type DemoIds } from "../setup/demo";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 
 // 民主评议党员 over HTTP (issue 16, section 3; docs/decisions/030): the 书记 opens the ballot of a
 // 民主评议 meeting, members write their 自评, every 正式党员 grades every other member once, in
@@ -15,18 +14,12 @@ const { SEC, ORG, LEADER, LIU, CHEN, YANG, ZHAO, HUANG, ZHENG, REVIEWER, WU } = 
 const VOTERS = [SEC, ORG, LEADER, LIU, CHEN, YANG];
 const GRADED = [...VOTERS, ZHAO];
 
-let s: TestServer;
-let ids: DemoIds;
-let http: ReturnType<typeof httpActors>;
-let meeting: string;
-const sql = () => s.app.db.sql;
-const uid = (u: string) => ids.user[u];
-
 /** Everything the process writes while the test runs (the server runs in it, at debug level). */
 const logs: string[] = [];
 const restore: (() => void)[] = [];
 
-beforeAll(async () => {
+// Registered before the server's preamble, so the capture is in place before the server starts.
+beforeAll(() => {
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream);
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
@@ -35,11 +28,19 @@ beforeAll(async () => {
     }) as typeof stream.write;
     restore.push(() => (stream.write = write));
   }
-  s = await startTestServer({ env: { LOG_LEVEL: "debug" } });
-  ids = await demoIds(sql());
-  http = httpActors(s);
+});
+afterAll(() => {
+  for (const r of restore) r();
+});
+
+const t = withDemoServer({ env: { LOG_LEVEL: "debug" } });
+let meeting: string;
+const sql = () => t.sql;
+const uid = (u: string) => t.ids.user[u];
+
+beforeAll(async () => {
   await sql()`update memberships set ended_at = now(), ended_reason = '调出' where user_id = ${uid(HUANG)}`;
-  meeting = await buildMeeting(sql(), ids, {
+  meeting = await t.meeting({
     org: ORGS.B1,
     kind: "member_review",
     title: "2026年度民主评议党员",
@@ -48,16 +49,13 @@ beforeAll(async () => {
     started: true,
   });
   // Sign everyone in now, so the sessions are not part of what a ballot changes.
-  for (const u of [...GRADED, ZHENG, REVIEWER, WU]) await http.cookie(u);
-});
-afterAll(async () => {
-  for (const r of restore) r();
-  await s?.stop();
+  for (const u of [...GRADED, ZHENG, REVIEWER, WU]) await t.http.cookie(u);
 });
 
-const page = (u: string, path = "/review") => http.get(`/meetings/${meeting}${path}`, u);
+/** This meeting's 民主评议 pages, read and posted as a demo person. */
+const page = (u: string, path = "/review") => t.http.get(`/meetings/${meeting}${path}`, u);
 const post = (u: string, body: Record<string, string>, path = "/review") =>
-  http.post(`/meetings/${meeting}${path}`, body, u);
+  t.http.post(`/meetings/${meeting}${path}`, body, u);
 
 /** The plan: what each voter gives each member (deterministic, so the tallies are known). */
 function gradeOf(voter: string, person: string): string {
@@ -91,8 +89,8 @@ const counts = async () =>
 
 describe("民主评议党员", () => {
   it("is only for a 民主评议 or 组织生活会 meeting, and opened only by those who run it", async () => {
-    const assembly = await buildMeeting(sql(), ids, { org: ORGS.B1, kind: "general_assembly" });
-    expect((await http.get(`/meetings/${assembly}/review`, SEC)).status).toBe(404);
+    const assembly = await t.meeting({ org: ORGS.B1, kind: "general_assembly" });
+    expect((await t.http.get(`/meetings/${assembly}/review`, SEC)).status).toBe(404);
     expect((await page(WU)).status).toBe(404);
     const before = await page(LIU);
     expect(before.status).toBe(200);
@@ -356,12 +354,12 @@ describe("民主评议党员", () => {
   });
 
   it("takes the 优秀 share from the branch settings (default 30%)", async () => {
-    const bad = await http.post(`/orgs/${ids.org[ORGS.B1]}/settings`, { reviewExcellentPercent: "0" }, SEC);
+    const bad = await t.http.post(`/orgs/${t.ids.org[ORGS.B1]}/settings`, { reviewExcellentPercent: "0" }, SEC);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("优秀比例上限应在 1% 到 100% 之间");
-    expect((await http.post(`/orgs/${ids.org[ORGS.B1]}/settings`, { reviewExcellentPercent: "15" }, SEC)).status).toBe(
-      200,
-    );
+    expect(
+      (await t.http.post(`/orgs/${t.ids.org[ORGS.B1]}/settings`, { reviewExcellentPercent: "15" }, SEC)).status,
+    ).toBe(200);
     // 7 × 15% = 1.05 → 1.
     expect(await (await page(SEC, "/review/results")).text()).toMatch(/优秀上限.*2.*\/.*1/s);
   });

@@ -1,24 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { meetingMinutesDoc } from "../../shared/doc-names";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
-import { DEMO } from "../setup/demo";
+import { DEMO, withDemoServer } from "../setup/demo";
 
-let s: TestServer;
+const t = withDemoServer();
 let docName: string;
 
 beforeAll(async () => {
-  s = await startTestServer();
-  const [m] = await s.app.db.sql<{ id: string }[]>`select id from meetings limit 1`;
+  const [m] = await t.sql<{ id: string }[]>`select id from meetings limit 1`;
   docName = meetingMinutesDoc(m.id);
-});
-afterAll(async () => {
-  await s?.stop();
 });
 
 async function scrape() {
-  const res = await fetch(`${s.url}/metrics`);
+  const res = await t.http.get("/metrics", null);
   return { res, text: await res.text() };
 }
 
@@ -65,8 +60,8 @@ describe("/metrics", () => {
 
   it("moves after edits, and never shows users or documents", async () => {
     const before = (await scrape()).text;
-    const a = connectClient(s.url, docName, await signIn(s.url, DEMO.SEC));
-    const b = connectClient(s.url, docName, await signIn(s.url, DEMO.ORG));
+    const a = connectClient(t.url, docName, await t.http.cookie(DEMO.SEC));
+    const b = connectClient(t.url, docName, await t.http.cookie(DEMO.ORG));
     await Promise.all([a.synced(), b.synced()]);
     appendParagraph(a.doc, "指标：第一条");
     appendParagraph(a.doc, "指标：第二条");
@@ -91,7 +86,7 @@ describe("/metrics", () => {
       value(before, "tongxin_collab_sent_bytes_total"),
     );
 
-    const [u] = await s.app.db.sql<{ id: string }[]>`select id from users where username = '13800000001'`;
+    const u = { id: t.ids.user[DEMO.SEC] };
     for (const secret of [u.id, "王建国", DEMO.SEC, docName, "指标"]) expect(after).not.toContain(secret);
     a.destroy();
     b.destroy();
@@ -99,8 +94,8 @@ describe("/metrics", () => {
 
   it("counts rejected messages and refused upgrades by reason", async () => {
     const before = (await scrape()).text;
-    const cookie = await signIn(s.url, DEMO.SEC);
-    const url = `${s.url.replace(/^http/, "ws")}/collab/${docName}`;
+    const cookie = await t.http.cookie(DEMO.SEC);
+    const url = `${t.url.replace(/^http/, "ws")}/collab/${docName}`;
     const ws = new WebSocket(url, { headers: { cookie } });
     await new Promise((r) => ws.once("open", r));
     const closed = new Promise<number>((r) => ws.once("close", (code) => r(code)));

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { oversight, type BranchOversight } from "../../server/services/oversight/oversight";
 import { chinaTime } from "../../shared/time";
 import type { MeetingKind, OrgKind } from "../../shared/domain/labels";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
-import { DEMO } from "../setup/demo";
+import { DEMO, ORGS, withDemoServer, type Invitee } from "../setup/demo";
 
 // The 党委 overview on a scripted subtree, at a fixed moment (20 May 2026, 12:00 China time,
 // second quarter): 测试党委 → 丙支部 (directly below) and 测试党总支 → 甲支部 (two 党小组) and
 // 乙支部 (its own rule: minutes due in 2 days). Every figure below is worked out by hand from the
 // meetings listed here under the default rules (shared/domain/kind-rules.ts).
 
-let s: TestServer;
+const t = withDemoServer();
 const users: string[] = [];
 const org: Record<string, string> = {};
 const NOW = chinaTime(2026, 5, 20, 12, 0);
@@ -19,13 +18,13 @@ const at = (month: number, day: number, hour = 14, minute = 30) => chinaTime(202
 
 /** Tracked since before the scripted year (the test runs later than NOW: its organisations are judged from 2025). */
 async function makeOrg(parent: string | null, kind: OrgKind, name: string) {
-  const [row] = await s.app.db.sql<{ id: string }[]>`
+  const [row] = await t.sql<{ id: string }[]>`
     insert into organizations (parent_id, kind, name, tracking_started_on)
     values (${parent}, ${kind}, ${name}, '2025-01-01') returning id`;
   return row.id;
 }
 
-interface MeetingSpec {
+interface Spec {
   status?: "scheduled" | "planned" | "cancelled";
   /** Minutes written: as a snapshot, as updates in the log, or none. */
   /** Minutes someone wrote in, as the collaboration store keeps them (folded or still a log). */
@@ -35,32 +34,33 @@ interface MeetingSpec {
   guests?: { user: number; status?: "present" }[];
 }
 
-async function meeting(orgId: string, kind: MeetingKind, start: Date, spec: MeetingSpec = {}) {
-  const sql = s.app.db.sql;
-  const end = new Date(start.getTime() + (spec.hours ?? 2) * 3600_000);
-  const [m] = await sql<{ id: string }[]>`
-    insert into meetings (org_id, kind, title, starts_at, ends_at, status)
-    values (${orgId}, ${kind}, ${`${kind} ${start.toISOString()}`}, ${start}, ${end}, ${spec.status ?? "scheduled"})
-    returning id`;
-  const doc = `meeting.${m.id}.minutes`;
+async function meeting(orgId: string, kind: MeetingKind, start: Date, spec: Spec = {}) {
+  const sql = t.sql;
+  const person = (a: NonNullable<Spec["attendees"]>[number]): Invitee => ({
+    user: { id: users[a.user] },
+    status: a.status,
+  });
+  const id = await t.meeting({
+    org: { id: orgId },
+    kind,
+    title: `${kind} ${start.toISOString()}`,
+    start,
+    minutes: (spec.hours ?? 2) * 60,
+    status: spec.status ?? "scheduled",
+    location: null,
+    createdBy: null,
+    host: null,
+    attendees: (spec.attendees ?? []).map(person),
+    guests: (spec.guests ?? []).map(person),
+  });
+  const doc = `meeting.${id}.minutes`;
   if ((spec.minutes ?? "snapshot") === "snapshot")
     await sql`insert into doc_snapshots (doc_name, state, last_update_id, person_edited)
               values (${doc}, ${Buffer.from([0, 0])}, 0, true)`;
   else if (spec.minutes === "updates")
     await sql`insert into doc_updates (doc_name, data, by_person)
               values (${doc}, ${Buffer.from([0, 0])}, true), (${doc}, ${Buffer.from([0, 0])}, true)`;
-  for (const [list, role] of [
-    [spec.attendees ?? [], "attendee"],
-    [spec.guests ?? [], "guest"],
-  ] as const) {
-    for (const a of list) {
-      await sql`insert into meeting_invitees (meeting_id, user_id, role) values (${m.id}, ${users[a.user]}, ${role})`;
-      if (a.status)
-        await sql`insert into attendance (meeting_id, user_id, status, via)
-                  values (${m.id}, ${users[a.user]}, ${a.status}, 'code')`;
-    }
-  }
-  return m.id;
+  return id;
 }
 
 const figures = (f: BranchOversight["quarter"]) => ({
@@ -75,8 +75,7 @@ const figures = (f: BranchOversight["quarter"]) => ({
 let groupMeetingA1Apr: string;
 
 beforeAll(async () => {
-  s = await startTestServer();
-  const sql = s.app.db.sql;
+  const sql = t.sql;
   for (let i = 0; i < 6; i++) {
     const [u] = await sql<{ id: string }[]>`
       insert into users (username, display_name) values (${`ov-${i}`}, ${`概览测试${i}`}) returning id`;
@@ -142,19 +141,16 @@ beforeAll(async () => {
   // The 党委's own meeting is not a branch's organisational life.
   await meeting(org.committee, "committee_meeting", at(5, 8), { minutes: false });
 });
-afterAll(async () => {
-  await s?.stop();
-});
 
 describe("the 党委 overview", () => {
   it("gives every branch its compliance this quarter and year, minutes and attendance, in tree order", async () => {
     // 甲支部's 整改清单 as of NOW (20 May): one past its deadline, one still in time, one closed.
-    await s.app.db.sql`
+    await t.sql`
       insert into rectification_items (org_id, problem, measures, deadline, commitment, status, created_by)
       values (${org.a}, '逾期事项', '措施', '2026-05-19', '承诺', 'open', ${users[0]}),
              (${org.a}, '在期事项', '措施', '2026-05-20', '承诺', 'reported', ${users[0]}),
              (${org.a}, '已销号事项', '措施', '2026-05-01', '承诺', 'closed', ${users[0]})`;
-    const view = await oversight(s.app.db.sql, { id: org.committee }, NOW);
+    const view = await oversight(t.sql, { id: org.committee }, NOW);
     expect(view.quarter.key).toBe("2026-Q2");
     expect(view.year.key).toBe("2026");
     // Directly below first, then under the 党总支 by name (甲 jiǎ before 乙 yǐ); never by a figure.
@@ -202,7 +198,7 @@ describe("the 党委 overview", () => {
   });
 
   it("counts meetings held and attendance month by month over the last 24 months", async () => {
-    const { months } = await oversight(s.app.db.sql, { id: org.committee }, NOW);
+    const { months } = await oversight(t.sql, { id: org.committee }, NOW);
     expect(months).toHaveLength(24);
     expect(months[0].key).toBe("2024-06");
     expect(months.at(-1)!.key).toBe("2026-05");
@@ -239,7 +235,7 @@ describe("the 党委 overview", () => {
   });
 
   it("looks at a 党总支 on its own", async () => {
-    const view = await oversight(s.app.db.sql, { id: org.general }, NOW);
+    const view = await oversight(t.sql, { id: org.general }, NOW);
     expect(view.branches.map((b) => [b.name, b.trail.length])).toEqual([
       ["甲支部", 0],
       ["乙支部", 0],
@@ -251,7 +247,7 @@ describe("the 党委 overview", () => {
     const root = await makeOrg(null, "committee", "排序党委");
     for (const name of ["第十党支部", "第二党支部", "第十一党支部", "第一党支部", "第三党支部", "机关党支部"])
       await makeOrg(root, "branch", name);
-    const view = await oversight(s.app.db.sql, { id: root }, NOW);
+    const view = await oversight(t.sql, { id: root }, NOW);
     expect(view.branches.map((b) => b.name)).toEqual([
       "第一党支部",
       "第二党支部",
@@ -264,7 +260,7 @@ describe("the 党委 overview", () => {
   });
 
   it("keeps each meeting's 应到 / 实到 up to date as attendance and invitees change", async () => {
-    const sql = s.app.db.sql;
+    const sql = t.sql;
     const turnout = async () =>
       (
         await sql<{ expected: number; came: number }[]>`
@@ -297,20 +293,15 @@ describe("the 党委 overview", () => {
 });
 
 describe("the overview page", () => {
-  const get = (cookie: string, path: string) => fetch(`${s.url}${path}`, { headers: { cookie }, redirect: "manual" });
   let demo: { committee: string; branch1: string; branch2: string };
 
-  beforeAll(async () => {
-    const sql = s.app.db.sql;
-    const rows = await sql<{ id: string; name: string }[]>`
-      select id, name from organizations where name in ('同心示范单位党委', '机关第一党支部', '机关第二党支部')`;
-    const id = (name: string) => rows.find((r) => r.name === name)!.id;
-    demo = { committee: id("同心示范单位党委"), branch1: id("机关第一党支部"), branch2: id("机关第二党支部") };
+  beforeAll(() => {
+    demo = { committee: t.ids.org[ORGS.COMMITTEE], branch1: t.ids.org[ORGS.B1], branch2: t.ids.org[ORGS.B2] };
   });
 
   it("shows the 党委 administrator every branch, and filters to those with something lacking", async () => {
-    const reviewer = await signIn(s.url, DEMO.REVIEWER); // 周志强, 党委组织委员
-    const page = await get(reviewer, `/orgs/${demo.committee}/overview`);
+    const reviewer = DEMO.REVIEWER; // 周志强, 党委组织委员
+    const page = await t.http.get(`/orgs/${demo.committee}/overview`, reviewer);
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("下级支部概览");
@@ -321,53 +312,55 @@ describe("the overview page", () => {
     expect(html).toContain("每月召开的会议");
 
     // The filter keeps exactly the branches the service finds lacking today.
-    const view = await oversight(s.app.db.sql, { id: demo.committee });
-    const filtered = await (await get(reviewer, `/orgs/${demo.committee}/overview?filter=lacking`)).text();
+    const view = await oversight(t.sql, { id: demo.committee });
+    const filtered = await (await t.http.get(`/orgs/${demo.committee}/overview?filter=lacking`, reviewer)).text();
     for (const b of view.branches) {
       const linked = filtered.includes(`/orgs/${b.id}/compliance`);
       expect(linked, b.name).toBe(b.lacking);
     }
 
     // The organisation's home links to it for those who manage a 党委 or 党总支.
-    expect(await (await get(reviewer, `/orgs/${demo.committee}`)).text()).toContain(`/orgs/${demo.committee}/overview`);
-    const secretary = await signIn(s.url, DEMO.SEC);
-    expect(await (await get(secretary, `/orgs/${demo.branch1}`)).text()).not.toContain("/overview");
+    expect(await (await t.http.get(`/orgs/${demo.committee}`, reviewer)).text()).toContain(
+      `/orgs/${demo.committee}/overview`,
+    );
+    const secretary = DEMO.SEC;
+    expect(await (await t.http.get(`/orgs/${demo.branch1}`, secretary)).text()).not.toContain("/overview");
   });
 
   it("pages through a 党委 with many branches, 100 at a time, in name order", async () => {
-    const sql = s.app.db.sql;
+    const sql = t.sql;
     const root = await makeOrg(null, "committee", "分页党委");
     await sql`insert into organizations (parent_id, kind, name, tracking_started_on)
               select ${root}, 'branch', '第' || n || '支部', '2025-01-01' from generate_series(1, 105) n`;
-    const [{ id: reviewerId }] = await sql<{ id: string }[]>`select id from users where username = '13800000009'`;
+    const reviewerId = t.ids.user[DEMO.REVIEWER];
     await sql`insert into memberships (user_id, org_id, role) values (${reviewerId}, ${root}, 'organization_member')`;
-    const reviewer = await signIn(s.url, DEMO.REVIEWER);
+    const reviewer = DEMO.REVIEWER;
     const rows = (html: string) => [...html.matchAll(/data-testid="branch-row"/g)].length;
-    const first = await (await get(reviewer, `/orgs/${root}/overview`)).text();
+    const first = await (await t.http.get(`/orgs/${root}/overview`, reviewer)).text();
     expect(rows(first)).toBe(100);
     expect(first).toMatch(/第 (<!-- -->)?1(<!-- -->)? \/ (<!-- -->)?2(<!-- -->)? 页/);
     expect(first.indexOf("第2支部")).toBeLessThan(first.indexOf("第10支部"));
-    const second = await (await get(reviewer, `/orgs/${root}/overview?page=2`)).text();
+    const second = await (await t.http.get(`/orgs/${root}/overview?page=2`, reviewer)).text();
     expect(rows(second)).toBe(5);
     expect(second).toContain("第105支部");
     // past the end: the last page; with the filter, all 105 (nothing held) are lacking
-    expect(rows(await (await get(reviewer, `/orgs/${root}/overview?page=9`)).text())).toBe(5);
-    expect(rows(await (await get(reviewer, `/orgs/${root}/overview?filter=lacking&page=2`)).text())).toBe(5);
+    expect(rows(await (await t.http.get(`/orgs/${root}/overview?page=9`, reviewer)).text())).toBe(5);
+    expect(rows(await (await t.http.get(`/orgs/${root}/overview?filter=lacking&page=2`, reviewer)).text())).toBe(5);
   });
 
   it("refuses a branch secretary the 党委's overview, and ordinary members any overview", async () => {
-    const secretary = await signIn(s.url, DEMO.SEC); // 王建国, 书记 of 机关第一党支部
-    expect((await get(secretary, `/orgs/${demo.committee}/overview`)).status).toBe(404);
-    expect((await get(secretary, `/orgs/${demo.branch1}/overview`)).status).toBe(200);
-    expect((await get(secretary, `/orgs/${demo.branch2}/overview`)).status).toBe(404);
+    const secretary = DEMO.SEC; // 王建国, 书记 of 机关第一党支部
+    expect((await t.http.get(`/orgs/${demo.committee}/overview`, secretary)).status).toBe(404);
+    expect((await t.http.get(`/orgs/${demo.branch1}/overview`, secretary)).status).toBe(200);
+    expect((await t.http.get(`/orgs/${demo.branch2}/overview`, secretary)).status).toBe(404);
 
-    const member = await signIn(s.url, DEMO.LIU); // 刘洋, member of 机关第一党支部
-    expect((await get(member, `/orgs/${demo.committee}/overview`)).status).toBe(404);
-    expect((await get(member, `/orgs/${demo.branch1}/overview`)).status).toBe(403);
-    const other = await signIn(s.url, DEMO.WU); // 吴刚, member of 机关第二党支部
-    expect((await get(other, `/orgs/${demo.branch1}/overview`)).status).toBe(404);
+    const member = DEMO.LIU; // 刘洋, member of 机关第一党支部
+    expect((await t.http.get(`/orgs/${demo.committee}/overview`, member)).status).toBe(404);
+    expect((await t.http.get(`/orgs/${demo.branch1}/overview`, member)).status).toBe(403);
+    const other = DEMO.WU; // 吴刚, member of 机关第二党支部
+    expect((await t.http.get(`/orgs/${demo.branch1}/overview`, other)).status).toBe(404);
 
-    const anonymous = await fetch(`${s.url}/orgs/${demo.committee}/overview`, { redirect: "manual" });
+    const anonymous = await t.http.get(`/orgs/${demo.committee}/overview`, null);
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get("location")).toContain("/login");
   });

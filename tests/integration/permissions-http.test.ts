@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type WebSocket from "ws";
 import * as decoding from "lib0/decoding";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { acceptInvitation } from "../../server/services/people/invitations";
 import { createMember } from "../../server/services/people/members";
-import { loadSubject } from "../../server/services/people/subjects";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
 import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
-import { DEMO } from "../setup/demo";
+import { DEMO, ORGS, withDemoServer, type Who } from "../setup/demo";
 
 // A permission matrix over the real HTTP routes and the real WebSocket: one `it` per cell, so
 // a failure names the role and the resource. Expectations follow shared/permissions.ts and the
@@ -76,53 +74,39 @@ const USERNAMES: Record<string, string> = {
 const ACTIVIST_USERNAME = "13900001234";
 const ACTIVIST_PASSWORD = "jiji-fenzi-2026";
 
-let s: TestServer;
+const t = withDemoServer();
 const cookies: Record<string, string | null> = { signedOut: null };
 const ids = {} as Record<"b1" | "g1" | "g2" | "cm" | "b2" | "liu" | "wu" | "zhao" | "meeting", string>;
 const runId = Date.now().toString(36);
 
 beforeAll(async () => {
-  s = await startTestServer();
-  const sql = s.app.db.sql;
-  const org = async (name: string) =>
-    (await sql<{ id: string }[]>`select id from organizations where name = ${name}`)[0].id;
-  const user = async (username: string) =>
-    (await sql<{ id: string }[]>`select id from users where username = ${username}`)[0].id;
-  ids.b1 = await org("机关第一党支部");
-  ids.g1 = await org("第一党小组");
-  ids.g2 = await org("第二党小组");
-  ids.cm = await org("同心示范单位党委");
-  ids.b2 = await org("机关第二党支部");
-  ids.liu = await user(DEMO.LIU);
-  ids.wu = await user(DEMO.WU);
-  ids.zhao = await user(DEMO.ZHAO);
+  const sql = t.sql;
+  ids.b1 = t.ids.org[ORGS.B1];
+  ids.g1 = t.ids.org[ORGS.G1];
+  ids.g2 = t.ids.org[ORGS.G2];
+  ids.cm = t.ids.org[ORGS.COMMITTEE];
+  ids.b2 = t.ids.org[ORGS.B2];
+  ids.liu = t.ids.user[DEMO.LIU];
+  ids.wu = t.ids.user[DEMO.WU];
+  ids.zhao = t.ids.user[DEMO.ZHAO];
   [{ id: ids.meeting }] = await sql<{ id: string }[]>`select id from meetings where org_id = ${ids.b1}`;
 
   // The 入党积极分子: added by the secretary through the service, activated with the code.
-  const secretaryId = await user(DEMO.SEC);
-  const created = await createMember(
-    sql,
-    { userId: secretaryId, subject: await loadSubject(sql, secretaryId), address: "127.0.0.1" },
-    {
-      person: { displayName: "钱积极", category: "activist", probationStartedOn: null, probationEndsOn: null },
-      username: ACTIVIST_USERNAME,
-      orgId: ids.g1,
-      role: "member",
-      mobile: false,
-    },
-  );
+  const created = await createMember(sql, await t.actor(DEMO.SEC), {
+    person: { displayName: "钱积极", category: "activist", probationStartedOn: null, probationEndsOn: null },
+    username: ACTIVIST_USERNAME,
+    orgId: ids.g1,
+    role: "member",
+    mobile: false,
+  });
   await acceptInvitation(sql, { code: created.code, password: ACTIVIST_PASSWORD, address: "127.0.0.1" });
-  cookies.activist = await signIn(s.url, ACTIVIST_USERNAME, ACTIVIST_PASSWORD);
-  for (const [role, username] of Object.entries(USERNAMES)) cookies[role] = await signIn(s.url, username);
-});
-afterAll(async () => {
-  await s?.stop();
+  cookies.activist = await t.http.signInAgain(ACTIVIST_USERNAME, ACTIVIST_PASSWORD);
+  for (const [role, username] of Object.entries(USERNAMES)) cookies[role] = await t.http.cookie(username);
 });
 
-const headers = (cookie: string | null, extra: Record<string, string> = {}) => ({
-  ...(cookie ? { cookie } : {}),
-  ...extra,
-});
+const headers = (cookie: string | null): Record<string, string> => (cookie ? { cookie } : {});
+/** The request as this session (null: signed out). */
+const as = (cookie: string | null): Who => (cookie ? { cookie } : null);
 
 /** The status, with a redirect reported as 302 only when it goes to the sign-in page with a way back. */
 function outcome(res: Response, path: string): string {
@@ -133,29 +117,25 @@ function outcome(res: Response, path: string): string {
   return String(res.status);
 }
 
-async function get(path: string, cookie: string | null): Promise<string> {
-  const res = await fetch(s.url + path, { headers: headers(cookie), redirect: "manual" });
+/** A page's outcome for this session. */
+async function getOutcome(path: string, cookie: string | null): Promise<string> {
+  const res = await t.http.get(path, as(cookie));
   await res.arrayBuffer();
   return outcome(res, path);
 }
 
-/** A same-origin form post to the page URL, as the browser sends it without JavaScript. */
-async function post(path: string, fields: Record<string, string>, cookie: string | null): Promise<string> {
-  const res = await fetch(s.url + path, {
-    method: "POST",
-    body: new URLSearchParams(fields),
-    headers: headers(cookie, { origin: s.url }),
-    redirect: "manual",
-  });
+/** The outcome of a same-origin form post to the page URL, as the browser sends it without JavaScript. */
+async function postOutcome(path: string, fields: Record<string, string>, cookie: string | null): Promise<string> {
+  const res = await t.http.post(path, fields, as(cookie));
   await res.arrayBuffer();
   return outcome(res, path);
 }
 
 const docName = () => meetingMinutesDoc(ids.meeting);
-const wsUrl = () => `${s.url.replace(/^http/, "ws")}/collab/${docName()}`;
+const wsUrl = () => `${t.url.replace(/^http/, "ws")}/collab/${docName()}`;
 
 async function stored(marker: string): Promise<boolean> {
-  const sql = s.app.db.sql;
+  const sql = t.sql;
   const needle = Buffer.from(marker);
   const updates = await sql<{ data: Uint8Array }[]>`select data from doc_updates where doc_name = ${docName()}`;
   const snaps = await sql<{ state: Uint8Array }[]>`select state from doc_snapshots where doc_name = ${docName()}`;
@@ -165,7 +145,7 @@ async function stored(marker: string): Promise<boolean> {
 /** Connects with the official client, edits, and reports whether the edit was stored or refused. */
 async function editOutcome(role: string, cookie: string | null): Promise<string> {
   if ((await upgradeStatus(wsUrl(), headers(cookie))) !== 101) return "-";
-  const client = connectClient(s.url, docName(), cookie);
+  const client = connectClient(t.url, docName(), cookie);
   try {
     await client.synced();
     const denials: string[] = [];
@@ -196,21 +176,21 @@ async function editOutcome(role: string, cookie: string | null): Promise<string>
 }
 
 const ACTIONS: Record<string, (role: string, cookie: string | null) => Promise<string>> = {
-  b1: (_r, c) => get(`/orgs/${ids.b1}`, c),
-  g1: (_r, c) => get(`/orgs/${ids.g1}`, c),
-  g2: (_r, c) => get(`/orgs/${ids.g2}`, c),
-  cm: (_r, c) => get(`/orgs/${ids.cm}`, c),
-  b2: (_r, c) => get(`/orgs/${ids.b2}`, c),
-  mem: (_r, c) => get(`/orgs/${ids.b1}/members`, c),
-  new: (_r, c) => get(`/orgs/${ids.b1}/members/new`, c),
-  imp: (_r, c) => get(`/orgs/${ids.b1}/import`, c),
-  aud: (_r, c) => get(`/orgs/${ids.b1}/audit`, c),
-  liu: (_r, c) => get(`/members/${ids.liu}`, c),
-  wu: (_r, c) => get(`/members/${ids.wu}`, c),
-  inv: (_r, c) => post(`/members/${ids.zhao}`, { intent: "invite" }, c),
+  b1: (_r, c) => getOutcome(`/orgs/${ids.b1}`, c),
+  g1: (_r, c) => getOutcome(`/orgs/${ids.g1}`, c),
+  g2: (_r, c) => getOutcome(`/orgs/${ids.g2}`, c),
+  cm: (_r, c) => getOutcome(`/orgs/${ids.cm}`, c),
+  b2: (_r, c) => getOutcome(`/orgs/${ids.b2}`, c),
+  mem: (_r, c) => getOutcome(`/orgs/${ids.b1}/members`, c),
+  new: (_r, c) => getOutcome(`/orgs/${ids.b1}/members/new`, c),
+  imp: (_r, c) => getOutcome(`/orgs/${ids.b1}/import`, c),
+  aud: (_r, c) => getOutcome(`/orgs/${ids.b1}/audit`, c),
+  liu: (_r, c) => getOutcome(`/members/${ids.liu}`, c),
+  wu: (_r, c) => getOutcome(`/members/${ids.wu}`, c),
+  inv: (_r, c) => postOutcome(`/members/${ids.zhao}`, { intent: "invite" }, c),
   crt: (r, c) =>
-    post(`/orgs`, { intent: "create", parentId: ids.b1, kind: "group", name: `测试小组-${r}-${runId}` }, c),
-  mtg: (_r, c) => get(`/meetings/${ids.meeting}`, c),
+    postOutcome(`/orgs`, { intent: "create", parentId: ids.b1, kind: "group", name: `测试小组-${r}-${runId}` }, c),
+  mtg: (_r, c) => getOutcome(`/meetings/${ids.meeting}`, c),
   ws: async (_r, c) => String(await upgradeStatus(wsUrl(), headers(c))),
   edit: editOutcome,
 };
@@ -228,7 +208,7 @@ describe("permission matrix over HTTP and the collaboration socket", () => {
 
 describe("side effects of the matrix posts", () => {
   it("created a group only for the managers, and no group for anyone refused", async () => {
-    const rows = await s.app.db.sql<{ name: string }[]>`
+    const rows = await t.sql<{ name: string }[]>`
       select name from organizations where parent_id = ${ids.b1} and name like ${"测试小组-%-" + runId}`;
     const creators = rows.map((r) => r.name.split("-")[1]).sort();
     expect(creators).toEqual(

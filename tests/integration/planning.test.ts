@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
 import type { Actor } from "../../server/services/actor";
 import { confirmPlan, proposePlan, type PlanRowInput } from "../../server/services/calendar/annual-plan";
@@ -10,16 +10,14 @@ import { dueInMonth } from "../../server/services/oversight/compliance";
 import { sendReminders } from "../../server/services/calendar/reminders";
 import { cancelMeeting } from "../../server/services/calendar/schedule";
 import { createSeries } from "../../server/services/calendar/series";
-import { loadSubject } from "../../server/services/people/subjects";
 import { chinaParts, chinaTime } from "../../shared/time";
 import { PlanRowSchema, SeriesFormSchema } from "../../shared/schemas/plan";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
-import { DEMO } from "../setup/demo";
+import { DEMO, withDemoServer } from "../setup/demo";
 
 // The annual plan and recurring series over the seeded demo branches: what is proposed, what a
 // confirmation creates (and whom it tells, once), and every refusal leaving nothing behind.
 
-let s: TestServer;
+const t = withDemoServer();
 let sql: Sql;
 const org: Record<string, Org> = {};
 const user: Record<string, string> = {};
@@ -32,17 +30,15 @@ const G2 = "第二党小组";
 const Y = chinaParts(new Date()).year + 1;
 
 beforeAll(async () => {
-  s = await startTestServer();
-  sql = s.app.services.sql;
-  for (const o of await sql<{ id: string; name: string }[]>`select id, name from organizations`)
-    org[o.name] = (await findOrg(sql, o.id))!;
-  for (const u of await sql<{ id: string; display_name: string }[]>`select id, display_name from users`)
-    user[u.display_name] = u.id;
-  for (const name of ["王建国", "孙丽", "刘洋"])
-    actors[name] = { userId: user[name], subject: await loadSubject(sql, user[name]), address: "198.51.100.7" };
-});
-afterAll(async () => {
-  await s?.stop();
+  sql = t.sql;
+  for (const [name, id] of Object.entries(t.ids.org)) org[name] = (await findOrg(sql, id))!;
+  for (const [id, name] of Object.entries(t.ids.name)) user[name] = id;
+  for (const [name, username] of [
+    ["王建国", DEMO.SEC],
+    ["孙丽", DEMO.SUN],
+    ["刘洋", DEMO.LIU],
+  ])
+    actors[name] = await t.actor(username, "198.51.100.7");
 });
 
 const count = async (table: string) => (await sql<{ n: number }[]>`select count(*)::int as n from ${sql(table)}`)[0].n;
@@ -336,39 +332,23 @@ describe("reminders of a cancelled meeting", () => {
 });
 
 describe("the pages", () => {
-  const cookies: Record<string, string> = {};
-  beforeAll(async () => {
-    for (const [name, username] of [
-      ["王建国", DEMO.SEC],
-      ["刘洋", DEMO.LIU],
-      ["吴刚", DEMO.WU],
-      ["孙丽", DEMO.SUN],
-      ["周志强", DEMO.REVIEWER],
-    ])
-      cookies[name] = await signIn(s.url, username);
-  });
-  const get = (path: string, who: string) =>
-    fetch(s.url + path, { headers: { cookie: cookies[who] }, redirect: "manual" });
-  const post = (path: string, who: string, body: URLSearchParams) =>
-    fetch(s.url + path, { method: "POST", body, headers: { cookie: cookies[who] }, redirect: "manual" });
-
   it("opens the plan and series pages to managers only", async () => {
-    expect((await get(`/orgs/${org[B2].id}/plan?year=${Y + 2}`, "孙丽")).status).toBe(200);
-    expect((await get(`/orgs/${org[B1].id}/plan`, "刘洋")).status).toBe(403);
-    expect((await get(`/orgs/${org[B1].id}/plan`, "吴刚")).status).toBe(404);
-    expect((await get(`/orgs/${org[B1].id}/series/new`, "王建国")).status).toBe(200);
-    expect((await get(`/orgs/${org[B1].id}/series/new`, "刘洋")).status).toBe(403);
+    expect((await t.http.get(`/orgs/${org[B2].id}/plan?year=${Y + 2}`, DEMO.SUN)).status).toBe(200);
+    expect((await t.http.get(`/orgs/${org[B1].id}/plan`, DEMO.LIU)).status).toBe(403);
+    expect((await t.http.get(`/orgs/${org[B1].id}/plan`, DEMO.WU)).status).toBe(404);
+    expect((await t.http.get(`/orgs/${org[B1].id}/series/new`, DEMO.SEC)).status).toBe(200);
+    expect((await t.http.get(`/orgs/${org[B1].id}/series/new`, DEMO.LIU)).status).toBe(403);
   });
 
   it("shows a plan form that, posted without JavaScript, keeps a bad row's typing and says what is wrong", async () => {
-    const page = await (await get(`/orgs/${org[B2].id}/plan?year=${Y + 2}`, "孙丽")).text();
+    const page = await (await t.http.get(`/orgs/${org[B2].id}/plan?year=${Y + 2}`, DEMO.SUN)).text();
     expect(page).toContain(`${Y + 2} 年度计划`);
     const body = new URLSearchParams({ year: String(Y + 2), location: "会议室", onlineUrl: "" });
     const r = { kind: "committee_meeting", orgId: org[B2].id, date: `${Y + 2}-03-02`, startTime: "15:00" };
     for (const [k, v] of Object.entries({ ...r, title: "三月支委会", endTime: "14:00", include: "on" }))
       body.set(`rows.0.${k}`, v);
     const before = await count("meetings");
-    const res = await post(`/orgs/${org[B2].id}/plan`, "孙丽", body);
+    const res = await t.http.post(`/orgs/${org[B2].id}/plan`, body, DEMO.SUN);
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain("结束时间应晚于开始时间");
@@ -376,7 +356,7 @@ describe("the pages", () => {
     expect(await count("meetings")).toBe(before);
 
     body.set("rows.0.endTime", "16:00");
-    const ok = await post(`/orgs/${org[B2].id}/plan`, "孙丽", body);
+    const ok = await t.http.post(`/orgs/${org[B2].id}/plan`, body, DEMO.SUN);
     expect(ok.status).toBe(302);
     expect(ok.headers.get("location")).toBe(`/orgs/${org[B2].id}/calendar?view=agenda&month=${Y + 2}-03&planned=1`);
     expect(await count("meetings")).toBe(before + 1);
@@ -401,13 +381,13 @@ describe("the pages", () => {
       recorderId: "",
       intent: "preview",
     };
-    const res = await post(`/orgs/${org[B1].id}/series/new`, "王建国", new URLSearchParams(fields));
+    const res = await t.http.post(`/orgs/${org[B1].id}/series/new`, new URLSearchParams(fields), DEMO.SEC);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain("按这个规则排不出任何会议");
-    const ok = await post(
+    const ok = await t.http.post(
       `/orgs/${org[B1].id}/series/new`,
-      "王建国",
       new URLSearchParams({ ...fields, until: `${Y + 2}-08-31` }),
+      DEMO.SEC,
     );
     expect(ok.status).toBe(200);
     const html = await ok.text();
@@ -416,41 +396,40 @@ describe("the pages", () => {
   });
 
   it("lets a 党小组长 convene their own group's meetings, and only those", async () => {
-    const zhang = await signIn(s.url, DEMO.LEADER); // 张伟, 第一党小组 组长
-    const as = (path: string) => fetch(s.url + path, { headers: { cookie: zhang }, redirect: "manual" });
-    expect((await as(`/orgs/${org[G1].id}/meetings/new`)).status).toBe(200);
-    expect((await as(`/orgs/${org[G1].id}/plan?year=${Y + 2}`)).status).toBe(200);
-    expect((await as(`/orgs/${org[G2].id}/meetings/new`)).status).toBe(403);
-    expect((await as(`/orgs/${org[B1].id}/meetings/new`)).status).toBe(403);
-    expect((await as(`/orgs/${org[B1].id}/plan`)).status).toBe(403);
-    const calendar = await (await as(`/orgs/${org[G1].id}/calendar`)).text();
+    const zhang = DEMO.LEADER; // 张伟, 第一党小组 组长
+    expect((await t.http.get(`/orgs/${org[G1].id}/meetings/new`, zhang)).status).toBe(200);
+    expect((await t.http.get(`/orgs/${org[G1].id}/plan?year=${Y + 2}`, zhang)).status).toBe(200);
+    expect((await t.http.get(`/orgs/${org[G2].id}/meetings/new`, zhang)).status).toBe(403);
+    expect((await t.http.get(`/orgs/${org[B1].id}/meetings/new`, zhang)).status).toBe(403);
+    expect((await t.http.get(`/orgs/${org[B1].id}/plan`, zhang)).status).toBe(403);
+    const calendar = await (await t.http.get(`/orgs/${org[G1].id}/calendar`, zhang)).text();
     expect(calendar).toContain("安排会议");
     // He still does not manage the group's people.
-    expect((await as(`/orgs/${org[G1].id}/members/new`)).status).toBe(403);
+    expect((await t.http.get(`/orgs/${org[G1].id}/members/new`, zhang)).status).toBe(403);
   });
 
   it("shows the branch calendar to its members, with planning tools only for managers", async () => {
     const month = `${Y}-03`;
-    const mine = await (await get(`/orgs/${org[B1].id}/calendar?view=agenda&month=${month}`, "王建国")).text();
+    const mine = await (await t.http.get(`/orgs/${org[B1].id}/calendar?view=agenda&month=${month}`, DEMO.SEC)).text();
     expect(mine).toContain("年度计划");
     expect(mine).toContain("3月应开的会议都已安排");
     expect(mine).toContain("支委会");
-    const member = await get(`/orgs/${org[B1].id}/calendar?view=agenda&month=${month}`, "刘洋");
+    const member = await t.http.get(`/orgs/${org[B1].id}/calendar?view=agenda&month=${month}`, DEMO.LIU);
     expect(member.status).toBe(200);
     const memberHtml = await member.text();
     expect(memberHtml).not.toContain("周期性安排");
     expect(memberHtml).not.toContain("应开的会议");
-    expect((await get(`/orgs/${org[B1].id}/calendar`, "吴刚")).status).toBe(404);
+    expect((await t.http.get(`/orgs/${org[B1].id}/calendar`, DEMO.WU)).status).toBe(404);
   });
 
   it("keeps a member's own calendar to what they attend: no 支委会 for a member, no branch meetings for the 党委", async () => {
     const month = `${Y}-03`;
-    const liu = await (await get(`/calendar?view=agenda&month=${month}`, "刘洋")).text();
+    const liu = await (await t.http.get(`/calendar?view=agenda&month=${month}`, DEMO.LIU)).text();
     expect(liu).toContain("主题党日");
     expect(liu).not.toContain("支委会");
-    const wang = await (await get(`/calendar?view=agenda&month=${month}`, "王建国")).text();
+    const wang = await (await t.http.get(`/calendar?view=agenda&month=${month}`, DEMO.SEC)).text();
     expect(wang).toContain("支委会");
-    const zhou = await (await get(`/calendar?view=agenda&month=${month}`, "周志强")).text();
+    const zhou = await (await t.http.get(`/calendar?view=agenda&month=${month}`, DEMO.REVIEWER)).text();
     expect(zhou).not.toContain("主题党日");
   });
 });

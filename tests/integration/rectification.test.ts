@@ -1,21 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { lookBackFor, openItemsForLookBack } from "../../server/services/life/rectification";
 import { sendRectificationReminders } from "../../server/services/life/rectification-reminders";
 import { oversight } from "../../server/services/oversight/oversight";
 import { todosFor } from "../../server/services/oversight/todos";
 import { loadSubject } from "../../server/services/people/subjects";
 import { chinaDateKey, DAY_MS } from "../../shared/time";
-import { buildMeeting, DEMO, demoIds, httpActors, ORGS, type DemoIds } from "../setup/demo";
-import { startTestServer, type TestServer } from "../setup/server";
+import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 
 // The 整改清单 of 机关第一党支部 over HTTP, as the pages post it (docs/decisions/031): who may
 // create, report, confirm and read (with both scopes), bad input, the reminders (run twice and
 // concurrently), the 党委 overview's counts, the to-dos and 回头看.
 
-let s: TestServer;
-let ids: DemoIds;
-let http: ReturnType<typeof httpActors>;
-const sql = () => s.app.db.sql;
+const t = withDemoServer({ timeout: 120_000 });
+const sql = () => t.sql;
 let B1: string;
 const page = () => `/orgs/${B1}/rectification`;
 const day = (offset: number) => chinaDateKey(new Date(Date.now() + offset * DAY_MS));
@@ -24,7 +21,7 @@ const item = (over: Record<string, string> = {}) => ({
   intent: "create",
   problem: "理论学习不够深入，学用结合不紧",
   measures: "每月精读一篇原文，写学习笔记并在党小组会上交流",
-  ownerId: ids.user[DEMO.LIU],
+  ownerId: t.ids.user[DEMO.LIU],
   deadline: day(20),
   commitment: "按期完成，接受支部监督",
   ...over,
@@ -38,25 +35,19 @@ const notes = (userId: string, kind: string) =>
   sql()<{ title: string; dedupe_key: string | null }[]>`
     select title, dedupe_key from notifications where user_id = ${userId} and kind = ${kind} order by id`;
 
-beforeAll(async () => {
-  s = await startTestServer();
-  ids = await demoIds(s.app.db.sql);
-  http = httpActors(s);
-  B1 = ids.org[ORGS.B1];
-}, 120_000);
-afterAll(async () => {
-  await s?.stop();
+beforeAll(() => {
+  B1 = t.ids.org[ORGS.B1];
 });
 
 describe("creating items", () => {
   it("the 书记 adds an item; the owner is told; the audit log has it", async () => {
-    const res = await http.post(page(), item(), DEMO.SEC);
+    const res = await t.http.post(page(), item(), DEMO.SEC);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("已加入整改清单");
     const rows = await items();
     expect(rows).toHaveLength(1);
     expect(rows[0].status).toBe("open");
-    expect((await notes(ids.user[DEMO.LIU], "rectification.assigned"))[0].title).toContain("理论学习不够深入");
+    expect((await notes(t.ids.user[DEMO.LIU], "rectification.assigned"))[0].title).toContain("理论学习不够深入");
     const [a] = await sql()`select 1 from audit_log where action = 'rectification.create' and org_id = ${B1}`;
     expect(a).toBeTruthy();
   });
@@ -72,9 +63,9 @@ describe("creating items", () => {
     ["an owner from another branch", { ownerId: "" }, "所选党员不在本支部"],
   ])("refuses %s with a Chinese message and saves nothing", async (_what, over, message) => {
     const body = item(over);
-    if (message === "所选党员不在本支部") body.ownerId = ids.user[DEMO.WU];
+    if (message === "所选党员不在本支部") body.ownerId = t.ids.user[DEMO.WU];
     const before = (await items()).length;
-    const res = await http.post(page(), body, DEMO.SEC);
+    const res = await t.http.post(page(), body, DEMO.SEC);
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain(message);
@@ -85,11 +76,11 @@ describe("creating items", () => {
 
   it("only the branch's 书记, 副书记 or 组织委员 create: a member 403, another branch 404, the 党委 403", async () => {
     const before = (await items()).length;
-    expect((await http.post(page(), item(), DEMO.LIU)).status).toBe(403);
-    expect((await http.post(page(), item(), DEMO.WU)).status).toBe(404);
-    expect((await http.post(page(), item(), DEMO.SUN)).status).toBe(404);
-    expect((await http.post(page(), item(), DEMO.REVIEWER)).status).toBe(403);
-    expect((await http.post(page(), item({ ownerId: "" }), DEMO.ORG)).status).toBe(200);
+    expect((await t.http.post(page(), item(), DEMO.LIU)).status).toBe(403);
+    expect((await t.http.post(page(), item(), DEMO.WU)).status).toBe(404);
+    expect((await t.http.post(page(), item(), DEMO.SUN)).status).toBe(404);
+    expect((await t.http.post(page(), item(), DEMO.REVIEWER)).status).toBe(403);
+    expect((await t.http.post(page(), item({ ownerId: "" }), DEMO.ORG)).status).toBe(200);
     expect((await items()).length).toBe(before + 1);
   });
 });
@@ -97,34 +88,34 @@ describe("creating items", () => {
 describe("who reads the list", () => {
   it("scope 全支部: members of the branch and its groups, the 党委; not another branch (404)", async () => {
     for (const who of [DEMO.SEC, DEMO.ORG, DEMO.LIU, DEMO.HUANG, DEMO.ZHAO, DEMO.REVIEWER]) {
-      const res = await http.get(page(), who);
+      const res = await t.http.get(page(), who);
       expect(res.status, who).toBe(200);
       expect(await res.text(), who).toContain("理论学习不够深入");
     }
-    expect((await http.get(page(), DEMO.WU)).status).toBe(404);
-    expect((await http.get(page(), DEMO.SUN)).status).toBe(404);
-    expect((await http.get(page(), null)).status).toBe(302);
+    expect((await t.http.get(page(), DEMO.WU)).status).toBe(404);
+    expect((await t.http.get(page(), DEMO.SUN)).status).toBe(404);
+    expect((await t.http.get(page(), null)).status).toBe(302);
   });
 
   it("scope 仅支委和责任人: the owner and the 支委 still read it, other members see the page without it", async () => {
-    const bad = await http.post(page(), { intent: "settings", scope: "everyone", remindDays: "7" }, DEMO.SEC);
+    const bad = await t.http.post(page(), { intent: "settings", scope: "everyone", remindDays: "7" }, DEMO.SEC);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("请选择公开范围");
     expect(
-      (await http.post(page(), { intent: "settings", scope: "committee", remindDays: "0" }, DEMO.SEC)).status,
+      (await t.http.post(page(), { intent: "settings", scope: "committee", remindDays: "0" }, DEMO.SEC)).status,
     ).toBe(400);
     expect(
-      (await http.post(page(), { intent: "settings", scope: "committee", remindDays: "5" }, DEMO.LIU)).status,
+      (await t.http.post(page(), { intent: "settings", scope: "committee", remindDays: "5" }, DEMO.LIU)).status,
     ).toBe(403);
     expect(
-      (await http.post(page(), { intent: "settings", scope: "committee", remindDays: "5" }, DEMO.SEC)).status,
+      (await t.http.post(page(), { intent: "settings", scope: "committee", remindDays: "5" }, DEMO.SEC)).status,
     ).toBe(200);
     for (const who of [DEMO.SEC, DEMO.ORG, DEMO.LIU, DEMO.REVIEWER])
-      expect(await (await http.get(page(), who)).text(), who).toContain("理论学习不够深入");
-    const other = await http.get(page(), DEMO.HUANG);
+      expect(await (await t.http.get(page(), who)).text(), who).toContain("理论学习不够深入");
+    const other = await t.http.get(page(), DEMO.HUANG);
     expect(other.status).toBe(200);
     expect(await other.text()).not.toContain("理论学习不够深入");
-    await http.post(page(), { intent: "settings", scope: "branch", remindDays: "7" }, DEMO.SEC);
+    await t.http.post(page(), { intent: "settings", scope: "branch", remindDays: "7" }, DEMO.SEC);
   });
 });
 
@@ -135,22 +126,22 @@ describe("report, confirm (对单销号), return", () => {
   });
 
   it("closing needs the owner's note first: confirming an open item is 409", async () => {
-    const res = await http.post(page(), { intent: "confirm", itemId: id }, DEMO.SEC);
+    const res = await t.http.post(page(), { intent: "confirm", itemId: id }, DEMO.SEC);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("责任人还没有报告整改完成情况");
     expect((await items())[0].status).toBe("open");
   });
 
   it("only the owner reports, and only with a note", async () => {
-    const empty = await http.post(page(), { intent: "report", itemId: id, note: " " }, DEMO.LIU);
+    const empty = await t.http.post(page(), { intent: "report", itemId: id, note: " " }, DEMO.LIU);
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("请填写整改完成情况");
-    const long = await http.post(page(), { intent: "report", itemId: id, note: "做".repeat(1001) }, DEMO.LIU);
+    const long = await t.http.post(page(), { intent: "report", itemId: id, note: "做".repeat(1001) }, DEMO.LIU);
     expect(long.status).toBe(400);
-    expect((await http.post(page(), { intent: "report", itemId: id, note: "已完成" }, DEMO.HUANG)).status).toBe(403);
-    expect((await http.post(page(), { intent: "report", itemId: id, note: "已完成" }, DEMO.WU)).status).toBe(404);
+    expect((await t.http.post(page(), { intent: "report", itemId: id, note: "已完成" }, DEMO.HUANG)).status).toBe(403);
+    expect((await t.http.post(page(), { intent: "report", itemId: id, note: "已完成" }, DEMO.WU)).status).toBe(404);
     expect((await items())[0].status).toBe("open");
-    const ok = await http.post(
+    const ok = await t.http.post(
       page(),
       { intent: "report", itemId: id, note: "已精读三篇原文，在党小组会上交流两次" },
       DEMO.LIU,
@@ -160,45 +151,45 @@ describe("report, confirm (对单销号), return", () => {
       status: "reported",
       report_note: "已精读三篇原文，在党小组会上交流两次",
     });
-    expect((await notes(ids.user[DEMO.SEC], "rectification.reported")).length).toBe(1);
-    const again = await http.post(page(), { intent: "report", itemId: id, note: "再报一次" }, DEMO.LIU);
+    expect((await notes(t.ids.user[DEMO.SEC], "rectification.reported")).length).toBe(1);
+    const again = await t.http.post(page(), { intent: "report", itemId: id, note: "再报一次" }, DEMO.LIU);
     expect(again.status).toBe(409);
   });
 
   it("the 书记 has it as a to-do 「整改事项待确认」", async () => {
-    const todos = await todosFor(sql(), await loadSubject(sql(), ids.user[DEMO.SEC]));
+    const todos = await todosFor(sql(), await loadSubject(sql(), t.ids.user[DEMO.SEC]));
     expect(todos.find((t) => t.kind === "rectification.confirm")).toMatchObject({ title: "整改事项待确认" });
-    const org = await todosFor(sql(), await loadSubject(sql(), ids.user[DEMO.ORG]));
+    const org = await todosFor(sql(), await loadSubject(sql(), t.ids.user[DEMO.ORG]));
     expect(org.find((t) => t.kind === "rectification.confirm")).toBeUndefined();
   });
 
   it("the 组织委员 may not confirm (403), the owner may not (403), another branch 404", async () => {
-    const org = await http.post(page(), { intent: "confirm", itemId: id }, DEMO.ORG);
+    const org = await t.http.post(page(), { intent: "confirm", itemId: id }, DEMO.ORG);
     expect(org.status).toBe(403);
     expect(await org.text()).toContain("只有本支部书记可以确认销号");
-    expect((await http.post(page(), { intent: "confirm", itemId: id }, DEMO.LIU)).status).toBe(403);
-    expect((await http.post(page(), { intent: "confirm", itemId: id }, DEMO.SUN)).status).toBe(404);
-    expect((await http.post(page(), { intent: "confirm", itemId: "not-an-id" }, DEMO.SEC)).status).toBe(400);
+    expect((await t.http.post(page(), { intent: "confirm", itemId: id }, DEMO.LIU)).status).toBe(403);
+    expect((await t.http.post(page(), { intent: "confirm", itemId: id }, DEMO.SUN)).status).toBe(404);
+    expect((await t.http.post(page(), { intent: "confirm", itemId: "not-an-id" }, DEMO.SEC)).status).toBe(400);
     expect((await items())[0].status).toBe("reported");
   });
 
   it("the 书记 returns it with a note (required); the owner reports again; the 书记 confirms", async () => {
-    const empty = await http.post(page(), { intent: "return", itemId: id, note: "" }, DEMO.SEC);
+    const empty = await t.http.post(page(), { intent: "return", itemId: id, note: "" }, DEMO.SEC);
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("请填写退回意见");
-    expect((await http.post(page(), { intent: "return", itemId: id, note: "缺少交流记录" }, DEMO.SEC)).status).toBe(
+    expect((await t.http.post(page(), { intent: "return", itemId: id, note: "缺少交流记录" }, DEMO.SEC)).status).toBe(
       200,
     );
     expect((await items())[0].status).toBe("returned");
-    expect((await notes(ids.user[DEMO.LIU], "rectification.returned")).length).toBe(1);
+    expect((await notes(t.ids.user[DEMO.LIU], "rectification.returned")).length).toBe(1);
     expect(
-      (await http.post(page(), { intent: "report", itemId: id, note: "补交了两次交流记录" }, DEMO.LIU)).status,
+      (await t.http.post(page(), { intent: "report", itemId: id, note: "补交了两次交流记录" }, DEMO.LIU)).status,
     ).toBe(200);
-    const res = await http.post(page(), { intent: "confirm", itemId: id }, DEMO.SEC);
+    const res = await t.http.post(page(), { intent: "confirm", itemId: id }, DEMO.SEC);
     expect(res.status).toBe(200);
     expect((await items())[0].status).toBe("closed");
-    expect((await notes(ids.user[DEMO.LIU], "rectification.confirmed")).length).toBe(1);
-    const again = await http.post(page(), { intent: "confirm", itemId: id }, DEMO.SEC);
+    expect((await notes(t.ids.user[DEMO.LIU], "rectification.confirmed")).length).toBe(1);
+    const again = await t.http.post(page(), { intent: "confirm", itemId: id }, DEMO.SEC);
     expect(again.status).toBe(409);
     const actions = await sql()<{ action: string }[]>`
       select action from audit_log where org_id = ${B1} and action like 'rectification.%' order by id`;
@@ -210,24 +201,26 @@ describe("report, confirm (对单销号), return", () => {
 
 describe("the 问题清单", () => {
   it("the 书记 adds a problem; one click fills the form; the item keeps its source, once", async () => {
-    expect((await http.post(page(), { intent: "problem", text: "" }, DEMO.SEC)).status).toBe(400);
-    expect((await http.post(page(), { intent: "problem", text: "问".repeat(501) }, DEMO.SEC)).status).toBe(400);
-    expect((await http.post(page(), { intent: "problem", text: "批评与自我批评辣味不足" }, DEMO.LIU)).status).toBe(403);
-    const ok = await http.post(
+    expect((await t.http.post(page(), { intent: "problem", text: "" }, DEMO.SEC)).status).toBe(400);
+    expect((await t.http.post(page(), { intent: "problem", text: "问".repeat(501) }, DEMO.SEC)).status).toBe(400);
+    expect((await t.http.post(page(), { intent: "problem", text: "批评与自我批评辣味不足" }, DEMO.LIU)).status).toBe(
+      403,
+    );
+    const ok = await t.http.post(
       page(),
-      { intent: "problem", text: "批评与自我批评辣味不足", personId: ids.user[DEMO.HUANG] },
+      { intent: "problem", text: "批评与自我批评辣味不足", personId: t.ids.user[DEMO.HUANG] },
       DEMO.SEC,
     );
     expect(ok.status).toBe(200);
     const [p] = await sql()<{ id: string }[]>`select id from problem_items where org_id = ${B1}`;
     // Members do not see the 问题清单.
-    expect(await (await http.get(page(), DEMO.HUANG)).text()).not.toContain("批评与自我批评辣味不足");
-    const filled = await (await http.get(`${page()}?from=${p.id}`, DEMO.SEC)).text();
+    expect(await (await t.http.get(page(), DEMO.HUANG)).text()).not.toContain("批评与自我批评辣味不足");
+    const filled = await (await t.http.get(`${page()}?from=${p.id}`, DEMO.SEC)).text();
     expect(filled).toContain(`value="${p.id}"`);
     expect(filled).toMatch(/<textarea[^>]*name="problem"[^>]*>批评与自我批评辣味不足<\/textarea>/);
-    const body = item({ problem: "批评与自我批评辣味不足", ownerId: ids.user[DEMO.HUANG], problemId: p.id });
-    expect((await http.post(page(), body, DEMO.SEC)).status).toBe(200);
-    const twice = await http.post(page(), body, DEMO.SEC);
+    const body = item({ problem: "批评与自我批评辣味不足", ownerId: t.ids.user[DEMO.HUANG], problemId: p.id });
+    expect((await t.http.post(page(), body, DEMO.SEC)).status).toBe(200);
+    const twice = await t.http.post(page(), body, DEMO.SEC);
     expect(twice.status).toBe(409);
     expect(await twice.text()).toContain("这条问题已经生成了整改事项");
     const made = (await items()).filter((i) => i.source_id === p.id);
@@ -237,14 +230,14 @@ describe("the 问题清单", () => {
 
 describe("reminders", () => {
   it("due soon and overdue, once per person and item however often and however concurrently they run", async () => {
-    const sec = ids.user[DEMO.SEC];
-    const huang = ids.user[DEMO.HUANG];
+    const sec = t.ids.user[DEMO.SEC];
+    const huang = t.ids.user[DEMO.HUANG];
     await sql()`delete from notifications where kind like 'rectification.due' or kind like 'rectification.overdue'`;
     // Within the 7 days (CHEN), past its deadline (HUANG), owned by the branch and past (the 书记),
     // and one beyond the window (nobody).
     await sql()`
       insert into rectification_items (org_id, problem, measures, owner_id, deadline, commitment, created_by)
-      values (${B1}, '会前准备不充分', '会前一周发通知', ${ids.user[DEMO.CHEN]}, ${day(3)}::date, '按时', ${sec}),
+      values (${B1}, '会前准备不充分', '会前一周发通知', ${t.ids.user[DEMO.CHEN]}, ${day(3)}::date, '按时', ${sec}),
              (${B1}, '党费交纳不及时', '按月交纳', ${huang}, ${day(-2)}::date, '按时', ${sec}),
              (${B1}, '台账不全', '补齐台账', null, ${day(-1)}::date, '按时', ${sec}),
              (${B1}, '远期事项', '慢慢来', ${huang}, ${day(30)}::date, '按时', ${sec})`;
@@ -256,7 +249,7 @@ describe("reminders", () => {
       overdue: 0,
     });
     expect(total).toEqual({ due: 1, overdue: 2 });
-    expect(await notes(ids.user[DEMO.CHEN], "rectification.due")).toHaveLength(1);
+    expect(await notes(t.ids.user[DEMO.CHEN], "rectification.due")).toHaveLength(1);
     expect(await notes(huang, "rectification.overdue")).toHaveLength(1);
     expect(await notes(huang, "rectification.due")).toHaveLength(0);
     expect((await notes(sec, "rectification.overdue"))[0].title).toContain("台账不全");
@@ -268,37 +261,37 @@ describe("reminders", () => {
   });
 
   it("the 党委 overview counts each branch's open and overdue items", async () => {
-    const o = await oversight(sql(), { id: ids.org[ORGS.COMMITTEE] });
+    const o = await oversight(sql(), { id: t.ids.org[ORGS.COMMITTEE] });
     const b1 = o.branches.find((b) => b.id === B1)!;
     const open = await sql()<{ n: number }[]>`
       select count(*)::int as n from rectification_items where org_id = ${B1} and status <> 'closed'`;
     expect(b1.rectification).toEqual({ open: open[0].n, overdue: 2 });
-    expect(o.branches.find((b) => b.id === ids.org[ORGS.B2])!.rectification).toEqual({ open: 0, overdue: 0 });
+    expect(o.branches.find((b) => b.id === t.ids.org[ORGS.B2])!.rectification).toEqual({ open: 0, overdue: 0 });
     expect(o.totals.rectification.overdue).toBe(2);
-    const html = await (await http.get(`/orgs/${ids.org[ORGS.COMMITTEE]}/overview`, DEMO.REVIEWER)).text();
+    const html = await (await t.http.get(`/orgs/${t.ids.org[ORGS.COMMITTEE]}/overview`, DEMO.REVIEWER)).text();
     expect(html).toContain("整改事项");
   });
 });
 
 describe("回头看", () => {
   it("the next 组织生活会 opens with the previous one's items and their state", async () => {
-    const last = await buildMeeting(sql(), ids, {
+    const last = await t.meeting({
       org: ORGS.B1,
       kind: "life_meeting",
       title: "去年组织生活会",
       inMin: -60 * 24 * 40,
       ended: true,
     });
-    const next = await buildMeeting(sql(), ids, {
+    const next = await t.meeting({
       org: ORGS.B1,
       kind: "life_meeting",
       title: "今年组织生活会",
       inMin: 60,
     });
-    const sec = ids.user[DEMO.SEC];
+    const sec = t.ids.user[DEMO.SEC];
     await sql()`
       insert into rectification_items (org_id, meeting_id, problem, measures, owner_id, deadline, commitment, created_by, status)
-      values (${B1}, ${last}, '上次的问题甲', '措施', ${ids.user[DEMO.LIU]}, ${day(-5)}::date, '承诺', ${sec}, 'open'),
+      values (${B1}, ${last}, '上次的问题甲', '措施', ${t.ids.user[DEMO.LIU]}, ${day(-5)}::date, '承诺', ${sec}, 'open'),
              (${B1}, ${last}, '上次的问题乙', '措施', null, ${day(-20)}::date, '承诺', ${sec}, 'closed')`;
     const found = await openItemsForLookBack(sql(), B1);
     expect(found?.meeting.id).toBe(last);
@@ -306,17 +299,17 @@ describe("回头看", () => {
       ["上次的问题甲", "open", true],
       ["上次的问题乙", "closed", false],
     ]);
-    const card = await lookBackFor(sql(), await loadSubject(sql(), ids.user[DEMO.HUANG]), {
+    const card = await lookBackFor(sql(), await loadSubject(sql(), t.ids.user[DEMO.HUANG]), {
       orgId: B1,
       kind: "life_meeting",
       startsAt: new Date(Date.now() + 3600_000),
     });
     expect(card).toMatchObject({ open: 1, overdue: 1, closed: 1 });
-    const html = await (await http.get(`/meetings/${next}`, DEMO.HUANG)).text();
+    const html = await (await t.http.get(`/meetings/${next}`, DEMO.HUANG)).text();
     expect(html).toContain("回头看");
     expect(html).toContain("上次的问题甲");
     // Not on another kind of meeting.
-    const other = await buildMeeting(sql(), ids, { org: ORGS.B1, kind: "general_assembly", inMin: 90 });
-    expect(await (await http.get(`/meetings/${other}`, DEMO.HUANG)).text()).not.toContain("回头看");
+    const other = await t.meeting({ org: ORGS.B1, kind: "general_assembly", inMin: 90 });
+    expect(await (await t.http.get(`/meetings/${other}`, DEMO.HUANG)).text()).not.toContain("回头看");
   });
 });

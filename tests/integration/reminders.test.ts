@@ -1,34 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { startTongxin } from "../../server/app";
 import { loadConfig } from "../../server/config";
 import { sendReminders } from "../../server/services/calendar/reminders";
 import { chinaTime } from "../../shared/time";
 import type { MeetingKind } from "../../shared/domain/labels";
 import { createTestDatabase } from "../setup/database";
-import { startTestServer, type TestServer } from "../setup/server";
-import { DEMO } from "../setup/demo";
+import { buildMeeting, DEMO, demoIds, ORGS, withDemoServer } from "../setup/demo";
 
 // Reminders run against a migrated, seeded database at scripted moments years ahead, so the demo's
 // own meetings (days from today) are long past and only the meetings made here count. The test
 // servers run with REMINDERS=off; here sendReminders is called directly.
 
-let s: TestServer;
+const t = withDemoServer();
+/** User ids by display name (the names the assertions use). */
 const user: Record<string, string> = {};
-const name: Record<string, string> = {};
-const org: Record<string, string> = {};
+let name: Record<string, string>;
+let org: Record<string, string>;
 
-beforeAll(async () => {
-  s = await startTestServer();
-  const sql = s.app.db.sql;
-  for (const u of await sql<{ id: string; username: string; display_name: string }[]>`
-    select id, username, display_name from users`) {
-    user[u.display_name] = u.id;
-    name[u.id] = u.display_name;
-  }
-  for (const o of await sql<{ id: string; name: string }[]>`select id, name from organizations`) org[o.name] = o.id;
-});
-afterAll(async () => {
-  await s?.stop();
+beforeAll(() => {
+  ({ name, org } = t.ids);
+  for (const [id, display] of Object.entries(name)) user[display] = id;
 });
 
 const HOUR = 3600_000;
@@ -42,28 +33,32 @@ async function meeting(
   invitees: (string | [string, "attendee" | "guest"])[],
   extra: { status?: "scheduled" | "cancelled" | "planned"; startedAt?: Date; location?: string } = {},
 ): Promise<string> {
-  const sql = s.app.db.sql;
-  const [m] = await sql<{ id: string }[]>`
-    insert into meetings (org_id, kind, title, starts_at, ends_at, location, status, session_started_at)
-    values (${org[orgName]}, ${kind}, ${title}, ${startsAt}, ${new Date(startsAt.getTime() + 2 * HOUR)},
-            ${extra.location ?? "党员活动室"}, ${extra.status ?? "scheduled"}, ${extra.startedAt ?? null})
-    returning id`;
-  for (const i of invitees) {
-    const [who, role] = typeof i === "string" ? [i, "attendee"] : i;
-    await sql`insert into meeting_invitees (meeting_id, user_id, role) values (${m.id}, ${user[who]}, ${role})`;
-  }
-  return m.id;
+  const person = (i: (typeof invitees)[number]) => (typeof i === "string" ? [i, "attendee"] : i);
+  return t.meeting({
+    org: orgName,
+    kind,
+    title,
+    start: startsAt,
+    minutes: 120,
+    location: extra.location ?? "党员活动室",
+    status: extra.status ?? "scheduled",
+    started: extra.startedAt ?? false,
+    createdBy: null,
+    host: null,
+    attendees: invitees.filter((i) => person(i)[1] === "attendee").map((i) => ({ id: user[person(i)[0]] })),
+    guests: invitees.filter((i) => person(i)[1] === "guest").map((i) => ({ id: user[person(i)[0]] })),
+  });
 }
 
 /** Who got a notification of the kind with this link (or any link), by name, sorted. */
 async function told(kind: string, link?: string): Promise<string[]> {
-  const rows = await s.app.db.sql<{ user_id: string }[]>`
-    select user_id from notifications where kind = ${kind} ${link ? s.app.db.sql`and link = ${link}` : s.app.db.sql``}`;
+  const rows = await t.sql<{ user_id: string }[]>`
+    select user_id from notifications where kind = ${kind} ${link ? t.sql`and link = ${link}` : t.sql``}`;
   return rows.map((r) => name[r.user_id]).sort();
 }
 
 async function setRules(orgName: string, settings: object | null) {
-  const sql = s.app.db.sql;
+  const sql = t.sql;
   if (settings === null) await sql`delete from org_settings where org_id = ${org[orgName]}`;
   else
     await sql`insert into org_settings (org_id, settings) values (${org[orgName]}, ${sql.json(settings as never)})
@@ -75,7 +70,7 @@ describe("meeting reminders", () => {
   const now = chinaTime(2030, 11, 20, 9, 0);
 
   it("reminds the invitees (应到 and 列席) once, within the notice days, except those on approved leave", async () => {
-    const sql = s.app.db.sql;
+    const sql = t.sql;
     const id = await meeting(
       "机关第一党支部",
       "general_assembly",
@@ -119,7 +114,7 @@ describe("meeting reminders", () => {
   });
 
   it("follows the branch's notice days, and a 党小组's own rules before its branch's", async () => {
-    const sql = s.app.db.sql;
+    const sql = t.sql;
     const friday = chinaTime(2030, 11, 22, 9, 0);
     const themeDay = await meeting("机关第一党支部", "theme_day", "主题党日", friday, ["刘洋"]);
     const group1 = await meeting("第一党小组", "group_meeting", "学习会", friday, ["张伟", "刘洋"]);
@@ -146,7 +141,7 @@ describe("meeting reminders", () => {
   });
 
   it("skips cancelled, planned and started meetings, and people told inside the notice window", async () => {
-    const sql = s.app.db.sql;
+    const sql = t.sql;
     const soon = new Date(now.getTime() + 5 * HOUR);
     const cancelled = await meeting("机关第一党支部", "party_lecture", "取消的党课", soon, ["刘洋"], {
       status: "cancelled",
@@ -182,7 +177,7 @@ describe("due meetings", () => {
   const newMeeting = (orgName: string, kind: MeetingKind) => `/orgs/${org[orgName]}/meetings/new?kind=${kind}`;
   /** Who was told that the organisation's kind is due in the period, and the links they got. */
   const dueTold = async (orgName: string, kind: MeetingKind, period: string) => {
-    const rows = await s.app.db.sql<{ user_id: string; link: string; title: string }[]>`
+    const rows = await t.sql<{ user_id: string; link: string; title: string }[]>`
       select user_id, link, title from notifications
       where kind = 'meeting.due' and dedupe_key = ${`meeting.due:${org[orgName]}:${kind}:${period}`}`;
     return {
@@ -193,7 +188,7 @@ describe("due meetings", () => {
   };
 
   it("tells the managers once per organisation, kind and period when nothing is scheduled", async () => {
-    const sql = s.app.db.sql;
+    const sql = t.sql;
     // 第二党支部 held its 支部党员大会 in February; 第一党支部 cancelled one; a 党课 held in the
     // first group counts for its branch; the second group has its March meeting on the calendar.
     await meeting("机关第二党支部", "general_assembly", "二月大会", chinaTime(2031, 2, 10, 14, 30), ["吴刚"]);
@@ -260,15 +255,13 @@ describe("due meetings", () => {
   });
 
   it("shows reminders with their own label on the notifications page and counts them on the bell", async () => {
-    const sql = s.app.db.sql;
+    const sql = t.sql;
     const [{ n }] = await sql<{ n: number }[]>`
       select count(*)::int as n from notifications where user_id = ${user["张伟"]} and read_at is null`;
     expect(n).toBeGreaterThan(0);
-    const { signIn } = await import("../setup/server");
-    const cookie = await signIn(s.url, DEMO.LEADER);
-    const home = await (await fetch(`${s.url}/`, { headers: { cookie } })).text();
+    const home = await (await t.http.get("/", DEMO.LEADER)).text();
     expect(home).toContain(`通知，${n} 条未读`);
-    const page = await (await fetch(`${s.url}/notifications`, { headers: { cookie } })).text();
+    const page = await (await t.http.get("/notifications", DEMO.LEADER)).text();
     expect(page).toContain("会议提醒");
     expect(page).toContain("待安排会议");
     expect(page).toContain("第一党小组本月尚未安排党小组会");
@@ -284,14 +277,20 @@ describe("the reminder timer", () => {
     const app = await startTongxin({ config: { ...config, REMINDERS: true }, mode: "production" });
     try {
       const sql = app.db.sql;
-      const [liu] = await sql<{ id: string }[]>`select id from users where username = '13800000004'`;
-      const [branch] = await sql<{ id: string }[]>`select id from organizations where name = '机关第一党支部'`;
       const startsAt = new Date(Date.now() + 2 * HOUR);
-      const [m] = await sql<{ id: string }[]>`
-        insert into meetings (org_id, kind, title, starts_at, ends_at, location)
-        values (${branch.id}, 'theme_day', '计时器测试', ${startsAt}, ${new Date(startsAt.getTime() + HOUR)}, '活动室')
-        returning id`;
-      await sql`insert into meeting_invitees (meeting_id, user_id) values (${m.id}, ${liu.id})`;
+      const m = {
+        id: await buildMeeting(sql, await demoIds(sql), {
+          org: ORGS.B1,
+          kind: "theme_day",
+          title: "计时器测试",
+          start: startsAt,
+          minutes: 60,
+          location: "活动室",
+          createdBy: null,
+          host: null,
+          attendees: [DEMO.LIU],
+        }),
+      };
       let found = 0;
       for (let i = 0; i < 60 && found === 0; i++) {
         await new Promise((r) => setTimeout(r, 250));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Sql } from "../../db/client";
 import type { Actor } from "../../server/services/actor";
 import { DomainError } from "../../server/services/errors";
@@ -8,20 +8,29 @@ import { defaultInvitees } from "../../server/services/calendar/invitees";
 import { addFileMaterial, addFileMaterials } from "../../server/services/calendar/materials";
 import { meetingDetail, upcomingForOrg } from "../../server/services/calendar/meeting-detail";
 import { cancelMeeting, createMeeting, updateMeeting } from "../../server/services/calendar/schedule";
-import { loadSubject } from "../../server/services/people/subjects";
 import { chinaParts } from "../../shared/time";
 import { MeetingFormSchema, type MeetingInput } from "../../shared/schemas/meetings";
-import { signIn, startTestServer, type TestServer } from "../setup/server";
-import { DEMO } from "../setup/demo";
+import { DEMO, withDemoServer } from "../setup/demo";
 
 // Scheduling rules at the service level (real Actors over the seeded demo branch), then the
 // pages and the file route over HTTP.
 
-let s: TestServer;
+const t = withDemoServer();
 let sql: Sql;
 const org: Record<string, Org> = {};
 const user: Record<string, string> = {}; // display name -> id
 const actors: Record<string, Actor> = {};
+/** The demo people the tests name, by display name. */
+const USERNAME: Record<string, string> = {
+  王建国: DEMO.SEC,
+  李秀英: DEMO.ORG,
+  张伟: DEMO.LEADER,
+  刘洋: DEMO.LIU,
+  杨帆: DEMO.YANG,
+  孙丽: DEMO.SUN,
+  吴刚: DEMO.WU,
+  周志强: DEMO.REVIEWER,
+};
 
 const B1 = "机关第一党支部";
 const G1 = "第一党小组";
@@ -29,17 +38,11 @@ const G2 = "第二党小组";
 const B2 = "机关第二党支部";
 
 beforeAll(async () => {
-  s = await startTestServer();
-  sql = s.app.services.sql;
-  for (const o of await sql<{ id: string; name: string }[]>`select id, name from organizations`)
-    org[o.name] = (await findOrg(sql, o.id))!;
-  for (const u of await sql<{ id: string; display_name: string }[]>`select id, display_name from users`)
-    user[u.display_name] = u.id;
+  sql = t.sql;
+  for (const [name, id] of Object.entries(t.ids.org)) org[name] = (await findOrg(sql, id))!;
+  for (const [id, name] of Object.entries(t.ids.name)) user[name] = id;
   for (const name of ["王建国", "李秀英", "张伟", "刘洋", "孙丽", "周志强"])
-    actors[name] = { userId: user[name], subject: await loadSubject(sql, user[name]), address: "198.51.100.9" };
-});
-afterAll(async () => {
-  await s?.stop();
+    actors[name] = await t.actor(USERNAME[name], "198.51.100.9");
 });
 
 async function refusal(p: Promise<unknown>): Promise<DomainError> {
@@ -427,11 +430,15 @@ describe("creating, rescheduling and cancelling", () => {
   });
 
   it("refuses to edit or cancel a meeting that has ended", async () => {
-    const [{ id }] = await sql<{ id: string }[]>`
-      insert into meetings (org_id, kind, title, starts_at, ends_at, location, host_id)
-      values (${org[B1].id}, 'theme_day', '上月主题党日', now() - interval '3 days', now() - interval '3 days' + interval '2 hours',
-              '活动室', ${user["王建国"]})
-      returning id`;
+    const id = await t.meeting({
+      org: B1,
+      kind: "theme_day",
+      title: "上月主题党日",
+      inMin: -3 * 24 * 60,
+      location: "活动室",
+      createdBy: null,
+      host: DEMO.SEC,
+    });
     const e = await refusal(updateMeeting(sql, actors["王建国"], id, input({ date: day() })));
     expect(e).toMatchObject({ status: 409, message: "会议已经结束，不能再修改。" });
     expect((await refusal(cancelMeeting(sql, actors["王建国"], id, "补录"))).status).toBe(409);
@@ -563,18 +570,9 @@ describe("file materials", () => {
 });
 
 describe("over HTTP", () => {
-  const cookies: Record<string, string> = {};
   let branchMeeting: string;
   let groupMeeting: string;
   beforeAll(async () => {
-    for (const [name, username] of [
-      ["王建国", DEMO.SEC],
-      ["刘洋", DEMO.LIU],
-      ["杨帆", DEMO.YANG],
-      ["周志强", DEMO.REVIEWER],
-      ["吴刚", DEMO.WU],
-    ])
-      cookies[name] = await signIn(s.url, username);
     branchMeeting = await createMeeting(sql, actors["王建国"], org[B1].id, input({ date: "2099-09-01" }));
     groupMeeting = await createMeeting(
       sql,
@@ -584,20 +582,16 @@ describe("over HTTP", () => {
     );
   });
 
-  const get = async (path: string, who?: string) => {
-    const res = await fetch(s.url + path, { headers: who ? { cookie: cookies[who] } : {}, redirect: "manual" });
+  /** The answer and its bytes (files are binary). */
+  const fetchBytes = async (path: string, who?: string) => {
+    const res = await t.http.get(path, who ? USERNAME[who] : null);
     return { res, body: Buffer.from(await res.arrayBuffer()) };
   };
   const upload = async (meetingId: string, name: string, bytes: Uint8Array, type: string) => {
     const form = new FormData();
     form.set("intent", "upload");
     form.append("files", new File([new Uint8Array(bytes)], name, { type }));
-    const res = await fetch(`${s.url}/meetings/${meetingId}/edit`, {
-      method: "POST",
-      body: form,
-      headers: { cookie: cookies["王建国"] },
-      redirect: "manual",
-    });
+    const res = await t.http.post(`/meetings/${meetingId}/edit`, form, DEMO.SEC);
     return { res, text: await res.text() };
   };
   const fileIdOf = async (meetingId: string, title: string) =>
@@ -613,7 +607,7 @@ describe("over HTTP", () => {
     const fileId = await fileIdOf(branchMeeting, "学习 材料.pdf");
 
     for (const who of ["王建国", "刘洋", "周志强"]) {
-      const { res, body } = await get(`/files/${fileId}`, who);
+      const { res, body } = await fetchBytes(`/files/${fileId}`, who);
       expect(res.status, who).toBe(200);
       expect(res.headers.get("content-type")).toBe("application/pdf");
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
@@ -622,10 +616,10 @@ describe("over HTTP", () => {
       );
       expect(new Uint8Array(body)).toEqual(PDF);
     }
-    expect((await get(`/files/${fileId}`, "吴刚")).res.status).toBe(404);
-    expect((await get(`/files/${crypto.randomUUID()}`, "刘洋")).res.status).toBe(404);
-    expect((await get(`/files/not-a-uuid`, "刘洋")).res.status).toBe(404);
-    const out = await get(`/files/${fileId}`);
+    expect((await fetchBytes(`/files/${fileId}`, "吴刚")).res.status).toBe(404);
+    expect((await fetchBytes(`/files/${crypto.randomUUID()}`, "刘洋")).res.status).toBe(404);
+    expect((await fetchBytes(`/files/not-a-uuid`, "刘洋")).res.status).toBe(404);
+    const out = await fetchBytes(`/files/${fileId}`);
     expect(out.res.status).toBe(302);
     expect(out.res.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(`/files/${fileId}`)}`);
   });
@@ -633,10 +627,10 @@ describe("over HTTP", () => {
   it("keeps a group meeting's material within the group (and the reviewers above)", async () => {
     await upload(groupMeeting, "小组资料.png", PNG, "image/png");
     const fileId = await fileIdOf(groupMeeting, "小组资料.png");
-    expect((await get(`/files/${fileId}`, "刘洋")).res.status).toBe(200);
-    expect((await get(`/files/${fileId}`, "刘洋")).res.headers.get("content-type")).toBe("image/png");
-    expect((await get(`/files/${fileId}`, "杨帆")).res.status).toBe(404); // second group
-    expect((await get(`/files/${fileId}`, "吴刚")).res.status).toBe(404);
+    expect((await fetchBytes(`/files/${fileId}`, "刘洋")).res.status).toBe(200);
+    expect((await fetchBytes(`/files/${fileId}`, "刘洋")).res.headers.get("content-type")).toBe("image/png");
+    expect((await fetchBytes(`/files/${fileId}`, "杨帆")).res.status).toBe(404); // second group
+    expect((await fetchBytes(`/files/${fileId}`, "吴刚")).res.status).toBe(404);
   });
 
   it("answers an oversized or unsupported upload in Chinese on the page", async () => {
@@ -646,18 +640,18 @@ describe("over HTTP", () => {
   });
 
   it("opens the scheduling pages to managers only: 403 for a member, 404 for another branch", async () => {
-    expect((await get(`/orgs/${org[B1].id}/meetings/new`, "王建国")).res.status).toBe(200);
-    expect((await get(`/orgs/${org[B1].id}/meetings/new`, "刘洋")).res.status).toBe(403);
-    expect((await get(`/orgs/${org[B1].id}/meetings/new`, "吴刚")).res.status).toBe(404);
-    expect((await get(`/orgs/${org[B2].id}/meetings/new`, "王建国")).res.status).toBe(404);
-    const edit = await get(`/meetings/${branchMeeting}/edit`, "王建国");
+    expect((await fetchBytes(`/orgs/${org[B1].id}/meetings/new`, "王建国")).res.status).toBe(200);
+    expect((await fetchBytes(`/orgs/${org[B1].id}/meetings/new`, "刘洋")).res.status).toBe(403);
+    expect((await fetchBytes(`/orgs/${org[B1].id}/meetings/new`, "吴刚")).res.status).toBe(404);
+    expect((await fetchBytes(`/orgs/${org[B2].id}/meetings/new`, "王建国")).res.status).toBe(404);
+    const edit = await fetchBytes(`/meetings/${branchMeeting}/edit`, "王建国");
     expect(edit.res.status).toBe(200);
     // Its own page, not the meeting page it sits under.
     expect(edit.body.toString()).toContain("编辑会议");
-    expect((await get(`/meetings/${branchMeeting}`, "王建国")).body.toString()).toContain("编辑/改期/取消");
-    expect((await get(`/meetings/${branchMeeting}`, "刘洋")).body.toString()).not.toContain("编辑/改期/取消");
-    expect((await get(`/meetings/${branchMeeting}/edit`, "刘洋")).res.status).toBe(403);
-    expect((await get(`/meetings/${branchMeeting}/edit`, "吴刚")).res.status).toBe(404);
+    expect((await fetchBytes(`/meetings/${branchMeeting}`, "王建国")).body.toString()).toContain("编辑/改期/取消");
+    expect((await fetchBytes(`/meetings/${branchMeeting}`, "刘洋")).body.toString()).not.toContain("编辑/改期/取消");
+    expect((await fetchBytes(`/meetings/${branchMeeting}/edit`, "刘洋")).res.status).toBe(403);
+    expect((await fetchBytes(`/meetings/${branchMeeting}/edit`, "吴刚")).res.status).toBe(404);
   });
 
   it("posts the form without JavaScript: a bad time keeps what was typed; a good one goes to the meeting", async () => {
@@ -672,8 +666,7 @@ describe("over HTTP", () => {
     });
     body.append("invitees", user["刘洋"]);
     body.append("guests", user["冯雪"]);
-    const post = () =>
-      fetch(s.url + path, { method: "POST", body, headers: { cookie: cookies["王建国"] }, redirect: "manual" });
+    const post = () => t.http.post(path, body, DEMO.SEC);
     const before = await count("meetings");
     const res = await post();
     expect(res.status).toBe(400);
@@ -696,12 +689,7 @@ describe("over HTTP", () => {
     again.set("kind", "party_lecture");
     again.set("intent", "defaults");
     again.append("intent", "create");
-    const regenerated = await fetch(s.url + path, {
-      method: "POST",
-      body: again,
-      headers: { cookie: cookies["王建国"] },
-      redirect: "manual",
-    });
+    const regenerated = await t.http.post(path, again, DEMO.SEC);
     expect(regenerated.status).toBe(200);
     const page = await regenerated.text();
     expect(page).toContain("已按会议类型重新生成参会名单");
@@ -713,12 +701,7 @@ describe("over HTTP", () => {
     expect(ticked("guests", user["刘洋"])).toBe(false);
 
     // A member may not post it.
-    const member = await fetch(s.url + path, {
-      method: "POST",
-      body,
-      headers: { cookie: cookies["刘洋"] },
-      redirect: "manual",
-    });
+    const member = await t.http.post(path, body, DEMO.LIU);
     expect(member.status).toBe(403);
   });
 });

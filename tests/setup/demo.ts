@@ -39,15 +39,21 @@ export interface DemoIds {
   user: Record<string, string>;
   /** By organisation name. */
   org: Record<string, string>;
+  /** Display name (张伟) by user id. */
+  name: Record<string, string>;
 }
 
 export async function demoIds(sql: Sql): Promise<DemoIds> {
   const user: Record<string, string> = {};
   const org: Record<string, string> = {};
-  for (const u of await sql<{ id: string; username: string }[]>`select id, username from users`)
+  const name: Record<string, string> = {};
+  for (const u of await sql<{ id: string; username: string; display_name: string }[]>`
+    select id, username, display_name from users`) {
     user[u.username] = u.id;
+    name[u.id] = u.display_name;
+  }
   for (const o of await sql<{ id: string; name: string }[]>`select id, name from organizations`) org[o.name] = o.id;
-  return { user, org };
+  return { user, org, name };
 }
 
 /** A response read once: status, content type, redirect target and text. */
@@ -68,6 +74,12 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * Who a request is from: a demo username (signed in once, cached), null (signed out), or `{ cookie }`
+ * for a session the test signed in itself (a second device, an old password).
+ */
+export type Who = string | null | { cookie: string };
+
 /** Requests as signed-in people (one sign-in each, cached) or signed out (`who` null). */
 export function httpActors(s: TestServer) {
   const cookies = new Map<string, Promise<string>>();
@@ -76,11 +88,11 @@ export function httpActors(s: TestServer) {
     if (!c) cookies.set(who, (c = signIn(s.url, who)));
     return c;
   };
-  const headers = async (who: string | null, extra: Record<string, string> = {}) => ({
-    ...(who ? { cookie: await cookie(who) } : {}),
+  const headers = async (who: Who, extra: Record<string, string> = {}) => ({
+    ...(!who ? {} : { cookie: typeof who === "string" ? await cookie(who) : who.cookie }),
     ...extra,
   });
-  const post = async (path: string, body: PostBody, who: string | null, options: RequestOptions = {}) =>
+  const post = async (path: string, body: PostBody, who: Who, options: RequestOptions = {}) =>
     fetch(`${s.url}${path}`, {
       method: "POST",
       headers: await headers(who, {
@@ -100,12 +112,12 @@ export function httpActors(s: TestServer) {
       cookies.set(who, c);
       return c;
     },
-    get: async (path: string, who: string | null, options: RequestOptions = {}) =>
+    get: async (path: string, who: Who, options: RequestOptions = {}) =>
       fetch(`${s.url}${path}`, { headers: await headers(who, options.headers), redirect: "manual" }),
     /** A form post as a browser sends it without JavaScript (same origin); FormData goes as multipart. */
     post,
     /** A JSON body posted the way the app's fetchers do (same origin). */
-    postJson: async (path: string, value: unknown, who: string | null, options: RequestOptions = {}) =>
+    postJson: async (path: string, value: unknown, who: Who, options: RequestOptions = {}) =>
       fetch(`${s.url}${path}`, {
         method: "POST",
         headers: await headers(who, { origin: s.url, "content-type": "application/json", ...options.headers }),
@@ -113,10 +125,10 @@ export function httpActors(s: TestServer) {
         redirect: "manual",
       }),
     /** `post`, with the answer read: status, content type, where it redirects to, and the text. */
-    submit: async (path: string, body: PostBody, who: string | null, options: RequestOptions = {}) =>
+    submit: async (path: string, body: PostBody, who: Who, options: RequestOptions = {}) =>
       read(await post(path, body, who, options)),
     /** `get`, with the answer read as `submit` does. */
-    getText: async (path: string, who: string | null, options: RequestOptions = {}) =>
+    getText: async (path: string, who: Who, options: RequestOptions = {}) =>
       read(await fetch(`${s.url}${path}`, { headers: await headers(who, options.headers), redirect: "manual" })),
   };
 }
