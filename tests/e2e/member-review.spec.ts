@@ -88,15 +88,19 @@ test("互评 on a phone, the 支委's 评定 on a desktop", async ({ browser, re
   await expect(sec.page.getByRole("heading", { name: "测评结果与评定" })).toBeVisible();
   const rows = sec.page.getByTestId("result-row");
   const count = await rows.count();
+  // The branch's roll on this shard's server may have grown through other specs (the roster
+  // import): the cap follows it, 30% rounded down, at least one. The boundaries themselves are
+  // pinned in tests/integration/member-review.test.ts (7 members → 2).
+  const cap = Math.max(1, Math.floor((count * 30) / 100));
   for (let i = 0; i < count; i++) {
     const row = rows.nth(i);
     const name = (await row.locator("strong").first().textContent()) ?? "";
-    await row.getByRole("combobox").selectOption(i < 3 ? "excellent" : "qualified");
-    await row.getByRole("textbox").fill(`${name}同志本年度表现${i < 3 ? "突出" : "良好"}，支委会评定如上。`);
+    await row.getByRole("combobox").selectOption(i <= cap ? "excellent" : "qualified");
+    await row.getByRole("textbox").fill(`${name}同志本年度表现${i <= cap ? "突出" : "良好"}，支委会评定如上。`);
   }
-  // Three 优秀 of eight: over the cap (2), warned before saving.
-  await expect(sec.page.getByTestId("cap-warning")).toContainText("为 2 人");
-  await rows.nth(2).getByRole("combobox").selectOption("qualified");
+  // One 优秀 more than the cap: warned before saving.
+  await expect(sec.page.getByTestId("cap-warning")).toContainText(`为 ${cap} 人`);
+  await rows.nth(cap).getByRole("combobox").selectOption("qualified");
   await expect(sec.page.getByTestId("cap-warning")).toHaveCount(0);
   await rows
     .nth(count - 1)
