@@ -28,3 +28,8 @@ export function parseDocName(name: string): DocName | null {
 export const meetingMinutesDoc = (meetingId: string) => `meeting.${meetingId}.minutes`;
 export const meetingLiveDoc = (meetingId: string) => `meeting.${meetingId}.live`;
 export const reflectionDoc = (meetingId: string, authorId: string) => `meeting.${meetingId}.reflection.${authorId}`;
+
+// 组织生活会 documents (issue 16). The names are fixed here so that the parts built apart agree;
+// each kind joins DocName and DOC_KINDS with the service that serves it.
+/** One member's 对照检查材料 for a 组织生活会: written only by its author. */
+export const examinationDoc = (meetingId: string, authorId: string) => `meeting.${meetingId}.examination.${authorId}`;

@@ -617,3 +617,30 @@ export function reviewResultsAccess(subject: Subject | null, r: ReviewResource):
   if (reviewBallotAccess(subject, r) === "manage" || onBranchCommittee(subject, r.meeting)) return "read";
   return r.reported && reviewsFromAbove(subject, r.meeting) ? "read" : "none";
 }
+
+// ── 组织生活会 confidentiality (issue 16 §2) ──────────────────────────────────────────────────
+// 对照检查材料, criticism notes and the 批评与自我批评 note, and the minutes of a 组织生活会 are
+// visible to the person concerned, the 支委 (the committee of the meeting's organisation) and,
+// while the meeting is in progress, its attendees; the level above reads them only while it holds
+// a grant it asked for (an explicit, logged, time-limited action the branch sees). Everyone
+// else: none (callers answer 404, over HTTP and over the WebSocket).
+
+export interface LifeRecordResource {
+  meeting: MeetingResource;
+  /** The person the record is about (the author of a 对照检查材料, the one criticised); null: the meeting's own record. */
+  personId: string | null;
+  /** The subject is on the meeting's list and the meeting is in progress now. */
+  attendingNow: boolean;
+  /** The subject sits on a committee above and holds an active grant for this meeting (asked, logged). */
+  aboveGrant: boolean;
+}
+
+/** Who may read a confidential record of a 组织生活会. Writing is decided per record on top of this. */
+export function lifeRecordAccess(subject: Subject | null, r: LifeRecordResource): "none" | "read" {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (r.personId !== null && subject.userId === r.personId) return "read";
+  if (sitsOnCommittee(subject, r.meeting.orgId)) return "read";
+  if (r.attendingNow) return "read";
+  if (r.aboveGrant && reviewsFromAbove(subject, r.meeting)) return "read";
+  return "none";
+}
