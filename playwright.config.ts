@@ -47,7 +47,9 @@ export default defineConfig({
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",
     launchOptions: chromium,
-    trace: "retain-on-failure",
+    // A trace records every step's DOM and screenshots while the test runs, kept only on failure.
+    // CI keeps nothing but the printed output, so E2E_TRACE=0 there spares that work.
+    trace: process.env.E2E_TRACE === "0" ? "off" : "retain-on-failure",
   },
   projects: Array.from({ length: shards }, (_, i) => ({
     name: `desktop-${i + 1}`,

@@ -39,10 +39,15 @@ import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
 import { signinBoard } from "../lib/signin-board.server";
+import { FigureStrip, figureStripStyles, type Figure } from "../components/figure-strip";
 import { signinCodeStyles, SigninCode, type SigninBoardData } from "../components/signin-code";
 import attendanceCss from "../styles/attendance.css?url";
 
-export const links: LinksFunction = () => [...signinCodeStyles, { rel: "stylesheet", href: attendanceCss }];
+export const links: LinksFunction = () => [
+  ...signinCodeStyles,
+  ...figureStripStyles,
+  { rel: "stylesheet", href: attendanceCss },
+];
 
 // The attendance of one meeting (应到 / 实到 / 请假 / 缺席 / 迟到 / 早退 / 列席). The page adapts
 // to the viewer: readers see the counts and the table; those on the list sign themselves in with
@@ -618,7 +623,7 @@ function LeaveDecisions({ result, busy }: { result?: Result; busy: boolean }) {
 
 function Counts({ counts }: { counts: Awaited<ReturnType<typeof loader>>["counts"] }) {
   const rate = counts.expected > 0 ? Math.round((counts.present / counts.expected) * 100) : null;
-  const cells: { key: string; label: string; value: string | number; tone?: string }[] = [
+  const figures: Figure[] = [
     { key: "expected", label: "应到", value: counts.expected },
     { key: "present", label: "实到", value: counts.present, tone: "ok" },
     { key: "leave", label: "请假", value: counts.leave },
@@ -626,18 +631,9 @@ function Counts({ counts }: { counts: Awaited<ReturnType<typeof loader>>["counts
     { key: "late", label: "迟到", value: counts.late },
     { key: "leftEarly", label: "早退", value: counts.leftEarly },
     { key: "guests", label: "列席", value: counts.guests },
-    { key: "rate", label: "出席率", value: rate === null ? "—" : `${rate}%` },
+    { key: "rate", label: "出席率", value: rate === null ? "—" : `${rate}%`, tone: "quiet" },
   ];
-  return (
-    <dl className="att-stats" data-testid="attendance-counts">
-      {cells.map((c) => (
-        <div key={c.key} className="att-stat" data-stat={c.key} data-tone={c.tone}>
-          <dt>{c.label}</dt>
-          <dd>{c.value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <FigureStrip testId="attendance-counts" figures={figures} />;
 }
 
 /** How 实到 attended: 现场 and 线上 (and records the rules could not place). */

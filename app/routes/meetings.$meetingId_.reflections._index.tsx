@@ -22,6 +22,7 @@ import { percent, ReflectionStatusTag } from "../components/reflection-parts";
 import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
+import { FigureStrip, figureStripStyles } from "../components/figure-strip";
 import reflectionStyles from "../styles/reflections.css?url";
 
 // Who has submitted a 心得体会 for a session. Reviewers (host, branch managers, a group's
@@ -32,7 +33,7 @@ import reflectionStyles from "../styles/reflections.css?url";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `心得体会 · ${data.overview.meeting.title} · 同心` : "同心" },
 ];
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: reflectionStyles }];
+export const links: LinksFunction = () => [...figureStripStyles, { rel: "stylesheet", href: reflectionStyles }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
@@ -111,27 +112,20 @@ export default function ReflectionOverviewPage() {
       />
 
       {review ? (
-        <dl className="refl-stats" data-testid="reflection-counts">
-          <div className="refl-stat">
-            <dt>已提交</dt>
-            <dd>
-              {o.counts.submitted}
-              <span className="refl-stat__of">/{o.counts.expected}</span>
-            </dd>
-          </div>
-          <div className="refl-stat">
-            <dt>已通过</dt>
-            <dd>{o.counts.accepted}</dd>
-          </div>
-          <div className="refl-stat">
-            <dt>已退回</dt>
-            <dd>{o.counts.returned}</dd>
-          </div>
-          <div className="refl-stat" data-tone={o.counts.flagged > 0 ? "warn" : undefined}>
-            <dt>疑似雷同</dt>
-            <dd>{o.counts.flagged}</dd>
-          </div>
-        </dl>
+        <FigureStrip
+          testId="reflection-counts"
+          figures={[
+            { key: "submitted", label: "已提交", value: o.counts.submitted, of: o.counts.expected },
+            { key: "accepted", label: "已通过", value: o.counts.accepted },
+            { key: "returned", label: "已退回", value: o.counts.returned },
+            {
+              key: "flagged",
+              label: "疑似雷同",
+              value: o.counts.flagged,
+              tone: o.counts.flagged > 0 ? "warn" : undefined,
+            },
+          ]}
+        />
       ) : null}
 
       {review && !o.meeting.cancelled ? (

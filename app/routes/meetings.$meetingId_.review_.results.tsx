@@ -23,6 +23,7 @@ import { Crumbs, FieldError, FormAlert } from "../components/people";
 import { requireActor } from "../lib/actor.server";
 import { loaded, refused, type FormErrors } from "../lib/form-errors.server";
 import { formatDate } from "../lib/format";
+import { FigureStrip, figureStripStyles } from "../components/figure-strip";
 import reviewStyles from "../styles/review.css?url";
 
 // 民主评议党员 for the 支委 (desktop first, works on a phone): who has submitted, each member's
@@ -31,7 +32,7 @@ import reviewStyles from "../styles/review.css?url";
 // flagged: what follows is for a 支部党员大会 vote. The 党委 reads it once reported. Every load
 // is in the audit log.
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: reviewStyles }];
+export const links: LinksFunction = () => [...figureStripStyles, { rel: "stylesheet", href: reviewStyles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `测评结果 · ${data.results.meeting.title} · 同心` : "同心" },
 ];
@@ -106,30 +107,28 @@ export default function ReviewResultsPage() {
         <p className="muted">{r.meeting.title}</p>
       </header>
 
-      <dl className="review-stats" data-testid="review-stats">
-        <div className="review-stat">
-          <dt>测评票</dt>
-          <dd>
-            {r.submitted}
-            <span className="review-stat__of">/{r.expected}</span>
-          </dd>
-        </div>
-        <div className="review-stat">
-          <dt>参评党员</dt>
-          <dd>{r.cap.graded}</dd>
-        </div>
-        <div className="review-stat" data-tone={over ? "warn" : undefined} data-testid="cap">
-          <dt>优秀上限</dt>
-          <dd>
-            {excellentNow}
-            <span className="review-stat__of">/{r.cap.max}</span>
-          </dd>
-        </div>
-        <div className="review-stat">
-          <dt>状态</dt>
-          <dd className="review-stat__word">{r.status === "open" ? "测评中" : r.reported ? "已上报" : "已结束"}</dd>
-        </div>
-      </dl>
+      <FigureStrip
+        testId="review-stats"
+        className="review-figures"
+        figures={[
+          { key: "ballots", label: "测评票", value: r.submitted, of: r.expected },
+          { key: "graded", label: "参评党员", value: r.cap.graded },
+          {
+            key: "cap",
+            label: "优秀上限",
+            value: excellentNow,
+            of: r.cap.max,
+            tone: over ? "warn" : undefined,
+            testId: "cap",
+          },
+          {
+            key: "status",
+            label: "状态",
+            value: r.status === "open" ? "测评中" : r.reported ? "已上报" : "已结束",
+            word: true,
+          },
+        ]}
+      />
 
       <FormAlert error={result?.formError} ok={result?.ok} />
       {warning ? (
