@@ -41,18 +41,14 @@ const send = {
 export const OpinionActionSchema = z.discriminatedUnion(
   "intent",
   [
-    z
-      .object({ intent: z.literal("send"), ...send })
-      .refine((v) => v.about !== "person" || v.aboutPersonId !== null, {
-        message: "请选择意见针对的党员",
-        path: ["aboutPersonId"],
-      }),
-    z
-      .object({ intent: z.literal("masses"), ...send })
-      .refine((v) => v.about !== "person" || v.aboutPersonId !== null, {
-        message: "请选择意见针对的党员",
-        path: ["aboutPersonId"],
-      }),
+    z.object({ intent: z.literal("send"), ...send }).refine((v) => v.about !== "person" || v.aboutPersonId !== null, {
+      message: "请选择意见针对的党员",
+      path: ["aboutPersonId"],
+    }),
+    z.object({ intent: z.literal("masses"), ...send }).refine((v) => v.about !== "person" || v.aboutPersonId !== null, {
+      message: "请选择意见针对的党员",
+      path: ["aboutPersonId"],
+    }),
     z.object({
       intent: z.literal("sort"),
       opinionId: idField("意见无效"),

@@ -77,6 +77,11 @@ async function preparedMeeting(sql: Sql, subject: Subject, meetingId: string, fr
   return { scope, aboveGrant, page };
 }
 
+/** For an action: 404 before anything is read from the form when the page is hidden from this person. */
+export async function requireOpinionsPage(sql: Sql, subject: Subject, meetingId: string): Promise<OpinionsPageAccess> {
+  return (await preparedMeeting(sql, subject, meetingId)).page;
+}
+
 async function opinionRows(sql: Sql, meetingId: string, opinionId?: string) {
   return sql<Row[]>`
     select o.id, o.about, o.about_person_id as "aboutPersonId", a.display_name as "aboutName",
@@ -151,12 +156,7 @@ export interface OpinionsPage {
 }
 
 /** The 征求意见 page of a meeting, as this person may see it; reading senders or reading from above is audited. */
-export async function opinionsPage(
-  sql: Sql,
-  actor: Actor,
-  meetingId: string,
-  now = new Date(),
-): Promise<OpinionsPage> {
+export async function opinionsPage(sql: Sql, actor: Actor, meetingId: string, now = new Date()): Promise<OpinionsPage> {
   const subject = actor.subject;
   const { scope, aboveGrant, page } = await preparedMeeting(sql, subject, meetingId);
   const rows = await opinionRows(sql, scope.row.id);
@@ -411,4 +411,3 @@ export async function opinionsStage(sql: Sql, scope: MeetingScope): Promise<Life
     href: mayOpen ? `/meetings/${scope.row.id}/opinions` : null,
   };
 }
-
