@@ -171,7 +171,7 @@ describe("who sees what", () => {
       expect(html).not.toContain("刘洋");
       expect(data).not.toContain("刘洋");
       expect(data).not.toContain(uid(DEMO.LIU));
-      expect(html).not.toContain("提出人");
+      expect(html).not.toContain("提出人：");
     }
   });
 
@@ -221,7 +221,7 @@ describe("passing an opinion to the person concerned", () => {
     expect(html).not.toContain("刘洋");
     expect(data).not.toContain("刘洋");
     expect(data).not.toContain(uid(DEMO.LIU));
-    expect(html).not.toContain("提出人");
+    expect(html).not.toContain("提出人：");
     const toMe = routeData(r.data)?.toMe as { senderName?: string; createdAt: unknown }[];
     expect(toMe).toHaveLength(1);
     expect(toMe[0]).not.toHaveProperty("senderName");
