@@ -93,7 +93,7 @@ type Page = ReturnType<typeof useLoaderData<typeof loader>>["page"];
 type View = Page["mine"][number];
 
 const aboutLine = (o: Pick<OpinionView, "about" | "aboutName">) =>
-  o.about === "person" ? `对 ${o.aboutName ?? "党员"} 的意见` : OPINION_ABOUT_LABEL[o.about];
+  o.about === "person" ? `对${o.aboutName ?? "党员"}的意见` : OPINION_ABOUT_LABEL[o.about];
 
 export default function Opinions() {
   const { userName, page } = useLoaderData<typeof loader>();
@@ -133,14 +133,6 @@ export default function Opinions() {
         </div>
       </div>
 
-      {page.maySend || (mine("send") && !mine("send")?.ok) ? (
-        <SendForm page={page} intent="send" result={mine("send")} busy={busy} />
-      ) : page.access !== "above" ? (
-        <p className="card section muted" data-testid="opinions-closed">
-          {page.open ? "你不能在这里提意见。" : "会议已经结束，征求意见已截止。"}
-        </p>
-      ) : null}
-
       {page.toMe.length > 0 ? (
         <section className="section" id="passed" aria-labelledby="passed-heading">
           <h2 className="h2" id="passed-heading">
@@ -156,6 +148,14 @@ export default function Opinions() {
             ))}
           </ul>
         </section>
+      ) : null}
+
+      {page.maySend || (mine("send") && !mine("send")?.ok) ? (
+        <SendForm page={page} intent="send" result={mine("send")} busy={busy} />
+      ) : page.access !== "above" ? (
+        <p className="card section muted" data-testid="opinions-closed">
+          {page.open ? "你不能在这里提意见。" : "会议已经结束，征求意见已截止。"}
+        </p>
       ) : null}
 
       {page.mine.length > 0 ? (
@@ -319,7 +319,7 @@ function AllOpinions({ page, result, busy }: { page: Page; result?: Reply; busy:
             <option value="committee">{OPINION_ABOUT_LABEL.committee}</option>
             {people.map(([id, name]) => (
               <option key={id} value={id ?? ""}>
-                对 {name} 的意见
+                {`对${name ?? "党员"}的意见`}
               </option>
             ))}
           </select>
