@@ -13,6 +13,8 @@ test("a member sends an opinion on a phone; the 书记 sees the sender and sorts
   browser,
   request,
 }) => {
+  // Three people and eight captures on a shared machine: more than the default minute.
+  test.setTimeout(180_000);
   const tag = `e2e ${Date.now() % 100000}`;
   const [{ id: meetingId }] = (await (
     await request.post("/__e2e/sql", {
