@@ -150,6 +150,18 @@ describe("who sees what", () => {
     expect(r.html).toContain("提出人：陈静");
   });
 
+  it("the 支委 filter the list by whom an opinion is about", async () => {
+    // What is shown (the hydration data carries the whole list, as the 支委 may read it all).
+    const shown = async (url: string) =>
+      (await (await t.http.get(url, DEMO.SEC)).text()).replace(/<script[\s\S]*?<\/script>/g, "");
+    const committee = await shown(`${page()}?about=committee`);
+    expect(committee).toContain(TEXT.aboutCommittee);
+    expect(committee).not.toContain(TEXT.aboutHuang);
+    const huang = await shown(`${page()}?about=${uid(DEMO.HUANG)}`);
+    expect(huang).toContain(TEXT.aboutHuang);
+    expect(huang).not.toContain(TEXT.general);
+  });
+
   it("a 支委 who is the person concerned sees the others' opinions with senders, not the one about herself", async () => {
     const r = await received(DEMO.ORG);
     expect(r.status).toBe(200);
