@@ -644,3 +644,65 @@ export function lifeRecordAccess(subject: Subject | null, r: LifeRecordResource)
   if (r.aboveGrant && reviewsFromAbove(subject, r.meeting)) return "read";
   return "none";
 }
+
+// ── 征求意见 before a 组织生活会 (issue 16 §1, docs/decisions/032) ───────────────────────────────
+// Members send opinions to the 支委会, about it, or about a named member. The sender is visible
+// to the 支委 only; the person an opinion is about sees it (never its sender) once a manager has
+// passed it on, and not before, even when they sit on the 支委 themselves; the sender sees what
+// they sent. The level above reads the opinions (not their senders) only with a grant.
+
+/** What someone may see of one opinion: nothing, its text, its text with the sender, or that and sort/pass it. */
+export type OpinionAccess = "none" | "read" | "senders" | "manage";
+
+export interface OpinionResource {
+  meeting: MeetingResource;
+  /** null: collected offline from the masses (群众) and typed in by the 书记. */
+  senderId: string | null;
+  /** The member it is about; null: to or about the 支委会. */
+  aboutPersonId: string | null;
+  /** A manager has passed it to the person concerned. */
+  passed: boolean;
+  /** The subject sits on a committee above and holds an active grant for this meeting. */
+  aboveGrant: boolean;
+}
+
+/** Who handles opinions (enters those from the masses, sorts them, passes them on): the managers of the meeting's organisation. */
+export function mayHandleOpinions(subject: Subject | null, meeting: MeetingResource): boolean {
+  return !!subject && holdsIn(subject, meeting.orgId, MANAGER_ROLES);
+}
+
+/** One opinion, as this person may see it. */
+export function opinionAccess(subject: Subject | null, r: OpinionResource): OpinionAccess {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  const concerned = r.aboutPersonId !== null && r.aboutPersonId === subject.userId;
+  // The person concerned, also on the 支委: the text once passed on, never the sender.
+  if (concerned) return r.passed || r.senderId === subject.userId ? "read" : "none";
+  if (mayHandleOpinions(subject, r.meeting)) return "manage";
+  if (sitsOnCommittee(subject, r.meeting.orgId)) return "senders";
+  if (r.senderId !== null && r.senderId === subject.userId) return "read";
+  if (r.aboveGrant && reviewsFromAbove(subject, r.meeting)) return "read";
+  return "none";
+}
+
+/** What an opinions page shows this person: "send" (their own and those passed to them), the 支委's view, or the level above's. */
+export type OpinionsPageAccess = "none" | "send" | "committee" | "manage" | "above";
+
+/** The 征求意见 page of a meeting. Members of the meeting's organisation send (while it is open); others: none (404). */
+export function opinionsPageAccess(
+  subject: Subject | null,
+  meeting: MeetingResource,
+  aboveGrant: boolean,
+): OpinionsPageAccess {
+  if (!subject) return "none";
+  const m = meetingAccess(subject, meeting);
+  if (m === "none") return "none";
+  if (mayHandleOpinions(subject, meeting)) return "manage";
+  if (sitsOnCommittee(subject, meeting.orgId)) return "committee";
+  if (m === "write") return "send";
+  return aboveGrant && reviewsFromAbove(subject, meeting) ? "above" : "none";
+}
+
+/** Sending an opinion: a member of the meeting's organisation, while the preparation stage is open. */
+export function maySendOpinion(subject: Subject | null, meeting: MeetingResource, open: boolean): boolean {
+  return open && meetingAccess(subject, meeting) === "write";
+}

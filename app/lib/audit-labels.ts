@@ -47,6 +47,11 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "review.outcome": "记录民主评议评定意见",
   "review.report": "上报民主评议结果",
   "review.results_view": "查看民主评议测评结果",
+  "opinion.enter": "录入群众意见",
+  "opinion.sort": "意见归入问题清单",
+  "opinion.pass": "意见转给本人",
+  "opinion.view_senders": "查看征求意见（含提出人）",
+  "opinion.view_above": "上级查阅征求意见",
 };
 
 const FIELD_LABEL: Record<string, string> = {
@@ -109,6 +114,7 @@ export function describeAudit(detail: Record<string, unknown>): string {
     else if (k === "count") parts.push(`共 ${String(v)} 人`);
     else if (k === "year") parts.push(`${String(v)} 年`);
     else if (k === "meetings") parts.push(`共 ${String(v)} 次会议`);
+    else if (k === "opinions") parts.push(`共 ${String(v)} 条意见`);
     else if (k === "rule" && typeof v === "string") parts.push(v);
     else if (k === "ended") parts.push(`退出 ${String(v)} 台设备`);
     else if (k === "actor" && v === "operator") parts.push("系统管理员在服务器上操作");

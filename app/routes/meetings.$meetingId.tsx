@@ -5,6 +5,8 @@ import { getMeetingFor } from "../../server/services/calendar/meetings";
 import { meetingDetail } from "../../server/services/calendar/meeting-detail";
 import { sessionReflections } from "../../server/services/reflections/overview";
 import { lookBackFor } from "../../server/services/life/rectification";
+import { opinionsStage } from "../../server/services/life/opinions";
+import { hasPreparationCycle } from "../../shared/domain/preparation";
 import {
   endLiveSession,
   moveAgenda,
@@ -24,6 +26,7 @@ import { ChevronLeftIcon, ClockIcon, FlagIcon, MicIcon, PeopleIcon, PinIcon } fr
 import { MaterialsPanel, materialsStyles } from "../components/material-viewer";
 import { SessionReflections } from "../components/session-reflections";
 import { LookBackCard, lookBackStyles } from "../components/look-back";
+import opinionsCss from "../styles/opinions.css?url";
 import { SessionVotes, votesStyles } from "../components/session-votes";
 import { MinutesHeaderView } from "../components/minutes-header";
 import { AgendaCard, HostBar, MinutesEditors, PresenceCard } from "../components/session-parts";
@@ -50,6 +53,7 @@ export const links: LinksFunction = () => [
   ...materialsStyles,
   ...votesStyles,
   ...lookBackStyles,
+  { rel: "stylesheet", href: opinionsCss },
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -66,8 +70,11 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const reflections = await sessionReflections(sql, actor.subject, found.meeting.id);
   // 回头看 (decision 031): a 组织生活会 opens with the previous one's 整改清单.
   const lookBack = await lookBackFor(sql, actor.subject, found.meeting);
+  // 征求意见 (decision 032): a link with its counts; the stages view of the cycle replaces it.
+  const opinions = hasPreparationCycle(found.scope.row.kind) ? await opinionsStage(sql, found.scope) : null;
   return {
     lookBack,
+    opinions: opinions?.href ? { href: opinions.href, done: opinions.done, missing: opinions.missing } : null,
     reflections,
     meeting: found.meeting,
     detail,
@@ -124,7 +131,8 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 };
 
 export default function SessionPage() {
-  const { meeting, detail, session, reflections, manage, docName, me, lookBack } = useLoaderData<typeof loader>();
+  const { meeting, detail, session, reflections, manage, docName, me, lookBack, opinions } =
+    useLoaderData<typeof loader>();
   const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
   const mine = session.people.find((p) => p.id === me.id);
@@ -240,6 +248,17 @@ export default function SessionPage() {
         ]}
       />
       {lookBack ? <LookBackCard data={lookBack} orgId={meeting.orgId} /> : null}
+      {opinions ? (
+        <section className="card op-link" data-testid="opinions-link">
+          <div>
+            <p className="op-link__title">征求意见</p>
+            <p className="muted op-link__sub">{[...opinions.done, ...opinions.missing].join(" · ")}</p>
+          </div>
+          <Link to={opinions.href} className="btn btn--small">
+            提意见 / 查看
+          </Link>
+        </section>
+      ) : null}
 
       {session.canRun && !cancelled ? (
         <HostBar

@@ -53,6 +53,7 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "review.opened": { label: "民主评议", icon: FlagIcon, attention: true },
   "review.outcome": { label: "评定意见", icon: BellIcon, attention: true },
   "review.reported": { label: "民主评议上报", icon: BellIcon },
+  "opinion.passed": { label: "征求意见", icon: BellIcon, attention: true },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

@@ -42,12 +42,17 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
   const { sql } = context.services;
   const page = await loaded(rectificationPage(sql, actor.subject, params.orgId ?? ""));
-  // 「生成整改事项」 on a 问题清单 item: the form below filled from it.
-  const from = new URL(request.url).searchParams.get("from");
-  const draft: ItemDraft | null =
-    from && page.mayCreate
-      ? await draftFromSource(sql, actor.subject, page.org.id, { kind: "problem", id: from })
+  // 「生成整改事项」 on a 问题清单 item or on an opinion (征求意见): the form below filled from it.
+  const search = new URL(request.url).searchParams;
+  const from = search.get("from");
+  const opinion = search.get("opinion");
+  const source = from
+    ? ({ kind: "problem", id: from } as const)
+    : opinion
+      ? ({ kind: "opinion", id: opinion } as const)
       : null;
+  const draft: ItemDraft | null =
+    source && page.mayCreate ? await draftFromSource(sql, actor.subject, page.org.id, source) : null;
   return {
     userName: user.displayName,
     userId: user.id,
@@ -200,6 +205,7 @@ function CreateForm({
     <Form method="post" className="form rect-form" action={`/orgs/${page.org.id}/rectification#new`}>
       <input type="hidden" name="intent" value="create" />
       <input type="hidden" name="problemId" value={val("problemId", draft?.problemId ?? "")} />
+      <input type="hidden" name="opinionId" value={val("opinionId", draft?.opinionId ?? "")} />
       <FormAlert error={result?.formError} />
       <label className="field">
         <span className="field__label">问题</span>
@@ -492,6 +498,7 @@ function Problems({ page, result, busy }: { page: Page; result?: Reply; busy: bo
                 <span className="muted rect-problem__sub">
                   {p.personName ?? "本支部整体"}
                   {p.meetingTitle ? ` · ${p.meetingTitle}` : ""}
+                  {p.sourceKind === "opinion" ? " · 来自征求意见" : ""}
                 </span>
               </div>
               {p.itemId ? (

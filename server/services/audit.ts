@@ -39,7 +39,12 @@ export type AuditAction =
   | "review.close"
   | "review.outcome"
   | "review.report"
-  | "review.results_view";
+  | "review.results_view"
+  | "opinion.enter"
+  | "opinion.sort"
+  | "opinion.pass"
+  | "opinion.view_senders"
+  | "opinion.view_above";
 
 export interface AuditEntry {
   actorId: string | null;

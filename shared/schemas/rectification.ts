@@ -65,6 +65,8 @@ export const RectificationActionSchema = z.discriminatedUnion(
       meetingId: optionalId("所属会议无效"),
       /** The 问题清单 item it is made from, if any. */
       problemId: optionalId("来源问题无效"),
+      /** The 征求意见 opinion it is made from, if any (docs/decisions/032). */
+      opinionId: optionalId("来源意见无效"),
     }),
     z.object({
       intent: z.literal("problem"),

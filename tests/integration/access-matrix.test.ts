@@ -102,6 +102,9 @@ const REVIEW_VOTERS: Role[] = [
   "notInvited",
   "partyLeaderInGroup",
 ];
+/** 征求意见 (decision 032): the members of the branch, on the list or not; not the 党委 without a grant. */
+const OPINION_MEMBERS: Role[] = [...INVITED, "notInvited"];
+
 /** Reissuing the code of an activated account is a password reset: only from above (decision 018). */
 const RESETTERS: Role[] = ["partyLeaderInGroup", "reviewer"];
 
@@ -258,6 +261,26 @@ const TABLE: Record<string, Record<string, Cell>> = {
       }),
     },
     report: { allowed: SCHEDULERS, params: () => ({ meetingId: f.review }) },
+  },
+  // 征求意见 before a 组织生活会 (decision 032): members send; the branch's managers handle.
+  "/meetings/:meetingId/opinions": {
+    GET: { allowed: OPINION_MEMBERS, params: () => ({ meetingId: f.life }) },
+    send: {
+      allowed: OPINION_MEMBERS,
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ about: "general", aboutPersonId: "", text: "矩阵意见" }),
+    },
+    masses: {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ about: "committee", aboutPersonId: "", text: "群众意见" }),
+    },
+    sort: {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ opinionId: f.opinion, text: "矩阵问题" }),
+    },
+    pass: { allowed: SCHEDULERS, params: () => ({ meetingId: f.life }), body: () => ({ opinionId: f.opinion }) },
   },
   "/members/:userId": {
     GET: { allowed: ORG_READERS, params: () => ({ userId: f["target.role"] }) },
@@ -471,6 +494,17 @@ beforeAll(async () => {
   f.reviewNew = await t.meeting({ ...review, title: "未开始的民主评议" });
   for (const m of [f.review, f.reviewClose])
     expect((await t.http.post(`/meetings/${m}/review`, { intent: "open" }, DEMO.SEC)).status).toBe(200);
+  // 征求意见: a 组织生活会 in its preparation stage, with 刘洋's opinion about 黄磊.
+  f.life = await t.meeting({
+    org: ORGS.B1,
+    kind: "life_meeting",
+    inMin: 3 * 24 * 60,
+    attendees: list,
+    title: "组织生活会",
+  });
+  [{ id: f.opinion }] = await t.sql<{ id: string }[]>`
+    insert into life_opinions (meeting_id, about, about_person_id, sender_id, text)
+    values (${f.life}, 'person', ${uid("attendee")}, ${uid("coEditor")}, '矩阵意见：发言不够具体') returning id`;
   // Sign everyone in now, so the fixture's own posts above do not count as anyone's session.
   for (const r of SIGNED_IN) await t.http.cookie(USERNAME[r]);
 }, 120_000);

@@ -20,6 +20,7 @@ import { audit } from "../audit";
 import { DomainError, hidden, isUniqueViolation } from "../errors";
 import { notify } from "../notifications";
 import { findOrg, type Org } from "../people/orgs";
+import { opinionDraft, opinionInBranch } from "./opinions";
 
 // A branch's 整改清单 (domain.md, 组织生活会 "After"; docs/decisions/031). Items belong to the 党支部
 // and, optionally, to the 组织生活会 they came from. open → reported (the owner's note) → closed
@@ -258,6 +259,8 @@ export interface ItemDraft {
   ownerId: string | null;
   meetingId: string | null;
   problemId: string | null;
+  /** The 征求意见 opinion it is made from (docs/decisions/032). */
+  opinionId?: string | null;
 }
 
 /**
@@ -269,11 +272,15 @@ export async function draftFromSource(
   sql: Sql,
   subject: Subject,
   orgId: string,
-  source: { kind: "problem"; id: string },
+  source: { kind: "problem" | "opinion"; id: string },
 ): Promise<ItemDraft | null> {
   if (!UUID_RE.test(source.id)) return null;
   const { org } = await branchFor(sql, subject, orgId);
   if (!mayCreateRectification(subject, org.resource)) return null;
+  if (source.kind === "opinion") {
+    const d = await opinionDraft(sql, subject, org.id, source.id);
+    return d ? { ...d, problemId: null, opinionId: source.id } : null;
+  }
   const [p] = await sql<{ text: string; personId: string | null; meetingId: string | null; made: boolean }[]>`
     select p.text, p.person_id as "personId", p.meeting_id as "meetingId",
       exists (select 1 from rectification_items r where r.source_kind = 'problem' and r.source_id = p.id) as made
@@ -290,6 +297,8 @@ export interface NewItem {
   commitment: string;
   meetingId: string | null;
   problemId: string | null;
+  /** The opinion it is made from (one item per opinion); not together with problemId. */
+  opinionId?: string | null;
 }
 
 /** Adds an item to the branch's 整改清单; the owner is told. */
@@ -313,10 +322,18 @@ export async function createRectification(
         const [p] = await t`select 1 from problem_items where id = ${input.problemId} and org_id = ${org.id}`;
         if (!p) throw new DomainError("来源问题不在本支部的问题清单中。", 400, "problemId");
       }
+      const opinionId = input.problemId ? null : (input.opinionId ?? null);
+      if (opinionId && !(await opinionInBranch(t, org.id, opinionId)))
+        throw new DomainError("来源意见不是本支部组织生活会的意见。", 400, "opinionId");
+      const [sourceKind, sourceId] = input.problemId
+        ? ["problem", input.problemId]
+        : opinionId
+          ? ["opinion", opinionId]
+          : ["manual", null];
       const [row] = await t<{ id: string }[]>`
         insert into rectification_items (org_id, meeting_id, source_kind, source_id, problem, measures, owner_id,
           deadline, commitment, created_by)
-        values (${org.id}, ${input.meetingId}, ${input.problemId ? "problem" : "manual"}, ${input.problemId},
+        values (${org.id}, ${input.meetingId}, ${sourceKind}, ${sourceId},
           ${input.problem}, ${input.measures}, ${input.ownerId}, ${input.deadline}::date, ${input.commitment},
           ${actor.userId})
         returning id`;
@@ -325,7 +342,7 @@ export async function createRectification(
         action: "rectification.create",
         orgId: org.id,
         subjectUserId: input.ownerId,
-        detail: { itemId: row.id, deadline: input.deadline, problemId: input.problemId },
+        detail: { itemId: row.id, deadline: input.deadline, problemId: input.problemId, opinionId },
         address: actor.address,
       });
       return { id: row.id, orgName: org.name };
@@ -339,7 +356,9 @@ export async function createRectification(
     return id;
   } catch (e) {
     if (isUniqueViolation(e, "rectification_items_source_unique"))
-      throw new DomainError("这条问题已经生成了整改事项。", 409, "problemId");
+      throw input.problemId || !input.opinionId
+        ? new DomainError("这条问题已经生成了整改事项。", 409, "problemId")
+        : new DomainError("这条意见已经生成了整改事项。", 409, "opinionId");
     throw e;
   }
 }
