@@ -47,6 +47,9 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "review.outcome": "记录民主评议评定意见",
   "review.report": "上报民主评议结果",
   "review.results_view": "查看民主评议测评结果",
+  "talk.record": "记录谈心谈话",
+  "talk.read": "查看他人的谈心谈话记录",
+  "talk.settings": "设置谈心谈话要求",
 };
 
 const FIELD_LABEL: Record<string, string> = {
@@ -64,6 +67,7 @@ const FIELD_LABEL: Record<string, string> = {
   parent: "上级组织",
   from: "原",
   to: "新",
+  talkedOn: "谈话日期",
 };
 
 /** An attendance correction's statuses and modes (attendance.correct, decision 028). */
@@ -109,6 +113,7 @@ export function describeAudit(detail: Record<string, unknown>): string {
     else if (k === "count") parts.push(`共 ${String(v)} 人`);
     else if (k === "year") parts.push(`${String(v)} 年`);
     else if (k === "meetings") parts.push(`共 ${String(v)} 次会议`);
+    else if (k === "talks") parts.push(`他人谈话记录 ${String(v)} 条`);
     else if (k === "rule" && typeof v === "string") parts.push(v);
     else if (k === "ended") parts.push(`退出 ${String(v)} 台设备`);
     else if (k === "actor" && v === "operator") parts.push("系统管理员在服务器上操作");

@@ -39,7 +39,10 @@ export type AuditAction =
   | "review.close"
   | "review.outcome"
   | "review.report"
-  | "review.results_view";
+  | "review.results_view"
+  | "talk.record"
+  | "talk.read"
+  | "talk.settings";
 
 export interface AuditEntry {
   actorId: string | null;
