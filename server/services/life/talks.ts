@@ -130,6 +130,12 @@ async function talkScope(sql: Sql, subject: Subject, meetingId: string): Promise
   return scope;
 }
 
+/** 404 unless the subject may open the meeting's talks page (talksPageAccess): the check before any input is read. */
+export async function requireTalks(sql: Sql, subject: Subject, meetingId: string): Promise<void> {
+  const scope = await talkScope(sql, subject, meetingId);
+  if (talksPageAccess(subject, scope.resource) === "none") throw hidden();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The page
 // ---------------------------------------------------------------------------------------------
