@@ -259,6 +259,27 @@ const TABLE: Record<string, Record<string, Cell>> = {
     },
     report: { allowed: SCHEDULERS, params: () => ({ meetingId: f.review }) },
   },
+  // 谈心谈话 of a 组织生活会 (decision 033): every member of the branch opens the page (their own
+  // talks) and records their own talks; the 党委 reads the matrix and records nothing; the rule
+  // set is the branch's managers'.
+  "/meetings/:meetingId/talks": {
+    GET: { allowed: MEETING_READERS, params: () => ({ meetingId: f.life }) },
+    record: {
+      allowed: MEETING_READERS.filter((r) => r !== "reviewer"),
+      params: () => ({ meetingId: f.life }),
+      body: () => ({
+        partnerId: uid("coEditor"),
+        talkedOn: chinaDateKey(new Date()),
+        place: "党员活动室",
+        summary: "矩阵中的谈话。",
+      }),
+    },
+    settings: {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ secretaryAll: "on", committeePairwise: "on", liaisonGroups: "on" }),
+    },
+  },
   "/members/:userId": {
     GET: { allowed: ORG_READERS, params: () => ({ userId: f["target.role"] }) },
     role: {
@@ -469,6 +490,13 @@ beforeAll(async () => {
   f.review = await t.meeting({ ...review, title: "民主评议" });
   f.reviewClose = await t.meeting({ ...review, title: "可结束的民主评议" });
   f.reviewNew = await t.meeting({ ...review, title: "未开始的民主评议" });
+  f.life = await t.meeting({
+    org: ORGS.B1,
+    kind: "life_meeting",
+    host: DEMO.CHEN,
+    attendees: list,
+    title: "组织生活会",
+  });
   for (const m of [f.review, f.reviewClose])
     expect((await t.http.post(`/meetings/${m}/review`, { intent: "open" }, DEMO.SEC)).status).toBe(200);
   // Sign everyone in now, so the fixture's own posts above do not count as anyone's session.
