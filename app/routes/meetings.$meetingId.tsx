@@ -19,7 +19,7 @@ import { canManage, scheduleAccess } from "../../shared/permissions";
 import { SessionActionSchema } from "../../shared/schemas/session";
 import { AppShell } from "../components/app-shell";
 import { MeetingHead } from "../components/meeting-head";
-import { hasLifeCycle } from "../../shared/domain/life-stages";
+import { hasLifeCycle } from "../../shared/domain/life-cycle";
 import { EditorFrame } from "../components/editor-frame";
 import { ChevronLeftIcon, ClockIcon, FlagIcon, MicIcon, PeopleIcon, PinIcon } from "../components/icons";
 import { MaterialsPanel, materialsStyles } from "../components/material-viewer";

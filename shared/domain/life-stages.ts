@@ -1,5 +1,3 @@
-import type { MeetingKind } from "./labels";
-
 // The stages of a 组织生活会 (and of a 民主生活会), in order, as its meeting page shows them
 // (issue 16 §1). Each stage is computed by the service that owns its records
 // (server/services/life/*) and reports what is done, what is missing and who is missing: no
@@ -31,10 +29,3 @@ export interface LifeStage {
   /** Where the stage's own page is, for those who may open it. */
   href: string | null;
 }
-
-/**
- * The meeting kinds that have a preparation cycle (学习 → … → 整改): the 组织生活会, and the
- * committee's 民主生活会 when its kind is added. Every stage service and page asks this list.
- */
-export const LIFE_CYCLE_KINDS: readonly MeetingKind[] = ["life_meeting"];
-export const hasLifeCycle = (kind: string) => (LIFE_CYCLE_KINDS as readonly string[]).includes(kind);

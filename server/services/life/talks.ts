@@ -1,6 +1,7 @@
 import type { Sql } from "../../../db/client";
 import { COMMITTEE_ROLES, MEETING_KIND_LABEL, type Category } from "../../../shared/domain/labels";
-import { hasLifeCycle, type LifeStage } from "../../../shared/domain/life-stages";
+import { hasLifeCycle } from "../../../shared/domain/life-cycle";
+import type { LifeStage } from "../../../shared/domain/life-stages";
 import {
   DEFAULT_TALK_RULES,
   groupLookers,
