@@ -189,14 +189,9 @@ export function talkInputSchema(today: string) {
         .min(1, "请填写谈话日期")
         .refine((d) => chinaDate(d) !== null, "谈话日期格式不正确，应为 年-月-日")
         .refine((d) => chinaDate(d) === null || d <= today, "谈话日期不能晚于今天：请记录已经进行的谈话"),
-      online: z
-        .union([z.literal("on"), z.literal("true"), z.literal(""), z.undefined()])
-        .transform((v) => v === "on" || v === "true"),
-      place: z
-        .string()
-        .optional()
-        .transform((s) => clean(s ?? ""))
-        .pipe(z.string().refine((s) => chars(s) <= TALK_PLACE_MAX, `谈话地点最长 ${TALK_PLACE_MAX} 个字`)),
+      // A checkbox: present ("on") when ticked, absent otherwise.
+      online: z.string().optional(),
+      place: z.string().optional(),
       summary: z
         .string({ error: "请填写谈话摘要" })
         .transform(clean)
@@ -213,7 +208,14 @@ export function talkInputSchema(today: string) {
             }),
         ),
     })
+    .transform(({ online, place, ...v }) => ({
+      ...v,
+      online: online === "on" || online === "true",
+      place: clean(place ?? ""),
+    }))
     .superRefine((v, ctx) => {
+      if (chars(v.place) > TALK_PLACE_MAX)
+        ctx.addIssue({ code: "custom", path: ["place"], message: `谈话地点最长 ${TALK_PLACE_MAX} 个字` });
       if (v.personId === v.partnerId)
         ctx.addIssue({ code: "custom", path: ["partnerId"], message: "谈心谈话是两个人之间的谈话：不能和自己谈话" });
       if (!v.online && v.place === "")
