@@ -49,7 +49,7 @@ interface RollRow {
   groupIds: string[];
 }
 
-/** The people of the meeting's organisation and its 党小组 (live memberships), by name. */
+/** The people of the meeting's organisation and its 党小组 (live memberships): 书记, 委员, members, each by name. */
 async function talkRoll(sql: Sql, orgId: string): Promise<TalkPerson[]> {
   const rows = await sql<RollRow[]>`
     select u.id as "userId", u.display_name as name, u.category,
@@ -59,7 +59,9 @@ async function talkRoll(sql: Sql, orgId: string): Promise<TalkPerson[]> {
     from memberships ms join users u on u.id = ms.user_id
     where ms.ended_at is null
       and ms.org_id in (select id from organizations where id = ${orgId} or (parent_id = ${orgId} and kind = 'group'))
-    group by u.id order by u.display_name, u.id`;
+    group by u.id
+    -- the order the domain names them in: the 书记, the 委员, then the members
+    order by secretary desc, committee desc, u.display_name, u.id`;
   return rows.map((r) => ({
     userId: r.userId,
     name: r.name,
