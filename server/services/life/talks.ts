@@ -310,6 +310,7 @@ export async function recordTalk(sql: Sql, actor: Actor, meetingId: string, inpu
   const subject = actor.subject;
   const scope = await talkScope(sql, subject, meetingId);
   if (talksPageAccess(subject, scope.resource) === "none") throw hidden();
+  if (scope.row.status === "cancelled") throw new DomainError("这次组织生活会已取消，不能再记录谈心谈话。", 409);
   if (input.personId === input.partnerId)
     throw new DomainError("谈心谈话是两个人之间的谈话：不能和自己谈话", 400, "partnerId");
   if (!talkRecordCreate(subject, scope.resource, [input.personId, input.partnerId]))
