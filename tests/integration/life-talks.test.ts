@@ -194,6 +194,26 @@ describe("bad input: a Chinese message, a 4xx, the form kept, nothing saved", ()
     expect(res.status).toBe(200);
   });
 
+  it("a cancelled 组织生活会 takes no new talks", async () => {
+    const cancelled = await t.meeting({
+      org: ORGS.B1,
+      kind: "life_meeting",
+      title: "已取消的组织生活会",
+      status: "cancelled",
+      cancelledReason: "另行安排",
+    });
+    const res = await t.http.submit(`/meetings/${cancelled}/talks`, talk(DEMO.LIU, DEMO.CHEN), DEMO.LIU);
+    expect(res.status).toBe(409);
+    expect(res.text).toContain("已取消");
+  });
+
+  it("no audit entry carries a summary", async () => {
+    const rows = await t.sql<{ detail: string }[]>`
+      select detail::text as detail from audit_log where action in ('talk.record', 'talk.read', 'talk.settings')`;
+    expect(rows.length).toBeGreaterThan(3);
+    for (const r of rows) expect(r.detail).not.toContain("交流了");
+  });
+
   it("a meeting that is not a 组织生活会 has no talks page", async () => {
     const other = await t.meeting({ org: ORGS.B1, kind: "general_assembly", title: "支部党员大会" });
     const r = await t.http.get(`/meetings/${other}/talks`, DEMO.SEC);
