@@ -27,7 +27,8 @@ export type NotificationKind =
   | "rectification.confirmed"
   | "review.opened"
   | "review.outcome"
-  | "review.reported";
+  | "review.reported"
+  | "talk.recorded";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

@@ -105,6 +105,13 @@ describe("recording and reading a talk", () => {
     // Participants reading their own talk leave no audit entry.
     expect(await audits("talk.read", DEMO.LIU)).toHaveLength(0);
     expect(await audits("talk.record", DEMO.LIU)).toHaveLength(1);
+    // 陈静 is told where to read it (without the summary); 刘洋, who wrote it, is not.
+    const told = await t.sql<{ user_id: string; title: string; link: string }[]>`
+      select user_id, title, link from notifications where kind = 'talk.recorded'`;
+    expect(told.map((n) => n.user_id)).toEqual([uid(DEMO.CHEN)]);
+    expect(told[0].title).toContain("刘洋记录了与你的谈心谈话");
+    expect(told[0].title).not.toContain("交流了");
+    expect(told[0].link).toBe(page());
   });
 
   it("the 支委 (书记, 组织委员) read it, and each read of others' summaries is audited", async () => {

@@ -2,6 +2,7 @@ import type { Sql } from "../../../db/client";
 import { COMMITTEE_ROLES, MEETING_KIND_LABEL, type Category } from "../../../shared/domain/labels";
 import { hasLifeCycle } from "../../../shared/domain/life-cycle";
 import type { LifeStage } from "../../../shared/domain/life-stages";
+import { dateInWords } from "../../../shared/time";
 import {
   DEFAULT_TALK_RULES,
   groupLookers,
@@ -29,6 +30,7 @@ import type { Actor } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden, isUniqueViolation } from "../errors";
 import { loadMeetingScope, type MeetingScope } from "../meeting-scope";
+import { notify } from "../notifications";
 import { aboveGrantActive } from "./above-access";
 
 // 谈心谈话 before a 组织生活会 (docs/decisions/033-talks.md): records of talks between two people of
@@ -328,6 +330,18 @@ export async function recordTalk(sql: Sql, actor: Actor, meetingId: string, inpu
       values (${meetingId}, ${a}, ${b}, ${input.talkedOn}, ${input.place === "" ? null : input.place},
         ${input.online}, ${input.summary}, ${actor.userId})
       returning id`;
+    // The other side (both, when a manager recorded it) is told where to read it; the summary
+    // itself stays on the page, behind talkRecordAccess.
+    const recorder = roll.find((p) => p.userId === actor.userId)?.name ?? "支委";
+    await notify(
+      sql,
+      [a, b].filter((id) => id !== actor.userId),
+      {
+        kind: "talk.recorded",
+        title: `${recorder}记录了与你的谈心谈话（${dateInWords(input.talkedOn)}）`,
+        link: `/meetings/${meetingId}/talks`,
+      },
+    );
     await audit(sql, {
       actorId: actor.userId,
       action: "talk.record",
