@@ -121,7 +121,14 @@ export default function TalksRoute() {
 
       {page.partners.length > 0 ? <Partners partners={page.partners} /> : null}
       {page.form ? (
-        <RecordForm form={page.form} today={today} result={mine("record")} busy={busy} resetKey={page.talks.length} />
+        <RecordForm
+          form={page.form}
+          today={today}
+          result={mine("record")}
+          busy={busy}
+          resetKey={page.talks.length}
+          partners={page.partners}
+        />
       ) : null}
       {page.matrix ? <Matrix matrix={page.matrix} /> : null}
       <Records talks={page.talks} view={page.view} summaries={page.matrix?.summaries ?? true} />
@@ -154,9 +161,11 @@ function RecordForm({
   result,
   busy,
   resetKey,
+  partners,
 }: {
   form: NonNullable<TalksPage["form"]>;
   resetKey: number;
+  partners: TalksPage["partners"];
   today: string;
   result?: Reply;
   busy: boolean;
@@ -164,6 +173,11 @@ function RecordForm({
   const v = result?.values ?? {};
   const err = result?.fieldErrors ?? {};
   const val = (name: string, fallback = "") => v[name] ?? fallback;
+  // The partner picker: one's required partners first, then everyone else on the roll (oneself
+  // only for a manager, who may record a talk between two others).
+  const owedIds = new Set(partners.map((p) => p.id));
+  const owed = partners;
+  const others = form.partners.filter((p) => !owedIds.has(p.id) && (form.people.length > 1 || p.id !== form.me));
   // After a save the form starts empty again (a new key), after a refusal it keeps what was typed.
   const key = `form-${resetKey}`;
   return (
@@ -199,11 +213,23 @@ function RecordForm({
           <span className="field__label">谈话对象</span>
           <select className="select" name="partnerId" defaultValue={val("partnerId")} aria-describedby="partner-error">
             <option value="">请选择</option>
-            {form.partners.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            {owed.length > 0 ? (
+              <optgroup label="应谈话的同志">
+                {owed.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                    {p.done ? "（已谈）" : ""}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+            <optgroup label={owed.length > 0 ? "其他同志" : "本支部党员"}>
+              {others.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </optgroup>
           </select>
           <FieldError id="partner-error" message={err.partnerId} />
         </label>
