@@ -824,3 +824,82 @@ describe("the 整改清单 and 问题清单 of branch B", () => {
       expect(problemListAccess(s, org(B))).toBe(want.problems);
     });
 });
+
+// ---------------------------------------------------------------------------------------------
+// 谈心谈话 (docs/decisions/033-talks.md)
+// ---------------------------------------------------------------------------------------------
+
+import { talkRecordAccess, talkRecordCreate, talkSettingsAccess, talksPageAccess } from "./permissions";
+
+describe("谈心谈话 of a 组织生活会 of branch B", () => {
+  const meeting = meetingAt(B);
+  // A talk between two members of G1.
+  const talk = (aboveGrant: boolean) => ({
+    meeting,
+    participants: ["g1-member", "g1-probationary"] as const,
+    aboveGrant,
+  });
+  const rows: [
+    SubjectName,
+    {
+      record: "none" | "read";
+      granted: "none" | "read";
+      recordOwn: boolean;
+      recordOthers: boolean;
+      page: "none" | "own" | "matrix";
+      settings: Access;
+    },
+  ][] = [
+    ["党员 (in G1)", { record: r, granted: r, recordOwn: true, recordOthers: false, page: "own", settings: n }],
+    ["预备党员 (in G1)", { record: r, granted: r, recordOwn: true, recordOthers: false, page: "own", settings: n }],
+    ["支部 书记 (of B)", { record: r, granted: r, recordOwn: true, recordOthers: true, page: "matrix", settings: M }],
+    ["支部 副书记 (of B)", { record: r, granted: r, recordOwn: true, recordOthers: true, page: "matrix", settings: M }],
+    [
+      "支部 组织委员 (of B)",
+      { record: r, granted: r, recordOwn: true, recordOthers: true, page: "matrix", settings: M },
+    ],
+    [
+      "支部 宣传委员 (of B)",
+      { record: r, granted: r, recordOwn: true, recordOthers: false, page: "matrix", settings: r },
+    ],
+    ["党小组长 (of G1)", { record: n, granted: n, recordOwn: true, recordOthers: false, page: "own", settings: n }],
+    [
+      "双重组织生活 (书记 of X, 党员 in G1)",
+      { record: n, granted: n, recordOwn: true, recordOthers: false, page: "own", settings: n },
+    ],
+    ["党委 书记 (of C)", { record: n, granted: r, recordOwn: false, recordOthers: false, page: "matrix", settings: n }],
+    [
+      "党委 administrator (组织委员 of C)",
+      { record: n, granted: r, recordOwn: false, recordOthers: false, page: "matrix", settings: n },
+    ],
+    [
+      "党委 ordinary 党员 (of C)",
+      { record: n, granted: n, recordOwn: false, recordOthers: false, page: "none", settings: n },
+    ],
+    [
+      "党总支 书记 (of GB)",
+      { record: n, granted: n, recordOwn: false, recordOthers: false, page: "none", settings: n },
+    ],
+    [
+      "党员 of sibling 支部 X",
+      { record: n, granted: n, recordOwn: false, recordOthers: false, page: "none", settings: n },
+    ],
+    ["signed out", { record: n, granted: n, recordOwn: false, recordOthers: false, page: "none", settings: n }],
+  ];
+  for (const [name, want] of rows)
+    it(`${name}: record ${want.record} (granted ${want.granted}), page ${want.page}, settings ${want.settings}`, () => {
+      const s = SUBJECTS[name];
+      expect(talkRecordAccess(s, talk(false))).toBe(want.record);
+      expect(talkRecordAccess(s, talk(true))).toBe(want.granted);
+      const self = s?.userId ?? "nobody";
+      expect(talkRecordCreate(s, meeting, [self, "g1-member"])).toBe(want.recordOwn);
+      expect(talkRecordCreate(s, meeting, ["someone", "someone-else"])).toBe(want.recordOthers);
+      expect(talksPageAccess(s, meeting)).toBe(want.page);
+      expect(talkSettingsAccess(s, meeting)).toBe(want.settings);
+    });
+
+  it("a member of another branch named as a participant reads nothing of B's meeting", () => {
+    const other = SUBJECTS["党员 of sibling 支部 X"];
+    expect(talkRecordAccess(other, { meeting, participants: ["x-member", "g1-member"], aboveGrant: true })).toBe(n);
+  });
+});

@@ -706,3 +706,63 @@ export function opinionsPageAccess(
 export function maySendOpinion(subject: Subject | null, meeting: MeetingResource, open: boolean): boolean {
   return open && meetingAccess(subject, meeting) === "write";
 }
+
+// ── 谈心谈话 (issue 16 §1; docs/decisions/033-talks.md) ─────────────────────────────────────────
+// A talk's record (who, when, where, the summary) is sensitive: the two participants, the 支委 and
+// the level above with a grant read it; the 支委's reads of others' summaries are audited. Which
+// pairs are required, and whether each is done, is the preparation's progress, not its content:
+// the 支委 and the level above see the whole matrix, each member their own partners.
+
+export interface TalkResource {
+  meeting: MeetingResource;
+  /** The two people who talked. */
+  participants: readonly [string, string];
+  /** The subject sits on a committee above and holds an active grant for this meeting. */
+  aboveGrant: boolean;
+}
+
+/** Who reads a talk's record: lifeRecordAccess with either participant as the person concerned. */
+export function talkRecordAccess(subject: Subject | null, r: TalkResource): "none" | "read" {
+  for (const personId of r.participants) {
+    if (
+      lifeRecordAccess(subject, { meeting: r.meeting, personId, attendingNow: false, aboveGrant: r.aboveGrant }) ===
+      "read"
+    )
+      return "read";
+  }
+  return "none";
+}
+
+/**
+ * Recording a talk between `participants`: either participant (someone who takes part in the
+ * meeting's organisation), or a manager who convenes the organisation (书记, 副书记, 组织委员) for
+ * any two of its people. The level above reads; it never records.
+ */
+export function talkRecordCreate(
+  subject: Subject | null,
+  meeting: MeetingResource,
+  participants: readonly [string, string],
+) {
+  if (!subject || meetingAccess(subject, meeting) !== "write") return false;
+  return participants.includes(subject.userId) || convenes(subject, orgOf(meeting));
+}
+
+/**
+ * The talks page of a meeting. "matrix": every required pair with done / missing (the 支委, the
+ * level above); "own": the subject's own talks and own required partners (other members of the
+ * organisation); "none" (404): anyone who may not see the meeting.
+ */
+export function talksPageAccess(subject: Subject | null, meeting: MeetingResource): "none" | "own" | "matrix" {
+  if (!subject) return "none";
+  const m = meetingAccess(subject, meeting);
+  if (m === "none") return "none";
+  if (sitsOnCommittee(subject, meeting.orgId) || reviewsFromAbove(subject, meeting)) return "matrix";
+  return m === "write" ? "own" : "none";
+}
+
+/** The branch's rule set for required pairs and its groups' 联系支委: managed by those who convene it, read by the 支委. */
+export function talkSettingsAccess(subject: Subject | null, meeting: MeetingResource): Access {
+  if (!subject || meetingAccess(subject, meeting) === "none") return "none";
+  if (convenes(subject, orgOf(meeting)) && meetingAccess(subject, meeting) === "write") return "manage";
+  return sitsOnCommittee(subject, meeting.orgId) ? "read" : "none";
+}

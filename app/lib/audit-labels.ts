@@ -52,6 +52,9 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "opinion.pass": "意见转给本人",
   "opinion.view_senders": "查看征求意见（含提出人）",
   "opinion.view_above": "上级查阅征求意见",
+  "talk.record": "记录谈心谈话",
+  "talk.read": "查看他人的谈心谈话记录",
+  "talk.settings": "设置谈心谈话要求",
 };
 
 const FIELD_LABEL: Record<string, string> = {
@@ -69,6 +72,7 @@ const FIELD_LABEL: Record<string, string> = {
   parent: "上级组织",
   from: "原",
   to: "新",
+  talkedOn: "谈话日期",
 };
 
 /** An attendance correction's statuses and modes (attendance.correct, decision 028). */
@@ -115,6 +119,7 @@ export function describeAudit(detail: Record<string, unknown>): string {
     else if (k === "year") parts.push(`${String(v)} 年`);
     else if (k === "meetings") parts.push(`共 ${String(v)} 次会议`);
     else if (k === "opinions") parts.push(`共 ${String(v)} 条意见`);
+    else if (k === "talks") parts.push(`他人谈话记录 ${String(v)} 条`);
     else if (k === "rule" && typeof v === "string") parts.push(v);
     else if (k === "ended") parts.push(`退出 ${String(v)} 台设备`);
     else if (k === "actor" && v === "operator") parts.push("系统管理员在服务器上操作");

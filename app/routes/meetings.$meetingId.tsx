@@ -21,6 +21,7 @@ import { canManage, scheduleAccess } from "../../shared/permissions";
 import { SessionActionSchema } from "../../shared/schemas/session";
 import { AppShell } from "../components/app-shell";
 import { MeetingHead } from "../components/meeting-head";
+import { hasLifeCycle } from "../../shared/domain/life-cycle";
 import { EditorFrame } from "../components/editor-frame";
 import { ChevronLeftIcon, ClockIcon, FlagIcon, MicIcon, PeopleIcon, PinIcon } from "../components/icons";
 import { MaterialsPanel, materialsStyles } from "../components/material-viewer";
@@ -303,8 +304,19 @@ export default function SessionPage() {
               />
             </div>
           ) : null}
-          {(meeting.kind === "member_review" || meeting.kind === "life_meeting") && !cancelled ? (
+          {(meeting.kind === "member_review" || hasLifeCycle(meeting.kind)) && !cancelled ? (
             <div className="slot slot--votes">
+              {hasLifeCycle(meeting.kind) ? (
+                <section className="card section" aria-labelledby="talks-link-heading">
+                  <h2 className="h3" id="talks-link-heading">
+                    谈心谈话
+                  </h2>
+                  <p className="muted">会前谈心谈话的记录，以及支部要求的谈话哪些已谈、哪些未谈。</p>
+                  <Link className="btn" to={`/meetings/${meeting.id}/talks`} data-testid="talks-link">
+                    进入谈心谈话
+                  </Link>
+                </section>
+              ) : null}
               <section className="card section" aria-labelledby="review-link-heading">
                 <h2 className="h3" id="review-link-heading">
                   民主评议党员

@@ -3,7 +3,15 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { listNotifications, markRead, type NotificationKind } from "../../server/services/notifications";
 import { safeRedirect } from "../../shared/schemas/auth";
 import { AppShell } from "../components/app-shell";
-import { BellIcon, CalendarIcon, ChevronRightIcon, ClockIcon, FlagIcon, UserIcon } from "../components/icons";
+import {
+  BellIcon,
+  CalendarIcon,
+  ChevronRightIcon,
+  ClockIcon,
+  FlagIcon,
+  UserIcon,
+  PeopleIcon,
+} from "../components/icons";
 import { requireUser } from "../lib/auth.server";
 import { formatDate, formatTime } from "../lib/format";
 
@@ -54,6 +62,7 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "review.outcome": { label: "评定意见", icon: BellIcon, attention: true },
   "review.reported": { label: "民主评议上报", icon: BellIcon },
   "opinion.passed": { label: "征求意见", icon: BellIcon, attention: true },
+  "talk.recorded": { label: "谈心谈话", icon: PeopleIcon },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

@@ -44,7 +44,10 @@ export type AuditAction =
   | "opinion.sort"
   | "opinion.pass"
   | "opinion.view_senders"
-  | "opinion.view_above";
+  | "opinion.view_above"
+  | "talk.record"
+  | "talk.read"
+  | "talk.settings";
 
 export interface AuditEntry {
   actorId: string | null;

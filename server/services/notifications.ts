@@ -28,7 +28,8 @@ export type NotificationKind =
   | "review.opened"
   | "review.outcome"
   | "review.reported"
-  | "opinion.passed";
+  | "opinion.passed"
+  | "talk.recorded";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

@@ -282,6 +282,27 @@ const TABLE: Record<string, Record<string, Cell>> = {
     },
     pass: { allowed: SCHEDULERS, params: () => ({ meetingId: f.life }), body: () => ({ opinionId: f.opinion }) },
   },
+  // 谈心谈话 of a 组织生活会 (decision 033): every member of the branch opens the page (their own
+  // talks) and records their own talks; the 党委 reads the matrix and records nothing; the rule
+  // set is the branch's managers'.
+  "/meetings/:meetingId/talks": {
+    GET: { allowed: MEETING_READERS, params: () => ({ meetingId: f.life }) },
+    record: {
+      allowed: MEETING_READERS.filter((r) => r !== "reviewer"),
+      params: () => ({ meetingId: f.life }),
+      body: () => ({
+        partnerId: uid("coEditor"),
+        talkedOn: chinaDateKey(new Date()),
+        place: "党员活动室",
+        summary: "矩阵中的谈话。",
+      }),
+    },
+    settings: {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ secretaryAll: "on", committeePairwise: "on", liaisonGroups: "on" }),
+    },
+  },
   "/members/:userId": {
     GET: { allowed: ORG_READERS, params: () => ({ userId: f["target.role"] }) },
     role: {
@@ -499,6 +520,7 @@ beforeAll(async () => {
     org: ORGS.B1,
     kind: "life_meeting",
     inMin: 3 * 24 * 60,
+    host: DEMO.CHEN,
     attendees: list,
     title: "组织生活会",
   });
