@@ -53,6 +53,9 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "review.opened": { label: "民主评议", icon: FlagIcon, attention: true },
   "review.outcome": { label: "评定意见", icon: BellIcon, attention: true },
   "review.reported": { label: "民主评议上报", icon: BellIcon },
+  "examination.submitted": { label: "对照检查材料待审阅", icon: FlagIcon, attention: true },
+  "examination.returned": { label: "对照检查材料退回", icon: FlagIcon, attention: true },
+  "examination.accepted": { label: "对照检查材料通过", icon: BellIcon },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

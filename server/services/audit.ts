@@ -39,7 +39,12 @@ export type AuditAction =
   | "review.close"
   | "review.outcome"
   | "review.report"
-  | "review.results_view";
+  | "review.results_view"
+  | "examination.view"
+  | "examination.submit"
+  | "examination.return"
+  | "examination.accept"
+  | "examination.settings";
 
 export interface AuditEntry {
   actorId: string | null;
