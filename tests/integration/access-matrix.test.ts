@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DocStore } from "../../server/collab/persistence";
-import { DOC_KINDS, meetingLiveDoc, meetingMinutesDoc, reflectionDoc } from "../../shared/doc-names";
+import { DOC_KINDS, examinationDoc, meetingLiveDoc, meetingMinutesDoc, reflectionDoc } from "../../shared/doc-names";
 import { DEMO, httpActors, ORGS, withDemoServer } from "../setup/demo";
 import { appRoutes, fill, type AppRoute } from "../setup/routes";
 import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
@@ -224,6 +224,23 @@ const TABLE: Record<string, Record<string, Cell>> = {
     accept: { allowed: RUNNERS },
     return: { allowed: RUNNERS, body: () => ({ comment: "请结合工作实际再充实" }) },
   },
+  // 对照检查材料 exist only on a 组织生活会 (decision 034; its own matrix: life-examination.test.ts):
+  // on the fixture's 支部党员大会 every page answers 404.
+  "/meetings/:meetingId/examination": {
+    GET: { allowed: [] },
+    submit: { allowed: [], body: () => ({ update: "" }) },
+  },
+  "/meetings/:meetingId/examinations": {
+    GET: { allowed: [] },
+    reviewer: { allowed: [], body: () => ({ reviewerId: "" }) },
+    "boilerplate-add": { allowed: [], body: () => ({ title: "矩阵模板", text: "这是一段用于矩阵测试的模板正文，长度足够二十个字。" }) },
+    "boilerplate-remove": { allowed: [], body: () => ({ id: uid("attendee") }) },
+  },
+  "/meetings/:meetingId/examinations/:userId": {
+    GET: { allowed: [] },
+    accept: { allowed: [] },
+    return: { allowed: [], body: () => ({ comment: "请结合工作实际再充实" }) },
+  },
   // 投屏: the room view; everyone who may read the meeting may open it (the sign-in code only for those who run it).
   "/meetings/:meetingId/screen": { GET: { allowed: MEETING_READERS } },
   "/meetings/:meetingId/votes": {
@@ -370,6 +387,9 @@ const DOCS: Record<(typeof DOC_KINDS)[number], { name: () => string; read: Role[
     // The 党委 reviewer's "own" on a meeting he is not invited to: nobody's.
     { name: () => reflectionDoc(f.meeting, uid("reviewer")), read: [], write: [] },
   ],
+  // 对照检查材料 belong to a 组织生活会 (tests/integration/life-examination.test.ts walks their
+  // matrix); on the fixture's 支部党员大会 they do not exist for anyone.
+  examination: [{ name: () => examinationDoc(f.meeting, uid("attendee")), read: [], write: [] }],
 };
 
 function meetingForm(): Payload {
@@ -695,7 +715,7 @@ describe("bad input: a 4xx in Chinese, never a 5xx", () => {
         ? MATERIALS_UPLOAD_MAX_BYTES
         : /\/import$/.test(pattern)
           ? ROSTER_UPLOAD_MAX_BYTES
-          : /\/reflection$/.test(pattern)
+          : /\/(reflection|examination)$/.test(pattern)
             ? REFLECTION_SUBMIT_MAX_BYTES
             : 1024 * 1024;
       const big = "a=" + "x".repeat(limit + 64 * 1024);

@@ -35,7 +35,10 @@ export interface ExaminationRow {
 
 /** A reviewer's note on one paragraph of the submitted text (the paragraph is quoted, as it was). */
 export interface PassageComment {
+  /** Index of the line in the submitted text. */
   paragraph: number;
+  /** Its number as shown (blank lines not counted), from 1. */
+  n: number;
   quote: string;
   comment: string;
 }

@@ -72,8 +72,12 @@ export interface ExaminationView {
   wordCount: number;
   submittedAt: Date | null;
   review: { comment: string | null; passages: PassageComment[]; at: Date; byName: string | null } | null;
-  /** The similarity check, for the reviewer only. */
-  similarity: ExaminationSimilarity | null;
+  /** The similarity check, for the reviewer only; another member's text only where they may read it. */
+  similarity:
+    | (Omit<ExaminationSimilarity, "matches"> & {
+        matches: (Omit<ExaminationSimilarity["matches"][number], "otherText"> & { otherText: string | null })[];
+      })
+    | null;
 }
 
 /** A submitted material as the actor may see it; a draft, or one they may not read, is hidden. The read is audited. */
@@ -100,6 +104,22 @@ export async function examinationFor(
   }
   await auditRead(sql, actor.userId, m, authorId, "page", actor.address);
   const manage = access === "manage";
+  let similarity: ExaminationView["similarity"] = null;
+  if (manage && row.similarity_detail) {
+    const matches = [];
+    for (const x of row.similarity_detail.matches) {
+      if (x.source !== "member" || !x.userId || !x.meetingId) {
+        matches.push(x);
+        continue;
+      }
+      // Another member's material: shown side by side only to whoever may read it, and audited.
+      const other = await accessTo(sql, actor.subject, x.meetingId, x.userId).catch(() => null);
+      const reads = other !== null && other.access !== "none";
+      if (reads) await auditRead(sql, actor.userId, other.m, x.userId, "page", actor.address);
+      matches.push({ ...x, otherText: reads ? x.otherText : null });
+    }
+    similarity = { ...row.similarity_detail, matches };
+  }
   return {
     meeting: { id: m.row.id, title: m.row.title, startsAt: m.row.starts_at, endsAt: m.row.ends_at },
     author: { id: authorId, name: author?.name ?? "" },
@@ -110,7 +130,7 @@ export async function examinationFor(
     wordCount: row.word_count,
     submittedAt: row.submitted_at,
     review,
-    similarity: manage ? row.similarity_detail : null,
+    similarity,
   };
 }
 
@@ -149,7 +169,13 @@ export async function returnExamination(
   for (const n of input.notes) {
     const quote = paragraphs[n.paragraph]?.trim();
     if (!quote) throw new DomainError("意见所指的段落不存在，请刷新页面后重试。", 400, "comment");
-    passages.push({ paragraph: n.paragraph, quote: quote.length > 200 ? `${quote.slice(0, 200)}…` : quote, comment: n.comment });
+    const shown = paragraphs.slice(0, n.paragraph + 1).filter((l) => l.trim()).length;
+    passages.push({
+      paragraph: n.paragraph,
+      n: shown,
+      quote: quote.length > 200 ? `${quote.slice(0, 200)}…` : quote,
+      comment: n.comment,
+    });
   }
   const rows = await sql`
     update examinations set status = 'returned', reviewed_by = ${actor.userId}, reviewed_at = ${now},
