@@ -23,7 +23,7 @@ export function ReturnedNotes({ review, waiting = false }: { review: ReturnedRev
           <ol className="exam-notes" aria-label="对段落的意见">
             {review.passages.map((p) => (
               <li key={p.paragraph} className="exam-note">
-                <blockquote className="exam-note__quote">第 {p.n} 段：{p.quote}</blockquote>
+                <blockquote className="exam-note__quote">{`第 ${p.n} 段：${p.quote}`}</blockquote>
                 <p className="exam-note__comment">{p.comment}</p>
               </li>
             ))}

@@ -64,7 +64,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     string
   >;
   const parsed = ExaminationReviewSchema.safeParse(form);
-  if (!parsed.success) return { ...(await invalid(parsed.error, intent)).data, values } as never;
+  if (!parsed.success) return Response.json({ ...invalid(parsed.error, intent).data, values }, { status: 400 });
   try {
     if (parsed.data.intent === "accept") {
       await acceptExamination(sql, live, actor, meetingId, authorId);

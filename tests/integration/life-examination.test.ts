@@ -120,7 +120,8 @@ describe("writing and submitting", () => {
     for (let i = 0; i < 100 && !(await text()).includes("草稿第一段"); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await text()).toContain("草稿第一段");
     client.destroy();
-    expect(await examinationText(t.sql, m, uid(LIU))).toBe("草稿第一段");
+    // (The refused short submission's state was kept too: nothing typed is lost.)
+    expect(await examinationText(t.sql, m, uid(LIU))).toContain("草稿第一段");
   });
 
   it("submits; the reviewer (the 书记) is told; the editor state posted is what is stored", async () => {
@@ -158,7 +159,7 @@ describe("who reads a submitted material", () => {
       expect(page.status, who).toBe(404);
       expect(page.text).not.toContain("高龄津贴");
       expect(await ws(doc, who), who).toBe(404);
-      expect((await t.http.get(`/meetings/${m}/examinations`, who)).status, who).toBe(404);
+      if (who !== REVIEWER) expect((await t.http.get(`/meetings/${m}/examinations`, who)).status, who).toBe(404);
     }
     expect(await ws(doc, LIU)).toBe(101);
   });
@@ -221,21 +222,23 @@ describe("return and accept", () => {
   });
 
   it("the 书记 returns with a comment on a passage; the author sees it, writes again and resubmits; then it is accepted", async () => {
+    // The note is on the paragraph about the 高龄津贴 (its line in the submitted text).
+    const lines = (await row(m, LIU)).submitted_text!.split("\n");
+    const at = lines.findIndex((l) => l.includes("高龄津贴"));
     const res = await t.http.post(
       one(m, LIU),
-      { intent: "return", comment: "问题查摆较具体，原因剖析不够。", "note.2": "请写明高龄津贴一事的原因。" },
+      { intent: "return", comment: "问题查摆较具体，原因剖析不够。", [`note.${at}`]: "请写明高龄津贴一事的原因。", "note.0": "" },
       SEC,
     );
     expect(res.status).toBe(200);
     const r = await row(m, LIU);
     expect(r.status).toBe("returned");
-    expect(r.passage_comments).toEqual([
-      { paragraph: 2, n: 3, quote: expect.stringContaining("高龄津贴"), comment: "请写明高龄津贴一事的原因。" },
-    ]);
+    const n = lines.slice(0, at + 1).filter((l) => l.trim()).length;
+    expect(r.passage_comments).toEqual([{ paragraph: at, n, quote: lines[at], comment: "请写明高龄津贴一事的原因。" }]);
     const page = await t.http.getText(`/meetings/${m}/examination`, LIU);
     expect(page.text).toContain("原因剖析不够");
     expect(page.text).toContain("请写明高龄津贴一事的原因");
-    expect(page.text).toContain("第 3 段");
+    expect(page.text).toContain(`第 ${n} 段`);
     // The author writes again; the reviewer still only reads.
     const doc = examinationDoc(m, uid(LIU));
     expect(await ws(doc, LIU)).toBe(101);
@@ -247,9 +250,9 @@ describe("return and accept", () => {
     expect((await row(m, LIU)).status).toBe("submitted");
     expect((await t.http.post(one(m, LIU), { intent: "accept" }, SEC)).status).toBe(200);
     expect((await row(m, LIU)).status).toBe("accepted");
-    const [n] = await t.sql`
+    const [told] = await t.sql`
       select 1 from notifications where user_id = ${uid(LIU)} and kind = 'examination.accepted'`;
-    expect(n).toBeTruthy();
+    expect(told).toBeTruthy();
     expect(await submit(m, LIU, LIU_TEXT).then((x) => x.status)).toBe(409);
   });
 
@@ -297,6 +300,11 @@ describe("the similarity check", () => {
     expect(page.text).toContain("refl-mark");
     const hp = await t.http.getText(one(m, HUANG), SEC);
     expect(hp.text).toContain(`模板「${template.title}」`);
+    // The 党委 reviewer of the 书记's material sees only that row in the overview.
+    const above = await t.http.getText(`/meetings/${m}/examinations`, REVIEWER);
+    expect(above.status).toBe(200);
+    expect(above.text).toContain("王建国");
+    expect(above.text).not.toContain("刘洋");
     // The overview shows the reviewer the figure.
     const overview = await t.http.getText(`/meetings/${m}/examinations`, SEC);
     expect(overview.text).toContain("疑似雷同");
@@ -311,7 +319,16 @@ describe("the similarity check", () => {
     expect(short.status).toBe(400);
     const text = await short.text();
     expect(text).toContain("模板正文至少 20 字");
-    expect((await t.http.post(`/meetings/${m}/examinations`, { intent: "boilerplate-add", title: "x", text: "y".repeat(30) }, LIU)).status).toBe(404);
+    // A member who may see the meeting but not keep its settings: 403.
+    const member = await t.http.getText(
+      `/meetings/${m}/examinations`,
+      LIU,
+    );
+    expect(member.status).toBe(404);
+    expect(
+      (await t.http.post(`/meetings/${m}/examinations`, { intent: "boilerplate-add", title: "x", text: "y".repeat(30) }, LIU))
+        .status,
+    ).toBe(403);
     const added = await t.http.post(
       `/meetings/${m}/examinations`,
       {

@@ -315,8 +315,10 @@ export async function examinationOverview(sql: Sql, subject: Subject, meetingId:
     });
   }
   if (general === "none" && !reviewsAny) throw hidden();
+  // Someone who only reviews (the level above, for the 书记's own material) sees only what they review.
+  const shown = general === "none" ? rows.filter((r) => r.reviews) : rows;
   const counts: Record<ExaminationStatus, number> = { draft: 0, submitted: 0, returned: 0, accepted: 0 };
-  for (const r of rows) counts[r.status]++;
+  for (const r of shown) counts[r.status]++;
   let settings: ExaminationOverview["settings"] = null;
   if (mayManageExaminationSettings(subject, { id: m.org.id, kind: m.org.kind, path: m.orgPath })) {
     const candidates = await sql<{ id: string; name: string }[]>`
@@ -331,7 +333,7 @@ export async function examinationOverview(sql: Sql, subject: Subject, meetingId:
   }
   return {
     meeting: { id: m.row.id, title: m.row.title, startsAt: m.row.starts_at, endsAt: m.row.ends_at, orgId: m.row.org_id },
-    rows,
+    rows: shown,
     counts,
     settings,
   };
