@@ -230,7 +230,9 @@ export default function MyExaminationPage() {
             问题清单中指出我的问题
           </h2>
           {view.problems.length === 0 ? (
-            <p className="muted small">支部的问题清单中暂时没有指出你的问题。对照党章党规和征求到的意见，查摆自身问题。</p>
+            <p className="muted small">
+              支部的问题清单中暂时没有指出你的问题。对照党章党规和征求到的意见，查摆自身问题。
+            </p>
           ) : (
             <>
               <p className="muted small">逐条对照，在材料中说明原因和整改措施。</p>

@@ -6,11 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import {
-  acceptExamination,
-  examinationFor,
-  returnExamination,
-} from "../../server/services/life/examination-review";
+import { acceptExamination, examinationFor, returnExamination } from "../../server/services/life/examination-review";
 import {
   ExaminationReviewSchema,
   PASSAGE_COMMENT_MAX,
@@ -89,7 +85,10 @@ export default function ExaminationPage() {
   const busy = useNavigation().state === "submitting";
   return (
     <AppShell userName={userName}>
-      <Crumbs back={{ to: `/meetings/${view.meeting.id}/examinations`, label: "对照检查材料" }} trail={["组织生活会"]} />
+      <Crumbs
+        back={{ to: `/meetings/${view.meeting.id}/examinations`, label: "对照检查材料" }}
+        trail={["组织生活会"]}
+      />
       <MeetingHead
         tags={
           <>
@@ -100,7 +99,11 @@ export default function ExaminationPage() {
         eyebrow="对照检查材料"
         title={`${view.author.name}的对照检查材料`}
         facts={[
-          { icon: FlagIcon, label: "会议", value: <Link to={`/meetings/${view.meeting.id}`}>{view.meeting.title}</Link> },
+          {
+            icon: FlagIcon,
+            label: "会议",
+            value: <Link to={`/meetings/${view.meeting.id}`}>{view.meeting.title}</Link>,
+          },
           { icon: ClockIcon, label: "会议时间", value: formatRange(view.meeting.startsAt, view.meeting.endsAt) },
           {
             icon: UserIcon,
@@ -182,7 +185,9 @@ function ReviewForm({ result, busy }: { result?: Result; busy: boolean }) {
         <h2 className="h3" id="review-heading">
           审阅
         </h2>
-        <p className="muted small">材料问题查摆到位、原因剖析深刻、整改措施具体的，审阅通过；否则在下方对段落提出意见后退回。</p>
+        <p className="muted small">
+          材料问题查摆到位、原因剖析深刻、整改措施具体的，审阅通过；否则在下方对段落提出意见后退回。
+        </p>
         {acceptReply ? <FormAlert error={acceptReply.formError} /> : null}
         <Form method="post">
           <input type="hidden" name="intent" value="accept" />
@@ -225,7 +230,11 @@ function ReviewForm({ result, busy }: { result?: Result; busy: boolean }) {
   );
 }
 
-const SOURCE_LABEL = { member: "本支部今年其他同志的材料", earlier: "本人往年的材料", boilerplate: "常见模板" } as const;
+const SOURCE_LABEL = {
+  member: "本支部今年其他同志的材料",
+  earlier: "本人往年的材料",
+  boilerplate: "常见模板",
+} as const;
 
 function SimilarityCheck() {
   const { view } = useLoaderData<typeof loader>();

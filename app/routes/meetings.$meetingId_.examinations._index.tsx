@@ -12,11 +12,7 @@ import {
   setExaminationReviewer,
   type ExaminationOverviewRow,
 } from "../../server/services/life/examination-review";
-import {
-  BOILERPLATE_TEXT,
-  BOILERPLATE_TITLE_MAX,
-  ExaminationSettingsSchema,
-} from "../../shared/schemas/examination";
+import { BOILERPLATE_TEXT, BOILERPLATE_TITLE_MAX, ExaminationSettingsSchema } from "../../shared/schemas/examination";
 import { AppShell } from "../components/app-shell";
 import { ChevronRightIcon, ClockIcon, FlagIcon } from "../components/icons";
 import { MeetingHead } from "../components/meeting-head";
@@ -193,9 +189,7 @@ function Settings({ result, busy }: { result?: Result; busy: boolean }) {
             审阅人
           </h3>
           <p className="muted small">默认由书记审阅；书记本人的材料由上级党组织的委员审阅。</p>
-          {reply("reviewer") ? (
-            <FormAlert ok={reply("reviewer")!.ok} error={reply("reviewer")!.formError} />
-          ) : null}
+          {reply("reviewer") ? <FormAlert ok={reply("reviewer")!.ok} error={reply("reviewer")!.formError} /> : null}
           <Form method="post" className="form">
             <input type="hidden" name="intent" value="reviewer" />
             <label className="field">

@@ -233,7 +233,10 @@ const TABLE: Record<string, Record<string, Cell>> = {
   "/meetings/:meetingId/examinations": {
     GET: { allowed: [] },
     reviewer: { allowed: [], body: () => ({ reviewerId: "" }) },
-    "boilerplate-add": { allowed: [], body: () => ({ title: "矩阵模板", text: "这是一段用于矩阵测试的模板正文，长度足够二十个字。" }) },
+    "boilerplate-add": {
+      allowed: [],
+      body: () => ({ title: "矩阵模板", text: "这是一段用于矩阵测试的模板正文，长度足够二十个字。" }),
+    },
     "boilerplate-remove": { allowed: [], body: () => ({ id: uid("attendee") }) },
   },
   "/meetings/:meetingId/examinations/:userId": {

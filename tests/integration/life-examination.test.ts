@@ -77,7 +77,13 @@ const audits = (actor: string, author: string) =>
 
 beforeAll(async () => {
   const attendees = [SEC, ORG, LIU, CHEN, HUANG, LEADER];
-  m = await t.meeting({ org: ORGS.B1, kind: "life_meeting", title: "2026年度组织生活会", inMin: 2 * 24 * 60, attendees });
+  m = await t.meeting({
+    org: ORGS.B1,
+    kind: "life_meeting",
+    title: "2026年度组织生活会",
+    inMin: 2 * 24 * 60,
+    attendees,
+  });
   live = await t.meeting({
     org: ORGS.B1,
     kind: "life_meeting",
@@ -209,7 +215,11 @@ describe("return and accept", () => {
     const nothing = await t.http.post(one(m, LIU), { intent: "return", comment: "" }, SEC);
     expect(nothing.status).toBe(400);
     expect(await nothing.text()).toContain("请填写退回意见");
-    const noteTooLong = await t.http.post(one(m, LIU), { intent: "return", comment: "", "note.1": "长".repeat(301) }, SEC);
+    const noteTooLong = await t.http.post(
+      one(m, LIU),
+      { intent: "return", comment: "", "note.1": "长".repeat(301) },
+      SEC,
+    );
     expect(noteTooLong.status).toBe(400);
     expect(await noteTooLong.text()).toContain("段落意见每条最长 300 字");
     // 组织委员 reads but does not review.
@@ -227,7 +237,12 @@ describe("return and accept", () => {
     const at = lines.findIndex((l) => l.includes("高龄津贴"));
     const res = await t.http.post(
       one(m, LIU),
-      { intent: "return", comment: "问题查摆较具体，原因剖析不够。", [`note.${at}`]: "请写明高龄津贴一事的原因。", "note.0": "" },
+      {
+        intent: "return",
+        comment: "问题查摆较具体，原因剖析不够。",
+        [`note.${at}`]: "请写明高龄津贴一事的原因。",
+        "note.0": "",
+      },
       SEC,
     );
     expect(res.status).toBe(200);
@@ -320,14 +335,16 @@ describe("the similarity check", () => {
     const text = await short.text();
     expect(text).toContain("模板正文至少 20 字");
     // A member who may see the meeting but not keep its settings: 403.
-    const member = await t.http.getText(
-      `/meetings/${m}/examinations`,
-      LIU,
-    );
+    const member = await t.http.getText(`/meetings/${m}/examinations`, LIU);
     expect(member.status).toBe(404);
     expect(
-      (await t.http.post(`/meetings/${m}/examinations`, { intent: "boilerplate-add", title: "x", text: "y".repeat(30) }, LIU))
-        .status,
+      (
+        await t.http.post(
+          `/meetings/${m}/examinations`,
+          { intent: "boilerplate-add", title: "x", text: "y".repeat(30) },
+          LIU,
+        )
+      ).status,
     ).toBe(403);
     const added = await t.http.post(
       `/meetings/${m}/examinations`,
@@ -368,11 +385,15 @@ describe("bad input and the edges", () => {
     const bad = await t.http.post(`/meetings/${m}/examinations`, { intent: "reviewer", reviewerId: uid(CHEN) }, SEC);
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("审阅人须是本支部支委会成员");
-    expect((await t.http.post(`/meetings/${m}/examinations`, { intent: "reviewer", reviewerId: uid(ORG) }, SEC)).status).toBe(200);
+    expect(
+      (await t.http.post(`/meetings/${m}/examinations`, { intent: "reviewer", reviewerId: uid(ORG) }, SEC)).status,
+    ).toBe(200);
     // 刘洋 on the meeting under way: returned by nobody yet; 组织委员 now reviews it.
     const res = await t.http.post(one(live, LIU), { intent: "accept" }, ORG);
     expect(res.status).toBe(200);
-    expect((await t.http.post(`/meetings/${m}/examinations`, { intent: "reviewer", reviewerId: "" }, SEC)).status).toBe(200);
+    expect((await t.http.post(`/meetings/${m}/examinations`, { intent: "reviewer", reviewerId: "" }, SEC)).status).toBe(
+      200,
+    );
   });
 });
 

@@ -332,7 +332,13 @@ export async function examinationOverview(sql: Sql, subject: Subject, meetingId:
     };
   }
   return {
-    meeting: { id: m.row.id, title: m.row.title, startsAt: m.row.starts_at, endsAt: m.row.ends_at, orgId: m.row.org_id },
+    meeting: {
+      id: m.row.id,
+      title: m.row.title,
+      startsAt: m.row.starts_at,
+      endsAt: m.row.ends_at,
+      orgId: m.row.org_id,
+    },
     rows: shown,
     counts,
     settings,

@@ -125,7 +125,9 @@ async function checkSimilarity(
     ...earlier.map((s) => ({ id: `e:${s.meeting_id}:${s.user_id}`, text: s.text })),
     ...templates.map((b) => ({ id: `b:${b.id}`, text: b.text })),
   ];
-  const result = compareReflections(text, others, { reference: [m.row.title, ...agenda.map((a) => a.title), ...SLOGANS] });
+  const result = compareReflections(text, others, {
+    reference: [m.row.title, ...agenda.map((a) => a.title), ...SLOGANS],
+  });
   const byId = new Map<string, Omit<ExaminationMatch, "score" | "passages">>();
   for (const s of members)
     byId.set(`m:${s.meeting_id}:${s.user_id}`, {
@@ -202,10 +204,7 @@ export async function submitExamination(
   const words = countWords(text);
   if (words === 0) throw new DomainError("对照检查材料还是空的，请写好后再提交。", 400);
   if (words < EXAMINATION_MIN_WORDS)
-    throw new DomainError(
-      `对照检查材料至少 ${EXAMINATION_MIN_WORDS} 字，目前只有 ${words} 字，请充实后再提交。`,
-      400,
-    );
+    throw new DomainError(`对照检查材料至少 ${EXAMINATION_MIN_WORDS} 字，目前只有 ${words} 字，请充实后再提交。`, 400);
   if (words > EXAMINATION_MAX_WORDS)
     throw new DomainError(`对照检查材料最长 ${EXAMINATION_MAX_WORDS} 字，目前有 ${words} 字，请精简后再提交。`, 400);
   const sim = await checkSimilarity(sql, m, actor.userId, text, now);

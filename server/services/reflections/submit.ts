@@ -1,8 +1,6 @@
-import * as Y from "yjs";
 import type { Sql } from "../../../db/client";
 import { reflectionDoc } from "../../../shared/doc-names";
 import { countWords, REFLECTION_MAX_WORDS, REFLECTION_MIN_WORDS } from "../../../shared/domain/text";
-import { plainText } from "../../../shared/editor/minutes";
 import { reflectionAccess, type Subject } from "../../../shared/permissions";
 import { chinaShort } from "../../../shared/time";
 import type { Actor, LiveAccess } from "../actor";
@@ -15,7 +13,6 @@ import {
   resourceOf,
   submittedDocumentText,
   summary,
-  tidy,
   type Loaded,
   type MeetingSummary,
   type ReflectionStatus,
