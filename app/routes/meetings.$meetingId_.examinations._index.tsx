@@ -82,7 +82,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 const when = (d: Date | string) => `${formatDate(d)} ${formatTime(d)}`;
 
 export default function ExaminationsPage() {
-  const { userName, overview: o } = useLoaderData<typeof loader>();
+  const { userName, overview: o, me } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state === "submitting";
   const total = o.rows.filter((r) => r.role === "attendee").length;
@@ -113,7 +113,7 @@ export default function ExaminationsPage() {
         </div>
         <ul className="list" data-testid="examination-list">
           {o.rows.map((r) => (
-            <PersonRow key={r.id} row={r} meetingId={o.meeting.id} />
+            <PersonRow key={r.id} row={r} meetingId={o.meeting.id} mine={r.id === me} />
           ))}
         </ul>
       </section>
@@ -122,7 +122,13 @@ export default function ExaminationsPage() {
   );
 }
 
-function PersonRow({ row, meetingId }: { row: ExaminationOverviewRow; meetingId: string }) {
+function PersonRow({ row, meetingId, mine }: { row: ExaminationOverviewRow; meetingId: string; mine: boolean }) {
+  // One's own row leads to one's own page (to write or read it).
+  const to = mine
+    ? `/meetings/${meetingId}/examination`
+    : row.canOpen
+      ? `/meetings/${meetingId}/examinations/${row.id}`
+      : null;
   const body = (
     <>
       <span className="avatar" aria-hidden="true">
@@ -131,6 +137,7 @@ function PersonRow({ row, meetingId }: { row: ExaminationOverviewRow; meetingId:
       <span className="row__main">
         <span className="row__title">
           {row.name}
+          {mine ? <span className="tag tag--outline">我</span> : null}
           <ReflectionStatusTag status={row.status} />
           {row.role === "guest" ? <span className="tag tag--outline">列席</span> : null}
           {row.flagged ? <span className="tag tag--gold">疑似雷同</span> : null}
@@ -150,7 +157,7 @@ function PersonRow({ row, meetingId }: { row: ExaminationOverviewRow; meetingId:
           <span className="refl-sim__value">{percent(row.similarity)}</span>
         </span>
       ) : null}
-      {row.canOpen ? (
+      {to ? (
         <span className="row__end">
           <ChevronRightIcon size={18} />
         </span>
@@ -159,8 +166,8 @@ function PersonRow({ row, meetingId }: { row: ExaminationOverviewRow; meetingId:
   );
   return (
     <li data-user={row.name}>
-      {row.canOpen ? (
-        <Link className="row" to={`/meetings/${meetingId}/examinations/${row.id}`}>
+      {to ? (
+        <Link className="row" to={to}>
           {body}
         </Link>
       ) : (
