@@ -13,6 +13,7 @@ import {
   passageNotes,
   REVIEW_COMMENT_MAX,
 } from "../../shared/schemas/examination";
+import { lifeMeeting } from "../../server/services/life/examination-records";
 import { AppShell } from "../components/app-shell";
 import { ReturnedNotes } from "../components/examination-parts";
 import { ClockIcon, FlagIcon, UserIcon } from "../components/icons";
@@ -41,7 +42,11 @@ export const links: LinksFunction = () => [
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
   const meetingId = params.meetingId ?? "";
-  if (params.userId === user.id) throw redirect(`/meetings/${meetingId}/examination`);
+  if (params.userId === user.id) {
+    // One's own material is on one's own page (a meeting without 对照检查材料 stays a 404).
+    await loaded(lifeMeeting(context.services.sql, actor.subject, meetingId));
+    throw redirect(`/meetings/${meetingId}/examination`);
+  }
   const view = await loaded(examinationFor(context.services.sql, actor, meetingId, params.userId ?? ""));
   return { userName: user.displayName, view };
 }

@@ -224,25 +224,42 @@ const TABLE: Record<string, Record<string, Cell>> = {
     accept: { allowed: RUNNERS },
     return: { allowed: RUNNERS, body: () => ({ comment: "请结合工作实际再充实" }) },
   },
-  // 对照检查材料 exist only on a 组织生活会 (decision 034; its own matrix: life-examination.test.ts):
-  // on the fixture's 支部党员大会 every page answers 404.
+  // 对照检查材料 (decision 034) on a 组织生活会 of the branch with the same list, not yet begun; 刘洋's
+  // is submitted. Readers: the author (sent to his own page), the 支委; the 书记 reviews. The 党委's
+  // committee members review the 书记's own, so they open the overview (their rows only).
   "/meetings/:meetingId/examination": {
-    GET: { allowed: [] },
-    submit: { allowed: [], body: () => ({ update: "" }) },
+    GET: { allowed: INVITED, params: () => ({ meetingId: f.life }) },
+    submit: { allowed: INVITED, params: () => ({ meetingId: f.life }), body: () => ({ update: "" }) },
   },
   "/meetings/:meetingId/examinations": {
-    GET: { allowed: [] },
-    reviewer: { allowed: [], body: () => ({ reviewerId: "" }) },
+    GET: {
+      allowed: ["branchManager", "peerManager", "partyLeaderInGroup", "reviewer"],
+      params: () => ({ meetingId: f.life }),
+    },
+    reviewer: {
+      allowed: ["branchManager", "peerManager"],
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ reviewerId: "" }),
+    },
     "boilerplate-add": {
-      allowed: [],
+      allowed: ["branchManager", "peerManager"],
+      params: () => ({ meetingId: f.life }),
       body: () => ({ title: "矩阵模板", text: "这是一段用于矩阵测试的模板正文，长度足够二十个字。" }),
     },
-    "boilerplate-remove": { allowed: [], body: () => ({ id: uid("attendee") }) },
+    "boilerplate-remove": {
+      allowed: ["branchManager", "peerManager"],
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ id: uid("attendee") }),
+    },
   },
   "/meetings/:meetingId/examinations/:userId": {
-    GET: { allowed: [] },
-    accept: { allowed: [] },
-    return: { allowed: [], body: () => ({ comment: "请结合工作实际再充实" }) },
+    GET: { allowed: ["coEditor", "branchManager", "peerManager"], params: () => ({ meetingId: f.life }) },
+    accept: { allowed: ["branchManager"], params: () => ({ meetingId: f.life }) },
+    return: {
+      allowed: ["branchManager"],
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ comment: "请结合工作实际再充实" }),
+    },
   },
   // 投屏: the room view; everyone who may read the meeting may open it (the sign-in code only for those who run it).
   "/meetings/:meetingId/screen": { GET: { allowed: MEETING_READERS } },
@@ -390,9 +407,18 @@ const DOCS: Record<(typeof DOC_KINDS)[number], { name: () => string; read: Role[
     // The 党委 reviewer's "own" on a meeting he is not invited to: nobody's.
     { name: () => reflectionDoc(f.meeting, uid("reviewer")), read: [], write: [] },
   ],
-  // 对照检查材料 belong to a 组织生活会 (tests/integration/life-examination.test.ts walks their
-  // matrix); on the fixture's 支部党员大会 they do not exist for anyone.
-  examination: [{ name: () => examinationDoc(f.meeting, uid("attendee")), read: [], write: [] }],
+  examination: [
+    // On the fixture's 支部党员大会 there are none.
+    { name: () => examinationDoc(f.meeting, uid("attendee")), read: [], write: [] },
+    // 黄磊's draft on the 组织生活会: his alone.
+    { name: () => examinationDoc(f.life, uid("attendee")), read: ["attendee"], write: ["attendee"] },
+    // 刘洋's submitted one: the author and the 支委 read it (the meeting not under way), nobody writes.
+    {
+      name: () => examinationDoc(f.life, uid("coEditor")),
+      read: ["coEditor", "branchManager", "peerManager"],
+      write: [],
+    },
+  ],
 };
 
 function meetingForm(): Payload {
@@ -456,6 +482,7 @@ beforeAll(async () => {
   f.meeting = await t.meeting(spec);
   f.endable = await t.meeting({ ...spec, title: "可结束的会议" });
   f.future = await t.meeting({ ...spec, started: false, inMin: 3 * 24 * 60, title: "将来的会议" });
+  f.life = await t.meeting({ ...spec, kind: "life_meeting", started: false, inMin: 4 * 24 * 60, title: "组织生活会" });
   await t.sql`update memberships set ended_at = now(), ended_reason = '调出' where user_id = ${t.ids.user[EXTRA.ended.username]}`;
   for (const m of [f.meeting, f.endable])
     for (const u of list)
@@ -469,6 +496,8 @@ beforeAll(async () => {
     insert into makeup_tasks (meeting_id, user_id) values (${f.meeting}, ${uid("attendee")}) returning id`;
   await t.sql`insert into reflections (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
               values (${f.meeting}, ${uid("coEditor")}, 'submitted', '学习党章的体会', 7, now())`;
+  await t.sql`insert into examinations (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
+              values (${f.life}, ${uid("coEditor")}, 'submitted', '对照党章查摆的问题', 8, now())`;
   const [file] = await t.sql<{ id: string }[]>`
     insert into files (name, mime, size, data, created_by) values ('学习提纲.txt', 'text/plain', 12, ${Buffer.from("学习提纲")}, ${t.ids.user[DEMO.SEC]})
     returning id`;
