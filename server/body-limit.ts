@@ -28,7 +28,8 @@ const UPLOADS: { path: RegExp; maxBytes: number; message: string }[] = [
   },
   { path: /^\/orgs\/[^/]+\/import(\.data)?\/?$/, maxBytes: ROSTER_UPLOAD_MAX_BYTES, message: ROSTER_TOO_LARGE },
   {
-    path: /^\/meetings\/[^/]+\/reflection(\.data)?\/?$/,
+    // The author's live document posted with the submit form (心得体会, 对照检查材料).
+    path: /^\/meetings\/[^/]+\/(reflection|examination)(\.data)?\/?$/,
     maxBytes: REFLECTION_SUBMIT_MAX_BYTES,
     message: REFLECTION_TOO_LARGE,
   },

@@ -1,7 +1,7 @@
 import { UUID_PATTERN as UUID } from "./ids";
 
 // Live documents are named <namespace>.<id>.<part>, e.g. meeting.<uuid>.minutes.
-const MEETING_DOC = new RegExp(`^meeting\\.(${UUID})\\.(minutes|live|reflection\\.(${UUID}))$`);
+const MEETING_DOC = new RegExp(`^meeting\\.(${UUID})\\.(minutes|live|(reflection|examination)\\.(${UUID}))$`);
 
 export type DocName =
   /** The co-edited 会议记录. */
@@ -9,10 +9,12 @@ export type DocName =
   /** The session's live channel: the server writes the agenda position; awareness is presence. */
   | { kind: "meeting-live"; meetingId: string }
   /** One attendee's 心得体会. */
-  | { kind: "reflection"; meetingId: string; authorId: string };
+  | { kind: "reflection"; meetingId: string; authorId: string }
+  /** One member's 对照检查材料 for a 组织生活会: written only by its author. */
+  | { kind: "examination"; meetingId: string; authorId: string };
 
 /** Every kind of live document; tests walk this list (the access matrix), so a new kind needs a row there. */
-export const DOC_KINDS = ["meeting-minutes", "meeting-live", "reflection"] as const;
+export const DOC_KINDS = ["meeting-minutes", "meeting-live", "reflection", "examination"] as const;
 // Compile-time check that the list above names every kind of DocName.
 const _everyKind: Exclude<DocName["kind"], (typeof DOC_KINDS)[number]> extends never ? true : never = true;
 void _everyKind;
@@ -22,7 +24,8 @@ export function parseDocName(name: string): DocName | null {
   if (!m) return null;
   if (m[2] === "minutes") return { kind: "meeting-minutes", meetingId: m[1] };
   if (m[2] === "live") return { kind: "meeting-live", meetingId: m[1] };
-  return { kind: "reflection", meetingId: m[1], authorId: m[3] };
+  if (m[3] === "examination") return { kind: "examination", meetingId: m[1], authorId: m[4] };
+  return { kind: "reflection", meetingId: m[1], authorId: m[4] };
 }
 
 export const meetingMinutesDoc = (meetingId: string) => `meeting.${meetingId}.minutes`;

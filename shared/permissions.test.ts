@@ -5,6 +5,8 @@ import {
   canRead,
   canWrite,
   documentAccess,
+  examinationAccess,
+  mayManageExaminationSettings,
   meetingAccess,
   memberAccess,
   minutesAccess,
@@ -14,6 +16,7 @@ import {
   sessionAccess,
   leaveDecisionAccess,
   type Access,
+  type ExaminationResource,
   type MeetingResource,
   type MemberResource,
   type MinutesResource,
@@ -901,5 +904,101 @@ describe("谈心谈话 of a 组织生活会 of branch B", () => {
   it("a member of another branch named as a participant reads nothing of B's meeting", () => {
     const other = SUBJECTS["党员 of sibling 支部 X"];
     expect(talkRecordAccess(other, { meeting, participants: ["x-member", "g1-member"], aboveGrant: true })).toBe(n);
+  });
+});
+
+// 对照检查材料 (decision 034)
+// ---------------------------------------------------------------------------------------------
+
+describe("examinationAccess (a 党员 in G1 writes for a 组织生活会 of branch B)", () => {
+  const columns = ["draft", "submitted", "returned", "accepted", "submitted, reader attends now", "submitted, grant"];
+  const cell = (column: string): ExaminationResource => ({
+    meeting: meetingAt(B),
+    personId: "g1-member",
+    authorInvited: true,
+    status: column.split(",")[0] as ReflectionStatus,
+    attendingNow: column.includes("attends"),
+    aboveGrant: column.includes("grant"),
+    reviewerId: null,
+    authorIsSecretary: false,
+  });
+  matrix(
+    columns,
+    // prettier-ignore
+    [
+      //                                         draft sub ret acc attends grant
+      // The level above reads only with a grant (or while attending): the confidentiality rule.
+      ["党委 administrator (组织委员 of C)",   [n, n, n, n, r, r]],
+      ["党委 书记 (of C)",                     [n, n, n, n, r, r]],
+      ["党委 ordinary 党员 (of C)",            [n, n, n, n, n, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, n]],
+      // The 书记 reviews (no one else named).
+      ["支部 书记 (of B)",                     [n, M, M, M, M, M]],
+      // The 支委 read; a draft is the author's alone.
+      ["支部 副书记 (of B)",                   [n, r, r, r, r, r]],
+      ["支部 组织委员 (of B)",                 [n, r, r, r, r, r]],
+      ["支部 宣传委员 (of B)",                 [n, r, r, r, r, r]],
+      ["支部 纪检委员 (of B)",                 [n, r, r, r, r, r]],
+      // Other members: only while attending the meeting in progress.
+      ["党小组长 (of G1)",                     [n, n, n, n, r, n]],
+      // The author: writes a draft and a returned one.
+      ["党员 (in G1)",                         [w, r, w, r, r, r]],
+      ["预备党员 (in G1)",                     [n, n, n, n, r, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, n, n, n, r, n]],
+      ["党员 of sibling 支部 X",               [n, n, n, n, n, n]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, n, n, n]],
+      ["signed out",                           [n, n, n, n, n, n]],
+    ],
+    cell,
+    examinationAccess,
+  );
+});
+
+describe("examinationAccess: who reviews", () => {
+  const base: ExaminationResource = {
+    meeting: meetingAt(B),
+    personId: "g1-member",
+    authorInvited: true,
+    status: "submitted",
+    attendingNow: false,
+    aboveGrant: false,
+    reviewerId: null,
+    authorIsSecretary: false,
+  };
+  it("the person the branch names reviews instead of the 书记, who still reads", () => {
+    const r = { ...base, reviewerId: "b-organization" };
+    expect(examinationAccess(SUBJECTS["支部 组织委员 (of B)"], r)).toBe("manage");
+    expect(examinationAccess(SUBJECTS["支部 书记 (of B)"], r)).toBe("read");
+  });
+  it("a branch naming the author themselves falls back to the 书记", () => {
+    const r = { ...base, reviewerId: "g1-member" };
+    expect(examinationAccess(SUBJECTS["党员 (in G1)"], r)).toBe("read");
+    expect(examinationAccess(SUBJECTS["支部 书记 (of B)"], r)).toBe("manage");
+  });
+  it("the 书记's own material is reviewed by the committee of the level above, without a grant", () => {
+    const r = { ...base, personId: "b-secretary", authorIsSecretary: true };
+    expect(examinationAccess(SUBJECTS["支部 书记 (of B)"], r)).toBe("read");
+    expect(examinationAccess(SUBJECTS["党委 administrator (组织委员 of C)"], r)).toBe("manage");
+    expect(examinationAccess(SUBJECTS["党委 书记 (of C)"], r)).toBe("manage");
+    expect(examinationAccess(SUBJECTS["党委 ordinary 党员 (of C)"], r)).toBe("none");
+    expect(examinationAccess(SUBJECTS["支部 副书记 (of B)"], r)).toBe("read");
+    expect(examinationAccess(SUBJECTS["党员 (in G1)"], r)).toBe("none");
+  });
+  it("an author not on the list has nothing to write, and nobody reads it", () => {
+    const r = { ...base, authorInvited: false, status: "draft" as const };
+    expect(examinationAccess(SUBJECTS["党员 (in G1)"], r)).toBe("none");
+    expect(examinationAccess(SUBJECTS["支部 书记 (of B)"], { ...r, status: "submitted" })).toBe("none");
+  });
+  it("the live document: the reviewer reads it, only the author writes", () => {
+    const doc = { kind: "examination" as const, ...base, status: "returned" as const };
+    expect(documentAccess(SUBJECTS["党员 (in G1)"], doc)).toBe("write");
+    expect(documentAccess(SUBJECTS["支部 书记 (of B)"], doc)).toBe("read");
+    expect(documentAccess(SUBJECTS["党小组长 (of G1)"], doc)).toBe("none");
+  });
+  it("the settings are kept by the branch's 书记, 副书记 and 组织委员", () => {
+    const allowed = Object.entries(SUBJECTS)
+      .filter(([, s]) => mayManageExaminationSettings(s, org(B)))
+      .map(([name]) => name);
+    expect(allowed).toEqual(["支部 书记 (of B)", "支部 副书记 (of B)", "支部 组织委员 (of B)"]);
   });
 });

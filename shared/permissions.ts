@@ -281,7 +281,8 @@ function reviewsFromAbove(subject: Subject, meeting: MeetingResource): boolean {
 export type DocumentResource =
   | ({ kind: "meeting-minutes" } & MinutesResource)
   | { kind: "meeting-live"; meeting: MeetingResource }
-  | ({ kind: "reflection" } & ReflectionResource);
+  | ({ kind: "reflection" } & ReflectionResource)
+  | ({ kind: "examination" } & ExaminationResource);
 
 /**
  * Live documents follow the record they belong to. The live channel of a session (agenda
@@ -296,6 +297,10 @@ export function documentAccess(subject: Subject | null, doc: DocumentResource): 
       return meetingAccess(subject, doc.meeting) === "none" ? "none" : "read";
     case "reflection": {
       const a = reflectionAccess(subject, doc);
+      return a === "manage" ? "read" : a;
+    }
+    case "examination": {
+      const a = examinationAccess(subject, doc);
       return a === "manage" ? "read" : a;
     }
   }
@@ -765,4 +770,59 @@ export function talkSettingsAccess(subject: Subject | null, meeting: MeetingReso
   if (!subject || meetingAccess(subject, meeting) === "none") return "none";
   if (convenes(subject, orgOf(meeting)) && meetingAccess(subject, meeting) === "write") return "manage";
   return sitsOnCommittee(subject, meeting.orgId) ? "read" : "none";
+}
+
+// ── 对照检查材料 (issue 16, docs/decisions/034) ───────────────────────────────────────────────
+
+/** One member's 对照检查材料 for a 组织生活会, with what its rules need about the reader. */
+export interface ExaminationResource extends LifeRecordResource {
+  /** The author. */
+  personId: string;
+  /** The author is on the meeting's list (应到 or 列席): only they have material to write. */
+  authorInvited: boolean;
+  status: ReflectionStatus;
+  /** The reviewer the branch named (a branch setting); null: the 书记. */
+  reviewerId: string | null;
+  /** The author is the 书记 of the meeting's organisation: the level above reviews their material. */
+  authorIsSecretary: boolean;
+}
+
+/**
+ * Who reviews (returns, accepts) a member's 对照检查材料: the person the branch named, else its
+ * 书记 — never the author. The 书记's own is reviewed by the level above: a committee member of
+ * the parent organisation.
+ */
+export function reviewsExamination(subject: Subject | null, r: ExaminationResource): boolean {
+  if (!subject || subject.userId === r.personId) return false;
+  if (r.authorIsSecretary) {
+    const parent = r.meeting.orgPath[r.meeting.orgPath.length - 2];
+    return (
+      parent !== undefined && subject.memberships.some((m) => m.orgId === parent && COMMITTEE_ROLES.includes(m.role))
+    );
+  }
+  if (r.reviewerId && r.reviewerId !== r.personId) return subject.userId === r.reviewerId;
+  return holdsIn(subject, r.meeting.orgId, ["secretary"]);
+}
+
+/**
+ * 对照检查材料. write: the author, if on the list, while a draft or returned to them. A draft is the
+ * author's alone. Once submitted, read follows lifeRecordAccess (the author, the 支委, attendees
+ * while the meeting is in progress, the level above with a grant); manage (return, accept, the
+ * similarity check): the reviewer (reviewsExamination), who reads it also without a grant when
+ * they sit above (the 书记's own material). Anyone else: none (404).
+ */
+export function examinationAccess(subject: Subject | null, r: ExaminationResource): Access {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (subject.userId === r.personId) {
+    if (!r.authorInvited) return "none";
+    return r.status === "draft" || r.status === "returned" ? "write" : "read";
+  }
+  if (r.status === "draft" || !r.authorInvited) return "none";
+  if (reviewsExamination(subject, r)) return "manage";
+  return lifeRecordAccess(subject, r);
+}
+
+/** Who keeps a branch's 对照检查材料 settings (the reviewer, the boilerplate texts): its 书记, 副书记, 组织委员. */
+export function mayManageExaminationSettings(subject: Subject | null, org: OrgResource): boolean {
+  return !!subject && org.kind === "branch" && holdsIn(subject, org.id, MANAGER_ROLES);
 }

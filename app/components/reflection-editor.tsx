@@ -12,7 +12,8 @@ import { RefusalNotice } from "./write-refusal-notice";
 import { Toolbar } from "./editor-toolbar";
 import { useIdleRevalidate } from "./use-idle-revalidate";
 
-// The author's 心得体会 editor: TipTap bound to the live document meeting.<m>.reflection.<me>,
+// The editor of a document only its author writes — the 心得体会 (meeting.<m>.reflection.<me>)
+// and the 对照检查材料 (meeting.<m>.examination.<me>, `label` names it): TipTap bound to the live document,
 // kept in the browser's IndexedDB as well (y-indexeddb), so a phone that loses its connection
 // keeps every keystroke and sends them when it is back. Browser only, lazy-loaded by the page.
 //
@@ -68,7 +69,10 @@ export default function ReflectionEditor({
   onWords,
   onState,
   onReady,
+  label = "心得体会正文",
 }: {
+  /** The editor's accessible name: what is being written. */
+  label?: string;
   docName: string;
   readOnly: boolean;
   heading?: React.ReactNode;
@@ -239,7 +243,7 @@ export default function ReflectionEditor({
       </div>
       {refused ? <RefusalNotice refusal={refused.refusal} onRetry={refused.retry} advice={REFLECTION_ADVICE} /> : null}
       {live ? (
-        <BoundEditor key={docName} doc={live.doc} readOnly={readOnly || state === "revoked"} />
+        <BoundEditor key={docName} doc={live.doc} readOnly={readOnly || state === "revoked"} label={label} />
       ) : (
         <div className="editor editor--loading" aria-busy="true">
           正在载入…
@@ -255,14 +259,14 @@ export default function ReflectionEditor({
   );
 }
 
-function BoundEditor({ doc, readOnly }: { doc: Y.Doc; readOnly: boolean }) {
+function BoundEditor({ doc, readOnly, label }: { doc: Y.Doc; readOnly: boolean; label: string }) {
   const editor = useEditor(
     {
       immediatelyRender: false,
       editable: !readOnly,
       extensions: [...baseExtensions(), Collaboration.configure({ document: doc, field: EDITOR_FIELD })],
       editorProps: {
-        attributes: { class: "editor__content", "aria-label": "心得体会正文", "data-testid": "reflection-editor" },
+        attributes: { class: "editor__content", "aria-label": label, "data-testid": "reflection-editor" },
       },
     },
     [doc],

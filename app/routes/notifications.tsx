@@ -63,6 +63,9 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "review.reported": { label: "民主评议上报", icon: BellIcon },
   "opinion.passed": { label: "征求意见", icon: BellIcon, attention: true },
   "talk.recorded": { label: "谈心谈话", icon: PeopleIcon },
+  "examination.submitted": { label: "对照检查材料待审阅", icon: FlagIcon, attention: true },
+  "examination.returned": { label: "对照检查材料退回", icon: FlagIcon, attention: true },
+  "examination.accepted": { label: "对照检查材料通过", icon: BellIcon },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

@@ -47,7 +47,12 @@ export type AuditAction =
   | "opinion.view_above"
   | "talk.record"
   | "talk.read"
-  | "talk.settings";
+  | "talk.settings"
+  | "examination.view"
+  | "examination.submit"
+  | "examination.return"
+  | "examination.accept"
+  | "examination.settings";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -29,7 +29,10 @@ export type NotificationKind =
   | "review.outcome"
   | "review.reported"
   | "opinion.passed"
-  | "talk.recorded";
+  | "talk.recorded"
+  | "examination.submitted"
+  | "examination.returned"
+  | "examination.accepted";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

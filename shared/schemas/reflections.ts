@@ -32,25 +32,29 @@ function decodeBase64(s: string): Uint8Array | null {
   }
 }
 
-export const ReflectionSubmitSchema = z.object({
-  intent: z.literal("submit", { error: "无法识别的操作" }),
-  // Empty when the page ran without JavaScript: the server then reads the live document as stored.
-  update: z
-    .string()
-    .trim()
-    .max(MAX_UPDATE_BASE64, "心得体会内容过长，请精简后再提交")
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/, "提交的内容无法读取，请刷新页面后重试")
-    .optional()
-    .transform((s, ctx) => {
-      if (!s) return undefined;
-      const bytes = decodeBase64(s);
-      if (!bytes) {
-        ctx.addIssue({ code: "custom", message: "提交的内容无法读取，请刷新页面后重试" });
-        return z.NEVER;
-      }
-      return bytes;
-    }),
-});
+/** The submit form of a document its author writes live (心得体会, 对照检查材料): the editor's state. */
+export const documentSubmitSchema = (label: string) =>
+  z.object({
+    intent: z.literal("submit", { error: "无法识别的操作" }),
+    // Empty when the page ran without JavaScript: the server then reads the live document as stored.
+    update: z
+      .string()
+      .trim()
+      .max(MAX_UPDATE_BASE64, `${label}内容过长，请精简后再提交`)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, "提交的内容无法读取，请刷新页面后重试")
+      .optional()
+      .transform((s, ctx) => {
+        if (!s) return undefined;
+        const bytes = decodeBase64(s);
+        if (!bytes) {
+          ctx.addIssue({ code: "custom", message: "提交的内容无法读取，请刷新页面后重试" });
+          return z.NEVER;
+        }
+        return bytes;
+      }),
+  });
+
+export const ReflectionSubmitSchema = documentSubmitSchema("心得体会");
 
 export const ReflectionReviewSchema = z.discriminatedUnion(
   "intent",

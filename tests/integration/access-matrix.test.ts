@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DocStore } from "../../server/collab/persistence";
-import { DOC_KINDS, meetingLiveDoc, meetingMinutesDoc, reflectionDoc } from "../../shared/doc-names";
+import { DOC_KINDS, examinationDoc, meetingLiveDoc, meetingMinutesDoc, reflectionDoc } from "../../shared/doc-names";
 import { DEMO, httpActors, ORGS, withDemoServer } from "../setup/demo";
 import { appRoutes, fill, type AppRoute } from "../setup/routes";
 import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
@@ -227,6 +227,43 @@ const TABLE: Record<string, Record<string, Cell>> = {
     accept: { allowed: RUNNERS },
     return: { allowed: RUNNERS, body: () => ({ comment: "请结合工作实际再充实" }) },
   },
+  // 对照检查材料 (decision 034) on a 组织生活会 of the branch with the same list, not yet begun; 刘洋's
+  // is submitted. Readers: the author (sent to his own page), the 支委; the 书记 reviews. The 党委's
+  // committee members review the 书记's own, so they open the overview (their rows only).
+  "/meetings/:meetingId/examination": {
+    GET: { allowed: INVITED, params: () => ({ meetingId: f.life }) },
+    submit: { allowed: INVITED, params: () => ({ meetingId: f.life }), body: () => ({ update: "" }) },
+  },
+  "/meetings/:meetingId/examinations": {
+    GET: {
+      allowed: ["branchManager", "peerManager", "partyLeaderInGroup", "reviewer"],
+      params: () => ({ meetingId: f.life }),
+    },
+    reviewer: {
+      allowed: ["branchManager", "peerManager"],
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ reviewerId: "" }),
+    },
+    "boilerplate-add": {
+      allowed: ["branchManager", "peerManager"],
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ title: "矩阵模板", text: "这是一段用于矩阵测试的模板正文，长度足够二十个字。" }),
+    },
+    "boilerplate-remove": {
+      allowed: ["branchManager", "peerManager"],
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ id: uid("attendee") }),
+    },
+  },
+  "/meetings/:meetingId/examinations/:userId": {
+    GET: { allowed: ["coEditor", "branchManager", "peerManager"], params: () => ({ meetingId: f.life }) },
+    accept: { allowed: ["branchManager"], params: () => ({ meetingId: f.life }) },
+    return: {
+      allowed: ["branchManager"],
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ comment: "请结合工作实际再充实" }),
+    },
+  },
   // 投屏: the room view; everyone who may read the meeting may open it (the sign-in code only for those who run it).
   "/meetings/:meetingId/screen": { GET: { allowed: MEETING_READERS } },
   "/meetings/:meetingId/votes": {
@@ -414,6 +451,18 @@ const DOCS: Record<(typeof DOC_KINDS)[number], { name: () => string; read: Role[
     // The 党委 reviewer's "own" on a meeting he is not invited to: nobody's.
     { name: () => reflectionDoc(f.meeting, uid("reviewer")), read: [], write: [] },
   ],
+  examination: [
+    // On the fixture's 支部党员大会 there are none.
+    { name: () => examinationDoc(f.meeting, uid("attendee")), read: [], write: [] },
+    // 黄磊's draft on the 组织生活会: his alone.
+    { name: () => examinationDoc(f.life, uid("attendee")), read: ["attendee"], write: ["attendee"] },
+    // 刘洋's submitted one: the author and the 支委 read it (the meeting not under way), nobody writes.
+    {
+      name: () => examinationDoc(f.life, uid("coEditor")),
+      read: ["coEditor", "branchManager", "peerManager"],
+      write: [],
+    },
+  ],
 };
 
 function meetingForm(): Payload {
@@ -477,6 +526,7 @@ beforeAll(async () => {
   f.meeting = await t.meeting(spec);
   f.endable = await t.meeting({ ...spec, title: "可结束的会议" });
   f.future = await t.meeting({ ...spec, started: false, inMin: 3 * 24 * 60, title: "将来的会议" });
+  f.life = await t.meeting({ ...spec, kind: "life_meeting", started: false, inMin: 4 * 24 * 60, title: "组织生活会" });
   await t.sql`update memberships set ended_at = now(), ended_reason = '调出' where user_id = ${t.ids.user[EXTRA.ended.username]}`;
   for (const m of [f.meeting, f.endable])
     for (const u of list)
@@ -490,6 +540,8 @@ beforeAll(async () => {
     insert into makeup_tasks (meeting_id, user_id) values (${f.meeting}, ${uid("attendee")}) returning id`;
   await t.sql`insert into reflections (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
               values (${f.meeting}, ${uid("coEditor")}, 'submitted', '学习党章的体会', 7, now())`;
+  await t.sql`insert into examinations (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
+              values (${f.life}, ${uid("coEditor")}, 'submitted', '对照党章查摆的问题', 8, now())`;
   const [file] = await t.sql<{ id: string }[]>`
     insert into files (name, mime, size, data, created_by) values ('学习提纲.txt', 'text/plain', 12, ${Buffer.from("学习提纲")}, ${t.ids.user[DEMO.SEC]})
     returning id`;
@@ -751,7 +803,7 @@ describe("bad input: a 4xx in Chinese, never a 5xx", () => {
         ? MATERIALS_UPLOAD_MAX_BYTES
         : /\/import$/.test(pattern)
           ? ROSTER_UPLOAD_MAX_BYTES
-          : /\/reflection$/.test(pattern)
+          : /\/(reflection|examination)$/.test(pattern)
             ? REFLECTION_SUBMIT_MAX_BYTES
             : 1024 * 1024;
       const big = "a=" + "x".repeat(limit + 64 * 1024);

@@ -10,6 +10,8 @@ import {
 } from "../../../shared/permissions";
 import { loadMeetingScope, scopeSettings, type MeetingScope } from "../meeting-scope";
 import type { Earlier } from "./passage-order";
+import type { LiveAccess } from "../actor";
+import { DomainError } from "../errors";
 import { storedStates } from "../../collab/persistence";
 
 // 心得体会: each attendee (应到 or 列席) writes their own reflection on a session in a live
@@ -161,6 +163,32 @@ export async function storedTexts(sql: Sql, docNames: string[]): Promise<Map<str
     doc.destroy();
   }
   return out;
+}
+
+/**
+ * A live document as its author submits it: `update` (the editor's full Yjs state, posted with the
+ * form) is checked apart, then applied to the live document, whose plain text is returned, tidied.
+ * What the author sees is what is stored, even if the websocket lagged or the phone was offline.
+ * Shared by the 心得体会 and the 对照检查材料.
+ */
+export async function submittedDocumentText(live: LiveAccess, docName: string, update?: Uint8Array): Promise<string> {
+  if (update) {
+    // Decode it apart first: a malformed state must not reach the live document.
+    const probe = new Y.Doc();
+    try {
+      Y.applyUpdate(probe, update);
+    } catch {
+      throw new DomainError("提交的内容无法读取，请刷新页面后重试。", 400);
+    } finally {
+      probe.destroy();
+    }
+  }
+  let text = "";
+  await live.editDocument(docName, (doc) => {
+    if (update) Y.applyUpdate(doc, update);
+    text = plainText(doc);
+  });
+  return tidy(text);
 }
 
 /** Blank lines and trailing spaces are not content. */

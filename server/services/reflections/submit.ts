@@ -1,8 +1,6 @@
-import * as Y from "yjs";
 import type { Sql } from "../../../db/client";
 import { reflectionDoc } from "../../../shared/doc-names";
 import { countWords, REFLECTION_MAX_WORDS, REFLECTION_MIN_WORDS } from "../../../shared/domain/text";
-import { plainText } from "../../../shared/editor/minutes";
 import { reflectionAccess, type Subject } from "../../../shared/permissions";
 import { chinaShort } from "../../../shared/time";
 import type { Actor, LiveAccess } from "../actor";
@@ -13,8 +11,8 @@ import {
   readableMeeting,
   reflectionRow,
   resourceOf,
+  submittedDocumentText,
   summary,
-  tidy,
   type Loaded,
   type MeetingSummary,
   type ReflectionStatus,
@@ -36,7 +34,7 @@ const KEPT_PASSAGES = 60;
 const MATERIAL_TEXT_BYTES = 200_000;
 
 /** Slogans and set phrases every reflection may quote: not copying. */
-const SLOGANS = [
+export const SLOGANS = [
   "不忘初心、牢记使命",
   "全心全意为人民服务",
   "坚持以人民为中心",
@@ -234,23 +232,7 @@ export async function submitReflection(
       `已过提交截止时间（${chinaShort(m.row.reflection_deadline!)}），不能再提交。如有特殊情况，请联系主持人。`,
       409,
     );
-  if (update) {
-    // Decode it apart first: a malformed state must not reach the live document.
-    const probe = new Y.Doc();
-    try {
-      Y.applyUpdate(probe, update);
-    } catch {
-      throw new DomainError("提交的内容无法读取，请刷新页面后重试。", 400);
-    } finally {
-      probe.destroy();
-    }
-  }
-  let text = "";
-  await live.editDocument(reflectionDoc(meetingId, actor.userId), (doc) => {
-    if (update) Y.applyUpdate(doc, update);
-    text = plainText(doc);
-  });
-  text = tidy(text);
+  const text = await submittedDocumentText(live, reflectionDoc(meetingId, actor.userId), update);
   const words = countWords(text);
   if (words === 0) throw new DomainError("心得体会还是空的，请写好后再提交。", 400);
   if (words < REFLECTION_MIN_WORDS)

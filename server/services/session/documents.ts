@@ -11,6 +11,7 @@ import {
 } from "../../../shared/permissions";
 import { meetingRecord, scopeSettings, type MeetingRecord } from "../meeting-scope";
 import { loadSubject } from "../people/subjects";
+import { auditRead, examinationResource, lifeMeetingRecord } from "../life/examination-records";
 
 /** A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed. */
 async function minutesResource(sql: Sql, m: MeetingRecord): Promise<MinutesResource> {
@@ -39,10 +40,24 @@ async function reflectionResource(sql: Sql, m: MeetingRecord, authorId: string):
   };
 }
 
-/** The permission resource behind a live document's name; null for a name or record that does not exist. */
-export async function documentResource(sql: Sql, docName: string): Promise<DocumentResource | null> {
+/**
+ * The permission resource behind a live document's name; null for a name or record that does not
+ * exist. `readerId`: the person asking, for the records whose rules depend on them (a
+ * 对照检查材料: on the list while the meeting is under way, a grant from above).
+ */
+export async function documentResource(
+  sql: Sql,
+  docName: string,
+  readerId: string | null = null,
+): Promise<DocumentResource | null> {
   const doc = parseDocName(docName);
   if (!doc) return null;
+  if (doc.kind === "examination") {
+    const m = await lifeMeetingRecord(sql, doc.meetingId);
+    const [author] = m ? await sql`select 1 from users where id = ${doc.authorId}` : [];
+    if (!m || !author) return null;
+    return { kind: "examination", ...(await examinationResource(sql, m, readerId, doc.authorId)) };
+  }
   // The meeting with the reflection's author's place on its list (the author, not the reader).
   const meeting = await meetingRecord(sql, doc.meetingId, doc.kind === "reflection" ? doc.authorId : null);
   if (!meeting) return null;
@@ -66,9 +81,15 @@ export async function liveDocumentAccess(
   docName: string,
   subject?: Subject,
 ): Promise<"none" | "read" | "write"> {
-  const resource = await documentResource(sql, docName);
+  const resource = await documentResource(sql, docName, userId);
   if (!resource) return "none";
-  return documentAccess(subject ?? (await loadSubject(sql, userId)), resource);
+  const access = documentAccess(subject ?? (await loadSubject(sql, userId)), resource);
+  // A 对照检查材料 read over the WebSocket by someone other than its author is audited, as on the page.
+  if (resource.kind === "examination" && access !== "none" && userId !== resource.personId) {
+    const m = await lifeMeetingRecord(sql, resource.meeting.id);
+    if (m) await auditRead(sql, userId, m, resource.personId, "live");
+  }
+  return access;
 }
 
 /** The first content of a live document never stored: the minutes start from the agenda's outline. */
