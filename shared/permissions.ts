@@ -281,7 +281,10 @@ function reviewsFromAbove(subject: Subject, meeting: MeetingResource): boolean {
 export type DocumentResource =
   | ({ kind: "meeting-minutes" } & MinutesResource)
   | { kind: "meeting-live"; meeting: MeetingResource }
-  | ({ kind: "reflection" } & ReflectionResource);
+  | ({ kind: "reflection" } & ReflectionResource)
+  | ({ kind: "criticism" } & CriticismNoteResource & { authorId: string; authorInvited: boolean })
+  | ({ kind: "criticism-answer" } & CriticismNoteResource)
+  | ({ kind: "criticism-note" } & CriticismNoteResource);
 
 /**
  * Live documents follow the record they belong to. The live channel of a session (agenda
@@ -298,6 +301,12 @@ export function documentAccess(subject: Subject | null, doc: DocumentResource): 
       const a = reflectionAccess(subject, doc);
       return a === "manage" ? "read" : a;
     }
+    case "criticism":
+      return criticismAccess(subject, doc);
+    case "criticism-answer":
+      return criticismAnswerAccess(subject, doc);
+    case "criticism-note":
+      return criticismNoteAccess(subject, doc);
   }
 }
 
@@ -644,3 +653,59 @@ export function lifeRecordAccess(subject: Subject | null, r: LifeRecordResource)
   if (r.aboveGrant && reviewsFromAbove(subject, r.meeting)) return "read";
   return "none";
 }
+
+// ── 批评与自我批评 at a 组织生活会 (issue 16 §2, docs/decisions/035) ─────────────────────────────
+
+/** Who sees who wrote a criticism besides its author (branch setting): the person and the 支委, or every reader. */
+export type CriticismAuthors = "concerned" | "readers";
+
+/** One person's criticisms at a 组织生活会, as the rules see them for one subject. */
+export interface CriticismNoteResource extends LifeRecordResource {
+  /** The person criticised (never null here). */
+  personId: string;
+  /** The session has started and not ended. */
+  inProgress: boolean;
+  authors: CriticismAuthors;
+}
+
+/** Whether the subject may know who wrote the criticisms of this person: a reader who is the person or on the 支委, or any reader when the branch says so. */
+export function criticismAuthorsVisible(subject: Subject | null, r: CriticismNoteResource): boolean {
+  if (!subject || lifeRecordAccess(subject, r) === "none") return false;
+  if (r.authors === "readers") return true;
+  return subject.userId === r.personId || sitsOnCommittee(subject, r.meeting.orgId);
+}
+
+/**
+ * One attendee's criticism of one person (its own live document). write: its author, while the
+ * session is in progress and they are on its list, never about themselves. read: the author
+ * afterwards (their own words), and whoever may read the note and see its authors (the document's
+ * name carries the author). Anyone else: none — they read the composed note, which names nobody.
+ */
+export function criticismAccess(
+  subject: Subject | null,
+  r: CriticismNoteResource & { authorId: string; authorInvited: boolean },
+): "none" | "read" | "write" {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (subject.userId === r.authorId) {
+    if (!r.authorInvited || r.authorId === r.personId) return "none";
+    return r.inProgress ? "write" : "read";
+  }
+  return criticismAuthorsVisible(subject, r) ? "read" : "none";
+}
+
+/** The person's answer (表态): they write it while the session is in progress and they are on its list; readers of the note read it. */
+export function criticismAnswerAccess(subject: Subject | null, r: CriticismNoteResource): "none" | "read" | "write" {
+  const reads = lifeRecordAccess(subject, r);
+  if (!subject || reads === "none") return "none";
+  return subject.userId === r.personId && r.inProgress && r.attendingNow ? "write" : "read";
+}
+
+/** The composed 批评与自我批评 note: lifeRecordAccess, read only (the server writes it). */
+export const criticismNoteAccess = (subject: Subject | null, r: CriticismNoteResource): "none" | "read" =>
+  lifeRecordAccess(subject, r);
+
+/** Running the round of criticism (order, turn, absences): whoever runs the session. */
+export const criticismRoundAccess = (subject: Subject | null, r: SessionResource): "none" | "read" | "manage" => {
+  const s = sessionAccess(subject, r);
+  return s === "manage" ? "manage" : s === "none" ? "none" : "read";
+};
