@@ -47,6 +47,7 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "review.outcome": "记录民主评议评定意见",
   "review.report": "上报民主评议结果",
   "review.results_view": "查看民主评议测评结果",
+  "criticism.read": "查看批评与自我批评记录",
 };
 
 const FIELD_LABEL: Record<string, string> = {

@@ -39,7 +39,8 @@ export type AuditAction =
   | "review.close"
   | "review.outcome"
   | "review.report"
-  | "review.results_view";
+  | "review.results_view"
+  | "criticism.read";
 
 export interface AuditEntry {
   actorId: string | null;
