@@ -1,5 +1,5 @@
 import type { Sql } from "../../../db/client";
-import { parseDocName } from "../../../shared/doc-names";
+import { parseDocName, type DocName } from "../../../shared/doc-names";
 import { minutesOutline } from "../../../shared/editor/minutes";
 import {
   documentAccess,
@@ -11,6 +11,7 @@ import {
 } from "../../../shared/permissions";
 import { meetingRecord, scopeSettings, type MeetingRecord } from "../meeting-scope";
 import { loadSubject } from "../people/subjects";
+import { criticismMeeting, noteResource, onList } from "../life/criticism-records";
 
 /** A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed. */
 async function minutesResource(sql: Sql, m: MeetingRecord): Promise<MinutesResource> {
@@ -39,10 +40,37 @@ async function reflectionResource(sql: Sql, m: MeetingRecord, authorId: string):
   };
 }
 
-/** The permission resource behind a live document's name; null for a name or record that does not exist. */
-export async function documentResource(sql: Sql, docName: string): Promise<DocumentResource | null> {
+/**
+ * A criticism, an answer or a note of a 组织生活会 as a permission resource for one reader: null
+ * when the meeting holds no round of criticism or the person is not on its list.
+ */
+async function criticismResource(
+  sql: Sql,
+  doc: Extract<DocName, { kind: "criticism" | "criticism-answer" | "criticism-note" }>,
+  readerId: string | null,
+): Promise<DocumentResource | null> {
+  const m = await criticismMeeting(sql, doc.meetingId, readerId);
+  if (!m) return null;
+  const personId = doc.kind === "criticism" ? doc.targetId : doc.personId;
+  if (!(await onList(sql, m.row.id, personId))) return null;
+  const note = await noteResource(sql, m, readerId, personId);
+  if (doc.kind !== "criticism") return { kind: doc.kind, ...note };
+  return { kind: "criticism", ...note, authorId: doc.authorId, authorInvited: await onList(sql, m.row.id, doc.authorId) };
+}
+
+/**
+ * The permission resource behind a live document's name, for a reader (the criticism kinds
+ * depend on whether the reader attends); null for a name or record that does not exist.
+ */
+export async function documentResource(
+  sql: Sql,
+  docName: string,
+  readerId: string | null = null,
+): Promise<DocumentResource | null> {
   const doc = parseDocName(docName);
   if (!doc) return null;
+  if (doc.kind === "criticism" || doc.kind === "criticism-answer" || doc.kind === "criticism-note")
+    return criticismResource(sql, doc, readerId);
   // The meeting with the reflection's author's place on its list (the author, not the reader).
   const meeting = await meetingRecord(sql, doc.meetingId, doc.kind === "reflection" ? doc.authorId : null);
   if (!meeting) return null;
@@ -66,7 +94,7 @@ export async function liveDocumentAccess(
   docName: string,
   subject?: Subject,
 ): Promise<"none" | "read" | "write"> {
-  const resource = await documentResource(sql, docName);
+  const resource = await documentResource(sql, docName, userId);
   if (!resource) return "none";
   return documentAccess(subject ?? (await loadSubject(sql, userId)), resource);
 }
