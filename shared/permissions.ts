@@ -212,6 +212,11 @@ export interface MinutesResource {
   hostId: string | null;
   recorderId: string | null;
   editorIds: readonly string[];
+  /**
+   * Given for a meeting whose records are confidential (a 组织生活会, docs/decisions/035): the
+   * reader's standing under lifeRecordAccess. The host and the 记录人 keep their access.
+   */
+  confidential?: { attendingNow: boolean; aboveGrant: boolean };
 }
 
 /**
@@ -225,6 +230,8 @@ export function minutesAccess(subject: Subject | null, r: MinutesResource): "non
   if (!subject || meeting === "none") return "none";
   const me = subject.userId;
   if (me === r.recorderId || me === r.hostId) return "write";
+  if (r.confidential && lifeRecordAccess(subject, { meeting: r.meeting, personId: null, ...r.confidential }) === "none")
+    return "none";
   // A co-editor writes while they take part in the organisation (one who left only reads).
   if (r.editorIds.includes(me) && meeting !== "read") return "write";
   return convenes(subject, orgOf(r.meeting)) ? "write" : "read";

@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DocStore } from "../../server/collab/persistence";
-import { DOC_KINDS, meetingLiveDoc, meetingMinutesDoc, reflectionDoc } from "../../shared/doc-names";
+import {
+  criticismAnswerDoc,
+  criticismDoc,
+  criticismNoteDoc,
+  DOC_KINDS,
+  meetingLiveDoc,
+  meetingMinutesDoc,
+  reflectionDoc,
+} from "../../shared/doc-names";
 import { DEMO, httpActors, ORGS, withDemoServer } from "../setup/demo";
 import { appRoutes, fill, type AppRoute } from "../setup/routes";
 import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
@@ -370,6 +378,11 @@ const DOCS: Record<(typeof DOC_KINDS)[number], { name: () => string; read: Role[
     // The 党委 reviewer's "own" on a meeting he is not invited to: nobody's.
     { name: () => reflectionDoc(f.meeting, uid("reviewer")), read: [], write: [] },
   ],
+  // The round of criticism belongs to a 组织生活会 (tests/integration/life-criticism.test.ts has its
+  // matrix); on the fixture's 党员大会 these names open for nobody.
+  criticism: [{ name: () => criticismDoc(f.meeting, uid("coEditor"), uid("attendee")), read: [], write: [] }],
+  "criticism-answer": [{ name: () => criticismAnswerDoc(f.meeting, uid("attendee")), read: [], write: [] }],
+  "criticism-note": [{ name: () => criticismNoteDoc(f.meeting, uid("attendee")), read: [], write: [] }],
 };
 
 function meetingForm(): Payload {

@@ -11,10 +11,13 @@ import {
 } from "../../../shared/permissions";
 import { meetingRecord, scopeSettings, type MeetingRecord } from "../meeting-scope";
 import { loadSubject } from "../people/subjects";
-import { criticismMeeting, noteResource, onList } from "../life/criticism-records";
+import { criticismMeeting, inProgress, noteResource, onList } from "../life/criticism-records";
+import { aboveGrantActive } from "../life/above-access";
+import { lifeMinutesSeed } from "../life/criticism-round";
+import { holdsCriticismRound } from "../../../shared/domain/life-criticism";
 
 /** A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed. */
-async function minutesResource(sql: Sql, m: MeetingRecord): Promise<MinutesResource> {
+export async function minutesResource(sql: Sql, m: MeetingRecord, readerId: string | null): Promise<MinutesResource> {
   const editors = await sql<{ user_id: string }[]>`
     select user_id from meeting_minutes_editors where meeting_id = ${m.row.id}`;
   return {
@@ -22,6 +25,13 @@ async function minutesResource(sql: Sql, m: MeetingRecord): Promise<MinutesResou
     hostId: m.row.host_id,
     recorderId: m.row.recorder_id,
     editorIds: editors.map((e) => e.user_id),
+    // A 组织生活会's minutes hold its criticisms: they follow lifeRecordAccess (decision 035).
+    confidential: holdsCriticismRound(m.row.kind)
+      ? {
+          attendingNow: inProgress(m) && m.invited !== null,
+          aboveGrant: readerId ? await aboveGrantActive(sql, readerId, m.row.id) : false,
+        }
+      : undefined,
   };
 }
 
@@ -72,11 +82,11 @@ export async function documentResource(
   if (doc.kind === "criticism" || doc.kind === "criticism-answer" || doc.kind === "criticism-note")
     return criticismResource(sql, doc, readerId);
   // The meeting with the reflection's author's place on its list (the author, not the reader).
-  const meeting = await meetingRecord(sql, doc.meetingId, doc.kind === "reflection" ? doc.authorId : null);
+  const meeting = await meetingRecord(sql, doc.meetingId, doc.kind === "reflection" ? doc.authorId : readerId);
   if (!meeting) return null;
   switch (doc.kind) {
     case "meeting-minutes":
-      return { kind: "meeting-minutes", ...(await minutesResource(sql, meeting)) };
+      return { kind: "meeting-minutes", ...(await minutesResource(sql, meeting, readerId)) };
     case "meeting-live":
       return { kind: "meeting-live", meeting: meeting.resource };
     case "reflection": {
@@ -99,10 +109,13 @@ export async function liveDocumentAccess(
   return documentAccess(subject ?? (await loadSubject(sql, userId)), resource);
 }
 
-/** The first content of a live document never stored: the minutes start from the agenda's outline. */
+/** The first content of a live document never stored: the minutes start from the agenda's outline (a 组织生活会's from its own). */
 export async function seedDocument(sql: Sql, docName: string): Promise<Uint8Array | null> {
   const doc = parseDocName(docName);
   if (doc?.kind !== "meeting-minutes") return null;
+  // A 组织生活会's minutes start from 回头看 and the round of criticism (decision 035).
+  const life = await lifeMinutesSeed(sql, doc.meetingId);
+  if (life) return life;
   const items = await sql<{ title: string }[]>`
     select title from meeting_agenda_items where meeting_id = ${doc.meetingId} order by position, id`;
   return minutesOutline(items.map((i) => i.title));
