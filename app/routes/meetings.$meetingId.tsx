@@ -5,6 +5,7 @@ import { getMeetingFor } from "../../server/services/calendar/meetings";
 import { meetingDetail } from "../../server/services/calendar/meeting-detail";
 import { sessionReflections } from "../../server/services/reflections/overview";
 import { lookBackFor } from "../../server/services/life/rectification";
+import { criticismRound } from "../../server/services/life/criticism-round";
 import {
   endLiveSession,
   moveAgenda,
@@ -28,6 +29,7 @@ import { SessionVotes, votesStyles } from "../components/session-votes";
 import { MinutesHeaderView } from "../components/minutes-header";
 import { AgendaCard, HostBar, MinutesEditors, PresenceCard } from "../components/session-parts";
 import { useLiveSession } from "../components/use-live-session";
+import { CriticismRound, criticismStyles } from "../components/criticism-round";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
@@ -50,6 +52,7 @@ export const links: LinksFunction = () => [
   ...materialsStyles,
   ...votesStyles,
   ...lookBackStyles,
+  ...criticismStyles,
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -66,8 +69,11 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const reflections = await sessionReflections(sql, actor.subject, found.meeting.id);
   // 回头看 (decision 031): a 组织生活会 opens with the previous one's 整改清单.
   const lookBack = await lookBackFor(sql, actor.subject, found.meeting);
+  // 批评与自我批评 (decision 035): the round of a 组织生活会, as this viewer may see it.
+  const criticism = await criticismRound(sql, actor.subject, found.meeting.id);
   return {
     lookBack,
+    criticism,
     reflections,
     meeting: found.meeting,
     detail,
@@ -124,7 +130,8 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 };
 
 export default function SessionPage() {
-  const { meeting, detail, session, reflections, manage, docName, me, lookBack } = useLoaderData<typeof loader>();
+  const { meeting, detail, session, reflections, manage, docName, me, lookBack, criticism } =
+    useLoaderData<typeof loader>();
   const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
   const mine = session.people.find((p) => p.id === me.id);
@@ -270,6 +277,11 @@ export default function SessionPage() {
               error={result?.intent === "agenda" ? result.formError : undefined}
             />
           </div>
+          {criticism ? (
+            <div className="slot slot--criticism">
+              <CriticismRound meetingId={meeting.id} round={criticism} me={me} liveTurnId={live.criticismTurnId} />
+            </div>
+          ) : null}
           <div className="slot slot--materials">
             <MaterialsPanel materials={detail.materials} />
           </div>
@@ -299,7 +311,12 @@ export default function SessionPage() {
           ) : null}
           <section className="sheet slot slot--minutes" aria-labelledby="minutes-heading">
             <MinutesHeaderView header={session.header} />
-            {mounted ? (
+            {session.minutes.access === "none" ? (
+              // A 组织生活会's minutes hold its criticisms (decision 035).
+              <p className="muted" data-testid="minutes-confidential">
+                组织生活会的会议记录仅支委、主持人、记录人和会议进行中的与会同志可见。
+              </p>
+            ) : mounted ? (
               <Suspense fallback={<EditorFrame heading={heading} status="loading" />}>
                 <CollabEditor
                   docName={docName}

@@ -25,7 +25,9 @@ export function defaultRoundOrder<P extends RoundPerson>(people: readonly P[]): 
     if (p.roles.some((r) => r !== "member" && r !== "group_leader")) return 1 + ROLES.indexOf(bestRole(p.roles));
     return 10;
   };
-  return [...people].sort((a, b) => band(a) - band(b) || a.name.localeCompare(b.name, "zh-CN") || (a.id < b.id ? -1 : 1));
+  return [...people].sort(
+    (a, b) => band(a) - band(b) || a.name.localeCompare(b.name, "zh-CN") || (a.id < b.id ? -1 : 1),
+  );
 }
 
 const bestRole = (roles: readonly Role[]): Role =>
@@ -39,7 +41,7 @@ export function reorderRound(current: readonly string[], wanted: readonly string
   const known = new Set(current);
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const id of wanted) if (known.has(id) && !seen.has(id)) seen.add(id), out.push(id);
+  for (const id of wanted) if (known.has(id) && !seen.has(id)) (seen.add(id), out.push(id));
   for (const id of current) if (!seen.has(id)) out.push(id);
   return out;
 }

@@ -1,10 +1,5 @@
 import type { Sql } from "../../../db/client";
-import {
-  criticismAnswerDoc,
-  criticismDoc,
-  criticismNoteDoc,
-  meetingMinutesDoc,
-} from "../../../shared/doc-names";
+import { criticismAnswerDoc, criticismDoc, criticismNoteDoc, meetingMinutesDoc } from "../../../shared/doc-names";
 import { defaultRoundOrder, holdsCriticismRound, reorderRound } from "../../../shared/domain/life-criticism";
 import { ROLE_LABEL, type Role } from "../../../shared/domain/labels";
 import { fillCriticismSection, lifeMinutesOutline } from "../../../shared/editor/minutes";
@@ -18,7 +13,7 @@ import {
 import { RECTIFICATION_STATUS_LABEL } from "../../../shared/schemas/rectification";
 import type { Actor, LiveAccess } from "../actor";
 import { audit } from "../audit";
-import { DomainError } from "../errors";
+import { DomainError, hidden } from "../errors";
 import { forgetMeetingScope, loadMeetingScope, type MeetingScope } from "../meeting-scope";
 import type { Subject } from "../../../shared/permissions";
 import { authorKey, inProgress, noteResource, roundSalt } from "./criticism-records";
@@ -114,7 +109,11 @@ async function currentOf(sql: Sql, meetingId: string): Promise<string | null> {
 }
 
 /** The round as the viewer sees it; null for a meeting without one. Hidden meeting: 404. */
-export async function criticismRound(sql: Sql, subject: Subject, meetingId: string): Promise<CriticismRoundView | null> {
+export async function criticismRound(
+  sql: Sql,
+  subject: Subject,
+  meetingId: string,
+): Promise<CriticismRoundView | null> {
   const scope = await loadMeetingScope(sql, subject, meetingId);
   if (!holdsCriticismRound(scope.row.kind) || scope.row.status === "cancelled") return null;
   const people = await roundPeople(sql, scope);
@@ -180,7 +179,8 @@ const NOT_RUNNER = () => new DomainError("只有主持人、书记或组织委�
 /** Loads the meeting for a change to its round: runner, in a round-holding meeting, not over. */
 async function forChange(sql: Sql, actor: Actor, meetingId: string) {
   const scope = await loadMeetingScope(sql, actor.subject, meetingId, { fresh: true });
-  if (!holdsCriticismRound(scope.row.kind)) throw new DomainError("只有组织生活会有批评与自我批评环节。", 400);
+  // Another kind of meeting has no round: as if it did not exist.
+  if (!holdsCriticismRound(scope.row.kind)) throw hidden();
   if (!canManage(scope.session)) throw NOT_RUNNER();
   if (scope.row.status === "cancelled") throw new DomainError("会议已取消。", 409);
   if (scope.row.session_ended_at) throw new DomainError("会议已经结束，批评与自我批评不能再调整。", 409);
