@@ -159,7 +159,8 @@ describe("the answer (表态)", () => {
 
 describe("the round and the minutes", () => {
   it("the host and those who convene run the round; members read it", () => {
-    const s = (subject: Subject, invited: boolean) => criticismRoundAccess(subject, { meeting, hostId: "sec", invited });
+    const s = (subject: Subject, invited: boolean) =>
+      criticismRoundAccess(subject, { meeting, hostId: "sec", invited });
     expect(s(SECRETARY, true)).toBe("manage");
     expect(s(ATTENDEE, true)).toBe("read");
     expect(s(OTHER_BRANCH, false)).toBe("none");
