@@ -173,7 +173,7 @@ export function CriticismRound({
             </div>
           ) : null}
           {current.answerDoc && mounted ? (
-            <div className="crit__mine">
+            <div className="crit__mine" data-kind="answer">
               <Suspense fallback={<EditorFrame status="loading" />}>
                 <CollabEditor
                   docName={current.answerDoc}
