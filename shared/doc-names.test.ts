@@ -22,7 +22,12 @@ describe("document names", () => {
   it("round-trips a criticism, an answer and a composed note", () => {
     const a = "0b7e1c2a-1111-4222-8333-944455556666";
     const b = "1c8f2d3b-2222-4333-9444-a55566667777";
-    expect(parseDocName(criticismDoc(id, a, b))).toEqual({ kind: "criticism", meetingId: id, targetId: a, authorId: b });
+    expect(parseDocName(criticismDoc(id, a, b))).toEqual({
+      kind: "criticism",
+      meetingId: id,
+      targetId: a,
+      authorId: b,
+    });
     expect(parseDocName(criticismAnswerDoc(id, a))).toEqual({ kind: "criticism-answer", meetingId: id, personId: a });
     expect(parseDocName(criticismNoteDoc(id, a))).toEqual({ kind: "criticism-note", meetingId: id, personId: a });
   });

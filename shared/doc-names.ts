@@ -62,7 +62,8 @@ export const examinationDoc = (meetingId: string, authorId: string) => `meeting.
 export const criticismDoc = (meetingId: string, targetId: string, authorId: string) =>
   `meeting.${meetingId}.criticism.${targetId}.${authorId}`;
 /** The prefix of every criticism of one person: the server lists them by it (never a client). */
-export const criticismDocPrefix = (meetingId: string, targetId: string) => `meeting.${meetingId}.criticism.${targetId}.`;
+export const criticismDocPrefix = (meetingId: string, targetId: string) =>
+  `meeting.${meetingId}.criticism.${targetId}.`;
 /** The person's answer (表态) to the criticisms they received. */
 export const criticismAnswerDoc = (meetingId: string, personId: string) => `meeting.${meetingId}.answer.${personId}`;
 /** The person's 批评与自我批评 note, composed by the server. */

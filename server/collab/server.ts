@@ -328,7 +328,10 @@ export class CollabServer {
         // A client's edit (its origin is the connection), once stored.
         r.doc.on("update", (_u: Uint8Array, origin: unknown) => {
           if (origin && typeof origin === "object" && "ws" in origin)
-            void r.settled().then(() => changed(docName), () => undefined);
+            void r.settled().then(
+              () => changed(docName),
+              () => undefined,
+            );
         });
       }
       created.ready.catch((e) => {

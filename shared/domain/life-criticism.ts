@@ -41,7 +41,11 @@ export function reorderRound(current: readonly string[], wanted: readonly string
   const known = new Set(current);
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const id of wanted) if (known.has(id) && !seen.has(id)) (seen.add(id), out.push(id));
+  for (const id of wanted) {
+    if (!known.has(id) || seen.has(id)) continue;
+    seen.add(id);
+    out.push(id);
+  }
   for (const id of current) if (!seen.has(id)) out.push(id);
   return out;
 }

@@ -65,7 +65,12 @@ async function criticismResource(
   if (!(await onList(sql, m.row.id, personId))) return null;
   const note = await noteResource(sql, m, readerId, personId);
   if (doc.kind !== "criticism") return { kind: doc.kind, ...note };
-  return { kind: "criticism", ...note, authorId: doc.authorId, authorInvited: await onList(sql, m.row.id, doc.authorId) };
+  return {
+    kind: "criticism",
+    ...note,
+    authorId: doc.authorId,
+    authorInvited: await onList(sql, m.row.id, doc.authorId),
+  };
 }
 
 /**
