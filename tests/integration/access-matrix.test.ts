@@ -232,6 +232,16 @@ const TABLE: Record<string, Record<string, Cell>> = {
     accept: { allowed: RUNNERS },
     return: { allowed: RUNNERS, body: () => ({ comment: "请结合工作实际再充实" }) },
   },
+  // 批评与自我批评 belongs to a 组织生活会 (decision 035; tests/integration/life-criticism.test.ts has
+  // its matrix): on the fixture's 党员大会 the round and a person's note do not exist for anyone.
+  "/meetings/:meetingId/criticism": {
+    GET: { allowed: [] },
+    turn: { allowed: [], body: () => ({ step: "next" }) },
+    order: { allowed: [], body: () => ({ order: uid("attendee") }) },
+  },
+  "/meetings/:meetingId/criticism/:personId": {
+    GET: { allowed: [], params: () => ({ personId: uid("attendee") }) },
+  },
   // 投屏: the room view; everyone who may read the meeting may open it (the sign-in code only for those who run it).
   "/meetings/:meetingId/screen": { GET: { allowed: MEETING_READERS } },
   "/meetings/:meetingId/votes": {
