@@ -232,15 +232,19 @@ const TABLE: Record<string, Record<string, Cell>> = {
     accept: { allowed: RUNNERS },
     return: { allowed: RUNNERS, body: () => ({ comment: "请结合工作实际再充实" }) },
   },
-  // 批评与自我批评 belongs to a 组织生活会 (decision 035; tests/integration/life-criticism.test.ts has
-  // its matrix): on the fixture's 党员大会 the round and a person's note do not exist for anyone.
+  // 批评与自我批评 (decision 035) on an ended 组织生活会 of the branch with the same list: the round is
+  // read by the meeting's readers and run by its runners (now 409: it is over); 黄磊's note by him and
+  // the 支委 only (lifeRecordAccess; the 党委 holds no grant). life-criticism.test.ts has the rest.
   "/meetings/:meetingId/criticism": {
-    GET: { allowed: [] },
-    turn: { allowed: [], body: () => ({ step: "next" }) },
-    order: { allowed: [], body: () => ({ order: uid("attendee") }) },
+    GET: { allowed: MEETING_READERS, params: () => ({ meetingId: f.life }) },
+    turn: { allowed: RUNNERS, params: () => ({ meetingId: f.life }), body: () => ({ step: "next" }) },
+    order: { allowed: RUNNERS, params: () => ({ meetingId: f.life }), body: () => ({ order: uid("attendee") }) },
   },
   "/meetings/:meetingId/criticism/:personId": {
-    GET: { allowed: [], params: () => ({ personId: uid("attendee") }) },
+    GET: {
+      allowed: ["attendee", "branchManager", "peerManager"],
+      params: () => ({ meetingId: f.life, personId: uid("attendee") }),
+    },
   },
   // 投屏: the room view; everyone who may read the meeting may open it (the sign-in code only for those who run it).
   "/meetings/:meetingId/screen": { GET: { allowed: MEETING_READERS } },
@@ -454,6 +458,15 @@ beforeAll(async () => {
     agenda: ["学习", "表决"],
   };
   f.meeting = await t.meeting(spec);
+  f.life = await t.meeting({
+    org: ORGS.B1,
+    kind: "life_meeting",
+    title: "矩阵组织生活会",
+    host: DEMO.CHEN,
+    attendees: list,
+    inMin: -300,
+    ended: true,
+  });
   f.endable = await t.meeting({ ...spec, title: "可结束的会议" });
   f.future = await t.meeting({ ...spec, started: false, inMin: 3 * 24 * 60, title: "将来的会议" });
   await t.sql`update memberships set ended_at = now(), ended_reason = '调出' where user_id = ${t.ids.user[EXTRA.ended.username]}`;
