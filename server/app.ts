@@ -28,6 +28,8 @@ import { isSameOrigin, type TrustProxy } from "./origin";
 import { remixHandler } from "./remix-handler";
 import { markOnlinePresence } from "./services/session/attendance";
 import { liveDocumentAccess, seedDocument } from "./services/session/documents";
+import { auditLiveRead, noteRefresher } from "./services/life/criticism-live";
+import { storedStates } from "./collab/persistence";
 import { bumpSession } from "../shared/live-session";
 import { sendReminders } from "./services/calendar/reminders";
 import { sendRectificationReminders } from "./services/life/rectification-reminders";
@@ -76,6 +78,14 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
         log.error("session.signal_failed", { meeting: meetingId, error: e }),
       ),
     presentUsers: async (meetingId) => (await hub.collab?.presentUsers(meetingLiveDoc(meetingId))) ?? [],
+    readDocuments: async (docNames) => {
+      const out = await storedStates(db.sql, docNames);
+      for (const name of docNames) {
+        const state = await hub.collab?.liveState(name);
+        if (state) out.set(name, state);
+      }
+      return out;
+    },
     editDocument: async (docName, change) => {
       if (!hub.collab) throw new Error("collaboration server not started");
       await hub.collab.edit(docName, change);
@@ -276,7 +286,9 @@ function remindPeriodically(sql: Sql) {
 }
 
 function collabAuth(services: Services, live: LiveAccess): CollabAuth {
+  const refreshNote = noteRefresher(services.sql, live);
   return {
+    changed: refreshNote,
     async authenticate(req) {
       const id = services.auth.readSessionCookie(req.headers.cookie ?? "");
       if (!id) return null;
@@ -291,6 +303,7 @@ function collabAuth(services: Services, live: LiveAccess): CollabAuth {
       const doc = parseDocName(docName);
       if (doc?.kind === "meeting-live" && (await markOnlinePresence(services.sql, userId, doc.meetingId)))
         await live.sessionChanged(doc.meetingId);
+      await auditLiveRead(services.sql, userId, docName);
     },
   };
 }

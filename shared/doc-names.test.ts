@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { examinationDoc, meetingLiveDoc, meetingMinutesDoc, parseDocName, reflectionDoc } from "./doc-names";
+import {
+  criticismAnswerDoc,
+  criticismDoc,
+  criticismNoteDoc,
+  examinationDoc,
+  meetingLiveDoc,
+  meetingMinutesDoc,
+  parseDocName,
+  reflectionDoc,
+} from "./doc-names";
 
 describe("document names", () => {
   const id = "6e5f6c90-6bdc-4363-badf-c4fc81a0136f";
@@ -15,8 +24,23 @@ describe("document names", () => {
     const author = "0b7e1c2a-1111-4222-8333-944455556666";
     expect(parseDocName(examinationDoc(id, author))).toEqual({ kind: "examination", meetingId: id, authorId: author });
   });
+  it("round-trips a criticism, an answer and a composed note", () => {
+    const a = "0b7e1c2a-1111-4222-8333-944455556666";
+    const b = "1c8f2d3b-2222-4333-9444-a55566667777";
+    expect(parseDocName(criticismDoc(id, a, b))).toEqual({
+      kind: "criticism",
+      meetingId: id,
+      targetId: a,
+      authorId: b,
+    });
+    expect(parseDocName(criticismAnswerDoc(id, a))).toEqual({ kind: "criticism-answer", meetingId: id, personId: a });
+    expect(parseDocName(criticismNoteDoc(id, a))).toEqual({ kind: "criticism-note", meetingId: id, personId: a });
+  });
   it.each([
     "",
+    `meeting.${id}.criticism.0b7e1c2a-1111-4222-8333-944455556666`,
+    `meeting.${id}.criticism-note.x`,
+    `meeting.${id}.answer`,
     "meeting",
     `meeting.${id}`,
     `meeting.${id}.other`,

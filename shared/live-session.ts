@@ -9,18 +9,29 @@ export const LIVE_MAP = "session";
 export interface LiveState {
   rev: number;
   agendaItemId: string | null;
+  /** The person whose turn it is in the round of criticism (组织生活会), or null. */
+  criticismTurnId: string | null;
 }
 
 export function readLiveState(doc: Y.Doc): LiveState {
   const m = doc.getMap(LIVE_MAP);
   const rev = m.get("rev");
   const item = m.get("agendaItemId");
-  return { rev: typeof rev === "number" ? rev : 0, agendaItemId: typeof item === "string" ? item : null };
+  const turn = m.get("criticismTurnId");
+  return {
+    rev: typeof rev === "number" ? rev : 0,
+    agendaItemId: typeof item === "string" ? item : null,
+    criticismTurnId: typeof turn === "string" ? turn : null,
+  };
 }
 
+/** What a change may move besides the revision: the agenda position, the turn in the round of criticism. */
+export type LiveChange = { agendaItemId?: string | null; criticismTurnId?: string | null };
+
 /** Marks a change (and the agenda position when given). */
-export function bumpSession(doc: Y.Doc, state?: { agendaItemId?: string | null }) {
+export function bumpSession(doc: Y.Doc, state?: LiveChange) {
   const m = doc.getMap(LIVE_MAP);
   m.set("rev", readLiveState(doc).rev + 1);
   if (state && "agendaItemId" in state) m.set("agendaItemId", state.agendaItemId ?? null);
+  if (state && "criticismTurnId" in state) m.set("criticismTurnId", state.criticismTurnId ?? null);
 }

@@ -212,6 +212,11 @@ export interface MinutesResource {
   hostId: string | null;
   recorderId: string | null;
   editorIds: readonly string[];
+  /**
+   * Given for a meeting whose records are confidential (a 组织生活会, docs/decisions/035): the
+   * reader's standing under lifeRecordAccess. The host and the 记录人 keep their access.
+   */
+  confidential?: { attendingNow: boolean; aboveGrant: boolean };
 }
 
 /**
@@ -225,6 +230,8 @@ export function minutesAccess(subject: Subject | null, r: MinutesResource): "non
   if (!subject || meeting === "none") return "none";
   const me = subject.userId;
   if (me === r.recorderId || me === r.hostId) return "write";
+  if (r.confidential && lifeRecordAccess(subject, { meeting: r.meeting, personId: null, ...r.confidential }) === "none")
+    return "none";
   // A co-editor writes while they take part in the organisation (one who left only reads).
   if (r.editorIds.includes(me) && meeting !== "read") return "write";
   return convenes(subject, orgOf(r.meeting)) ? "write" : "read";
@@ -282,7 +289,10 @@ export type DocumentResource =
   | ({ kind: "meeting-minutes" } & MinutesResource)
   | { kind: "meeting-live"; meeting: MeetingResource }
   | ({ kind: "reflection" } & ReflectionResource)
-  | ({ kind: "examination" } & ExaminationResource);
+  | ({ kind: "examination" } & ExaminationResource)
+  | ({ kind: "criticism" } & CriticismNoteResource & { authorId: string; authorInvited: boolean })
+  | ({ kind: "criticism-answer" } & CriticismNoteResource)
+  | ({ kind: "criticism-note" } & CriticismNoteResource);
 
 /**
  * Live documents follow the record they belong to. The live channel of a session (agenda
@@ -303,6 +313,12 @@ export function documentAccess(subject: Subject | null, doc: DocumentResource): 
       const a = examinationAccess(subject, doc);
       return a === "manage" ? "read" : a;
     }
+    case "criticism":
+      return criticismAccess(subject, doc);
+    case "criticism-answer":
+      return criticismAnswerAccess(subject, doc);
+    case "criticism-note":
+      return criticismNoteAccess(subject, doc);
   }
 }
 
@@ -826,3 +842,59 @@ export function examinationAccess(subject: Subject | null, r: ExaminationResourc
 export function mayManageExaminationSettings(subject: Subject | null, org: OrgResource): boolean {
   return !!subject && org.kind === "branch" && holdsIn(subject, org.id, MANAGER_ROLES);
 }
+
+// ── 批评与自我批评 at a 组织生活会 (issue 16 §2, docs/decisions/035) ─────────────────────────────
+
+/** Who sees who wrote a criticism besides its author (branch setting): the person and the 支委, or every reader. */
+export type CriticismAuthors = "concerned" | "readers";
+
+/** One person's criticisms at a 组织生活会, as the rules see them for one subject. */
+export interface CriticismNoteResource extends LifeRecordResource {
+  /** The person criticised (never null here). */
+  personId: string;
+  /** The session has started and not ended. */
+  inProgress: boolean;
+  authors: CriticismAuthors;
+}
+
+/** Whether the subject may know who wrote the criticisms of this person: a reader who is the person or on the 支委, or any reader when the branch says so. */
+export function criticismAuthorsVisible(subject: Subject | null, r: CriticismNoteResource): boolean {
+  if (!subject || lifeRecordAccess(subject, r) === "none") return false;
+  if (r.authors === "readers") return true;
+  return subject.userId === r.personId || sitsOnCommittee(subject, r.meeting.orgId);
+}
+
+/**
+ * One attendee's criticism of one person (its own live document). write: its author, while the
+ * session is in progress and they are on its list, never about themselves. read: the author
+ * afterwards (their own words), and whoever may read the note and see its authors (the document's
+ * name carries the author). Anyone else: none — they read the composed note, which names nobody.
+ */
+export function criticismAccess(
+  subject: Subject | null,
+  r: CriticismNoteResource & { authorId: string; authorInvited: boolean },
+): "none" | "read" | "write" {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (subject.userId === r.authorId) {
+    if (!r.authorInvited || r.authorId === r.personId) return "none";
+    return r.inProgress ? "write" : "read";
+  }
+  return criticismAuthorsVisible(subject, r) ? "read" : "none";
+}
+
+/** The person's answer (表态): they write it while the session is in progress and they are on its list; readers of the note read it. */
+export function criticismAnswerAccess(subject: Subject | null, r: CriticismNoteResource): "none" | "read" | "write" {
+  const reads = lifeRecordAccess(subject, r);
+  if (!subject || reads === "none") return "none";
+  return subject.userId === r.personId && r.inProgress && r.attendingNow ? "write" : "read";
+}
+
+/** The composed 批评与自我批评 note: lifeRecordAccess, read only (the server writes it). */
+export const criticismNoteAccess = (subject: Subject | null, r: CriticismNoteResource): "none" | "read" =>
+  lifeRecordAccess(subject, r);
+
+/** Running the round of criticism (order, turn, absences): whoever runs the session. */
+export const criticismRoundAccess = (subject: Subject | null, r: SessionResource): "none" | "read" | "manage" => {
+  const s = sessionAccess(subject, r);
+  return s === "manage" ? "manage" : s === "none" ? "none" : "read";
+};

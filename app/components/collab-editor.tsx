@@ -39,6 +39,8 @@ export default function CollabEditor({
   readOnly,
   heading,
   speakers,
+  label = "会议记录",
+  testId = "minutes-editor",
 }: {
   docName: string;
   user: Me;
@@ -46,6 +48,9 @@ export default function CollabEditor({
   heading?: React.ReactNode;
   /** When given, the toolbar offers 发言人 (the minutes). */
   speakers?: SpeakerChoice[];
+  /** The editing area's accessible name and test id (the minutes by default). */
+  label?: string;
+  testId?: string;
 }) {
   const [live, setLive] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
   const [status, setStatus] = useState<Status>("connecting");
@@ -131,6 +136,8 @@ export default function CollabEditor({
           user={user}
           readOnly={readOnly}
           speakers={speakers}
+          label={label}
+          testId={testId}
         />
       ) : null}
     </EditorFrame>
@@ -143,12 +150,16 @@ function BoundEditor({
   user,
   readOnly,
   speakers,
+  label,
+  testId,
 }: {
   doc: Y.Doc;
   provider: WebsocketProvider;
   user: Me;
   readOnly: boolean;
   speakers?: SpeakerChoice[];
+  label: string;
+  testId: string;
 }) {
   const editor = useEditor(
     {
@@ -160,7 +171,7 @@ function BoundEditor({
         CollaborationCaret.configure({ provider, user: { name: user.name, color: user.color } }),
       ],
       editorProps: {
-        attributes: { class: "editor__content", "aria-label": "会议记录", "data-testid": "minutes-editor" },
+        attributes: { class: "editor__content", "aria-label": label, "data-testid": testId },
       },
     },
     [doc, provider],

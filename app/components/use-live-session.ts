@@ -15,6 +15,8 @@ export interface LiveSession {
   rev: number;
   /** The agenda item the host moved to, once the channel has said so (else the loader's value holds). */
   agendaItemId: string | null | undefined;
+  /** Whose turn it is in the round of criticism, once the channel has said so. */
+  criticismTurnId: string | null | undefined;
   /**
    * Who has the session page open right now (one entry per person, whatever their tabs). The
    * viewer is always in it, first: they are here, whether or not the channel has said so yet.
@@ -45,6 +47,7 @@ export function useLiveSession(
     connected: false,
     rev: 0,
     agendaItemId: undefined,
+    criticismTurnId: undefined,
     present: [me],
   }));
   const reloadWhenIdle = useIdleRevalidate();
@@ -90,6 +93,7 @@ export function useLiveSession(
           ...s,
           rev: live.rev,
           agendaItemId: doc.getMap(LIVE_MAP).has("agendaItemId") ? live.agendaItemId : undefined,
+          criticismTurnId: doc.getMap(LIVE_MAP).has("criticismTurnId") ? live.criticismTurnId : undefined,
         }));
         if (inSync) scheduleReload();
       };

@@ -60,6 +60,7 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "talk.record": "记录谈心谈话",
   "talk.read": "查看他人的谈心谈话记录",
   "talk.settings": "设置谈心谈话要求",
+  "criticism.read": "查看批评与自我批评记录",
 };
 
 const FIELD_LABEL: Record<string, string> = {

@@ -7,6 +7,7 @@ import { sessionReflections } from "../../server/services/reflections/overview";
 import { lookBackFor } from "../../server/services/life/rectification";
 import { opinionsStage } from "../../server/services/life/opinions";
 import { hasPreparationCycle } from "../../shared/domain/preparation";
+import { criticismRound } from "../../server/services/life/criticism-round";
 import {
   endLiveSession,
   moveAgenda,
@@ -32,6 +33,7 @@ import { SessionVotes, votesStyles } from "../components/session-votes";
 import { MinutesHeaderView } from "../components/minutes-header";
 import { AgendaCard, HostBar, MinutesEditors, PresenceCard } from "../components/session-parts";
 import { useLiveSession } from "../components/use-live-session";
+import { CriticismRound, criticismStyles } from "../components/criticism-round";
 import { requireActor } from "../lib/actor.server";
 import { notFound } from "../lib/auth.server";
 import { invalid, refused, type FormErrors } from "../lib/form-errors.server";
@@ -55,6 +57,7 @@ export const links: LinksFunction = () => [
   ...votesStyles,
   ...lookBackStyles,
   { rel: "stylesheet", href: opinionsCss },
+  ...criticismStyles,
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -73,9 +76,12 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const lookBack = await lookBackFor(sql, actor.subject, found.meeting);
   // 征求意见 (decision 032): a link with its counts; the stages view of the cycle replaces it.
   const opinions = hasPreparationCycle(found.scope.row.kind) ? await opinionsStage(sql, found.scope) : null;
+  // 批评与自我批评 (decision 035): the round of a 组织生活会, as this viewer may see it.
+  const criticism = await criticismRound(sql, actor.subject, found.meeting.id);
   return {
     lookBack,
     opinions: opinions?.href ? { href: opinions.href, done: opinions.done, missing: opinions.missing } : null,
+    criticism,
     reflections,
     meeting: found.meeting,
     detail,
@@ -132,7 +138,7 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 };
 
 export default function SessionPage() {
-  const { meeting, detail, session, reflections, manage, docName, me, lookBack, opinions } =
+  const { meeting, detail, session, reflections, manage, docName, me, lookBack, opinions, criticism } =
     useLoaderData<typeof loader>();
   const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
@@ -290,6 +296,11 @@ export default function SessionPage() {
               error={result?.intent === "agenda" ? result.formError : undefined}
             />
           </div>
+          {criticism ? (
+            <div className="slot slot--criticism">
+              <CriticismRound meetingId={meeting.id} round={criticism} me={me} liveTurnId={live.criticismTurnId} />
+            </div>
+          ) : null}
           <div className="slot slot--materials">
             <MaterialsPanel materials={detail.materials} />
           </div>
@@ -330,7 +341,12 @@ export default function SessionPage() {
           ) : null}
           <section className="sheet slot slot--minutes" aria-labelledby="minutes-heading">
             <MinutesHeaderView header={session.header} />
-            {mounted ? (
+            {session.minutes.access === "none" ? (
+              // A 组织生活会's minutes hold its criticisms (decision 035).
+              <p className="muted" data-testid="minutes-confidential">
+                组织生活会的会议记录仅支委、主持人、记录人和会议进行中的与会同志可见。
+              </p>
+            ) : mounted ? (
               <Suspense fallback={<EditorFrame heading={heading} status="loading" />}>
                 <CollabEditor
                   docName={docName}

@@ -31,6 +31,12 @@ const VISIBILITY = [
   { value: "branch", label: "提交后全支部可见", hint: "提交或通过后，支部党员都可以阅读，便于互相学习。" },
 ] as const;
 
+// 组织生活会 (decision 035): who sees who wrote a criticism besides its author.
+const CRITICISM_AUTHORS = [
+  { value: "concerned", label: "仅被批评的本人和支委", hint: "其他与会党员只看到批评意见，不知道是谁提出的。" },
+  { value: "readers", label: "所有能看到记录的人", hint: "与会党员在会议进行中也能看到每条批评意见的提出人。" },
+] as const;
+
 const ORDER = CADENCES;
 const NTH = [
   { value: "1", label: "第一个" },
@@ -77,6 +83,7 @@ function fromForm(form: FormData) {
     reviewExcellentPercent: num(form.get("reviewExcellentPercent")),
     // A post without the field keeps what is stored (the schema checks the value).
     reflectionVisibility: form.get("reflectionVisibility") ?? undefined,
+    criticismAuthors: form.get("criticismAuthors") ?? undefined,
   };
 }
 
@@ -87,16 +94,22 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   if (!parsed.success) return data<FormErrors>({ formError: parsed.error.issues[0].message }, { status: 400 });
   const { sql, live } = context.services;
   try {
-    const before = (await orgSettings(sql, org.id)).reflectionVisibility;
-    const input = { ...parsed.data, reflectionVisibility: parsed.data.reflectionVisibility ?? before };
+    const stored = await orgSettings(sql, org.id);
+    const before = stored.reflectionVisibility;
+    const authorsBefore = stored.criticismAuthors;
+    const input = {
+      ...parsed.data,
+      reflectionVisibility: parsed.data.reflectionVisibility ?? before,
+      criticismAuthors: parsed.data.criticismAuthors ?? authorsBefore,
+    };
     // A post without the field keeps the stored date.
     const tracking = form.get("trackingStartedOn");
     await saveOrgSettings(sql, actor, org.id, {
       ...input,
       ...(typeof tracking === "string" && tracking !== "" ? { trackingStartedOn: tracking } : {}),
     });
-    // Who may read submitted 心得体会 changed: open reflection documents are re-checked.
-    if (input.reflectionVisibility !== before) live.treeChanged();
+    // Who may read submitted 心得体会, or criticisms with their authors, changed: open documents are re-checked.
+    if (input.reflectionVisibility !== before || input.criticismAuthors !== authorsBefore) live.treeChanged();
     return { ok: "已保存。组织生活提醒和年度计划将按新规则计算。" };
   } catch (e) {
     return refused(e);
@@ -299,6 +312,30 @@ export default function Settings() {
           <span className="field__hint" id="visibility-hint">
             草稿始终只有本人可见；相似度比对结果只有审阅人（主持人、支委、党小组长）可见。
           </span>
+        </div>
+        <div
+          className="card field"
+          role="radiogroup"
+          aria-labelledby="criticism-authors-label"
+          data-testid="criticism-authors"
+        >
+          <span className="field__label" id="criticism-authors-label">
+            组织生活会批评意见的提出人
+          </span>
+          {CRITICISM_AUTHORS.map((v) => (
+            <label key={v.value} className="check visibility-option">
+              <input
+                type="radio"
+                name="criticismAuthors"
+                value={v.value}
+                defaultChecked={settings.criticismAuthors === v.value}
+              />
+              <span>
+                <span className="visibility-option__label">{v.label}</span>
+                <span className="muted visibility-option__hint">{v.hint}</span>
+              </span>
+            </label>
+          ))}
         </div>
         <button className="btn btn--primary" type="submit" disabled={busy}>
           {busy ? "正在保存…" : "保存规则"}

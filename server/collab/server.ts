@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import { log } from "../logger";
 import { isSameOrigin, type TrustProxy } from "../origin";
 import type { AwarenessUser } from "./awareness";
@@ -52,6 +52,8 @@ export interface CollabAuth {
    * nodes seeding at once produce the same items and Yjs keeps one copy.
    */
   seed?(docName: string): Promise<Uint8Array | null>;
+  /** Told after a client's change to a document is stored (e.g. a criticism: its person's note is composed again). */
+  changed?(docName: string): void;
 }
 
 /**
@@ -272,6 +274,18 @@ export class CollabServer {
     if (room.conns.size === 0) this.scheduleUnload(room);
   }
 
+  /** The state of a document open on this node (loaded), or null. */
+  async liveState(docName: string): Promise<Uint8Array | null> {
+    const room = this.rooms.get(docName);
+    if (!room) return null;
+    try {
+      await room.ready;
+    } catch {
+      return null;
+    }
+    return this.rooms.get(docName) === room ? Y.encodeStateAsUpdate(room.doc) : null;
+  }
+
   /** The users connected to a document on this node right now. */
   usersIn(docName: string): Set<string> {
     const ids = new Set<string>();
@@ -308,6 +322,18 @@ export class CollabServer {
         presenceMaxBytes: this.limits.presenceMaxBytes,
       });
       this.rooms.set(docName, room);
+      const changed = this.auth.changed;
+      if (changed) {
+        const r = created;
+        // A client's edit (its origin is the connection), once stored.
+        r.doc.on("update", (_u: Uint8Array, origin: unknown) => {
+          if (origin && typeof origin === "object" && "ws" in origin)
+            void r.settled().then(
+              () => changed(docName),
+              () => undefined,
+            );
+        });
+      }
       created.ready.catch((e) => {
         log.error("collab.load_failed", { doc: docName, error: e });
         this.fail(created, "load_failed");

@@ -22,9 +22,14 @@ export interface LiveAccess {
    * reflections): the session's live channel says so and open pages reload their data.
    * Resolves once it is stored and sent; never rejects (a failure is logged).
    */
-  sessionChanged(meetingId: string, state?: { agendaItemId?: string | null }): Promise<void>;
+  sessionChanged(meetingId: string, state?: import("../../shared/live-session").LiveChange): Promise<void>;
   /** Users on a session's live page right now (on every node, when several share documents). */
   presentUsers(meetingId: string): Promise<string[]>;
+  /**
+   * The current state of these documents, by name: the open room's where one is loaded on this
+   * node (what was just typed), else the stored one. A name never written is absent.
+   */
+  readDocuments(docNames: string[]): Promise<Map<string, Uint8Array>>;
   /** A change the server makes to a live document: stored, then sent to everyone connected. */
   editDocument(docName: string, change: (doc: import("yjs").Doc) => void): Promise<void>;
 }

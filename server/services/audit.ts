@@ -52,7 +52,8 @@ export type AuditAction =
   | "examination.submit"
   | "examination.return"
   | "examination.accept"
-  | "examination.settings";
+  | "examination.settings"
+  | "criticism.read";
 
 export interface AuditEntry {
   actorId: string | null;

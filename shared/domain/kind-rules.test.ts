@@ -28,6 +28,7 @@ describe("default rules", () => {
       minutesDueDays: 7,
       reflectionVisibility: "committee",
       reviewExcellentPercent: 30,
+      criticismAuthors: "concerned",
     });
   });
 });

@@ -189,7 +189,15 @@ export interface BranchWideSettings {
   reflectionVisibility: ReflectionVisibility;
   /** 民主评议: the largest share of members the 支委会 may rate 优秀, in percent (rounded down, at least one). */
   reviewExcellentPercent: number;
+  /**
+   * 组织生活会: who sees who wrote a criticism besides its author: the person concerned and the
+   * 支委 ("concerned"), or everyone who may read the note ("readers").
+   */
+  criticismAuthors: CriticismAuthorsSetting;
 }
+
+export const CRITICISM_AUTHORS_SETTINGS = ["concerned", "readers"] as const;
+export type CriticismAuthorsSetting = (typeof CRITICISM_AUTHORS_SETTINGS)[number];
 
 export const REFLECTION_VISIBILITIES = ["committee", "branch"] as const;
 export type ReflectionVisibility = (typeof REFLECTION_VISIBILITIES)[number];
@@ -200,6 +208,7 @@ export const DEFAULT_BRANCH_SETTINGS: Readonly<BranchWideSettings> = {
   minutesDueDays: 7,
   reflectionVisibility: "committee",
   reviewExcellentPercent: 30,
+  criticismAuthors: "concerned",
 };
 
 export interface ResolvedSettings extends BranchWideSettings {

@@ -7,6 +7,7 @@ import {
   defaultRule,
   LEAST_FREQUENT_CADENCE,
   REFLECTION_VISIBILITIES,
+  CRITICISM_AUTHORS_SETTINGS,
   type BranchWideSettings,
   type Cadence,
   type FixedDay,
@@ -111,6 +112,7 @@ const BRANCH_FIELD_SCHEMAS = {
     .min(1, "会议记录完成期限至少为 1 天")
     .max(60, "会议记录完成期限最多 60 天"),
   reflectionVisibility: z.enum(REFLECTION_VISIBILITIES, { error: "请选择心得体会的查看范围" }),
+  criticismAuthors: z.enum(CRITICISM_AUTHORS_SETTINGS, { error: "请选择谁能看到批评意见的提出人" }),
   reviewExcellentPercent: z
     .number({ error: "请填写优秀比例上限" })
     .int("优秀比例上限应为整数")
@@ -137,6 +139,7 @@ export const BranchSettingsSchema = z.object({
   minutesDueDays: BRANCH_FIELD_SCHEMAS.minutesDueDays.optional(),
   reflectionVisibility: BRANCH_FIELD_SCHEMAS.reflectionVisibility.optional(),
   reviewExcellentPercent: BRANCH_FIELD_SCHEMAS.reviewExcellentPercent.optional(),
+  criticismAuthors: BRANCH_FIELD_SCHEMAS.criticismAuthors.optional(),
 });
 export type BranchSettings = z.infer<typeof BranchSettingsSchema>;
 export type KindRuleOverride = z.infer<ReturnType<typeof kindOverrideSchema>>;

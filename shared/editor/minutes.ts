@@ -102,3 +102,60 @@ export function plainText(doc: Y.Doc): string {
     .map((n) => textOf(n as Y.XmlElement | Y.XmlText))
     .join("\n");
 }
+
+/** The 组织生活会's sections (docs/decisions/035). */
+export const LOOK_BACK_HEADING = "回头看";
+export const CRITICISM_HEADING = "批评与自我批评";
+
+/**
+ * The first content of a 组织生活会's minutes: 回头看 with the last 组织生活会's 整改清单 items
+ * (one line each, as they stood when the record was first opened), 批评与自我批评 with a heading
+ * per person in the round's order (filled from their note when the host moves on), then the
+ * decisions. Deterministic for the same input.
+ */
+export function lifeMinutesOutline(lookBack: readonly string[], people: readonly string[]): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = OUTLINE_CLIENT_ID;
+  const items: Y.XmlElement[] = [heading(2, `一、${LOOK_BACK_HEADING}`)];
+  if (lookBack.length === 0) items.push(paragraph("上次组织生活会无整改事项。"));
+  for (const line of lookBack) items.push(paragraph(line));
+  items.push(heading(2, `二、${CRITICISM_HEADING}`));
+  if (people.length === 0) items.push(paragraph());
+  for (const name of people) items.push(heading(3, name), paragraph());
+  items.push(heading(2, DECISIONS_HEADING), paragraph());
+  doc.getXmlFragment(EDITOR_FIELD).insert(0, items);
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
+/**
+ * Writes one person's lines under their heading in the 批评与自我批评 section: into the outline's
+ * empty line, before whatever the 记录人 typed there; a person (or the section) missing from the
+ * outline is added at the section's end (before the decisions).
+ */
+export function fillCriticismSection(doc: Y.Doc, name: string, lines: readonly string[]) {
+  const frag = doc.getXmlFragment(EDITOR_FIELD);
+  const nodes = frag.toArray();
+  const label = (n: unknown) => (n instanceof Y.XmlElement ? textOf(n).trim() : "");
+  let section = nodes.findIndex((n) => isHeading(n, 2) && label(n).endsWith(CRITICISM_HEADING));
+  if (section < 0) {
+    const decisions = nodes.findIndex((n) => isHeading(n, 2) && label(n) === DECISIONS_HEADING);
+    section = decisions < 0 ? frag.length : decisions;
+    frag.insert(section, [heading(2, CRITICISM_HEADING)]);
+    return fillCriticismSection(doc, name, lines);
+  }
+  let end = section + 1;
+  while (end < nodes.length && !isHeading(nodes[end], 2)) end++;
+  let at = -1;
+  for (let i = section + 1; i < end; i++) if (isHeading(nodes[i], 3) && label(nodes[i]) === name) at = i;
+  const paragraphs = lines.map((l) => paragraph(l));
+  if (at < 0) {
+    frag.insert(end, [heading(3, name), ...paragraphs]);
+    return;
+  }
+  const next = nodes[at + 1];
+  if (at + 1 < end && next instanceof Y.XmlElement && next.nodeName === "paragraph" && next.length === 0)
+    frag.delete(at + 1, 1);
+  frag.insert(at + 1, paragraphs);
+}

@@ -1,7 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { DocStore } from "../../server/collab/persistence";
-import { DOC_KINDS, examinationDoc, meetingLiveDoc, meetingMinutesDoc, reflectionDoc } from "../../shared/doc-names";
+import {
+  criticismAnswerDoc,
+  criticismDoc,
+  criticismNoteDoc,
+  DOC_KINDS,
+  examinationDoc,
+  meetingLiveDoc,
+  meetingMinutesDoc,
+  reflectionDoc,
+} from "../../shared/doc-names";
 import { DEMO, httpActors, ORGS, withDemoServer } from "../setup/demo";
 import { appRoutes, fill, type AppRoute } from "../setup/routes";
 import { appendParagraph, connectClient, upgradeStatus } from "../setup/yclient";
@@ -231,37 +240,51 @@ const TABLE: Record<string, Record<string, Cell>> = {
   // is submitted. Readers: the author (sent to his own page), the 支委; the 书记 reviews. The 党委's
   // committee members review the 书记's own, so they open the overview (their rows only).
   "/meetings/:meetingId/examination": {
-    GET: { allowed: INVITED, params: () => ({ meetingId: f.life }) },
-    submit: { allowed: INVITED, params: () => ({ meetingId: f.life }), body: () => ({ update: "" }) },
+    GET: { allowed: INVITED, params: () => ({ meetingId: f.lifeExam }) },
+    submit: { allowed: INVITED, params: () => ({ meetingId: f.lifeExam }), body: () => ({ update: "" }) },
   },
   "/meetings/:meetingId/examinations": {
     GET: {
       allowed: ["branchManager", "peerManager", "partyLeaderInGroup", "reviewer"],
-      params: () => ({ meetingId: f.life }),
+      params: () => ({ meetingId: f.lifeExam }),
     },
     reviewer: {
       allowed: ["branchManager", "peerManager"],
-      params: () => ({ meetingId: f.life }),
+      params: () => ({ meetingId: f.lifeExam }),
       body: () => ({ reviewerId: "" }),
     },
     "boilerplate-add": {
       allowed: ["branchManager", "peerManager"],
-      params: () => ({ meetingId: f.life }),
+      params: () => ({ meetingId: f.lifeExam }),
       body: () => ({ title: "矩阵模板", text: "这是一段用于矩阵测试的模板正文，长度足够二十个字。" }),
     },
     "boilerplate-remove": {
       allowed: ["branchManager", "peerManager"],
-      params: () => ({ meetingId: f.life }),
+      params: () => ({ meetingId: f.lifeExam }),
       body: () => ({ id: uid("attendee") }),
     },
   },
   "/meetings/:meetingId/examinations/:userId": {
-    GET: { allowed: ["coEditor", "branchManager", "peerManager"], params: () => ({ meetingId: f.life }) },
-    accept: { allowed: ["branchManager"], params: () => ({ meetingId: f.life }) },
+    GET: { allowed: ["coEditor", "branchManager", "peerManager"], params: () => ({ meetingId: f.lifeExam }) },
+    accept: { allowed: ["branchManager"], params: () => ({ meetingId: f.lifeExam }) },
     return: {
       allowed: ["branchManager"],
-      params: () => ({ meetingId: f.life }),
+      params: () => ({ meetingId: f.lifeExam }),
       body: () => ({ comment: "请结合工作实际再充实" }),
+    },
+  },
+  // 批评与自我批评 (decision 035) on an ended 组织生活会 of the branch with the same list: the round is
+  // read by the meeting's readers and run by its runners (now 409: it is over); 黄磊's note by him and
+  // the 支委 only (lifeRecordAccess; the 党委 holds no grant). life-criticism.test.ts has the rest.
+  "/meetings/:meetingId/criticism": {
+    GET: { allowed: MEETING_READERS, params: () => ({ meetingId: f.lifeEnded }) },
+    turn: { allowed: RUNNERS, params: () => ({ meetingId: f.lifeEnded }), body: () => ({ step: "next" }) },
+    order: { allowed: RUNNERS, params: () => ({ meetingId: f.lifeEnded }), body: () => ({ order: uid("attendee") }) },
+  },
+  "/meetings/:meetingId/criticism/:personId": {
+    GET: {
+      allowed: ["attendee", "branchManager", "peerManager"],
+      params: () => ({ meetingId: f.lifeEnded, personId: uid("attendee") }),
     },
   },
   // 投屏: the room view; everyone who may read the meeting may open it (the sign-in code only for those who run it).
@@ -455,14 +478,19 @@ const DOCS: Record<(typeof DOC_KINDS)[number], { name: () => string; read: Role[
     // On the fixture's 支部党员大会 there are none.
     { name: () => examinationDoc(f.meeting, uid("attendee")), read: [], write: [] },
     // 黄磊's draft on the 组织生活会: his alone.
-    { name: () => examinationDoc(f.life, uid("attendee")), read: ["attendee"], write: ["attendee"] },
+    { name: () => examinationDoc(f.lifeExam, uid("attendee")), read: ["attendee"], write: ["attendee"] },
     // 刘洋's submitted one: the author and the 支委 read it (the meeting not under way), nobody writes.
     {
-      name: () => examinationDoc(f.life, uid("coEditor")),
+      name: () => examinationDoc(f.lifeExam, uid("coEditor")),
       read: ["coEditor", "branchManager", "peerManager"],
       write: [],
     },
   ],
+  // The round of criticism belongs to a 组织生活会 (tests/integration/life-criticism.test.ts has its
+  // matrix); on the fixture's 党员大会 these names open for nobody.
+  criticism: [{ name: () => criticismDoc(f.meeting, uid("coEditor"), uid("attendee")), read: [], write: [] }],
+  "criticism-answer": [{ name: () => criticismAnswerDoc(f.meeting, uid("attendee")), read: [], write: [] }],
+  "criticism-note": [{ name: () => criticismNoteDoc(f.meeting, uid("attendee")), read: [], write: [] }],
 };
 
 function meetingForm(): Payload {
@@ -524,9 +552,24 @@ beforeAll(async () => {
     agenda: ["学习", "表决"],
   };
   f.meeting = await t.meeting(spec);
+  f.lifeEnded = await t.meeting({
+    org: ORGS.B1,
+    kind: "life_meeting",
+    title: "矩阵组织生活会",
+    host: DEMO.CHEN,
+    attendees: list,
+    inMin: -300,
+    ended: true,
+  });
   f.endable = await t.meeting({ ...spec, title: "可结束的会议" });
   f.future = await t.meeting({ ...spec, started: false, inMin: 3 * 24 * 60, title: "将来的会议" });
-  f.life = await t.meeting({ ...spec, kind: "life_meeting", started: false, inMin: 4 * 24 * 60, title: "组织生活会" });
+  f.lifeExam = await t.meeting({
+    ...spec,
+    kind: "life_meeting",
+    started: false,
+    inMin: 4 * 24 * 60,
+    title: "组织生活会",
+  });
   await t.sql`update memberships set ended_at = now(), ended_reason = '调出' where user_id = ${t.ids.user[EXTRA.ended.username]}`;
   for (const m of [f.meeting, f.endable])
     for (const u of list)
@@ -541,7 +584,7 @@ beforeAll(async () => {
   await t.sql`insert into reflections (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
               values (${f.meeting}, ${uid("coEditor")}, 'submitted', '学习党章的体会', 7, now())`;
   await t.sql`insert into examinations (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
-              values (${f.life}, ${uid("coEditor")}, 'submitted', '对照党章查摆的问题', 8, now())`;
+              values (${f.lifeExam}, ${uid("coEditor")}, 'submitted', '对照党章查摆的问题', 8, now())`;
   const [file] = await t.sql<{ id: string }[]>`
     insert into files (name, mime, size, data, created_by) values ('学习提纲.txt', 'text/plain', 12, ${Buffer.from("学习提纲")}, ${t.ids.user[DEMO.SEC]})
     returning id`;

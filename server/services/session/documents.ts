@@ -1,5 +1,5 @@
 import type { Sql } from "../../../db/client";
-import { parseDocName } from "../../../shared/doc-names";
+import { parseDocName, type DocName } from "../../../shared/doc-names";
 import { minutesOutline } from "../../../shared/editor/minutes";
 import {
   documentAccess,
@@ -12,9 +12,13 @@ import {
 import { meetingRecord, scopeSettings, type MeetingRecord } from "../meeting-scope";
 import { loadSubject } from "../people/subjects";
 import { auditRead, examinationResource, lifeMeetingRecord } from "../life/examination-records";
+import { criticismMeeting, inProgress, noteResource, onList } from "../life/criticism-records";
+import { aboveGrantActive } from "../life/above-access";
+import { lifeMinutesSeed } from "../life/criticism-round";
+import { holdsCriticismRound } from "../../../shared/domain/life-criticism";
 
 /** A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed. */
-async function minutesResource(sql: Sql, m: MeetingRecord): Promise<MinutesResource> {
+export async function minutesResource(sql: Sql, m: MeetingRecord, readerId: string | null): Promise<MinutesResource> {
   const editors = await sql<{ user_id: string }[]>`
     select user_id from meeting_minutes_editors where meeting_id = ${m.row.id}`;
   return {
@@ -22,6 +26,13 @@ async function minutesResource(sql: Sql, m: MeetingRecord): Promise<MinutesResou
     hostId: m.row.host_id,
     recorderId: m.row.recorder_id,
     editorIds: editors.map((e) => e.user_id),
+    // A 组织生活会's minutes hold its criticisms: they follow lifeRecordAccess (decision 035).
+    confidential: holdsCriticismRound(m.row.kind)
+      ? {
+          attendingNow: inProgress(m) && m.invited !== null,
+          aboveGrant: readerId ? await aboveGrantActive(sql, readerId, m.row.id) : false,
+        }
+      : undefined,
   };
 }
 
@@ -41,9 +52,32 @@ async function reflectionResource(sql: Sql, m: MeetingRecord, authorId: string):
 }
 
 /**
+ * A criticism, an answer or a note of a 组织生活会 as a permission resource for one reader: null
+ * when the meeting holds no round of criticism or the person is not on its list.
+ */
+async function criticismResource(
+  sql: Sql,
+  doc: Extract<DocName, { kind: "criticism" | "criticism-answer" | "criticism-note" }>,
+  readerId: string | null,
+): Promise<DocumentResource | null> {
+  const m = await criticismMeeting(sql, doc.meetingId, readerId);
+  if (!m) return null;
+  const personId = doc.kind === "criticism" ? doc.targetId : doc.personId;
+  if (!(await onList(sql, m.row.id, personId))) return null;
+  const note = await noteResource(sql, m, readerId, personId);
+  if (doc.kind !== "criticism") return { kind: doc.kind, ...note };
+  return {
+    kind: "criticism",
+    ...note,
+    authorId: doc.authorId,
+    authorInvited: await onList(sql, m.row.id, doc.authorId),
+  };
+}
+
+/**
  * The permission resource behind a live document's name; null for a name or record that does not
  * exist. `readerId`: the person asking, for the records whose rules depend on them (a
- * 对照检查材料: on the list while the meeting is under way, a grant from above).
+ * 对照检查材料 or a criticism: on the list while the meeting is under way, a grant from above).
  */
 export async function documentResource(
   sql: Sql,
@@ -58,12 +92,14 @@ export async function documentResource(
     if (!m || !author) return null;
     return { kind: "examination", ...(await examinationResource(sql, m, readerId, doc.authorId)) };
   }
+  if (doc.kind === "criticism" || doc.kind === "criticism-answer" || doc.kind === "criticism-note")
+    return criticismResource(sql, doc, readerId);
   // The meeting with the reflection's author's place on its list (the author, not the reader).
-  const meeting = await meetingRecord(sql, doc.meetingId, doc.kind === "reflection" ? doc.authorId : null);
+  const meeting = await meetingRecord(sql, doc.meetingId, doc.kind === "reflection" ? doc.authorId : readerId);
   if (!meeting) return null;
   switch (doc.kind) {
     case "meeting-minutes":
-      return { kind: "meeting-minutes", ...(await minutesResource(sql, meeting)) };
+      return { kind: "meeting-minutes", ...(await minutesResource(sql, meeting, readerId)) };
     case "meeting-live":
       return { kind: "meeting-live", meeting: meeting.resource };
     case "reflection": {
@@ -92,10 +128,13 @@ export async function liveDocumentAccess(
   return access;
 }
 
-/** The first content of a live document never stored: the minutes start from the agenda's outline. */
+/** The first content of a live document never stored: the minutes start from the agenda's outline (a 组织生活会's from its own). */
 export async function seedDocument(sql: Sql, docName: string): Promise<Uint8Array | null> {
   const doc = parseDocName(docName);
   if (doc?.kind !== "meeting-minutes") return null;
+  // A 组织生活会's minutes start from 回头看 and the round of criticism (decision 035).
+  const life = await lifeMinutesSeed(sql, doc.meetingId);
+  if (life) return life;
   const items = await sql<{ title: string }[]>`
     select title from meeting_agenda_items where meeting_id = ${doc.meetingId} order by position, id`;
   return minutesOutline(items.map((i) => i.title));

@@ -8,6 +8,7 @@ import { attendanceSheet, closeAttendance, markOnlinePresence, SIGNIN_OPENS_MS, 
 import { audit } from "../audit";
 import { DomainError } from "../errors";
 import { forgetMeetingScope, loadMeetingScope, type MeetingRow } from "../meeting-scope";
+import { minutesResource } from "./documents";
 
 // The live session page's side of a meeting: its phase, the agenda position the host moves, the
 // minutes header the system fills, who co-edits the minutes, and starting and ending. Every change
@@ -49,7 +50,7 @@ type Row = MeetingRow;
 /** The meeting (hidden: 404) and whether the subject runs its session (sessionAccess manage). */
 async function load(sql: Sql, subject: Subject, meetingId: string) {
   const scope = await loadMeetingScope(sql, subject, meetingId);
-  return { row: scope.row, resource: scope.resource, run: canManage(scope.session) };
+  return { row: scope.row, resource: scope.resource, run: canManage(scope.session), scope };
 }
 
 function phaseOf(row: Pick<Row, "status" | "session_started_at" | "session_ended_at">): Phase {
@@ -75,7 +76,7 @@ export async function sessionView(
   meetingId: string,
   now = new Date(),
 ): Promise<SessionView> {
-  const { row, resource, run } = await load(sql, subject, meetingId);
+  const { row, run, scope } = await load(sql, subject, meetingId);
   const sheet = await attendanceSheet(sql, subject, meetingId, now);
   const agenda = await sql<{ id: string; title: string }[]>`
     select id, title from meeting_agenda_items where meeting_id = ${meetingId} order by position, id`;
@@ -113,12 +114,7 @@ export async function sessionView(
       people,
     }),
     minutes: {
-      access: minutesAccess(subject, {
-        meeting: resource,
-        hostId: row.host_id,
-        recorderId: row.recorder_id,
-        editorIds: editors.map((e) => e.id),
-      }),
+      access: minutesAccess(subject, await minutesResource(sql, scope, subject.userId)),
       editors: [...editors],
     },
     people: sheet.rows.map((r) => ({
