@@ -27,7 +27,7 @@ import { inputGuard } from "./input-guard";
 import { isSameOrigin, type TrustProxy } from "./origin";
 import { remixHandler } from "./remix-handler";
 import { markOnlinePresence } from "./services/session/attendance";
-import { liveDocumentAccess, seedDocument } from "./services/session/documents";
+import { auditLiveRead, liveDocumentAccess, seedDocument } from "./services/session/documents";
 import { bumpSession } from "../shared/live-session";
 import { sendReminders } from "./services/calendar/reminders";
 import { sendRectificationReminders } from "./services/life/rectification-reminders";
@@ -291,6 +291,7 @@ function collabAuth(services: Services, live: LiveAccess): CollabAuth {
       const doc = parseDocName(docName);
       if (doc?.kind === "meeting-live" && (await markOnlinePresence(services.sql, userId, doc.meetingId)))
         await live.sessionChanged(doc.meetingId);
+      await auditLiveRead(services.sql, userId, docName);
     },
   };
 }

@@ -47,6 +47,14 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "review.outcome": "记录民主评议评定意见",
   "review.report": "上报民主评议结果",
   "review.results_view": "查看民主评议测评结果",
+  "life.access_asked": "上级调阅组织生活会保密记录",
+  "life.minutes_view": "查看组织生活会会议记录",
+  "life.study_linked": "关联组织生活会学习",
+  "life.study_unlinked": "取消关联组织生活会学习",
+  "life.study_recorded": "登记组织生活会线下学习",
+  "life.report_plan": "上报组织生活会方案",
+  "life.report_outcome": "上报组织生活会情况和整改清单",
+  "life.attend_above": "上级列席组织生活会",
 };
 
 const FIELD_LABEL: Record<string, string> = {

@@ -53,6 +53,9 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "review.opened": { label: "民主评议", icon: FlagIcon, attention: true },
   "review.outcome": { label: "评定意见", icon: BellIcon, attention: true },
   "review.reported": { label: "民主评议上报", icon: BellIcon },
+  "life.plan_reported": { label: "组织生活会方案", icon: BellIcon, attention: true },
+  "life.outcome_reported": { label: "组织生活会上报", icon: BellIcon },
+  "life.access_asked": { label: "上级调阅", icon: FlagIcon, attention: true },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

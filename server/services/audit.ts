@@ -39,7 +39,15 @@ export type AuditAction =
   | "review.close"
   | "review.outcome"
   | "review.report"
-  | "review.results_view";
+  | "review.results_view"
+  | "life.access_asked"
+  | "life.minutes_view"
+  | "life.study_linked"
+  | "life.study_unlinked"
+  | "life.study_recorded"
+  | "life.report_plan"
+  | "life.report_outcome"
+  | "life.attend_above";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -27,7 +27,10 @@ export type NotificationKind =
   | "rectification.confirmed"
   | "review.opened"
   | "review.outcome"
-  | "review.reported";
+  | "review.reported"
+  | "life.plan_reported"
+  | "life.outcome_reported"
+  | "life.access_asked";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

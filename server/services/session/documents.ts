@@ -1,7 +1,9 @@
 import type { Sql } from "../../../db/client";
 import { parseDocName } from "../../../shared/doc-names";
 import { minutesOutline } from "../../../shared/editor/minutes";
+import { hasLifeCycle } from "../../../shared/domain/life-cycle";
 import {
+  auditsLifeMinutesRead,
   documentAccess,
   type DocumentResource,
   type MinutesResource,
@@ -11,16 +13,34 @@ import {
 } from "../../../shared/permissions";
 import { meetingRecord, scopeSettings, type MeetingRecord } from "../meeting-scope";
 import { loadSubject } from "../people/subjects";
+import { audit } from "../audit";
+import { aboveGrantActive } from "../life/above-access";
 
-/** A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed. */
-async function minutesResource(sql: Sql, m: MeetingRecord): Promise<MinutesResource> {
+/**
+ * A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed;
+ * for a meeting with the 组织生活会 cycle also, for the reader `userId`, whether they attend it
+ * while it is in progress and whether they hold a grant from above (decision 036).
+ */
+export async function minutesResource(sql: Sql, m: MeetingRecord, userId: string | null): Promise<MinutesResource> {
   const editors = await sql<{ user_id: string }[]>`
     select user_id from meeting_minutes_editors where meeting_id = ${m.row.id}`;
+  let life: MinutesResource["life"] = null;
+  if (hasLifeCycle(m.row.kind)) {
+    const inProgress = m.row.session_started_at !== null && m.row.session_ended_at === null;
+    const [invited] = userId
+      ? await sql`select 1 from meeting_invitees where meeting_id = ${m.row.id} and user_id = ${userId}`
+      : [];
+    life = {
+      attendingNow: inProgress && !!invited,
+      aboveGrant: userId ? await aboveGrantActive(sql, userId, m.row.id) : false,
+    };
+  }
   return {
     meeting: m.resource,
     hostId: m.row.host_id,
     recorderId: m.row.recorder_id,
     editorIds: editors.map((e) => e.user_id),
+    life,
   };
 }
 
@@ -40,7 +60,11 @@ async function reflectionResource(sql: Sql, m: MeetingRecord, authorId: string):
 }
 
 /** The permission resource behind a live document's name; null for a name or record that does not exist. */
-export async function documentResource(sql: Sql, docName: string): Promise<DocumentResource | null> {
+export async function documentResource(
+  sql: Sql,
+  docName: string,
+  readerId: string | null = null,
+): Promise<DocumentResource | null> {
   const doc = parseDocName(docName);
   if (!doc) return null;
   // The meeting with the reflection's author's place on its list (the author, not the reader).
@@ -48,7 +72,7 @@ export async function documentResource(sql: Sql, docName: string): Promise<Docum
   if (!meeting) return null;
   switch (doc.kind) {
     case "meeting-minutes":
-      return { kind: "meeting-minutes", ...(await minutesResource(sql, meeting)) };
+      return { kind: "meeting-minutes", ...(await minutesResource(sql, meeting, readerId)) };
     case "meeting-live":
       return { kind: "meeting-live", meeting: meeting.resource };
     case "reflection": {
@@ -66,9 +90,28 @@ export async function liveDocumentAccess(
   docName: string,
   subject?: Subject,
 ): Promise<"none" | "read" | "write"> {
-  const resource = await documentResource(sql, docName);
+  const resource = await documentResource(sql, docName, userId);
   if (!resource) return "none";
   return documentAccess(subject ?? (await loadSubject(sql, userId)), resource);
+}
+
+/**
+ * Told when someone joined a live document: a read of a 组织生活会's minutes by anyone but its
+ * 记录人 and host goes into the audit log (life.minutes_view, over the WebSocket).
+ */
+export async function auditLiveRead(sql: Sql, userId: string, docName: string): Promise<void> {
+  const doc = parseDocName(docName);
+  if (doc?.kind !== "meeting-minutes") return;
+  const resource = await documentResource(sql, docName, userId);
+  if (resource?.kind !== "meeting-minutes" || !resource.life) return;
+  const subject = await loadSubject(sql, userId);
+  if (!auditsLifeMinutesRead(subject, resource) || documentAccess(subject, resource) === "none") return;
+  await audit(sql, {
+    actorId: userId,
+    action: "life.minutes_view",
+    orgId: resource.meeting.orgId,
+    detail: { meeting: resource.meeting.id, via: "live" },
+  });
 }
 
 /** The first content of a live document never stored: the minutes start from the agenda's outline. */

@@ -8,6 +8,8 @@ import { attendanceSheet, closeAttendance, markOnlinePresence, SIGNIN_OPENS_MS, 
 import { audit } from "../audit";
 import { DomainError } from "../errors";
 import { forgetMeetingScope, loadMeetingScope, type MeetingRow } from "../meeting-scope";
+import { minutesResource } from "./documents";
+import { hasLifeCycle } from "../../../shared/domain/life-cycle";
 
 // The live session page's side of a meeting: its phase, the agenda position the host moves, the
 // minutes header the system fills, who co-edits the minutes, and starting and ending. Every change
@@ -75,7 +77,9 @@ export async function sessionView(
   meetingId: string,
   now = new Date(),
 ): Promise<SessionView> {
-  const { row, resource, run } = await load(sql, subject, meetingId);
+  const scope = await loadMeetingScope(sql, subject, meetingId);
+  const { row } = scope;
+  const run = canManage(scope.session);
   const sheet = await attendanceSheet(sql, subject, meetingId, now);
   const agenda = await sql<{ id: string; title: string }[]>`
     select id, title from meeting_agenda_items where meeting_id = ${meetingId} order by position, id`;
@@ -113,12 +117,8 @@ export async function sessionView(
       people,
     }),
     minutes: {
-      access: minutesAccess(subject, {
-        meeting: resource,
-        hostId: row.host_id,
-        recorderId: row.recorder_id,
-        editorIds: editors.map((e) => e.id),
-      }),
+      // A 组织生活会's minutes follow lifeRecordAccess (decision 036): minutesResource knows.
+      access: minutesAccess(subject, await minutesResource(sql, scope, subject.userId)),
       editors: [...editors],
     },
     people: sheet.rows.map((r) => ({
@@ -154,6 +154,13 @@ export async function endLiveSession(sql: Sql, live: LiveAccess, actor: Actor, m
   if (row.session_ended_at) throw new DomainError("会议已经结束。", 409);
   const r = await closeAttendance(sql, actor, meetingId, now);
   await live.sessionChanged(meetingId);
+  // A 组织生活会's attendees read its confidential records only while it is in progress.
+  if (hasLifeCycle(row.kind)) {
+    const invitees = await sql<
+      { user_id: string }[]
+    >`select user_id from meeting_invitees where meeting_id = ${meetingId}`;
+    live.accessChanged(invitees.map((i) => i.user_id));
+  }
   return r;
 }
 
