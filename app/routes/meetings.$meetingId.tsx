@@ -5,6 +5,7 @@ import { getMeetingFor } from "../../server/services/calendar/meetings";
 import { meetingDetail } from "../../server/services/calendar/meeting-detail";
 import { sessionReflections } from "../../server/services/reflections/overview";
 import { lookBackFor } from "../../server/services/life/rectification";
+import { lifeCyclePanel } from "../../server/services/life/cycle-panel";
 import {
   endLiveSession,
   moveAgenda,
@@ -24,6 +25,8 @@ import { ChevronLeftIcon, ClockIcon, FlagIcon, MicIcon, PeopleIcon, PinIcon } fr
 import { MaterialsPanel, materialsStyles } from "../components/material-viewer";
 import { SessionReflections } from "../components/session-reflections";
 import { LookBackCard, lookBackStyles } from "../components/look-back";
+import { LifeStages } from "../components/life-stages";
+import { LifeAccessCard, LifeReportCard, LifeStudyCard, lifeCycleStyles } from "../components/life-cycle-panel";
 import { SessionVotes, votesStyles } from "../components/session-votes";
 import { MinutesHeaderView } from "../components/minutes-header";
 import { AgendaCard, HostBar, MinutesEditors, PresenceCard } from "../components/session-parts";
@@ -50,6 +53,7 @@ export const links: LinksFunction = () => [
   ...materialsStyles,
   ...votesStyles,
   ...lookBackStyles,
+  ...lifeCycleStyles,
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -66,7 +70,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const reflections = await sessionReflections(sql, actor.subject, found.meeting.id);
   // 回头看 (decision 031): a 组织生活会 opens with the previous one's 整改清单.
   const lookBack = await lookBackFor(sql, actor.subject, found.meeting);
+  // The 组织生活会 cycle (decision 036): stages, study, reports upward, grants from above.
+  const life = await lifeCyclePanel(sql, actor.subject, found.meeting.id);
   return {
+    life,
     lookBack,
     reflections,
     meeting: found.meeting,
@@ -124,7 +131,7 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 };
 
 export default function SessionPage() {
-  const { meeting, detail, session, reflections, manage, docName, me, lookBack } = useLoaderData<typeof loader>();
+  const { meeting, detail, session, reflections, manage, docName, me, lookBack, life } = useLoaderData<typeof loader>();
   const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
   const mine = session.people.find((p) => p.id === me.id);
@@ -239,6 +246,7 @@ export default function SessionPage() {
           { icon: FlagIcon, label: "组织", value: meeting.orgName },
         ]}
       />
+      {life ? <LifeStages stages={life.stages} detail={life.detail} /> : null}
       {lookBack ? <LookBackCard data={lookBack} orgId={meeting.orgId} /> : null}
 
       {session.canRun && !cancelled ? (
@@ -297,9 +305,23 @@ export default function SessionPage() {
               </section>
             </div>
           ) : null}
+          {life && !cancelled ? (
+            <div className="slot slot--life">
+              <LifeStudyCard meetingId={meeting.id} study={life.study} />
+              <LifeReportCard meetingId={meeting.id} reports={life.reports} />
+              <LifeAccessCard meetingId={meeting.id} panel={life} />
+            </div>
+          ) : null}
           <section className="sheet slot slot--minutes" aria-labelledby="minutes-heading">
             <MinutesHeaderView header={session.header} />
-            {mounted ? (
+            {session.minutes.access === "none" ? (
+              <div data-testid="minutes-confidential">
+                {heading}
+                <p className="muted">
+                  组织生活会的会议记录属于保密记录：仅支委、记录人、主持人和会议进行中的参会人员可见，上级党组织调阅后可见。
+                </p>
+              </div>
+            ) : mounted ? (
               <Suspense fallback={<EditorFrame heading={heading} status="loading" />}>
                 <CollabEditor
                   docName={docName}

@@ -1,0 +1,69 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { askAboveAccess } from "../../server/services/life/above-access";
+import { attendFromAbove, reportOutcome, reportPlan } from "../../server/services/life/reports";
+import { linkStudy, recordOfflineStudy, unlinkStudy } from "../../server/services/life/study";
+import { LifeActionSchema } from "../../shared/schemas/life-cycle";
+import { requireActor } from "../lib/actor.server";
+import { DomainError } from "../../server/services/errors";
+import { chinaShort } from "../../shared/time";
+import { invalid, type FormErrors } from "../lib/form-errors.server";
+
+// The forms of the 组织生活会 cycle on a meeting's page (app/components/life-cycle-panel.tsx posts
+// here with fetchers): link or unlink a study, record an offline study, 上报 the plan or the
+// outcome, join as 列席 from above, ask to read the confidential records from above. Each service
+// checks the rights itself (shared/permissions: lifeStudyAccess, lifeReportAccess,
+// mayAttendFromAbove, mayAskAboveAccess); refusals are a 4xx with the Chinese reason.
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  return redirect(`/meetings/${params.meetingId ?? ""}`);
+}
+
+export type LifeResult = FormErrors & { ok?: string };
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const { actor } = await requireActor(context, request);
+  const { sql } = context.services;
+  const meetingId = params.meetingId ?? "";
+  const form = Object.fromEntries(await request.formData());
+  const parsed = LifeActionSchema.safeParse(form);
+  if (!parsed.success) return invalid(parsed.error, String(form.intent ?? ""));
+  const input = parsed.data;
+  try {
+    switch (input.intent) {
+      case "link-study":
+        await linkStudy(sql, actor, meetingId, input.studyMeetingId);
+        return { ok: "已关联学习。", intent: input.intent } satisfies LifeResult;
+      case "unlink-study":
+        await unlinkStudy(sql, actor, meetingId, input.studyMeetingId);
+        return { ok: "已取消关联。", intent: input.intent } satisfies LifeResult;
+      case "offline-study":
+        await recordOfflineStudy(sql, actor, meetingId, input);
+        return { ok: "已登记线下学习。", intent: input.intent } satisfies LifeResult;
+      case "report-plan":
+        await reportPlan(sql, actor, meetingId);
+        return { ok: "会议方案已上报上级党组织。", intent: input.intent } satisfies LifeResult;
+      case "report-outcome":
+        await reportOutcome(sql, actor, meetingId);
+        return { ok: "会议情况和整改清单已上报上级党组织。", intent: input.intent } satisfies LifeResult;
+      case "attend-above":
+        await attendFromAbove(sql, actor, meetingId);
+        return { ok: "已报名列席本次会议。", intent: input.intent } satisfies LifeResult;
+      case "ask-above": {
+        const g = await askAboveAccess(sql, actor, meetingId, { reason: input.reason, days: input.days });
+        return { ok: `已调阅，至 ${chinaShort(g.expiresAt)} 止。`, intent: input.intent } satisfies LifeResult;
+      }
+    }
+  } catch (e) {
+    // The forms post with fetchers from the meeting page: every refusal (404 and 403 included)
+    // comes back as the form's message with its status, never as an error page.
+    if (!(e instanceof DomainError)) throw e;
+    return data<LifeResult>(
+      {
+        formError: e.field ? undefined : e.message,
+        fieldErrors: e.field ? { [e.field]: e.message } : undefined,
+        intent: input.intent,
+      },
+      { status: e.status },
+    );
+  }
+}
