@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useParams } from "@remix-run/react";
 import { askAboveAccess } from "../../server/services/life/above-access";
 import { attendFromAbove, reportOutcome, reportPlan } from "../../server/services/life/reports";
 import { linkStudy, recordOfflineStudy, unlinkStudy } from "../../server/services/life/study";
@@ -66,4 +67,30 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       { status: e.status },
     );
   }
+}
+
+/**
+ * What a browser without JavaScript sees after posting one of these forms (with JavaScript the
+ * fetchers keep the meeting page): the answer, and the way back to the meeting.
+ */
+export default function LifeActionReply() {
+  const r = useActionData<typeof action>() as LifeResult | undefined;
+  const { meetingId } = useParams();
+  const error = r?.formError ?? Object.values(r?.fieldErrors ?? {})[0];
+  return (
+    <main className="page">
+      {r?.ok ? (
+        <p className="alert alert--ok" role="status">
+          {r.ok}
+        </p>
+      ) : error ? (
+        <p className="alert alert--error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <Link className="btn" to={`/meetings/${meetingId ?? ""}`}>
+        返回会议
+      </Link>
+    </main>
+  );
 }
