@@ -39,7 +39,7 @@ export function LifeReportsList({ rows }: { rows: Row[] }) {
               </Link>
               <span className="muted">{formatDate(r.startsAt)}</span>
               <span className={r.planReportedAt ? "tag tag--green" : "tag tag--outline"}>
-                方案{r.planReportedAt ? "已上报" : "未上报"}
+                {r.planReportedAt ? "方案已上报" : "方案未上报"}
               </span>
               {outcome(r)}
             </li>

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useParams } from "@remix-run/react";
 import { askAboveAccess } from "../../server/services/life/above-access";
 import { attendFromAbove, reportOutcome, reportPlan } from "../../server/services/life/reports";
@@ -15,8 +15,11 @@ import { invalid, type FormErrors } from "../lib/form-errors.server";
 // checks the rights itself (shared/permissions: lifeStudyAccess, lifeReportAccess,
 // mayAttendFromAbove, mayAskAboveAccess); refusals are a 4xx with the Chinese reason.
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  return redirect(`/meetings/${params.meetingId ?? ""}`);
+// A GET has nothing of its own to show: the page offers the way back to the meeting. (A
+// redirect here would also answer every form post, which runs the loader after the action.)
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  await requireActor(context, request);
+  return null;
 }
 
 export type LifeResult = FormErrors & { ok?: string };
