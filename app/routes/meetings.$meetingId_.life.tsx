@@ -7,7 +7,10 @@ import { LifeActionSchema } from "../../shared/schemas/life-cycle";
 import { requireActor } from "../lib/actor.server";
 import { DomainError } from "../../server/services/errors";
 import { chinaShort } from "../../shared/time";
-import { invalid, type FormErrors } from "../lib/form-errors.server";
+import { invalid, loaded, type FormErrors } from "../lib/form-errors.server";
+import { notFound } from "../lib/auth.server";
+import { loadMeetingScope } from "../../server/services/meeting-scope";
+import { hasLifeCycle } from "../../shared/domain/life-cycle";
 
 // The forms of the 组织生活会 cycle on a meeting's page (app/components/life-cycle-panel.tsx posts
 // here with fetchers): link or unlink a study, record an offline study, 上报 the plan or the
@@ -17,8 +20,10 @@ import { invalid, type FormErrors } from "../lib/form-errors.server";
 
 // A GET has nothing of its own to show: the page offers the way back to the meeting. (A
 // redirect here would also answer every form post, which runs the loader after the action.)
-export async function loader({ context, request }: LoaderFunctionArgs) {
-  await requireActor(context, request);
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const { actor } = await requireActor(context, request);
+  const scope = await loaded(loadMeetingScope(context.services.sql, actor.subject, params.meetingId ?? ""));
+  if (!hasLifeCycle(scope.row.kind)) notFound();
   return null;
 }
 
