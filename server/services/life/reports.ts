@@ -171,8 +171,10 @@ export async function attendFromAbove(sql: Sql, actor: Actor, meetingId: string,
   const scope = await loadMeetingScope(sql, actor.subject, meetingId, { fresh: true });
   if (!hasLifeCycle(scope.row.kind)) throw hidden();
   const r = await lifeReports(sql, scope, now);
+  if (!mayAttendFromAbove(actor.subject, scope.resource, r.plan !== null))
+    throw new DomainError("方案上报后，上级党组织的委员才能报名列席。", 403);
   if (scope.invited) throw new DomainError("你已经在本次会议的名单中。", 409);
-  if (!r.mayAttend) throw new DomainError("方案上报后，上级党组织的委员才能在会前报名列席。", 403);
+  if (!r.mayAttend) throw new DomainError("会议已召开或已取消，不能再报名列席。", 409);
   await sql`
     insert into meeting_invitees (meeting_id, user_id, role, added_by)
     values (${meetingId}, ${actor.userId}, 'guest', ${actor.userId}) on conflict do nothing`;
