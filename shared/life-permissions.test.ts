@@ -20,7 +20,13 @@ import { chinaTime, DAY_MS } from "./time";
 // its study, the stages view, asking and 列席 from above; and the pure rules at their boundaries.
 
 // 党委 C ── 党支部 B ── 党小组 G1; a sibling branch X.
-const m = (orgId: string, orgKind: OrgKind, orgPath: string[], role: Role, branchId: string | null): SubjectMembership => ({
+const m = (
+  orgId: string,
+  orgKind: OrgKind,
+  orgPath: string[],
+  role: Role,
+  branchId: string | null,
+): SubjectMembership => ({
   orgId,
   orgKind,
   role,
