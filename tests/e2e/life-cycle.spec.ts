@@ -10,6 +10,7 @@ const SEC = "13800000001"; // 王建国 书记
 const REVIEWER = "13800000009"; // 周志强 党委组织委员
 
 test("the stages, the study, the plan reported, and the 党委 asks and reads", async ({ browser, request }) => {
+  test.setTimeout(240_000);
   const run = async <T>(query: string, params: unknown[] = []) =>
     (await (await request.post("/__e2e/sql", { data: { query, params } })).json()) as T;
   const tag = `e2e ${Date.now() % 100000}`;
