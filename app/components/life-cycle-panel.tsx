@@ -3,7 +3,7 @@ import type { LifeCyclePanel } from "../../server/services/life/cycle-panel";
 import { GRANT_DAYS } from "../../shared/domain/life-cycle";
 import { dateInWords } from "../../shared/time";
 import type { LifeResult } from "../routes/meetings.$meetingId_.life";
-import { formatDate, formatRange } from "../lib/format";
+import { formatDate, formatTime } from "../lib/format";
 import lifeCss from "../styles/life-cycle.css?url";
 
 // The 组织生活会 cycle's cards on the meeting page (decision 036): the study (links to 党课 / 学习,
@@ -238,7 +238,10 @@ export function LifeAccessCard({ meetingId, panel }: { meetingId: string; panel:
               <span>
                 {g.userName}：{g.reason}
               </span>
-              <span className="muted">{formatRange(g.grantedAt, g.expiresAt)}</span>
+              <span className="muted">
+                {formatDate(g.grantedAt)} {formatTime(g.grantedAt)} 至 {formatDate(g.expiresAt)}{" "}
+                {formatTime(g.expiresAt)}
+              </span>
             </li>
           ))}
         </ul>
