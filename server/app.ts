@@ -27,8 +27,8 @@ import { inputGuard } from "./input-guard";
 import { isSameOrigin, type TrustProxy } from "./origin";
 import { remixHandler } from "./remix-handler";
 import { markOnlinePresence } from "./services/session/attendance";
-import { liveDocumentAccess, seedDocument } from "./services/session/documents";
-import { auditLiveRead, noteRefresher } from "./services/life/criticism-live";
+import { auditLiveRead, liveDocumentAccess, seedDocument } from "./services/session/documents";
+import { auditLiveRead as auditCriticismRead, noteRefresher } from "./services/life/criticism-live";
 import { storedStates } from "./collab/persistence";
 import { bumpSession } from "../shared/live-session";
 import { sendReminders } from "./services/calendar/reminders";
@@ -303,7 +303,9 @@ function collabAuth(services: Services, live: LiveAccess): CollabAuth {
       const doc = parseDocName(docName);
       if (doc?.kind === "meeting-live" && (await markOnlinePresence(services.sql, userId, doc.meetingId)))
         await live.sessionChanged(doc.meetingId);
+      // Sensitive reads over the socket go to the audit log: a 组织生活会's minutes, its criticism notes.
       await auditLiveRead(services.sql, userId, docName);
+      await auditCriticismRead(services.sql, userId, docName);
     },
   };
 }

@@ -171,7 +171,7 @@ describe("the round and the minutes", () => {
       hostId: "sec",
       recorderId: "rec",
       editorIds: [],
-      confidential: { attendingNow, aboveGrant: false },
+      life: { attendingNow, aboveGrant: false },
     });
     expect(minutesAccess(ATTENDEE, minutes(true))).toBe("read");
     expect(minutesAccess(ATTENDEE, minutes(false))).toBe("none");
@@ -179,7 +179,7 @@ describe("the round and the minutes", () => {
     expect(minutesAccess(who("rec", ["g", "member"]), minutes(false))).toBe("write");
     expect(minutesAccess(ABOVE, minutes(false))).toBe("none");
     // An ordinary meeting's minutes are unchanged: a member reads them afterwards.
-    expect(minutesAccess(ATTENDEE, { ...minutes(false), confidential: undefined })).toBe("read");
+    expect(minutesAccess(ATTENDEE, { ...minutes(false), life: null })).toBe("read");
   });
 });
 

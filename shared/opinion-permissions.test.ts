@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Role } from "./domain/labels";
-import { hasPreparationCycle } from "./domain/preparation";
+import { hasLifeCycle } from "./domain/life-cycle";
 import {
   mayHandleOpinions,
   maySendOpinion,
@@ -154,8 +154,8 @@ describe("the page, sending and handling", () => {
   });
 
   it("the preparation cycle is the 组织生活会's, not an ordinary meeting's", () => {
-    expect(hasPreparationCycle("life_meeting")).toBe(true);
-    expect(hasPreparationCycle("general_assembly")).toBe(false);
-    expect(hasPreparationCycle("member_review")).toBe(false);
+    expect(hasLifeCycle("life_meeting")).toBe(true);
+    expect(hasLifeCycle("general_assembly")).toBe(false);
+    expect(hasLifeCycle("member_review")).toBe(false);
   });
 });

@@ -213,10 +213,10 @@ export interface MinutesResource {
   recorderId: string | null;
   editorIds: readonly string[];
   /**
-   * Given for a meeting whose records are confidential (a 组织生活会, docs/decisions/035): the
-   * reader's standing under lifeRecordAccess. The host and the 记录人 keep their access.
+   * Set for a meeting with the 组织生活会 cycle (hasLifeCycle): its minutes are a confidential
+   * record (lifeRecordAccess), not ordinary minutes. Absent or null: the ordinary rule.
    */
-  confidential?: { attendingNow: boolean; aboveGrant: boolean };
+  life?: { attendingNow: boolean; aboveGrant: boolean } | null;
 }
 
 /**
@@ -230,8 +230,7 @@ export function minutesAccess(subject: Subject | null, r: MinutesResource): "non
   if (!subject || meeting === "none") return "none";
   const me = subject.userId;
   if (me === r.recorderId || me === r.hostId) return "write";
-  if (r.confidential && lifeRecordAccess(subject, { meeting: r.meeting, personId: null, ...r.confidential }) === "none")
-    return "none";
+  if (r.life) return lifeMinutesAccess(subject, r, meeting, r.life);
   // A co-editor writes while they take part in the organisation (one who left only reads).
   if (r.editorIds.includes(me) && meeting !== "read") return "write";
   return convenes(subject, orgOf(r.meeting)) ? "write" : "read";
@@ -898,3 +897,83 @@ export const criticismRoundAccess = (subject: Subject | null, r: SessionResource
   const s = sessionAccess(subject, r);
   return s === "manage" ? "manage" : s === "none" ? "none" : "read";
 };
+
+/**
+ * The minutes of a meeting with the 组织生活会 cycle (docs/decisions/036): read as a confidential
+ * record of the meeting itself (lifeRecordAccess, personId null: the 支委, attendees while it is in
+ * progress, the level above with a grant); the 记录人 and the host keep them whatever happens
+ * (minutesAccess answers for them first). Writing stays with co-editors (while they take part) and
+ * those who convene the organisation, and only while they may read: nobody writes what they may
+ * not see.
+ */
+function lifeMinutesAccess(
+  subject: Subject,
+  r: MinutesResource,
+  meeting: Access,
+  life: { attendingNow: boolean; aboveGrant: boolean },
+): "none" | "read" | "write" {
+  const reads = lifeRecordAccess(subject, { meeting: r.meeting, personId: null, ...life });
+  if (reads === "none") return "none";
+  if (r.editorIds.includes(subject.userId) && meeting !== "read") return "write";
+  return convenes(subject, orgOf(r.meeting)) ? "write" : "read";
+}
+
+/** Reads of a life meeting's minutes that go into the audit log: anyone's but the 记录人's and the host's. */
+export const auditsLifeMinutesRead = (subject: Subject | null, r: MinutesResource): boolean =>
+  !!subject && !!r.life && subject.userId !== r.recorderId && subject.userId !== r.hostId;
+
+/**
+ * Asking to read a 组织生活会's confidential records from above (an explicit action with a reason
+ * and a period, logged, shown to the branch): a committee member (书记, 副书记, 委员) of a 党委 or
+ * 党总支 above the meeting's organisation. Nobody in the branch asks: they read by their own rule.
+ */
+export function mayAskAboveAccess(subject: Subject | null, meeting: MeetingResource): boolean {
+  return !!subject && reviewsFromAbove(subject, meeting);
+}
+
+/** Who reports a 组织生活会 (or 民主生活会) upward: the 书记 of the meeting's organisation, or its 副书记. */
+export const LIFE_REPORTERS: readonly Role[] = ["secretary", "deputy_secretary"];
+
+/**
+ * A meeting's reports upward (the plan before, the outcome and 整改清单 after). manage (上报): the
+ * 书记 or 副书记 of the meeting's organisation. read: its committee, and the committee members of
+ * the organisations above (to whom it is reported). Ordinary members: none.
+ */
+export function lifeReportAccess(subject: Subject | null, meeting: MeetingResource): "none" | "read" | "manage" {
+  if (!subject || meetingAccess(subject, meeting) === "none") return "none";
+  if (holdsIn(subject, meeting.orgId, LIFE_REPORTERS)) return "manage";
+  if (onBranchCommittee(subject, meeting) || reviewsFromAbove(subject, meeting)) return "read";
+  return "none";
+}
+
+/**
+ * The cycle's study (linking 党课 / 学习 meetings, recording an offline study): manage for those who
+ * convene the organisation (书记, 副书记, 组织委员); read for whoever may read the meeting.
+ */
+export function lifeStudyAccess(subject: Subject | null, meeting: MeetingResource): "none" | "read" | "manage" {
+  if (!subject || meetingAccess(subject, meeting) === "none") return "none";
+  return convenes(subject, orgOf(meeting)) ? "manage" : "read";
+}
+
+/**
+ * The stages view on a meeting page with the cycle. detail (who is missing, by name): the
+ * committee of the meeting's organisation, those who run the meeting, the committees above.
+ * summary (each stage's state and counts, no names): everyone else who may read the meeting.
+ */
+export function lifeStagesAccess(
+  subject: Subject | null,
+  r: { meeting: MeetingResource; hostId: string | null },
+): "none" | "summary" | "detail" {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  if (onBranchCommittee(subject, r.meeting) || reviewsFromAbove(subject, r.meeting)) return "detail";
+  if (sessionAccess(subject, { meeting: r.meeting, hostId: r.hostId, invited: false }) === "manage") return "detail";
+  return "summary";
+}
+
+/**
+ * Joining a meeting as 列席 from above: a committee member of an organisation above, once the plan
+ * has been reported to them (the plan is what invites them).
+ */
+export function mayAttendFromAbove(subject: Subject | null, meeting: MeetingResource, planReported: boolean): boolean {
+  return planReported && mayAskAboveAccess(subject, meeting);
+}

@@ -33,6 +33,7 @@ const KIND_COLOR: Record<MeetingKind, string> = {
   general_committee: COLOR.goldDeep,
   central_study: COLOR.sky,
   party_congress: COLOR.primaryDeep,
+  leadership_life_meeting: COLOR.teal,
 };
 
 const FONT =

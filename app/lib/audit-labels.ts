@@ -61,6 +61,14 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "talk.read": "查看他人的谈心谈话记录",
   "talk.settings": "设置谈心谈话要求",
   "criticism.read": "查看批评与自我批评记录",
+  "life.access_asked": "上级调阅组织生活会保密记录",
+  "life.minutes_view": "查看组织生活会会议记录",
+  "life.study_linked": "关联组织生活会学习",
+  "life.study_unlinked": "取消关联组织生活会学习",
+  "life.study_recorded": "登记组织生活会线下学习",
+  "life.report_plan": "上报组织生活会方案",
+  "life.report_outcome": "上报组织生活会情况和整改清单",
+  "life.attend_above": "上级列席组织生活会",
 };
 
 const FIELD_LABEL: Record<string, string> = {

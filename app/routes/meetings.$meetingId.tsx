@@ -6,8 +6,8 @@ import { meetingDetail } from "../../server/services/calendar/meeting-detail";
 import { sessionReflections } from "../../server/services/reflections/overview";
 import { lookBackFor } from "../../server/services/life/rectification";
 import { opinionsStage } from "../../server/services/life/opinions";
-import { hasPreparationCycle } from "../../shared/domain/preparation";
 import { criticismRound } from "../../server/services/life/criticism-round";
+import { lifeCyclePanel } from "../../server/services/life/cycle-panel";
 import {
   endLiveSession,
   moveAgenda,
@@ -29,6 +29,8 @@ import { MaterialsPanel, materialsStyles } from "../components/material-viewer";
 import { SessionReflections } from "../components/session-reflections";
 import { LookBackCard, lookBackStyles } from "../components/look-back";
 import opinionsCss from "../styles/opinions.css?url";
+import { LifeStages } from "../components/life-stages";
+import { LifeAccessCard, LifeReportCard, LifeStudyCard, lifeCycleStyles } from "../components/life-cycle-panel";
 import { SessionVotes, votesStyles } from "../components/session-votes";
 import { MinutesHeaderView } from "../components/minutes-header";
 import { AgendaCard, HostBar, MinutesEditors, PresenceCard } from "../components/session-parts";
@@ -58,6 +60,7 @@ export const links: LinksFunction = () => [
   ...lookBackStyles,
   { rel: "stylesheet", href: opinionsCss },
   ...criticismStyles,
+  ...lifeCycleStyles,
 ];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -75,10 +78,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   // 回头看 (decision 031): a 组织生活会 opens with the previous one's 整改清单.
   const lookBack = await lookBackFor(sql, actor.subject, found.meeting);
   // 征求意见 (decision 032): a link with its counts; the stages view of the cycle replaces it.
-  const opinions = hasPreparationCycle(found.scope.row.kind) ? await opinionsStage(sql, found.scope) : null;
+  const opinions = hasLifeCycle(found.scope.row.kind) ? await opinionsStage(sql, found.scope) : null;
   // 批评与自我批评 (decision 035): the round of a 组织生活会, as this viewer may see it.
   const criticism = await criticismRound(sql, actor.subject, found.meeting.id);
+  // The 组织生活会 cycle (decision 036): stages, study, reports upward, grants from above.
+  const life = await lifeCyclePanel(sql, actor.subject, found.meeting.id);
   return {
+    life,
     lookBack,
     opinions: opinions?.href ? { href: opinions.href, done: opinions.done, missing: opinions.missing } : null,
     criticism,
@@ -138,7 +144,7 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 };
 
 export default function SessionPage() {
-  const { meeting, detail, session, reflections, manage, docName, me, lookBack, opinions, criticism } =
+  const { meeting, detail, session, reflections, manage, docName, me, lookBack, opinions, criticism, life } =
     useLoaderData<typeof loader>();
   const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
@@ -254,6 +260,7 @@ export default function SessionPage() {
           { icon: FlagIcon, label: "组织", value: meeting.orgName },
         ]}
       />
+      {life ? <LifeStages stages={life.stages} detail={life.detail} /> : null}
       {lookBack ? <LookBackCard data={lookBack} orgId={meeting.orgId} /> : null}
       {opinions ? (
         <section className="card op-link" data-testid="opinions-link">
@@ -339,13 +346,22 @@ export default function SessionPage() {
               </section>
             </div>
           ) : null}
+          {life && !cancelled ? (
+            <div className="slot slot--life">
+              <LifeStudyCard meetingId={meeting.id} study={life.study} />
+              <LifeReportCard meetingId={meeting.id} reports={life.reports} />
+              <LifeAccessCard meetingId={meeting.id} panel={life} />
+            </div>
+          ) : null}
           <section className="sheet slot slot--minutes" aria-labelledby="minutes-heading">
             <MinutesHeaderView header={session.header} />
             {session.minutes.access === "none" ? (
-              // A 组织生活会's minutes hold its criticisms (decision 035).
-              <p className="muted" data-testid="minutes-confidential">
-                组织生活会的会议记录仅支委、主持人、记录人和会议进行中的与会同志可见。
-              </p>
+              <div data-testid="minutes-confidential">
+                {heading}
+                <p className="muted">
+                  组织生活会的会议记录属于保密记录：仅支委、记录人、主持人和会议进行中的参会人员可见，上级党组织调阅后可见。
+                </p>
+              </div>
             ) : mounted ? (
               <Suspense fallback={<EditorFrame heading={heading} status="loading" />}>
                 <CollabEditor

@@ -66,6 +66,9 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "examination.submitted": { label: "对照检查材料待审阅", icon: FlagIcon, attention: true },
   "examination.returned": { label: "对照检查材料退回", icon: FlagIcon, attention: true },
   "examination.accepted": { label: "对照检查材料通过", icon: BellIcon },
+  "life.plan_reported": { label: "组织生活会方案", icon: BellIcon, attention: true },
+  "life.outcome_reported": { label: "组织生活会上报", icon: BellIcon },
+  "life.access_asked": { label: "上级调阅", icon: FlagIcon, attention: true },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

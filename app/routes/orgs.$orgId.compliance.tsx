@@ -1,7 +1,10 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { complianceReport } from "../../server/services/oversight/compliance";
-import { dateInWords } from "../../shared/time";
+import { chinaParts, dateInWords } from "../../shared/time";
+import { lifeReportsBelow } from "../../server/services/life/reports";
+import { LifeReportsList } from "../components/life-reports-list";
+import { lifeCycleStyles } from "../components/life-cycle-panel";
 import { periodLabel } from "../../shared/domain/periods";
 import { MEETING_KIND_LABEL, ownOrgWord } from "../../shared/domain/labels";
 import { AppShell } from "../components/app-shell";
@@ -10,11 +13,17 @@ import { formatDate } from "../lib/format";
 import { managedOrg } from "../lib/org-access.server";
 
 export const meta: MetaFunction = () => [{ title: "组织生活提醒 · 同心" }];
+export const links: LinksFunction = () => [...lifeCycleStyles];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, org } = await managedOrg(context, request, params.orgId, "查看组织生活提醒");
   const report = await complianceReport(context.services.sql, org);
+  // A 民主生活会 reports upward within 15 days (decision 036): the organisation's own, this year.
+  const lifeReports = (
+    await lifeReportsBelow(context.services.sql, org.id, chinaParts(report.year.period.start).year)
+  ).filter((r) => r.orgId === org.id);
   return {
+    lifeReports,
     userName: user.displayName,
     org: { id: org.id, name: org.name, kind: org.kind },
     ...report,
@@ -176,6 +185,7 @@ export default function Compliance() {
           </ul>
         )}
       </section>
+      {data.lifeReports.length ? <LifeReportsList rows={data.lifeReports} /> : null}
     </AppShell>
   );
 }

@@ -1,7 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { leadersDualLife, oversight, type BranchOversight } from "../../server/services/oversight/oversight";
-import { chinaDateKey, dateInWords } from "../../shared/time";
+import { chinaDateKey, chinaParts, dateInWords } from "../../shared/time";
+import { lifeReportsBelow } from "../../server/services/life/reports";
+import { LifeReportsList } from "../components/life-reports-list";
 import { periodLabel } from "../../shared/domain/periods";
 import {
   MEETING_KIND_LABEL,
@@ -18,8 +20,9 @@ import { formatDate } from "../lib/format";
 import { AttendanceTrend, MeetingsTrend, monthLabel, percent } from "../components/trend-chart";
 import { managedOrg } from "../lib/org-access.server";
 import overviewCss from "../styles/overview.css?url";
+import { lifeCycleStyles } from "../components/life-cycle-panel";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: overviewCss }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: overviewCss }, ...lifeCycleStyles];
 
 // The 党委 / 党总支 overview: every branch below with its organisational life this quarter and
 // this year, and month-by-month charts. Branches in tree order (by name under each 党总支), with
@@ -111,6 +114,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const view = await oversight(context.services.sql, org);
   const above = org.kind === "committee" || org.kind === "general_branch";
   const leaders = above ? await leadersDualLife(context.services.sql, org) : [];
+  // 组织生活会 / 民主生活会 reports of the year below (decision 036).
+  const lifeReports = await lifeReportsBelow(context.services.sql, org.id, chinaParts(view.year.start).year);
   return {
     userName: user.displayName,
     org: { id: org.id, name: org.name, kind: org.kind, pathNames: org.pathNames },
@@ -119,6 +124,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     lackingOnly,
     above,
     leaders,
+    lifeReports,
     totals: view.totals,
     months: view.months,
     /** Some branches sit under a 党总支: name the group of those directly below. */
@@ -351,6 +357,7 @@ export default function Overview() {
       </section>
 
       {data.above ? <DualLife leaders={data.leaders} orgKind={org.kind} /> : null}
+      <LifeReportsList rows={data.lifeReports} />
 
       <section className="section" aria-labelledby="branches-heading">
         <div className="section__head">

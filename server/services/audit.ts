@@ -53,7 +53,15 @@ export type AuditAction =
   | "examination.return"
   | "examination.accept"
   | "examination.settings"
-  | "criticism.read";
+  | "criticism.read"
+  | "life.access_asked"
+  | "life.minutes_view"
+  | "life.study_linked"
+  | "life.study_unlinked"
+  | "life.study_recorded"
+  | "life.report_plan"
+  | "life.report_outcome"
+  | "life.attend_above";
 
 export interface AuditEntry {
   actorId: string | null;

@@ -32,7 +32,10 @@ export type NotificationKind =
   | "talk.recorded"
   | "examination.submitted"
   | "examination.returned"
-  | "examination.accepted";
+  | "examination.accepted"
+  | "life.plan_reported"
+  | "life.outcome_reported"
+  | "life.access_asked";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

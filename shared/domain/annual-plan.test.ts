@@ -50,6 +50,7 @@ describe("proposeAnnualPlan", () => {
       theme_day: 12,
       life_meeting: 1,
       member_review: 1,
+      leadership_life_meeting: 0,
       party_committee: 0,
       general_committee: 0,
       central_study: 0,
@@ -180,15 +181,16 @@ describe("proposeAnnualPlan", () => {
     expect(g.every((m) => m.kind === "group_meeting" && m.orgId === "g1")).toBe(true);
     expect(g[0].title).toBe("2027年1月第一党小组会");
     // A 党委 its own kinds (KINDS_HELD_BY): 党委会 monthly, 中心组学习 every two months, its 书记's
-    // yearly 党课; no 党员代表大会 until turned on, no branch kinds.
+    // yearly 党课 and its yearly 民主生活会; no 党员代表大会 until turned on, no branch kinds.
     const c = proposeAnnualPlan(2027, defaultSettings("committee"), { id: "c", kind: "committee" });
     expect(countByKind(c)).toMatchObject({
       party_committee: 12,
       central_study: 6,
       party_lecture: 1,
+      leadership_life_meeting: 1,
       party_congress: 0,
     });
-    expect(c).toHaveLength(19);
+    expect(c).toHaveLength(20);
     const gb = proposeAnnualPlan(2027, defaultSettings("general_branch"), { id: "b", kind: "general_branch" });
     expect(countByKind(gb)).toMatchObject({ general_committee: 12, central_study: 6, party_lecture: 1 });
   });

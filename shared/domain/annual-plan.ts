@@ -54,11 +54,13 @@ const ANCHOR: Record<MeetingKind, { position: "early" | "middle" | "late"; day: 
   general_committee: { position: "early", day: 5 },
   central_study: { position: "late", day: 20 },
   party_congress: { position: "middle", day: 15 },
+  leadership_life_meeting: { position: "late", day: 15 },
 };
 
 /** Order of placement: fixed days first (in kind order), then these. */
 const PLACEMENT_ORDER: MeetingKind[] = [
   "life_meeting",
+  "leadership_life_meeting",
   "member_review",
   "general_assembly",
   "committee_meeting",
@@ -85,6 +87,7 @@ const DURATION_MIN: Record<MeetingKind, number> = {
   general_committee: 120,
   central_study: 180,
   party_congress: 240,
+  leadership_life_meeting: 240,
 };
 
 export function defaultHolidays(year: number): string[] {

@@ -14,11 +14,13 @@ describe("default rules", () => {
       attendanceThreshold: 0.85,
     });
     expect(DEFAULT_RULES.life_meeting).toMatchObject({ cadence: "yearly", noticeDays: 10 });
+    expect(DEFAULT_RULES.leadership_life_meeting).toMatchObject({ cadence: "yearly", noticeDays: 10 });
     expect(DEFAULT_RULES.member_review).toMatchObject({ cadence: "yearly" });
     for (const k of MEETING_KINDS) {
       if (k !== "party_lecture") expect(DEFAULT_RULES[k].inviteActivists).toBe(false);
       if (k !== "life_meeting") expect(DEFAULT_RULES[k].noticeDays).toBeGreaterThanOrEqual(1);
-      if (k !== "life_meeting" && k !== "party_congress") expect(DEFAULT_RULES[k].noticeDays).toBeLessThanOrEqual(3);
+      if (k !== "life_meeting" && k !== "leadership_life_meeting" && k !== "party_congress")
+        expect(DEFAULT_RULES[k].noticeDays).toBeLessThanOrEqual(3);
       expect(DEFAULT_RULES[k].attendanceThreshold).toBeGreaterThan(0);
       expect(DEFAULT_RULES[k].attendanceThreshold).toBeLessThanOrEqual(1);
     }

@@ -144,6 +144,16 @@ export const DEFAULT_RULES: Readonly<Record<MeetingKind, Readonly<KindRule>>> = 
     noticeDays: 10,
     attendanceThreshold: 0.8,
   },
+  // The leadership body's 民主生活会: yearly, 10 days' notice, at least 2/3 of the committee present
+  // (a rule, not a local threshold: life-cycle.ts lifeQuorum) and reported upward within 15 days.
+  leadership_life_meeting: {
+    enabled: true,
+    cadence: "yearly",
+    attendees: "committee",
+    inviteActivists: false,
+    noticeDays: 10,
+    attendanceThreshold: 2 / 3,
+  },
 };
 
 /**
@@ -231,6 +241,7 @@ export const LEAST_FREQUENT_CADENCE: Record<MeetingKind, Cadence> = {
   general_committee: "none",
   central_study: "none",
   party_congress: "none",
+  leadership_life_meeting: "yearly",
 };
 
 /** Six consecutive months without organisational life counts as leaving the Party (党章). */

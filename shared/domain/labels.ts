@@ -81,6 +81,8 @@ export const MEETING_KINDS = [
   "general_committee",
   "central_study",
   "party_congress",
+  // a 党委's or 党总支's leadership body examining itself (domain.md, 组织生活会 and 民主生活会)
+  "leadership_life_meeting",
 ] as const;
 export type MeetingKind = (typeof MEETING_KINDS)[number];
 export const MEETING_KIND_LABEL: Record<MeetingKind, string> = {
@@ -95,6 +97,7 @@ export const MEETING_KIND_LABEL: Record<MeetingKind, string> = {
   general_committee: "总支委员会",
   central_study: "理论学习中心组学习",
   party_congress: "党员代表大会",
+  leadership_life_meeting: "民主生活会",
 };
 
 /**
@@ -105,8 +108,8 @@ export const MEETING_KIND_LABEL: Record<MeetingKind, string> = {
  * (OPTIONAL_KINDS: off until its settings turn it on).
  */
 export const KINDS_HELD_BY: Readonly<Record<OrgKind, readonly MeetingKind[]>> = {
-  committee: ["party_committee", "central_study", "party_lecture", "party_congress"],
-  general_branch: ["general_committee", "central_study", "party_lecture"],
+  committee: ["party_committee", "central_study", "party_lecture", "party_congress", "leadership_life_meeting"],
+  general_branch: ["general_committee", "central_study", "party_lecture", "leadership_life_meeting"],
   branch: ["general_assembly", "committee_meeting", "party_lecture", "theme_day", "life_meeting", "member_review"],
   group: ["group_meeting"],
 };

@@ -1,12 +1,11 @@
-import { ROLES, type MeetingKind, type Role } from "./labels";
+import { ROLES, type Role } from "./labels";
+import { hasLifeCycle } from "./life-cycle";
 
 // The round of criticism at a 组织生活会 (issue 16 §2, docs/decisions/035): who comes in which
 // order, and what the 书记 is told to look at (empty praise). Pure functions.
 
-/** The meeting kinds that hold a round of criticism (a 民主生活会 of a committee joins this list). */
-export const CRITICISM_MEETING_KINDS: readonly MeetingKind[] = ["life_meeting"];
-export const holdsCriticismRound = (kind: MeetingKind | string): boolean =>
-  (CRITICISM_MEETING_KINDS as readonly string[]).includes(kind);
+/** Every meeting with the 组织生活会 cycle holds a round of criticism (the 民主生活会 too). */
+export const holdsCriticismRound = hasLifeCycle;
 
 /** Longest criticism or answer kept in the note, in characters (a longer one is cut with a mark). */
 export const CRITICISM_MAX_CHARS = 5000;

@@ -29,11 +29,3 @@ export interface LifeStage {
   /** Where the stage's own page is, for those who may open it. */
   href: string | null;
 }
-
-/**
- * The meetings that have a 组织生活会 cycle (对照检查材料, 批评与自我批评, 整改): today the branch's
- * 组织生活会; a committee's 民主生活会 joins this list when it is built. Services key off this
- * list, never off a kind named inline.
- */
-export const LIFE_MEETING_KINDS: readonly import("./labels").MeetingKind[] = ["life_meeting"];
-export const isLifeMeetingKind = (kind: string): boolean => (LIFE_MEETING_KINDS as readonly string[]).includes(kind);

@@ -309,6 +309,34 @@ const TABLE: Record<string, Record<string, Cell>> = {
     },
     submit: { allowed: REVIEW_VOTERS, params: () => ({ meetingId: f.review }) },
   },
+  // The 组织生活会 cycle (decision 036), on a 组织生活会 of the branch still to come: the study is
+  // arranged by those who convene, 上报 by the 书记, 列席 and 调阅 by the committee above.
+  "/meetings/:meetingId/life": {
+    GET: { allowed: MEETING_READERS, params: () => ({ meetingId: f.life }) },
+    "link-study": {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ studyMeetingId: f.meeting }),
+    },
+    "unlink-study": {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ studyMeetingId: f.meeting }),
+    },
+    "offline-study": {
+      allowed: SCHEDULERS,
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ topic: "线下学习", studiedOn: "2026-01-05", hours: "2" }),
+    },
+    "report-plan": { allowed: ["branchManager"], params: () => ({ meetingId: f.life }) },
+    "report-outcome": { allowed: ["branchManager"], params: () => ({ meetingId: f.life }) },
+    "attend-above": { allowed: ["reviewer", "partyLeaderInGroup"], params: () => ({ meetingId: f.lifePlanned }) },
+    "ask-above": {
+      allowed: ["reviewer", "partyLeaderInGroup"],
+      params: () => ({ meetingId: f.life }),
+      body: () => ({ reason: "检查", days: "1" }),
+    },
+  },
   // The 支委's results (自评, tallies once closed) and 评定: recorded by the branch's managers.
   "/meetings/:meetingId/review/results": {
     GET: { allowed: RUNNERS, params: () => ({ meetingId: f.review }) },
@@ -608,6 +636,11 @@ beforeAll(async () => {
   f.review = await t.meeting({ ...review, title: "民主评议" });
   f.reviewClose = await t.meeting({ ...review, title: "可结束的民主评议" });
   f.reviewNew = await t.meeting({ ...review, title: "未开始的民主评议" });
+  // 组织生活会 (decision 036): one to come, and one whose plan already reached the 党委.
+  const lifeSpec = { org: ORGS.B1, kind: "life_meeting", host: DEMO.CHEN, attendees: list, inMin: 12 * 24 * 60 };
+  f.life = await t.meeting({ ...lifeSpec, title: "组织生活会" });
+  f.lifePlanned = await t.meeting({ ...lifeSpec, title: "已上报方案的组织生活会" });
+  await t.sql`insert into life_reports (meeting_id, stage, reported_by) values (${f.lifePlanned}, 'plan', ${t.ids.user[DEMO.SEC]})`;
   for (const m of [f.review, f.reviewClose])
     expect((await t.http.post(`/meetings/${m}/review`, { intent: "open" }, DEMO.SEC)).status).toBe(200);
   // 征求意见: a 组织生活会 in its preparation stage, with 刘洋's opinion about 黄磊.

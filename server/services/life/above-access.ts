@@ -1,9 +1,113 @@
 import type { Sql } from "../../../db/client";
+import { hasLifeCycle } from "../../../shared/domain/life-cycle";
+import { AskAboveSchema, type AskAbove } from "../../../shared/schemas/life-cycle";
+import { COMMITTEE_ROLES } from "../../../shared/domain/labels";
+import { mayAskAboveAccess, type Subject } from "../../../shared/permissions";
+import { DAY_MS } from "../../../shared/time";
+import type { Actor } from "../actor";
+import { audit } from "../audit";
+import { DomainError, hidden } from "../errors";
+import { loadMeetingScope } from "../meeting-scope";
+import { notify } from "../notifications";
 
-// Whether a committee member above a branch holds an active grant to read a 组织生活会's
-// confidential records (issue 16 §2: asked for explicitly, for a stated period, logged and
-// visible to the branch). The grants themselves land with the 组织生活会 cycle work; until then
-// nobody holds one, which is the safe answer.
-export async function aboveGrantActive(_sql: Sql, _userId: string, _meetingId: string): Promise<boolean> {
-  return false;
+// The level above reads a 组织生活会's confidential records (对照检查材料, criticism notes, opinions
+// with senders, talks, the minutes) only while it holds a grant it asked for (issue 16 §2;
+// docs/decisions/036): an explicit action with a reason and a period of 1–30 days, written to the
+// audit log, told to the branch's 支委 and shown on the meeting page. Nobody approves it: the
+// level above has the right to look; what the rule adds is that looking is never silent.
+
+/** Whether `userId` holds a grant for the meeting that has not yet expired. Every confidential read from above asks here. */
+export async function aboveGrantActive(
+  sql: Sql,
+  userId: string,
+  meetingId: string,
+  now = new Date(),
+): Promise<boolean> {
+  const [row] = await sql`
+    select 1 from life_above_grants
+    where meeting_id = ${meetingId} and user_id = ${userId} and granted_at <= ${now} and expires_at > ${now}
+    limit 1`;
+  return !!row;
+}
+
+export interface AboveGrant {
+  id: string;
+  userId: string;
+  userName: string;
+  reason: string;
+  grantedAt: Date;
+  expiresAt: Date;
+  active: boolean;
+}
+
+/**
+ * A committee member above asks to read the meeting's confidential records for `days` days. The
+ * grant starts now; asking again while one runs adds another (the longer one counts). Logged
+ * (life.access_asked, in the branch's audit log) and told to the branch's committee.
+ */
+export async function askAboveAccess(
+  sql: Sql,
+  actor: Actor,
+  meetingId: string,
+  input: AskAbove,
+  now = new Date(),
+): Promise<{ id: string; expiresAt: Date }> {
+  const checked = AskAboveSchema.safeParse(input);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new DomainError(issue.message, 400, String(issue.path[0] ?? "reason"));
+  }
+  const parsed = checked.data;
+  const scope = await loadMeetingScope(sql, actor.subject, meetingId);
+  if (!hasLifeCycle(scope.row.kind)) throw hidden();
+  if (!mayAskAboveAccess(actor.subject, scope.resource))
+    throw new DomainError("只有上级党组织的委员可以调阅组织生活会的保密记录。", 403);
+  if (scope.row.status === "cancelled") throw new DomainError("会议已取消。", 409);
+  const expiresAt = new Date(now.getTime() + parsed.days * DAY_MS);
+  return sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const [g] = await t<{ id: string }[]>`
+      insert into life_above_grants (meeting_id, user_id, reason, granted_at, expires_at)
+      values (${meetingId}, ${actor.userId}, ${parsed.reason}, ${now}, ${expiresAt}) returning id`;
+    await audit(t, {
+      actorId: actor.userId,
+      action: "life.access_asked",
+      orgId: scope.org.id,
+      detail: { meeting: meetingId, title: scope.row.title, reason: parsed.reason, days: parsed.days },
+      address: actor.address,
+    });
+    const committee = await t<{ user_id: string }[]>`
+      select distinct user_id from memberships
+      where org_id = ${scope.org.id} and ended_at is null and role = any(${COMMITTEE_ROLES as unknown as string[]}::text[])`;
+    const [who] = await t<{ name: string }[]>`select display_name as name from users where id = ${actor.userId}`;
+    await notify(
+      t,
+      committee.map((c) => c.user_id),
+      {
+        kind: "life.access_asked",
+        title: `${who?.name ?? "上级党组织"}调阅了「${scope.row.title}」的保密记录，期限 ${parsed.days} 天`,
+        link: `/meetings/${meetingId}`,
+        dedupeKey: `life.access_asked:${g.id}`,
+      },
+    );
+    return { id: g.id, expiresAt };
+  }) as Promise<{ id: string; expiresAt: Date }>;
+}
+
+/**
+ * The grants asked for a meeting, newest first: shown on its page to the branch (who may read
+ * the meeting). Expired ones stay listed, marked so.
+ */
+export async function grantsFor(
+  sql: Sql,
+  _subject: Subject,
+  meetingId: string,
+  now = new Date(),
+): Promise<AboveGrant[]> {
+  const rows = await sql<Omit<AboveGrant, "active">[]>`
+    select g.id, g.user_id as "userId", u.display_name as "userName", g.reason, g.granted_at as "grantedAt",
+      g.expires_at as "expiresAt"
+    from life_above_grants g join users u on u.id = g.user_id
+    where g.meeting_id = ${meetingId} order by g.granted_at desc, g.id`;
+  return rows.map((r) => ({ ...r, active: r.grantedAt <= now && r.expiresAt > now }));
 }

@@ -1,6 +1,6 @@
 import type { Sql } from "../../../db/client";
 import { BUILT_IN_BOILERPLATE, type Boilerplate } from "../../../shared/domain/examination-boilerplate";
-import { isLifeMeetingKind } from "../../../shared/domain/life-stages";
+import { hasLifeCycle } from "../../../shared/domain/life-cycle";
 import {
   examinationAccess,
   type Access,
@@ -70,8 +70,8 @@ export interface ExaminationSimilarity {
   checkedAt: string;
 }
 
-/** Whether a meeting has 对照检查材料: a 组织生活会 (LIFE_MEETING_KINDS). */
-export const hasExamination = (m: MeetingRecord) => isLifeMeetingKind(m.row.kind);
+/** Whether a meeting has 对照检查材料: one with the 组织生活会 cycle (LIFE_CYCLE_KINDS). */
+export const hasExamination = (m: MeetingRecord) => hasLifeCycle(m.row.kind);
 
 /** The 组织生活会 if the subject may read it; hidden (404) otherwise, and for any other kind of meeting. */
 export async function lifeMeeting(sql: Sql, subject: Subject, meetingId: string): Promise<MeetingScope> {

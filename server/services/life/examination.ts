@@ -1,6 +1,6 @@
 import type { Sql } from "../../../db/client";
 import { examinationDoc } from "../../../shared/doc-names";
-import { LIFE_MEETING_KINDS } from "../../../shared/domain/life-stages";
+import { LIFE_CYCLE_KINDS } from "../../../shared/domain/life-cycle";
 import { countWords } from "../../../shared/domain/text";
 import { examinationAccess, type Subject } from "../../../shared/permissions";
 import { EXAMINATION_MAX_WORDS, EXAMINATION_MIN_WORDS } from "../../../shared/schemas/examination";
@@ -101,7 +101,7 @@ async function checkSimilarity(
   now: Date,
 ): Promise<ExaminationSimilarity> {
   const year = chinaYear(m.row.starts_at);
-  const kinds = [...LIFE_MEETING_KINDS];
+  const kinds = [...LIFE_CYCLE_KINDS];
   const submitted = await sql<
     { user_id: string; name: string; meeting_id: string; title: string; starts_at: Date; text: string }[]
   >`

@@ -1,5 +1,5 @@
 import type { Sql } from "../../../db/client";
-import { hasPreparationCycle } from "../../../shared/domain/preparation";
+import { hasLifeCycle } from "../../../shared/domain/life-cycle";
 import type { LifeStage } from "../../../shared/domain/life-stages";
 import { UUID_RE } from "../../../shared/ids";
 import {
@@ -70,7 +70,7 @@ export function opinionsOpen(row: MeetingRecord["row"], now = new Date()): boole
 /** The meeting, if it is one with a preparation cycle that this person may see; else hidden (404). */
 async function preparedMeeting(sql: Sql, subject: Subject, meetingId: string, fresh = false) {
   const scope = await loadMeetingScope(sql, subject, meetingId, { fresh });
-  if (!hasPreparationCycle(scope.row.kind)) throw hidden();
+  if (!hasLifeCycle(scope.row.kind)) throw hidden();
   const aboveGrant = await aboveGrantActive(sql, subject.userId, scope.row.id);
   const page = opinionsPageAccess(subject, scope.resource, aboveGrant);
   if (page === "none") throw hidden();

@@ -1,7 +1,9 @@
 import type { Sql } from "../../../db/client";
 import { parseDocName, type DocName } from "../../../shared/doc-names";
 import { minutesOutline } from "../../../shared/editor/minutes";
+import { hasLifeCycle } from "../../../shared/domain/life-cycle";
 import {
+  auditsLifeMinutesRead,
   documentAccess,
   type DocumentResource,
   type MinutesResource,
@@ -12,27 +14,36 @@ import {
 import { meetingRecord, scopeSettings, type MeetingRecord } from "../meeting-scope";
 import { loadSubject } from "../people/subjects";
 import { auditRead, examinationResource, lifeMeetingRecord } from "../life/examination-records";
-import { criticismMeeting, inProgress, noteResource, onList } from "../life/criticism-records";
-import { aboveGrantActive } from "../life/above-access";
+import { criticismMeeting, noteResource, onList } from "../life/criticism-records";
 import { lifeMinutesSeed } from "../life/criticism-round";
-import { holdsCriticismRound } from "../../../shared/domain/life-criticism";
+import { audit } from "../audit";
+import { aboveGrantActive } from "../life/above-access";
 
-/** A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed. */
-export async function minutesResource(sql: Sql, m: MeetingRecord, readerId: string | null): Promise<MinutesResource> {
+/**
+ * A meeting's minutes as a permission resource: host, 记录人 and the co-editors the host allowed;
+ * for a meeting with the 组织生活会 cycle also, for the reader `userId`, whether they attend it
+ * while it is in progress and whether they hold a grant from above (decision 036).
+ */
+export async function minutesResource(sql: Sql, m: MeetingRecord, userId: string | null): Promise<MinutesResource> {
   const editors = await sql<{ user_id: string }[]>`
     select user_id from meeting_minutes_editors where meeting_id = ${m.row.id}`;
+  let life: MinutesResource["life"] = null;
+  if (hasLifeCycle(m.row.kind)) {
+    const inProgress = m.row.session_started_at !== null && m.row.session_ended_at === null;
+    const [invited] = userId
+      ? await sql`select 1 from meeting_invitees where meeting_id = ${m.row.id} and user_id = ${userId}`
+      : [];
+    life = {
+      attendingNow: inProgress && !!invited,
+      aboveGrant: userId ? await aboveGrantActive(sql, userId, m.row.id) : false,
+    };
+  }
   return {
     meeting: m.resource,
     hostId: m.row.host_id,
     recorderId: m.row.recorder_id,
     editorIds: editors.map((e) => e.user_id),
-    // A 组织生活会's minutes hold its criticisms: they follow lifeRecordAccess (decision 035).
-    confidential: holdsCriticismRound(m.row.kind)
-      ? {
-          attendingNow: inProgress(m) && m.invited !== null,
-          aboveGrant: readerId ? await aboveGrantActive(sql, readerId, m.row.id) : false,
-        }
-      : undefined,
+    life,
   };
 }
 
@@ -126,6 +137,25 @@ export async function liveDocumentAccess(
     if (m) await auditRead(sql, userId, m, resource.personId, "live");
   }
   return access;
+}
+
+/**
+ * Told when someone joined a live document: a read of a 组织生活会's minutes by anyone but its
+ * 记录人 and host goes into the audit log (life.minutes_view, over the WebSocket).
+ */
+export async function auditLiveRead(sql: Sql, userId: string, docName: string): Promise<void> {
+  const doc = parseDocName(docName);
+  if (doc?.kind !== "meeting-minutes") return;
+  const resource = await documentResource(sql, docName, userId);
+  if (resource?.kind !== "meeting-minutes" || !resource.life) return;
+  const subject = await loadSubject(sql, userId);
+  if (!auditsLifeMinutesRead(subject, resource) || documentAccess(subject, resource) === "none") return;
+  await audit(sql, {
+    actorId: userId,
+    action: "life.minutes_view",
+    orgId: resource.meeting.orgId,
+    detail: { meeting: resource.meeting.id, via: "live" },
+  });
 }
 
 /** The first content of a live document never stored: the minutes start from the agenda's outline (a 组织生活会's from its own). */

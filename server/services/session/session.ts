@@ -9,6 +9,7 @@ import { audit } from "../audit";
 import { DomainError } from "../errors";
 import { forgetMeetingScope, loadMeetingScope, type MeetingRow } from "../meeting-scope";
 import { minutesResource } from "./documents";
+import { hasLifeCycle } from "../../../shared/domain/life-cycle";
 
 // The live session page's side of a meeting: its phase, the agenda position the host moves, the
 // minutes header the system fills, who co-edits the minutes, and starting and ending. Every change
@@ -114,6 +115,7 @@ export async function sessionView(
       people,
     }),
     minutes: {
+      // A 组织生活会's minutes follow lifeRecordAccess (decision 036): minutesResource knows.
       access: minutesAccess(subject, await minutesResource(sql, scope, subject.userId)),
       editors: [...editors],
     },
@@ -150,6 +152,13 @@ export async function endLiveSession(sql: Sql, live: LiveAccess, actor: Actor, m
   if (row.session_ended_at) throw new DomainError("会议已经结束。", 409);
   const r = await closeAttendance(sql, actor, meetingId, now);
   await live.sessionChanged(meetingId);
+  // A 组织生活会's attendees read its confidential records only while it is in progress.
+  if (hasLifeCycle(row.kind)) {
+    const invitees = await sql<
+      { user_id: string }[]
+    >`select user_id from meeting_invitees where meeting_id = ${meetingId}`;
+    live.accessChanged(invitees.map((i) => i.user_id));
+  }
   return r;
 }
 
