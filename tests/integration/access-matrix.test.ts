@@ -331,9 +331,10 @@ const TABLE: Record<string, Record<string, Cell>> = {
     "report-plan": { allowed: ["branchManager"], params: () => ({ meetingId: f.life }) },
     "report-outcome": { allowed: ["branchManager"], params: () => ({ meetingId: f.life }) },
     "attend-above": { allowed: ["reviewer", "partyLeaderInGroup"], params: () => ({ meetingId: f.lifePlanned }) },
+    // On a meeting of its own: a grant it gives would let the 党委 into f.life's other records.
     "ask-above": {
       allowed: ["reviewer", "partyLeaderInGroup"],
-      params: () => ({ meetingId: f.life }),
+      params: () => ({ meetingId: f.lifeAsk }),
       body: () => ({ reason: "检查", days: "1" }),
     },
   },
@@ -638,8 +639,8 @@ beforeAll(async () => {
   f.reviewNew = await t.meeting({ ...review, title: "未开始的民主评议" });
   // 组织生活会 (decision 036): one to come, and one whose plan already reached the 党委.
   const lifeSpec = { org: ORGS.B1, kind: "life_meeting", host: DEMO.CHEN, attendees: list, inMin: 12 * 24 * 60 };
-  f.life = await t.meeting({ ...lifeSpec, title: "组织生活会" });
   f.lifePlanned = await t.meeting({ ...lifeSpec, title: "已上报方案的组织生活会" });
+  f.lifeAsk = await t.meeting({ ...lifeSpec, title: "上级调阅的组织生活会" });
   await t.sql`insert into life_reports (meeting_id, stage, reported_by) values (${f.lifePlanned}, 'plan', ${t.ids.user[DEMO.SEC]})`;
   for (const m of [f.review, f.reviewClose])
     expect((await t.http.post(`/meetings/${m}/review`, { intent: "open" }, DEMO.SEC)).status).toBe(200);
