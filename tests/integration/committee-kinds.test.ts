@@ -33,7 +33,12 @@ beforeAll(async () => {
 
 describe("a 党委's own meetings", () => {
   it("offers its own kinds, not a branch's; the 党员代表大会 only once turned on", async () => {
-    expect(await kindsFor(t.sql, committee)).toEqual(["party_committee", "central_study", "party_lecture"]);
+    expect(await kindsFor(t.sql, committee)).toEqual([
+      "party_committee",
+      "central_study",
+      "party_lecture",
+      "leadership_life_meeting",
+    ]);
     const page = await text(await t.http.get(`/orgs/${committee.id}/meetings/new`, DEMO.REVIEWER));
     expect(page).toContain("党委会");
     expect(page).toContain("理论学习中心组学习");
@@ -86,14 +91,19 @@ describe("a 党委's own meetings", () => {
     expect(page).toMatch(new RegExp(`<option[^>]*value="${secretaryId}"[^>]*selected=""`));
   });
 
-  it("plans its own year: 党委会 monthly, 中心组学习 every two months, one 党课", async () => {
+  it("plans its own year: 党委会 monthly, 中心组学习 every two months, one 党课, one 民主生活会", async () => {
     const year = 2030;
     const plan = await proposePlan(t.sql, committee, year, chinaTime(2029, 12, 1));
     const count = (k: string) => plan.rows.filter((r) => r.kind === k).length;
     expect(count("party_committee")).toBe(12);
     expect(count("central_study")).toBe(6);
     expect(count("party_lecture")).toBe(1);
-    expect(plan.rows.every((r) => ["party_committee", "central_study", "party_lecture"].includes(r.kind))).toBe(true);
+    expect(count("leadership_life_meeting")).toBe(1);
+    expect(
+      plan.rows.every((r) =>
+        ["party_committee", "central_study", "party_lecture", "leadership_life_meeting"].includes(r.kind),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -102,7 +112,12 @@ describe("its compliance speaks of itself", () => {
     await t.sql`update organizations set tracking_started_on = '2026-01-01' where id = ${committee.id}`;
     const now = chinaTime(2026, 12, 7, 10);
     const report = await complianceReport(t.sql, (await findOrg(t.sql, committee.id))!, now);
-    expect(report.year.kinds.map((k) => k.kind)).toEqual(["party_committee", "central_study", "party_lecture"]);
+    expect(report.year.kinds.map((k) => k.kind)).toEqual([
+      "party_committee",
+      "central_study",
+      "party_lecture",
+      "leadership_life_meeting",
+    ]);
     const page = await text(await t.http.get(`/orgs/${committee.id}/compliance`, DEMO.REVIEWER));
     expect(page).toContain("按本党委的规定");
     expect(page).not.toContain("本支部");

@@ -222,6 +222,7 @@ describe("the 党委 overview", () => {
       life_meeting: 0,
       member_review: 0,
       // the 党委's and 党总支's own kinds: none held in the branches
+      leadership_life_meeting: 0,
       party_committee: 0,
       general_committee: 0,
       central_study: 0,
