@@ -39,10 +39,10 @@ test("the stages, the study, the plan reported, and the 党委 asks and reads", 
   const stages = sec.page.getByTestId("life-stages");
   await expect(stages).toBeVisible();
   await expect(stages.locator("li.life-stage")).toHaveCount(6);
-  for (const key of ["opinions", "talks", "examination"]) {
+  // Nothing sent, talked or written yet: each of these says what is missing, none is done.
+  for (const key of ["opinions", "talks", "examination"])
     await expect(sec.page.getByTestId(`life-stage-${key}`)).toHaveAttribute("data-state", "todo");
-    await expect(sec.page.getByTestId(`life-stage-${key}`)).toContainText("尚未开始");
-  }
+  await expect(sec.page.getByTestId("life-stage-opinions")).toContainText("还没有收到意见");
   // The study: link the 党课.
   const study = sec.page.getByTestId("life-study");
   const option = study.locator("option", { hasText: tag });
