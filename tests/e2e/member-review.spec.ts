@@ -17,6 +17,8 @@ async function q<T = Record<string, unknown>>(request: APIRequestContext, query:
 }
 
 test("互评 on a phone, the 支委's 评定 on a desktop", async ({ browser, request }) => {
+  // Seven browsers' worth of steps; on CI beside the other shards it ran past the default minute.
+  test.setTimeout(150_000);
   const start = new Date(Date.now() + 60 * 60_000);
   const [m] = await q<{ id: string }>(
     request,
