@@ -36,6 +36,11 @@ export function CriticismRound({
   const busy = fetcher.state !== "idle";
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
+  // Fetch the editor's code while the round runs, so when the turn moves (over the live channel,
+  // then the page's data) the writing box appears at once, even on a slow phone connection.
+  useEffect(() => {
+    if (round.inProgress && !round.ended) void import("./collab-editor");
+  }, [round.inProgress, round.ended]);
   const turnId = liveTurnId !== undefined ? liveTurnId : round.currentId;
   const current = round.current && round.current.personId === turnId ? round.current : null;
   const note = useComposedNote(current?.noteDoc ?? null);

@@ -74,7 +74,9 @@ test("the host moves the round; a member writes a criticism on a phone; the pers
   // The phone follows the host over the live channel.
   await expect(chenRound.getByTestId("criticism-turn")).toHaveText("轮到：刘洋");
   const editor = chenRound.getByTestId("criticism-editor");
-  await expect(editor).toBeVisible();
+  // The box comes with the page's data reloaded after the turn moved: under CI load (three shards
+  // on two cores) that reload has taken more than the default 8 s.
+  await expect(editor).toBeVisible({ timeout: 30_000 });
   await editor.click();
   await chen.page.keyboard.insertText(CRITICISM);
 
