@@ -12,6 +12,15 @@ const STATE: Record<LifeStageState, { label: string; tone: string }> = {
   todo: { label: "未开始", tone: "tag tag--outline" },
 };
 
+// Where each stage's link leads, said as what one does there: the opinions page is where a member
+// sends one, not only where the 支委 read them.
+const LINK_LABEL: Partial<Record<LifeStage["key"], string>> = {
+  opinions: "提意见 / 查看",
+  talks: "谈话记录",
+  examination: "对照检查材料",
+  rectification: "整改清单",
+};
+
 export function LifeStages({ stages, detail }: { stages: LifeStage[]; detail: boolean }) {
   return (
     <section className="card life-stages" aria-labelledby="life-stages-heading" data-testid="life-stages">
@@ -55,8 +64,8 @@ export function LifeStages({ stages, detail }: { stages: LifeStage[]; detail: bo
                 </p>
               ) : null}
               {s.href ? (
-                <Link className="life-stage__link" to={s.href}>
-                  查看
+                <Link className="life-stage__link" to={s.href} data-testid={`life-stage-link-${s.key}`}>
+                  {LINK_LABEL[s.key] ?? "查看"}
                 </Link>
               ) : null}
             </div>

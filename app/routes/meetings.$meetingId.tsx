@@ -5,7 +5,6 @@ import { getMeetingFor } from "../../server/services/calendar/meetings";
 import { meetingDetail } from "../../server/services/calendar/meeting-detail";
 import { sessionReflections } from "../../server/services/reflections/overview";
 import { lookBackFor } from "../../server/services/life/rectification";
-import { opinionsStage } from "../../server/services/life/opinions";
 import { criticismRound } from "../../server/services/life/criticism-round";
 import { lifeCyclePanel } from "../../server/services/life/cycle-panel";
 import {
@@ -28,7 +27,6 @@ import { ChevronLeftIcon, ClockIcon, FlagIcon, MicIcon, PeopleIcon, PinIcon } fr
 import { MaterialsPanel, materialsStyles } from "../components/material-viewer";
 import { SessionReflections } from "../components/session-reflections";
 import { LookBackCard, lookBackStyles } from "../components/look-back";
-import opinionsCss from "../styles/opinions.css?url";
 import { LifeStages } from "../components/life-stages";
 import { LifeAccessCard, LifeReportCard, LifeStudyCard, lifeCycleStyles } from "../components/life-cycle-panel";
 import { SessionVotes, votesStyles } from "../components/session-votes";
@@ -58,7 +56,6 @@ export const links: LinksFunction = () => [
   ...materialsStyles,
   ...votesStyles,
   ...lookBackStyles,
-  { rel: "stylesheet", href: opinionsCss },
   ...criticismStyles,
   ...lifeCycleStyles,
 ];
@@ -77,8 +74,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const reflections = await sessionReflections(sql, actor.subject, found.meeting.id);
   // 回头看 (decision 031): a 组织生活会 opens with the previous one's 整改清单.
   const lookBack = await lookBackFor(sql, actor.subject, found.meeting);
-  // 征求意见 (decision 032): a link with its counts; the stages view of the cycle replaces it.
-  const opinions = hasLifeCycle(found.scope.row.kind) ? await opinionsStage(sql, found.scope) : null;
   // 批评与自我批评 (decision 035): the round of a 组织生活会, as this viewer may see it.
   const criticism = await criticismRound(sql, actor.subject, found.meeting.id);
   // The 组织生活会 cycle (decision 036): stages, study, reports upward, grants from above.
@@ -86,7 +81,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return {
     life,
     lookBack,
-    opinions: opinions?.href ? { href: opinions.href, done: opinions.done, missing: opinions.missing } : null,
     criticism,
     reflections,
     meeting: found.meeting,
@@ -144,7 +138,7 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 };
 
 export default function SessionPage() {
-  const { meeting, detail, session, reflections, manage, docName, me, lookBack, opinions, criticism, life } =
+  const { meeting, detail, session, reflections, manage, docName, me, lookBack, criticism, life } =
     useLoaderData<typeof loader>();
   const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
@@ -262,17 +256,6 @@ export default function SessionPage() {
       />
       {life ? <LifeStages stages={life.stages} detail={life.detail} /> : null}
       {lookBack ? <LookBackCard data={lookBack} orgId={meeting.orgId} /> : null}
-      {opinions ? (
-        <section className="card op-link" data-testid="opinions-link">
-          <div>
-            <p className="op-link__title">征求意见</p>
-            <p className="muted op-link__sub">{[...opinions.done, ...opinions.missing].join(" · ")}</p>
-          </div>
-          <Link to={opinions.href} className="btn btn--small">
-            提意见 / 查看
-          </Link>
-        </section>
-      ) : null}
 
       {session.canRun && !cancelled ? (
         <HostBar
@@ -324,17 +307,6 @@ export default function SessionPage() {
           ) : null}
           {(meeting.kind === "member_review" || hasLifeCycle(meeting.kind)) && !cancelled ? (
             <div className="slot slot--votes">
-              {hasLifeCycle(meeting.kind) ? (
-                <section className="card section" aria-labelledby="talks-link-heading">
-                  <h2 className="h3" id="talks-link-heading">
-                    谈心谈话
-                  </h2>
-                  <p className="muted">会前谈心谈话的记录，以及支部要求的谈话哪些已谈、哪些未谈。</p>
-                  <Link className="btn" to={`/meetings/${meeting.id}/talks`} data-testid="talks-link">
-                    进入谈心谈话
-                  </Link>
-                </section>
-              ) : null}
               <section className="card section" aria-labelledby="review-link-heading">
                 <h2 className="h3" id="review-link-heading">
                   民主评议党员

@@ -153,7 +153,15 @@ export default function Rectification() {
       {mayCreate ? (
         <details className="card rect-new" id="new" open={!!draft || (!!created && !created.ok)}>
           <summary className="rect-new__summary">新增整改事项</summary>
-          <CreateForm page={page} draft={draft} result={created} busy={busy} />
+          {/* Keyed by its source: 「生成整改事项」 is a client navigation, and a mounted form would keep
+              its old defaults (the owner stayed 本支部 while the problem's text came in). */}
+          <CreateForm
+            key={draft ? (draft.problemId ?? draft.opinionId ?? "draft") : "blank"}
+            page={page}
+            draft={draft}
+            result={created}
+            busy={busy}
+          />
         </details>
       ) : null}
       {created?.ok ? <FormAlert ok={created.ok} /> : null}

@@ -419,9 +419,10 @@ describe("audit and stage", () => {
     expect((await opinionsStage(t.sql, above)).href).toBeNull();
   });
 
-  it("the 组织生活会's page links to the opinions with the counts", async () => {
+  it("the 组织生活会's page links to the opinions from its stage, with the counts", async () => {
     const html = await (await t.http.get(`/meetings/${M}`, DEMO.CHEN)).text();
-    expect(html).toContain('data-testid="opinions-link"');
+    expect(html).toContain('data-testid="life-stage-link-opinions"');
+    expect(html).toContain(`href="/meetings/${M}/opinions"`);
     expect(html).toContain("收到意见 5 条");
   });
 });
