@@ -313,6 +313,9 @@ test("a whole 组织生活会: opinions, talks, 对照检查材料, the meeting 
       const people = form.locator("fieldset");
       const n = await people.count();
       await people.nth(excellent).getByRole("radio", { name: "优秀", exact: true }).check();
+      // A reload (a phone's tab thrown away): the draft comes back from this device.
+      await p.page.reload();
+      await expect(p.page.getByText("已恢复上次未提交的选择")).toBeVisible();
       // Submitting with grades missing: refused in words, the choice stays.
       await form.getByRole("button", { name: "提交测评票" }).click();
       await expect(p.page.getByText(/还有 \d+ 人未评定等次/)).toBeVisible();
@@ -323,6 +326,10 @@ test("a whole 组织生活会: opinions, talks, 对照检查材料, the meeting 
       await form.getByRole("button", { name: "提交测评票" }).click();
       await confirmDialog(p.page, "提交测评票？", "提交测评票");
       await expect(p.page.getByTestId("ballot-done")).toBeVisible();
+      // Submitted: nothing of the ballot stays on the phone.
+      expect(
+        await p.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("tongxin:review"))),
+      ).toEqual([]);
     };
     await Promise.all([vote(liu, "刘洋", 0), vote(chen, "陈静", 1)]);
     await shoot(chen.page, "whole-review-submitted");
