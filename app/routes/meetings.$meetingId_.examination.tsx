@@ -4,17 +4,15 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { myExamination, submitExamination } from "../../server/services/life/examination";
 import { EXAMINATION_MIN_WORDS, ExaminationSubmitSchema } from "../../shared/schemas/examination";
 import { AppShell } from "../components/app-shell";
-import { ConfirmButton } from "../components/confirm-dialog";
+import { AuthoredSheet, SubmitCard, useAuthoring } from "../components/authored-doc";
 import { ClockIcon, FlagIcon } from "../components/icons";
 import { MeetingHead } from "../components/meeting-head";
 import { Crumbs, FormAlert } from "../components/people";
-import type { ReflectionEditorApi, ReflectionSyncState } from "../components/reflection-editor";
-import { ReflectionStatusTag, SubmittedText } from "../components/reflection-parts";
+import { ReflectionStatusTag } from "../components/reflection-parts";
 import { ReturnedNotes } from "../components/examination-parts";
 import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
@@ -27,8 +25,6 @@ import reflectionStyles from "../styles/reflections.css?url";
 // through Yjs, kept on the phone while offline: the 心得体会's editor), with the 问题清单 items the
 // branch addressed to me beside it; submitted, returned with comments on passages, revised,
 // accepted. Submitting posts the editor's full state with the form, so what I see is stored.
-
-const ReflectionEditor = lazy(() => import("../components/reflection-editor"));
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `对照检查材料 · ${data.view.meeting.title} · 同心` : "同心" },
@@ -63,42 +59,13 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 
 const when = (d: Date | string) => `${formatDate(d)} ${formatTime(d)}`;
 
-function useOnline() {
-  const [online, setOnline] = useState(true);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    update();
-    window.addEventListener("online", update);
-    window.addEventListener("offline", update);
-    return () => {
-      window.removeEventListener("online", update);
-      window.removeEventListener("offline", update);
-    };
-  }, []);
-  return online;
-}
-
 export default function MyExaminationPage() {
   const { userName, view, minWords } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state === "submitting";
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  const [words, setWords] = useState<number | null>(null);
-  const [sync, setSync] = useState<ReflectionSyncState>("loading");
-  const api = useRef<ReflectionEditorApi | null>(null);
-  const online = useOnline();
+  const authoring = useAuthoring();
   const { meeting, status } = view;
-  const short = words !== null && words < minWords;
   const submitError = result && !result.ok ? (result.formError ?? Object.values(result.fieldErrors ?? {})[0]) : null;
-  const heading = (
-    <div className="sheet__title">
-      <h2 className="h3" id="text-heading">
-        对照检查材料
-      </h2>
-      {view.canEdit ? null : <span className="tag tag--muted">只读</span>}
-    </div>
-  );
 
   return (
     <AppShell userName={userName}>
@@ -142,86 +109,28 @@ export default function MyExaminationPage() {
 
       <div className="exam-layout">
         <div className="exam-layout__main">
+          <AuthoredSheet
+            authoring={authoring}
+            canEdit={view.canEdit}
+            docName={view.docName}
+            submittedText={view.submittedText}
+            wordCount={view.wordCount}
+            title="对照检查材料"
+            label="对照检查材料正文"
+            className="sheet exam-editor"
+          />
           {view.canEdit ? (
-            <section className="sheet exam-editor" aria-labelledby="text-heading">
-              {mounted ? (
-                <Suspense fallback={<EditorLoading heading={heading} />}>
-                  <ReflectionEditor
-                    docName={view.docName}
-                    readOnly={false}
-                    heading={heading}
-                    label="对照检查材料正文"
-                    onWords={setWords}
-                    onState={setSync}
-                    onReady={(a) => (api.current = a)}
-                  />
-                </Suspense>
-              ) : (
-                <EditorLoading heading={heading} />
-              )}
-            </section>
-          ) : view.submittedText !== null ? (
-            <section className="sheet" aria-labelledby="text-heading">
-              <div className="sheet__head">
-                {heading}
-                <span className="muted small">{view.wordCount} 字</span>
-              </div>
-              <SubmittedText text={view.submittedText} />
-            </section>
-          ) : null}
-
-          {view.canEdit ? (
-            <section className="card section refl-submit" aria-labelledby="submit-heading">
-              <div className="refl-submit__head">
-                <h2 className="h3" id="submit-heading">
-                  {status === "returned" ? "修改后重新提交" : "提交审阅"}
-                </h2>
-                <span className="refl-count" data-short={short ? "" : undefined} data-testid="word-requirement">
-                  {words === null
-                    ? `至少 ${minWords} 字`
-                    : short
-                      ? `还差 ${minWords - words} 字`
-                      : `✓ 已满 ${minWords} 字`}
-                </span>
-              </div>
-              <p className="muted small">
-                提交后由书记（或支部指定的同志）审阅；书记本人的由上级党组织审阅。提交时会与本支部今年其他同志的材料、你往年的材料和常见模板做相似度比对。
-              </p>
-              {submitError ? <FormAlert error={submitError} /> : null}
-              {!online ? (
-                <p className="alert" role="status">
-                  当前处于离线状态：内容已保存在本机，联网后自动同步，届时再提交。
-                </p>
-              ) : null}
-              <Form
-                method="post"
-                onSubmit={(e) => {
-                  const field = e.currentTarget.elements.namedItem("update") as HTMLInputElement | null;
-                  if (field) field.value = api.current?.encodeState() ?? "";
-                }}
-              >
-                <input type="hidden" name="intent" value="submit" />
-                <input type="hidden" name="update" defaultValue="" />
-                <ConfirmButton
-                  className="btn btn--primary btn--block"
-                  disabled={busy || meeting.cancelled || !online || sync === "revoked"}
-                  confirm={{
-                    title: status === "returned" ? "重新提交对照检查材料？" : "提交对照检查材料？",
-                    message: (
-                      <p>
-                        {words !== null ? `共 ${words} 字。` : ""}
-                        提交后不能再修改，除非审阅人退回。
-                      </p>
-                    ),
-                    confirmLabel: status === "returned" ? "重新提交" : "提交",
-                    cancelLabel: "再改改",
-                    tone: "primary",
-                  }}
-                >
-                  {busy ? "正在提交…" : status === "returned" ? "重新提交" : "提交对照检查材料"}
-                </ConfirmButton>
-              </Form>
-            </section>
+            <SubmitCard
+              authoring={authoring}
+              noun="对照检查材料"
+              returned={status === "returned"}
+              minWords={minWords}
+              busy={busy}
+              blocked={meeting.cancelled ? "此会议已取消，无需提交对照检查材料。" : null}
+              error={submitError}
+              title="提交审阅"
+              hint="提交后由书记（或支部指定的同志）审阅；书记本人的由上级党组织审阅。提交时会与本支部今年其他同志的材料、你往年的材料和常见模板做相似度比对。"
+            />
           ) : null}
         </div>
 
@@ -252,22 +161,5 @@ export default function MyExaminationPage() {
         </aside>
       </div>
     </AppShell>
-  );
-}
-
-function EditorLoading({ heading }: { heading: React.ReactNode }) {
-  return (
-    <div className="editor-wrap">
-      <div className="sheet__head">
-        {heading}
-        <span className="editor-status" data-status="connecting" role="status">
-          <span className="editor-status__dot" />
-          正在载入…
-        </span>
-      </div>
-      <div className="editor editor--loading refl-loading" aria-busy="true">
-        正在载入…
-      </div>
-    </div>
   );
 }

@@ -4,8 +4,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { lazy, Suspense, useEffect, useRef, useState } from "react";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { myReflection, submitReflection } from "../../server/services/reflections/submit";
 import { MEETING_KIND_LABEL } from "../../shared/domain/labels";
 import { REFLECTION_MIN_WORDS } from "../../shared/domain/text";
@@ -13,10 +12,9 @@ import { ReflectionSubmitSchema } from "../../shared/schemas/reflections";
 import { AppShell } from "../components/app-shell";
 import { MeetingHead } from "../components/meeting-head";
 import { ClockIcon, FlagIcon } from "../components/icons";
-import { ConfirmButton } from "../components/confirm-dialog";
+import { AuthoredSheet, SubmitCard, useAuthoring } from "../components/authored-doc";
 import { Crumbs, FormAlert } from "../components/people";
-import type { ReflectionEditorApi, ReflectionSyncState } from "../components/reflection-editor";
-import { ReflectionStatusTag, SubmittedText } from "../components/reflection-parts";
+import { ReflectionStatusTag } from "../components/reflection-parts";
 import { requireActor } from "../lib/actor.server";
 import { type FormErrors, invalid, loaded, refused } from "../lib/form-errors.server";
 import { formatDate, formatRange, formatTime } from "../lib/format";
@@ -26,8 +24,6 @@ import editorCss from "../styles/editor.css?url";
 // The attendee's own 心得体会 for a session: written live (autosaved through Yjs, kept on the
 // phone while offline), submitted by the deadline, and after a return revised and resubmitted.
 // Submitting posts the editor's full state with the form, so what the author sees is stored.
-
-const ReflectionEditor = lazy(() => import("../components/reflection-editor"));
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `心得体会 · ${data.view.meeting.title} · 同心` : "同心" },
@@ -61,44 +57,13 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 
 const when = (d: Date | string) => `${formatDate(d)} ${formatTime(d)}`;
 
-/** navigator.onLine, following the browser's events (true during the server render). */
-function useOnline() {
-  const [online, setOnline] = useState(true);
-  useEffect(() => {
-    const update = () => setOnline(navigator.onLine);
-    update();
-    window.addEventListener("online", update);
-    window.addEventListener("offline", update);
-    return () => {
-      window.removeEventListener("online", update);
-      window.removeEventListener("offline", update);
-    };
-  }, []);
-  return online;
-}
-
 export default function MyReflectionPage() {
   const { userName, view, minWords } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state === "submitting";
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
-  const [words, setWords] = useState<number | null>(null);
-  const [sync, setSync] = useState<ReflectionSyncState>("loading");
-  const api = useRef<ReflectionEditorApi | null>(null);
-  const online = useOnline();
+  const authoring = useAuthoring();
   const { meeting, status } = view;
   const kind = MEETING_KIND_LABEL[meeting.kind];
-
-  const heading = (
-    <div className="sheet__title">
-      <h2 className="h3" id="text-heading">
-        正文
-      </h2>
-      {view.canEdit ? null : <span className="tag tag--muted">只读</span>}
-    </div>
-  );
-  const short = words !== null && words < minWords;
   const submitError = result && !result.ok ? (result.formError ?? Object.values(result.fieldErrors ?? {})[0]) : null;
 
   return (
@@ -130,87 +95,32 @@ export default function MyReflectionPage() {
       {result?.ok ? <FormAlert ok={result.ok} /> : null}
       <StatusNote />
 
-      {view.canEdit ? (
-        <section className="sheet" aria-labelledby="text-heading">
-          {mounted ? (
-            <Suspense fallback={<EditorLoading heading={heading} />}>
-              <ReflectionEditor
-                docName={view.docName}
-                readOnly={false}
-                heading={heading}
-                onWords={setWords}
-                onState={setSync}
-                onReady={(a) => (api.current = a)}
-              />
-            </Suspense>
-          ) : (
-            <EditorLoading heading={heading} />
-          )}
-        </section>
-      ) : view.submittedText !== null ? (
-        <section className="sheet" aria-labelledby="text-heading">
-          <div className="sheet__head">
-            {heading}
-            <span className="muted small">{view.wordCount} 字</span>
-          </div>
-          <SubmittedText text={view.submittedText} />
-        </section>
-      ) : null}
+      <AuthoredSheet
+        authoring={authoring}
+        canEdit={view.canEdit}
+        docName={view.docName}
+        submittedText={view.submittedText}
+        wordCount={view.wordCount}
+        title="正文"
+      />
 
       {view.canEdit ? (
-        <section className="card section refl-submit" aria-labelledby="submit-heading">
-          <div className="refl-submit__head">
-            <h2 className="h3" id="submit-heading">
-              {status === "returned" ? "修改后重新提交" : "提交"}
-            </h2>
-            <span className="refl-count" data-short={short ? "" : undefined} data-testid="word-requirement">
-              {words === null ? `至少 ${minWords} 字` : short ? `还差 ${minWords - words} 字` : `✓ 已满 ${minWords} 字`}
-            </span>
-          </div>
-          <p className="muted small">
-            {status === "returned"
+        <SubmitCard
+          authoring={authoring}
+          noun="心得体会"
+          returned={status === "returned"}
+          minWords={minWords}
+          busy={busy}
+          blocked={view.submitBlocked}
+          error={submitError}
+          title="提交"
+          hint={
+            status === "returned"
               ? "按退回意见修改后重新提交。重新提交不受截止时间限制。"
-              : "提交后不能再修改；如需修改，请审阅人退回。提交时会与本次其他同志和你以往的心得体会做相似度比对。"}
-          </p>
-          {view.submitBlocked ? <FormAlert error={view.submitBlocked} /> : null}
-          {submitError ? <FormAlert error={submitError} /> : null}
-          {!online ? (
-            <p className="alert" role="status">
-              当前处于离线状态：内容已保存在本机，联网后自动同步，届时再提交。
-            </p>
-          ) : null}
-          <Form
-            method="post"
-            onSubmit={(e) => {
-              const field = e.currentTarget.elements.namedItem("update") as HTMLInputElement | null;
-              if (field) field.value = api.current?.encodeState() ?? "";
-            }}
-          >
-            <input type="hidden" name="intent" value="submit" />
-            <input type="hidden" name="update" defaultValue="" />
-            <ConfirmButton
-              className="btn btn--primary btn--block"
-              disabled={busy || Boolean(view.submitBlocked) || !online || sync === "revoked"}
-              confirm={{
-                title: status === "returned" ? "重新提交心得体会？" : "提交心得体会？",
-                message: (
-                  <>
-                    <p>
-                      {words !== null ? `共 ${words} 字。` : ""}
-                      提交后不能再修改，除非审阅人退回。
-                    </p>
-                    <p>提交时会与本次其他同志和你以往的心得体会做相似度比对。</p>
-                  </>
-                ),
-                confirmLabel: status === "returned" ? "重新提交" : "提交",
-                cancelLabel: "再改改",
-                tone: "primary",
-              }}
-            >
-              {busy ? "正在提交…" : status === "returned" ? "重新提交" : "提交心得体会"}
-            </ConfirmButton>
-          </Form>
-        </section>
+              : "提交后不能再修改；如需修改，请审阅人退回。提交时会与本次其他同志和你以往的心得体会做相似度比对。"
+          }
+          confirmNote="提交时会与本次其他同志和你以往的心得体会做相似度比对。"
+        />
       ) : null}
     </AppShell>
   );
@@ -250,21 +160,4 @@ function StatusNote() {
       </p>
     );
   return null;
-}
-
-function EditorLoading({ heading }: { heading: React.ReactNode }) {
-  return (
-    <div className="editor-wrap">
-      <div className="sheet__head">
-        {heading}
-        <span className="editor-status" data-status="connecting" role="status">
-          <span className="editor-status__dot" />
-          正在载入…
-        </span>
-      </div>
-      <div className="editor editor--loading refl-loading" aria-busy="true">
-        正在载入…
-      </div>
-    </div>
-  );
 }
