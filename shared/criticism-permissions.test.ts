@@ -11,40 +11,24 @@ import {
   type MeetingResource,
   type Subject,
 } from "./permissions";
-import type { OrgKind, Role } from "./domain/labels";
+import { who } from "./test-subjects";
+import type { Role } from "./domain/labels";
 import { defaultRoundOrder, reorderRound } from "./domain/life-criticism";
 
 // 批评与自我批评 at a 组织生活会 (docs/decisions/035), as a matrix: the person concerned, the 支委,
 // an attendee during and after, a member not on the list, another branch, the 党委 above with and
 // without a grant.
 //
-//   党委 C ─┬─ 党支部 B ── 党小组 G
+//   党委 C ─┬─ 党支部 B ── 党小组 G1 (shared/test-subjects.ts)
 //           └─ 党支部 X
 
-type OrgId = "c" | "b" | "g" | "x";
-const TREE: Record<OrgId, { kind: OrgKind; path: string[]; branchId: string | null }> = {
-  c: { kind: "committee", path: ["c"], branchId: null },
-  b: { kind: "branch", path: ["c", "b"], branchId: "b" },
-  g: { kind: "group", path: ["c", "b", "g"], branchId: "b" },
-  x: { kind: "branch", path: ["c", "x"], branchId: "x" },
-};
-const who = (userId: string, ...ms: [OrgId, Role][]): Subject => ({
-  userId,
-  memberships: ms.map(([orgId, role]) => ({
-    orgId,
-    orgKind: TREE[orgId].kind,
-    role,
-    orgPath: TREE[orgId].path,
-    branchId: TREE[orgId].branchId,
-  })),
-});
 const meeting: MeetingResource = { id: "m", orgId: "b", orgKind: "branch", orgPath: ["c", "b"] };
 
-const PERSON = who("person", ["g", "member"]);
+const PERSON = who("person", ["g1", "member"]);
 const SECRETARY = who("sec", ["b", "secretary"]);
 const COMMITTEE = who("com", ["b", "propaganda_member"]);
-const AUTHOR = who("author", ["g", "member"]);
-const ATTENDEE = who("att", ["g", "member"]);
+const AUTHOR = who("author", ["g1", "member"]);
+const ATTENDEE = who("att", ["g1", "member"]);
 const OTHER_BRANCH = who("wu", ["x", "member"]);
 const ABOVE = who("above", ["c", "organization_member"]);
 
@@ -176,7 +160,7 @@ describe("the round and the minutes", () => {
     expect(minutesAccess(ATTENDEE, minutes(true))).toBe("read");
     expect(minutesAccess(ATTENDEE, minutes(false))).toBe("none");
     expect(minutesAccess(COMMITTEE, minutes(false))).toBe("read");
-    expect(minutesAccess(who("rec", ["g", "member"]), minutes(false))).toBe("write");
+    expect(minutesAccess(who("rec", ["g1", "member"]), minutes(false))).toBe("write");
     expect(minutesAccess(ABOVE, minutes(false))).toBe("none");
     // An ordinary meeting's minutes are unchanged: a member reads them afterwards.
     expect(minutesAccess(ATTENDEE, { ...minutes(false), life: null })).toBe("read");

@@ -9,42 +9,25 @@ import {
   minutesAccess,
   type MeetingResource,
   type MinutesResource,
-  type Subject,
-  type SubjectMembership,
 } from "./permissions";
-import type { OrgKind, Role } from "./domain/labels";
+import { who } from "./test-subjects";
 import { hasLifeCycle, lifeQuorum, noticeInTime, reportDue } from "./domain/life-cycle";
 import { chinaTime, DAY_MS } from "./time";
 
 // The 组织生活会 cycle's rules (decision 036) as a matrix: a life meeting's minutes, its reports,
 // its study, the stages view, asking and 列席 from above; and the pure rules at their boundaries.
 
-// 党委 C ── 党支部 B ── 党小组 G1; a sibling branch X.
-const m = (
-  orgId: string,
-  orgKind: OrgKind,
-  orgPath: string[],
-  role: Role,
-  branchId: string | null,
-): SubjectMembership => ({
-  orgId,
-  orgKind,
-  role,
-  orgPath,
-  branchId,
-});
-const who = (userId: string, ...ms: SubjectMembership[]): Subject => ({ userId, memberships: ms });
 const P = {
-  secretary: who("sec", m("b", "branch", ["c", "b"], "secretary", "b")),
-  deputy: who("dep", m("b", "branch", ["c", "b"], "deputy_secretary", "b")),
-  organizer: who("org", m("b", "branch", ["c", "b"], "organization_member", "b")),
-  propaganda: who("prop", m("b", "branch", ["c", "b"], "propaganda_member", "b")),
-  member: who("mem", m("g1", "group", ["c", "b", "g1"], "member", "b")),
-  recorder: who("rec", m("g1", "group", ["c", "b", "g1"], "member", "b")),
-  coEditor: who("co", m("g1", "group", ["c", "b", "g1"], "member", "b")),
-  above: who("above", m("c", "committee", ["c"], "organization_member", null)),
-  aboveMember: who("plain", m("c", "committee", ["c"], "member", null)),
-  other: who("x", m("x", "branch", ["c", "x"], "member", "x")),
+  secretary: who("sec", ["b", "secretary"]),
+  deputy: who("dep", ["b", "deputy_secretary"]),
+  organizer: who("org", ["b", "organization_member"]),
+  propaganda: who("prop", ["b", "propaganda_member"]),
+  member: who("mem", ["g1", "member"]),
+  recorder: who("rec", ["g1", "member"]),
+  coEditor: who("co", ["g1", "member"]),
+  above: who("above", ["c", "organization_member"]),
+  aboveMember: who("plain", ["c", "member"]),
+  other: who("x", ["x", "member"]),
 };
 const meeting: MeetingResource = { id: "m", orgId: "b", orgKind: "branch", orgPath: ["c", "b"] };
 const minutes = (life: MinutesResource["life"]): MinutesResource => ({

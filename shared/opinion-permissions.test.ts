@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { Role } from "./domain/labels";
 import { hasLifeCycle } from "./domain/life-cycle";
 import {
   mayHandleOpinions,
@@ -7,47 +6,23 @@ import {
   opinionAccess,
   opinionsPageAccess,
   type OpinionResource,
-  type Subject,
-  type SubjectMembership,
 } from "./permissions";
+import { who } from "./test-subjects";
 
 // 征求意见 (docs/decisions/032): who sees an opinion, who sees its sender, who handles it, who
 // may open the page and send. A matrix over the people of a branch, its committee above and a
 // sibling branch, with the opinion's facts (sender, about whom, passed on, a grant above).
 
-// 党委 C ── 党支部 B ── 党小组 G1; a sibling branch X.
-const inB = (role: Role): SubjectMembership => ({
-  orgId: "b",
-  orgKind: "branch",
-  role,
-  orgPath: ["c", "b"],
-  branchId: "b",
-});
-const inG1 = (role: Role): SubjectMembership => ({
-  orgId: "g1",
-  orgKind: "group",
-  role,
-  orgPath: ["c", "b", "g1"],
-  branchId: "b",
-});
-const who = (userId: string, ...memberships: SubjectMembership[]): Subject => ({ userId, memberships });
-
 const P = {
-  secretary: who("sec", inB("secretary"), inG1("member")),
-  orgMember: who("org", inB("organization_member")),
-  propaganda: who("prop", inB("propaganda_member")),
-  sender: who("snd", inG1("member")),
-  member: who("mem", inG1("member")),
-  concerned: who("me", inG1("member")),
-  groupLeader: who("gl", inG1("group_leader")),
-  otherBranch: who("wu", { orgId: "x", orgKind: "branch", role: "secretary", orgPath: ["c", "x"], branchId: "x" }),
-  partyCommittee: who("zhou", {
-    orgId: "c",
-    orgKind: "committee",
-    role: "organization_member",
-    orgPath: ["c"],
-    branchId: null,
-  }),
+  secretary: who("sec", ["b", "secretary"], ["g1", "member"]),
+  orgMember: who("org", ["b", "organization_member"]),
+  propaganda: who("prop", ["b", "propaganda_member"]),
+  sender: who("snd", ["g1", "member"]),
+  member: who("mem", ["g1", "member"]),
+  concerned: who("me", ["g1", "member"]),
+  groupLeader: who("gl", ["g1", "group_leader"]),
+  otherBranch: who("wu", ["x", "secretary"]),
+  partyCommittee: who("zhou", ["c", "organization_member"]),
 };
 type Name = keyof typeof P;
 const meeting = { id: "m", orgId: "b", orgKind: "branch" as const, orgPath: ["c", "b"] };

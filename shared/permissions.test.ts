@@ -21,13 +21,12 @@ import {
   type MemberResource,
   type MinutesResource,
   type ReflectionStatus,
-  type OrgResource,
   type Subject,
 } from "./permissions";
-import type { OrgKind, Role } from "./domain/labels";
+import { org, TREE, who, type OrgId } from "./test-subjects";
 
 // ---------------------------------------------------------------------------------------------
-// The tree
+// The tree (shared/test-subjects.ts)
 //
 //   党委 C ─┬─ 党支部 B ─┬─ 党小组 G1
 //           │            └─ 党小组 G2
@@ -43,35 +42,7 @@ const C = "c",
   X = "x",
   GB = "gb",
   Z = "z",
-  D = "d",
   Y = "y";
-type OrgId = typeof C | typeof B | typeof G1 | typeof G2 | typeof X | typeof GB | typeof Z | typeof D | typeof Y;
-
-const TREE: Record<OrgId, { kind: OrgKind; path: string[]; branchId: string | null }> = {
-  c: { kind: "committee", path: [C], branchId: null },
-  b: { kind: "branch", path: [C, B], branchId: B },
-  g1: { kind: "group", path: [C, B, G1], branchId: B },
-  g2: { kind: "group", path: [C, B, G2], branchId: B },
-  x: { kind: "branch", path: [C, X], branchId: X },
-  gb: { kind: "general_branch", path: [C, GB], branchId: null },
-  z: { kind: "branch", path: [C, GB, Z], branchId: Z },
-  d: { kind: "committee", path: [D], branchId: null },
-  y: { kind: "branch", path: [D, Y], branchId: Y },
-};
-
-const org = (id: OrgId): OrgResource => ({ id, kind: TREE[id].kind, path: TREE[id].path });
-
-/** A subject with live memberships, built the way server/services/people/subjects.ts loads them. */
-const who = (userId: string, ...ms: [OrgId, Role][]): Subject => ({
-  userId,
-  memberships: ms.map(([orgId, role]) => ({
-    orgId,
-    orgKind: TREE[orgId].kind,
-    role,
-    orgPath: TREE[orgId].path,
-    branchId: TREE[orgId].branchId,
-  })),
-});
 
 const meetingAt = (orgId: OrgId): MeetingResource => ({
   id: `meeting-${orgId}`,

@@ -8,46 +8,21 @@ import {
   reviewTallyAccess,
   selfAssessmentAccess,
   type ReviewResource,
-  type Subject,
-  type SubjectMembership,
 } from "./permissions";
+import { who } from "./test-subjects";
 import { checkBallot, excellentCap, excellentWarning, gradesFromForm, outcomesFromForm } from "./domain/review";
-import type { Role } from "./domain/labels";
 
 // 民主评议党员: the named audiences (who grades, who is graded, who sees tallies and when, who
 // records 评定) and the ballot's pure rules, at their boundaries.
 
-// 党委 C ── 党支部 B ── 党小组 G1; a sibling branch X.
-const inB = (role: Role): SubjectMembership => ({
-  orgId: "b",
-  orgKind: "branch",
-  role,
-  orgPath: ["c", "b"],
-  branchId: "b",
-});
-const inG1 = (role: Role): SubjectMembership => ({
-  orgId: "g1",
-  orgKind: "group",
-  role,
-  orgPath: ["c", "b", "g1"],
-  branchId: "b",
-});
-const who = (userId: string, ...memberships: SubjectMembership[]): Subject => ({ userId, memberships });
-
 const PEOPLE = {
-  secretary: who("sec", inB("secretary")),
-  propaganda: who("prop", inB("propaganda_member")),
-  host: who("host", inG1("member")),
-  member: who("mem", inG1("member")),
-  concerned: who("me", inG1("member")),
-  otherBranch: who("wu", { orgId: "x", orgKind: "branch", role: "secretary", orgPath: ["c", "x"], branchId: "x" }),
-  partyCommittee: who("zhou", {
-    orgId: "c",
-    orgKind: "committee",
-    role: "organization_member",
-    orgPath: ["c"],
-    branchId: null,
-  }),
+  secretary: who("sec", ["b", "secretary"]),
+  propaganda: who("prop", ["b", "propaganda_member"]),
+  host: who("host", ["g1", "member"]),
+  member: who("mem", ["g1", "member"]),
+  concerned: who("me", ["g1", "member"]),
+  otherBranch: who("wu", ["x", "secretary"]),
+  partyCommittee: who("zhou", ["c", "organization_member"]),
 };
 
 const ballot = (over: Partial<ReviewResource> = {}): ReviewResource => ({
