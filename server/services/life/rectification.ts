@@ -325,6 +325,12 @@ export async function createRectification(
   live?: Pick<LiveAccess, "readDocuments">,
 ): Promise<string> {
   if (input.deadline < today(now)) throw new DomainError("完成时限不能早于今天。", 400, "deadline");
+  // A criticism is found in the person's note before the transaction: composing the note reads the
+  // live rooms and the store on other connections (with embedded PGlite, the only one is ours).
+  // The unique index on the source still makes two concurrent clicks yield one item.
+  const criticismRef = input.problemId || input.opinionId ? null : (input.criticism ?? null);
+  const criticism =
+    criticismRef && live ? await findCriticism(sql, live, actor.subject, orgId, criticismRef) : null;
   try {
     const { id, orgName } = (await sql.begin(async (tx) => {
       const t = tx as unknown as Sql;
@@ -340,13 +346,9 @@ export async function createRectification(
       const opinionId = input.problemId ? null : (input.opinionId ?? null);
       if (opinionId && !(await opinionInBranch(t, org.id, opinionId)))
         throw new DomainError("来源意见不是本支部组织生活会的意见。", 400, "opinionId");
-      const criticismRef = input.problemId || opinionId ? null : (input.criticism ?? null);
-      let criticismId: string | null = null;
-      if (criticismRef) {
-        const c = live ? await findCriticism(t, live, actor.subject, org.id, criticismRef) : null;
-        if (!c) throw new DomainError("来源批评意见不在本支部组织生活会的批评记录中。", 400, "criticism");
-        criticismId = c.sourceId;
-      }
+      if (criticismRef && !criticism)
+        throw new DomainError("来源批评意见不在本支部组织生活会的批评记录中。", 400, "criticism");
+      const criticismId = criticism?.sourceId ?? null;
       const [sourceKind, sourceId] = input.problemId
         ? ["problem", input.problemId]
         : opinionId
