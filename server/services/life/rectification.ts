@@ -329,8 +329,7 @@ export async function createRectification(
   // live rooms and the store on other connections (with embedded PGlite, the only one is ours).
   // The unique index on the source still makes two concurrent clicks yield one item.
   const criticismRef = input.problemId || input.opinionId ? null : (input.criticism ?? null);
-  const criticism =
-    criticismRef && live ? await findCriticism(sql, live, actor.subject, orgId, criticismRef) : null;
+  const criticism = criticismRef && live ? await findCriticism(sql, live, actor.subject, orgId, criticismRef) : null;
   try {
     const { id, orgName } = (await sql.begin(async (tx) => {
       const t = tx as unknown as Sql;
