@@ -1,6 +1,9 @@
 import { useEffect, useState } from "react";
+import { Link } from "@remix-run/react";
 import { EMPTY_NOTE, NOTE_MAP, readNote, type ComposedNote } from "../../shared/criticism-note";
 import { CRITICISM_FLAG_LABEL } from "../../shared/domain/life-criticism";
+import { criticismRef } from "../../shared/schemas/rectification";
+import type { CriticismItemLinks } from "../../server/services/life/criticism-rectification";
 
 /**
  * Follows a person's composed 批评与自我批评 note (written by the server only) over y-websocket.
@@ -37,16 +40,22 @@ export function useComposedNote(docName: string | null, initial: ComposedNote = 
   return note;
 }
 
-/** The note: self-criticism, the criticisms received (authors only where the viewer may see them), the answer. */
+/**
+ * The note: self-criticism, the criticisms received (authors only where the viewer may see them),
+ * the answer; for the 书记 and those who keep the 整改清单, a link from each criticism to its item.
+ */
 export function CriticismNoteView({
   note,
   authors,
   seesFlags,
+  rectification = null,
 }: {
   note: ComposedNote;
   authors: Record<string, string> | null;
   seesFlags: boolean;
+  rectification?: CriticismItemLinks | null;
 }) {
+  const rect = rectification;
   return (
     <div className="crit-note" data-testid="criticism-note">
       <section className="crit-note__part">
@@ -71,6 +80,25 @@ export function CriticismNoteView({
                         </span>
                       ))
                     : null}
+                  {rect ? (
+                    rect.made[c.key] ? (
+                      <Link
+                        to={`/orgs/${rect.orgId}/rectification#item-${rect.made[c.key]}`}
+                        className="crit-note__rect"
+                        data-testid="criticism-item-made"
+                      >
+                        已生成整改事项
+                      </Link>
+                    ) : (
+                      <Link
+                        to={`/orgs/${rect.orgId}/rectification?criticism=${criticismRef(rect.meetingId, rect.personId, c.key)}#new`}
+                        className="btn btn--small crit-note__rect"
+                        data-testid="criticism-item-make"
+                      >
+                        生成整改事项
+                      </Link>
+                    )
+                  ) : null}
                 </div>
               </li>
             ))}

@@ -158,7 +158,12 @@ export function CriticismRound({
             ) : null}
           </h3>
           {current.noteDoc ? (
-            <CriticismNoteView note={note} authors={current.authors} seesFlags={current.seesFlags} />
+            <CriticismNoteView
+              note={note}
+              authors={current.authors}
+              seesFlags={current.seesFlags}
+              rectification={current.rectification}
+            />
           ) : (
             <p className="muted">批评与自我批评记录仅本人、支委和与会同志可见。</p>
           )}

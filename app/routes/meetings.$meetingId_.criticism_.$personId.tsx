@@ -46,7 +46,12 @@ export default function CriticismNotePage() {
         ]}
       />
       <section className="card">
-        <CriticismNoteView note={note} authors={page.authors} seesFlags={page.seesFlags} />
+        <CriticismNoteView
+          note={note}
+          authors={page.authors}
+          seesFlags={page.seesFlags}
+          rectification={page.rectification}
+        />
       </section>
     </AppShell>
   );

@@ -40,19 +40,25 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, actor } = await requireActor(context, request);
-  const { sql } = context.services;
+  const { sql, live } = context.services;
   const page = await loaded(rectificationPage(sql, actor.subject, params.orgId ?? ""));
-  // 「生成整改事项」 on a 问题清单 item or on an opinion (征求意见): the form below filled from it.
+  // 「生成整改事项」 on a 问题清单 item, an opinion (征求意见) or a criticism (批评与自我批评):
+  // the form below filled from it. A bad or foreign source leaves the form empty.
   const search = new URL(request.url).searchParams;
   const from = search.get("from");
   const opinion = search.get("opinion");
+  const criticism = search.get("criticism");
   const source = from
     ? ({ kind: "problem", id: from } as const)
     : opinion
       ? ({ kind: "opinion", id: opinion } as const)
-      : null;
+      : criticism
+        ? ({ kind: "criticism", id: criticism } as const)
+        : null;
   const draft: ItemDraft | null =
-    source && page.mayCreate ? await draftFromSource(sql, actor.subject, page.org.id, source) : null;
+    source && page.mayCreate
+      ? await draftFromSource(sql, actor.subject, page.org.id, source, { live, address: actor.address })
+      : null;
   return {
     userName: user.displayName,
     userId: user.id,
@@ -68,7 +74,7 @@ type Reply = FormErrors & { ok?: string; itemId?: string; values?: Values };
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(context, request);
-  const { sql } = context.services;
+  const { sql, live } = context.services;
   const orgId = params.orgId ?? "";
   // Another branch's list answers 404 whatever was posted.
   await loaded(requireRectificationList(sql, actor.subject, orgId));
@@ -83,7 +89,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   try {
     switch (a.intent) {
       case "create":
-        await createRectification(sql, actor, orgId, a);
+        await createRectification(sql, actor, orgId, a, undefined, live);
         return { ok: "已加入整改清单，责任人会收到通知。", intent: a.intent } satisfies Reply;
       case "problem":
         await addProblem(sql, actor, orgId, a);
@@ -214,6 +220,7 @@ function CreateForm({
       <input type="hidden" name="intent" value="create" />
       <input type="hidden" name="problemId" value={val("problemId", draft?.problemId ?? "")} />
       <input type="hidden" name="opinionId" value={val("opinionId", draft?.opinionId ?? "")} />
+      <input type="hidden" name="criticism" value={val("criticism", draft?.criticism ?? "")} />
       <FormAlert error={result?.formError} />
       <label className="field">
         <span className="field__label">问题</span>
@@ -296,7 +303,9 @@ function CreateForm({
           <FieldError id="meeting-error" message={err.meetingId} />
         </label>
       ) : null}
-      {err.problemId ? <FieldError id="source-error" message={err.problemId} /> : null}
+      {err.problemId || err.opinionId || err.criticism ? (
+        <FieldError id="source-error" message={err.problemId ?? err.opinionId ?? err.criticism} />
+      ) : null}
       <button type="submit" className="btn btn--primary" disabled={busy}>
         加入整改清单
       </button>
@@ -323,6 +332,8 @@ function ItemCard({
       <div className="rect-item__head">
         <span className={`tag rect-tag rect-tag--${item.status}`}>{RECTIFICATION_STATUS_LABEL[item.status]}</span>
         {item.overdue ? <span className="tag rect-tag rect-tag--overdue">已逾期</span> : null}
+        {item.sourceKind === "criticism" ? <span className="tag tag--muted">来自批评意见</span> : null}
+        {item.sourceKind === "opinion" ? <span className="tag tag--muted">来自征求意见</span> : null}
         <span className="rect-item__deadline">时限 {dateInWords(item.deadline)}</span>
       </div>
       <p className="rect-item__problem">{item.problem}</p>

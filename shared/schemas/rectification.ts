@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idField } from "../ids";
+import { idField, UUID_PATTERN } from "../ids";
 import { chinaDate } from "../time";
 
 // Forms of the 整改清单 page (app/routes/orgs.$orgId.rectification.tsx). The services check the
@@ -44,6 +44,17 @@ const deadline = z
   .min(1, "请选择完成时限")
   .refine((s) => chinaDate(s) !== null, "完成时限格式应为 2027-03-31");
 
+/**
+ * A criticism at a 组织生活会, as the 整改清单 names it: meeting, person criticised and the
+ * criticism's neutral key in that person's note (docs/decisions/035). Never the author.
+ */
+export const CRITICISM_REF_RE = new RegExp(`^(${UUID_PATTERN}):(${UUID_PATTERN}):([0-9a-f]{16})$`, "i");
+export const criticismRef = (meetingId: string, personId: string, key: string) => `${meetingId}:${personId}:${key}`;
+export function parseCriticismRef(ref: string): { meetingId: string; personId: string; key: string } | null {
+  const m = CRITICISM_REF_RE.exec(ref.trim());
+  return m ? { meetingId: m[1].toLowerCase(), personId: m[2].toLowerCase(), key: m[3].toLowerCase() } : null;
+}
+
 const optionalId = (message: string) =>
   z
     .string()
@@ -67,6 +78,13 @@ export const RectificationActionSchema = z.discriminatedUnion(
       problemId: optionalId("来源问题无效"),
       /** The 征求意见 opinion it is made from, if any (docs/decisions/032). */
       opinionId: optionalId("来源意见无效"),
+      /** The criticism it is made from, if any: criticismRef(meeting, person, key). */
+      criticism: z
+        .string()
+        .trim()
+        .optional()
+        .transform((s) => (s ? s : null))
+        .pipe(z.string().regex(CRITICISM_REF_RE, "来源批评意见无效").nullable()),
     }),
     z.object({
       intent: z.literal("problem"),

@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import { beforeAll, describe, expect, it } from "vitest";
 import { criticismRound } from "../../server/services/life/criticism-round";
+import { criticismSourceId } from "../../server/services/life/criticism-rectification";
 import { readNote } from "../../shared/criticism-note";
 import {
   criticismAnswerDoc,
@@ -13,6 +14,8 @@ import {
 } from "../../shared/doc-names";
 import { plainText } from "../../shared/editor/minutes";
 import { readLiveState } from "../../shared/live-session";
+import { parseCriticismRef } from "../../shared/schemas/rectification";
+import { chinaDateKey, DAY_MS } from "../../shared/time";
 import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 import { appendParagraph, connectClient, until, upgradeStatus } from "../setup/yclient";
 
@@ -235,6 +238,114 @@ describe("criticisms of 刘洋", () => {
     expect(lines).toHaveLength(4);
     for (const l of lines) for (const who of [CHEN, HUANG, ZHAO, SEC]) expect(l).not.toContain(t.ids.name[uid(who)]);
     minutes.destroy();
+  });
+});
+
+describe("an 整改清单 item from a criticism (issue 16 §4)", () => {
+  const CHEN_TEXT = "刘洋同志理论学习不够深入，学习笔记偏少，联系本职工作不紧。";
+  const notePath = () => `/meetings/${live}/criticism/${uid(LIU)}`;
+  const rect = () => `/orgs/${t.ids.org[ORGS.B1]}/rectification`;
+  const chenName = () => t.ids.name[uid(CHEN)];
+  const count = (s: string, sub: string) => s.split(sub).length - 1;
+  let ref = "";
+  const item = (over: Record<string, string> = {}) => ({
+    intent: "create",
+    problem: "理论学习不够深入，学习笔记偏少",
+    measures: "每月精读一篇原文并写学习笔记，在党小组会上交流",
+    ownerId: uid(LIU),
+    deadline: chinaDateKey(new Date(Date.now() + 30 * DAY_MS)),
+    commitment: "按期完成，接受支部监督",
+    meetingId: live,
+    criticism: ref,
+    ...over,
+  });
+
+  it("the 书记's note page links each criticism to a draft; the draft has its text and owner, never its author", async () => {
+    const html = await (await t.http.get(notePath(), SEC)).text();
+    const refs = [...html.matchAll(/rectification\?criticism=([^"#&]+)#new/g)].map((m) => m[1]);
+    expect(refs.length).toBe(4);
+    // Find 陈静's criticism by its text in the draft (the link itself names no author).
+    for (const r of refs) {
+      const form = await (await t.http.get(`${rect()}?criticism=${r}`, SEC)).text();
+      if (form.includes(CHEN_TEXT)) ref = r;
+    }
+    expect(parseCriticismRef(ref)).toMatchObject({ meetingId: live, personId: uid(LIU) });
+    const plain = await (await t.http.get(rect(), SEC)).text();
+    const res = await t.http.get(`${rect()}?criticism=${ref}#new`, SEC);
+    expect(res.status).toBe(200);
+    const draft = await res.text();
+    expect(draft).toContain(CHEN_TEXT);
+    expect(draft).toContain(`name="criticism" value="${ref}"`);
+    expect(draft).toMatch(new RegExp(`<option value="${uid(LIU)}" selected=""`));
+    // The author appears nowhere the draft added: only in the owner list every draft has.
+    expect(count(draft, chenName())).toBe(count(plain, chenName()));
+    expect(count(draft, uid(CHEN))).toBe(count(plain, uid(CHEN)));
+    // Showing the criticism's text is a read of it, in the audit log (without its author).
+    const audited = await t.sql<{ detail: Record<string, unknown> }[]>`
+      select detail from audit_log where action = 'criticism.read' and actor_id = ${uid(SEC)}
+        and subject_user_id = ${uid(LIU)} and detail->>'via' = 'rectification'`;
+    expect(audited.length).toBeGreaterThan(0);
+    expect(JSON.stringify(audited)).not.toContain(uid(CHEN));
+  });
+
+  it("the 书记 creates it (text rewritten); a second draft is empty, the note shows 已生成, a second post is 409", async () => {
+    const res = await t.http.post(rect(), item(), SEC);
+    expect(res.status).toBe(200);
+    const p = parseCriticismRef(ref)!;
+    const [row] = await t.sql<{ id: string; source_kind: string; source_id: string; owner_id: string }[]>`
+      select id, source_kind, source_id, owner_id from rectification_items where source_kind = 'criticism'`;
+    expect(row).toMatchObject({
+      source_kind: "criticism",
+      source_id: criticismSourceId(p.meetingId, p.personId, p.key),
+      owner_id: uid(LIU),
+    });
+    const again = await (await t.http.get(`${rect()}?criticism=${ref}`, SEC)).text();
+    expect(again).toContain(`name="criticism" value=""`);
+    expect(again).toContain("来自批评意见");
+    const note = await (await t.http.get(notePath(), SEC)).text();
+    expect(note).toContain("已生成整改事项");
+    expect(note).toContain(`rectification#item-${row.id}`);
+    expect(note).not.toContain(`criticism=${ref}`);
+    // On the live round too: the turn back on 刘洋, the 书记 sees the item made from that criticism.
+    expect((await turn(live, { step: "to", personId: uid(LIU) })).status).toBe(200);
+    const round = await criticismRound(t.sql, (await t.actor(SEC)).subject, live);
+    expect(round?.current?.rectification?.made[p.key]).toBe(row.id);
+    expect((await criticismRound(t.sql, (await t.actor(YANG)).subject, live))?.current?.rectification).toBeNull();
+    const twice = await t.http.post(rect(), item(), SEC);
+    expect(twice.status).toBe(409);
+    expect(await twice.text()).toContain("这条批评意见已经生成了整改事项");
+  });
+
+  it("a member who may not create gets no link, no draft and a 403 on posting", async () => {
+    const note = await (await t.http.get(notePath(), YANG)).text();
+    expect(note).toContain("学习笔记偏少");
+    expect(note).not.toContain("生成整改事项");
+    const other = `${live}:${uid(LIU)}:${parseCriticismRef(ref)!.key}`;
+    const page = await t.http.get(`${rect()}?criticism=${other}`, YANG);
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain(CHEN_TEXT);
+    expect((await t.http.post(rect(), item({ problem: "换个说法" }), YANG)).status).toBe(403);
+    expect((await t.http.post(rect(), item({ problem: "换个说法" }), WU)).status).toBe(404);
+  });
+
+  it("a bad ref answers 200 with an empty form; posting one is a 400 with a Chinese message", async () => {
+    const bad = [
+      "garbage",
+      `${live}:${uid(LIU)}:0000000000000000`,
+      `${live}:${uid(WU)}:${parseCriticismRef(ref)!.key}`,
+      `${over}:${uid(LIU)}:${parseCriticismRef(ref)!.key}`,
+    ];
+    for (const r of bad) {
+      const res = await t.http.get(`${rect()}?criticism=${encodeURIComponent(r)}`, SEC);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(`name="criticism" value=""`);
+    }
+    const wrong = await t.http.post(rect(), item({ criticism: bad[1] }), SEC);
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("来源批评意见不在本支部组织生活会的批评记录中");
+    const malformed = await t.http.post(rect(), item({ criticism: "garbage" }), SEC);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.text()).toContain("来源批评意见无效");
   });
 });
 

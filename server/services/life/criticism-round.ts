@@ -19,6 +19,7 @@ import type { Subject } from "../../../shared/permissions";
 import { authorKey, inProgress, noteResource, roundSalt } from "./criticism-records";
 import { composeNote, noteForMinutes, refreshNote } from "./criticism-note";
 import { openItemsForLookBack } from "./rectification";
+import { criticismItemLinks, type CriticismItemLinks } from "./criticism-rectification";
 
 // The round of criticism at a 组织生活会 (issue 16 §2, docs/decisions/035): the host moves through
 // the people on the list like through the agenda — 书记 first, then the 委员, then the members,
@@ -49,6 +50,8 @@ export interface CurrentTurn {
   authors: Record<string, string> | null;
   /** Whether the viewer sees the 书记's flags (whoever runs the session). */
   seesFlags: boolean;
+  /** 「生成整改事项」 per criticism, for readers who may make 整改清单 items (else null). */
+  rectification: CriticismItemLinks | null;
 }
 
 export interface CriticismRoundView {
@@ -137,6 +140,7 @@ export async function criticismRound(
       answerDoc: criticismAnswerAccess(subject, r) === "write" ? criticismAnswerDoc(meetingId, person.id) : null,
       authors,
       seesFlags: reads && canManage(scope.session),
+      rectification: reads ? await roundItemLinks(sql, subject, scope, person.id) : null,
     };
     if (reads && subject.userId !== person.id)
       await audit(sql, {
@@ -161,6 +165,19 @@ export async function criticismRound(
     currentId: person ? person.id : null,
     current,
   };
+}
+
+/**
+ * The 整改清单 links for this person's criticisms. The keys of everyone on the list who could have
+ * written one are enough to find the items already made (the note itself travels live); only keys
+ * with an item come back, never who they stand for.
+ */
+async function roundItemLinks(sql: Sql, subject: Subject, scope: MeetingScope, personId: string) {
+  const salt = await roundSalt(sql, scope.row.id);
+  const writers = await sql<{ user_id: string }[]>`
+    select user_id from meeting_invitees where meeting_id = ${scope.row.id} and user_id <> ${personId}`;
+  const keys = writers.map((w) => authorKey(salt, personId, w.user_id));
+  return criticismItemLinks(sql, subject, scope.row.org_id, scope.row.id, personId, keys);
 }
 
 /** Neutral key → name for every possible author on the list (the keys of those who wrote nothing are never shown). */

@@ -8,6 +8,7 @@ import { hidden } from "../errors";
 import { loadMeetingScope } from "../meeting-scope";
 import { criticismMeeting, noteResource } from "./criticism-records";
 import { composeNote } from "./criticism-note";
+import { criticismItemLinks, type CriticismItemLinks } from "./criticism-rectification";
 
 // One person's 批评与自我批评 note as its own page (/meetings/<m>/criticism/<person>): what the
 // person, the 支委, the attendees during the meeting and the level above with a grant read
@@ -22,6 +23,8 @@ export interface NotePage {
   /** Neutral key → author's name, only for those who may see authors. */
   authors: Record<string, string> | null;
   seesFlags: boolean;
+  /** 「生成整改事项」 per criticism, for those who may make 整改清单 items in the branch (else null). */
+  rectification: CriticismItemLinks | null;
 }
 
 export async function criticismNotePage(
@@ -67,5 +70,13 @@ export async function criticismNotePage(
     noteDoc: criticismNoteDoc(meetingId, personId),
     authors,
     seesFlags,
+    rectification: await criticismItemLinks(
+      sql,
+      subject,
+      m.row.org_id,
+      meetingId,
+      personId,
+      note.criticisms.map((c) => c.key),
+    ),
   };
 }

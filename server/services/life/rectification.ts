@@ -15,12 +15,13 @@ import { REMIND_DAYS, type RectificationStatus } from "../../../shared/schemas/r
 import { chinaDateKey, dateInWords } from "../../../shared/time";
 import { UUID_RE } from "../../../shared/ids";
 import type { Role } from "../../../shared/domain/labels";
-import type { Actor } from "../actor";
+import type { Actor, LiveAccess } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden, isUniqueViolation } from "../errors";
 import { notify } from "../notifications";
 import { findOrg, type Org } from "../people/orgs";
 import { opinionDraft, opinionInBranch } from "./opinions";
+import { criticismDraft, findCriticism } from "./criticism-rectification";
 
 // A branch's 整改清单 (domain.md, 组织生活会 "After"; docs/decisions/031). Items belong to the 党支部
 // and, optionally, to the 组织生活会 they came from. open → reported (the owner's note) → closed
@@ -261,22 +262,30 @@ export interface ItemDraft {
   problemId: string | null;
   /** The 征求意见 opinion it is made from (docs/decisions/032). */
   opinionId?: string | null;
+  /** The criticism it is made from: criticismRef(meeting, person, key) (docs/decisions/035). */
+  criticism?: string | null;
 }
 
 /**
  * The 整改清单 form filled from a source (one click on a 问题清单 item): its text, the member it is
  * about as owner, its meeting. Null when there is no such source in this branch, or it already has
- * its item. Criticisms and opinions will add their kinds here.
+ * its item. A criticism is read from the live note (`live`), and that read is audited.
  */
 export async function draftFromSource(
   sql: Sql,
   subject: Subject,
   orgId: string,
-  source: { kind: "problem" | "opinion"; id: string },
+  source: { kind: "problem" | "opinion" | "criticism"; id: string },
+  opts: { live?: Pick<LiveAccess, "readDocuments">; address?: string | null } = {},
 ): Promise<ItemDraft | null> {
-  if (!UUID_RE.test(source.id)) return null;
+  if (source.kind !== "criticism" && !UUID_RE.test(source.id)) return null;
   const { org } = await branchFor(sql, subject, orgId);
   if (!mayCreateRectification(subject, org.resource)) return null;
+  if (source.kind === "criticism") {
+    if (!opts.live) return null;
+    const d = await criticismDraft(sql, opts.live, subject, org.id, source.id, opts.address ?? null);
+    return d ? { ...d, problemId: null } : null;
+  }
   if (source.kind === "opinion") {
     const d = await opinionDraft(sql, subject, org.id, source.id);
     return d ? { ...d, problemId: null, opinionId: source.id } : null;
@@ -299,17 +308,28 @@ export interface NewItem {
   problemId: string | null;
   /** The opinion it is made from (one item per opinion); not together with problemId. */
   opinionId?: string | null;
+  /** The criticism it is made from (one item per criticism): criticismRef(meeting, person, key). */
+  criticism?: string | null;
 }
 
-/** Adds an item to the branch's 整改清单; the owner is told. */
+/**
+ * Adds an item to the branch's 整改清单; the owner is told. An item made from a criticism needs
+ * `live` to find the criticism in the person's note again.
+ */
 export async function createRectification(
   sql: Sql,
   actor: Actor,
   orgId: string,
   input: NewItem,
   now = new Date(),
+  live?: Pick<LiveAccess, "readDocuments">,
 ): Promise<string> {
   if (input.deadline < today(now)) throw new DomainError("完成时限不能早于今天。", 400, "deadline");
+  // A criticism is found in the person's note before the transaction: composing the note reads the
+  // live rooms and the store on other connections (with embedded PGlite, the only one is ours).
+  // The unique index on the source still makes two concurrent clicks yield one item.
+  const criticismRef = input.problemId || input.opinionId ? null : (input.criticism ?? null);
+  const criticism = criticismRef && live ? await findCriticism(sql, live, actor.subject, orgId, criticismRef) : null;
   try {
     const { id, orgName } = (await sql.begin(async (tx) => {
       const t = tx as unknown as Sql;
@@ -325,11 +345,16 @@ export async function createRectification(
       const opinionId = input.problemId ? null : (input.opinionId ?? null);
       if (opinionId && !(await opinionInBranch(t, org.id, opinionId)))
         throw new DomainError("来源意见不是本支部组织生活会的意见。", 400, "opinionId");
+      if (criticismRef && !criticism)
+        throw new DomainError("来源批评意见不在本支部组织生活会的批评记录中。", 400, "criticism");
+      const criticismId = criticism?.sourceId ?? null;
       const [sourceKind, sourceId] = input.problemId
         ? ["problem", input.problemId]
         : opinionId
           ? ["opinion", opinionId]
-          : ["manual", null];
+          : criticismId
+            ? ["criticism", criticismId]
+            : ["manual", null];
       const [row] = await t<{ id: string }[]>`
         insert into rectification_items (org_id, meeting_id, source_kind, source_id, problem, measures, owner_id,
           deadline, commitment, created_by)
@@ -342,7 +367,7 @@ export async function createRectification(
         action: "rectification.create",
         orgId: org.id,
         subjectUserId: input.ownerId,
-        detail: { itemId: row.id, deadline: input.deadline, problemId: input.problemId, opinionId },
+        detail: { itemId: row.id, deadline: input.deadline, problemId: input.problemId, opinionId, criticismId },
         address: actor.address,
       });
       return { id: row.id, orgName: org.name };
@@ -356,9 +381,13 @@ export async function createRectification(
     return id;
   } catch (e) {
     if (isUniqueViolation(e, "rectification_items_source_unique"))
-      throw input.problemId || !input.opinionId
+      throw input.problemId
         ? new DomainError("这条问题已经生成了整改事项。", 409, "problemId")
-        : new DomainError("这条意见已经生成了整改事项。", 409, "opinionId");
+        : input.opinionId
+          ? new DomainError("这条意见已经生成了整改事项。", 409, "opinionId")
+          : input.criticism
+            ? new DomainError("这条批评意见已经生成了整改事项。", 409, "criticism")
+            : new DomainError("这条问题已经生成了整改事项。", 409, "problemId");
     throw e;
   }
 }
