@@ -49,13 +49,17 @@ export function CriticismNoteView({
   authors,
   seesFlags,
   rectification = null,
+  away = false,
 }: {
   note: ComposedNote;
   authors: Record<string, string> | null;
   seesFlags: boolean;
   rectification?: CriticismItemLinks | null;
+  /** The 整改清单 links open another tab: on the live session page, the host stays in the round. */
+  away?: boolean;
 }) {
   const rect = rectification;
+  const target = away ? { target: "_blank", rel: "noopener" } : {};
   return (
     <div className="crit-note" data-testid="criticism-note">
       <section className="crit-note__part">
@@ -85,6 +89,7 @@ export function CriticismNoteView({
                       <Link
                         to={`/orgs/${rect.orgId}/rectification#item-${rect.made[c.key]}`}
                         className="crit-note__rect"
+                        {...target}
                         data-testid="criticism-item-made"
                       >
                         已生成整改事项
@@ -93,6 +98,7 @@ export function CriticismNoteView({
                       <Link
                         to={`/orgs/${rect.orgId}/rectification?criticism=${criticismRef(rect.meetingId, rect.personId, c.key)}#new`}
                         className="btn btn--small crit-note__rect"
+                        {...target}
                         data-testid="criticism-item-make"
                       >
                         生成整改事项

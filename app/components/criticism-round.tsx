@@ -163,6 +163,7 @@ export function CriticismRound({
               authors={current.authors}
               seesFlags={current.seesFlags}
               rectification={current.rectification}
+              away
             />
           ) : (
             <p className="muted">批评与自我批评记录仅本人、支委和与会同志可见。</p>

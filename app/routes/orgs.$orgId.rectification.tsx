@@ -162,7 +162,7 @@ export default function Rectification() {
           {/* Keyed by its source: 「生成整改事项」 is a client navigation, and a mounted form would keep
               its old defaults (the owner stayed 本支部 while the problem's text came in). */}
           <CreateForm
-            key={draft ? (draft.problemId ?? draft.opinionId ?? "draft") : "blank"}
+            key={draft ? (draft.problemId ?? draft.opinionId ?? draft.criticism ?? "draft") : "blank"}
             page={page}
             draft={draft}
             result={created}
