@@ -377,6 +377,18 @@ test("a whole 组织生活会: opinions, talks, 对照检查材料, the meeting 
   });
 
   await test.step("整改: one click from the 问题清单, reminded, reported, closed", async () => {
+    // From a criticism in 刘洋's note: the form comes filled with its text and him as owner.
+    const [{ id: liuId }] = await q<{ id: string }>(request, `select id from users where username = '${LIU}'`);
+    await sec.page.goto(`/meetings/${id}/criticism/${liuId}`);
+    await sec.page
+      .getByTestId("criticism-item")
+      .filter({ hasText: "学习笔记偏少" })
+      .getByTestId("criticism-item-make")
+      .click();
+    const fromCriticism = sec.page.locator("#new form");
+    await expect(fromCriticism.getByLabel("问题")).toHaveValue(FROM_CHEN);
+    await expect(fromCriticism.getByLabel("责任人").locator("option:checked")).toHaveText(/刘洋/);
+
     await sec.page.goto(`/orgs/${branch}/rectification`);
     await sec.page.getByTestId("problem-item").filter({ hasText: problem }).getByText("生成整改事项").click();
     const form = sec.page.locator("#new form");
