@@ -11,7 +11,7 @@ import { loadMeetingScope } from "../meeting-scope";
 import { notify } from "../notifications";
 
 // The level above reads a 组织生活会's confidential records (对照检查材料, criticism notes, opinions
-// with senders, talks, the minutes) only while it holds a grant it asked for (issue 16 §2;
+// without their senders (opinionAccess), talks, the minutes) only while it holds a grant it asked for (issue 16 §2;
 // docs/decisions/036): an explicit action with a reason and a period of 1–30 days, written to the
 // audit log, told to the branch's 支委 and shown on the meeting page. Nobody approves it: the
 // level above has the right to look; what the rule adds is that looking is never silent.
