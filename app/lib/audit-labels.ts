@@ -62,6 +62,7 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "talk.settings": "设置谈心谈话要求",
   "criticism.read": "查看批评与自我批评记录",
   "life.access_asked": "上级调阅组织生活会保密记录",
+  "life.access_ended": "结束上级调阅",
   "life.minutes_view": "查看组织生活会会议记录",
   "life.study_linked": "关联组织生活会学习",
   "life.study_unlinked": "取消关联组织生活会学习",

@@ -55,6 +55,7 @@ export type AuditAction =
   | "examination.settings"
   | "criticism.read"
   | "life.access_asked"
+  | "life.access_ended"
   | "life.minutes_view"
   | "life.study_linked"
   | "life.study_unlinked"

@@ -76,9 +76,11 @@ beforeAll(async () => {
   await t.sql`
     insert into life_opinions (meeting_id, about, about_person_id, sender_id, text)
     values (${m}, 'person', ${uid(LIU)}, ${uid(CHEN)}, ${OPINION})`;
+  // The pair is stored in id order (talks_check).
+  const [a, b] = [uid(SEC), uid(LIU)].sort();
   await t.sql`
     insert into talks (meeting_id, person_a, person_b, talked_on, place, summary, recorded_by)
-    values (${m}, ${uid(SEC)}, ${uid(LIU)}, current_date - 5, '党员活动室', ${TALK}, ${uid(SEC)})`;
+    values (${m}, ${a}, ${b}, current_date - 5, '党员活动室', ${TALK}, ${uid(SEC)})`;
   await t.sql`
     insert into examinations (meeting_id, user_id, status, submitted_text, word_count, submitted_at)
     values (${m}, ${uid(LIU)}, 'submitted', ${EXAM}, ${EXAM.length}, now() - interval '4 days')`;
@@ -140,5 +142,76 @@ describe("the 党委 reading a held 组织生活会 with a grant", () => {
     const before = await reviewerAudits();
     await refusedEverywhere();
     expect(await reviewerAudits()).toEqual(before);
+  });
+});
+
+describe("ending a grant before its period", () => {
+  const ask = async () => {
+    const r = await t.http.submit(
+      `/meetings/${m}/life`,
+      { intent: "ask-above", reason: "复核整改情况", days: "7" },
+      REVIEWER,
+    );
+    expect(r.status).toBe(200);
+    const [g] = await t.sql<{ id: string }[]>`
+      select id from life_above_grants where meeting_id = ${m} and user_id = ${uid(REVIEWER)} and ended_at is null
+        and expires_at > now()`;
+    return g.id;
+  };
+  const end = (grantId: string, who: string) =>
+    t.http.submit(`/meetings/${m}/life`, { intent: "end-above", grantId }, who);
+
+  it("the 书记 ends it: logged, shown as 已结束 on the meeting page, the reviewer told; reads refused at once", async () => {
+    const grantId = await ask();
+    expect((await t.http.get(pages().examination, REVIEWER)).status).toBe(200);
+    // An open socket proves nothing after the end; the next connection must be refused.
+    expect(await ws(examinationDoc(m, uid(LIU)), REVIEWER)).toBe(101);
+
+    // Neither another 支委 who is not 书记 nor a member may end it; the page offers no button to them.
+    const org = await end(grantId, ORG);
+    expect(org.status).toBe(403);
+    expect(org.text).toContain("只有本组织书记、副书记或调阅人本人可以结束调阅");
+    expect((await end(grantId, CHEN)).status).toBe(403);
+    expect((await t.http.getText(`/meetings/${m}`, ORG)).text).not.toContain('data-testid="life-grant-end"');
+    expect((await t.http.getText(`/meetings/${m}`, SEC)).text).toContain('data-testid="life-grant-end"');
+
+    const ok = await end(grantId, SEC);
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain("已结束调阅");
+    const [a] = await t.sql<{ org_id: string; subject_user_id: string; detail: { grant: string } }[]>`
+      select org_id, subject_user_id, detail from audit_log where action = 'life.access_ended' and actor_id = ${uid(SEC)}`;
+    expect(a).toMatchObject({ org_id: t.ids.org[ORGS.B1], subject_user_id: uid(REVIEWER), detail: { grant: grantId } });
+    const [n] = await t.sql<{ title: string }[]>`
+      select title from notifications where user_id = ${uid(REVIEWER)} and kind = 'life.access_ended'`;
+    expect(n.title).toContain("调阅已由支部结束");
+    const page = await t.http.getText(`/meetings/${m}`, CHEN);
+    expect(page.text).toContain("已结束");
+    expect(page.text).toContain("王建国提前结束");
+
+    await refusedEverywhere();
+    // Ending it twice: a 409 with the reason, nothing new in the log.
+    const again = await end(grantId, SEC);
+    expect(again.status).toBe(409);
+    expect(again.text).toContain("这次调阅已经结束");
+    const [{ n: ends }] = await t.sql<{ n: number }[]>`
+      select count(*)::int as n from audit_log where action = 'life.access_ended'`;
+    expect(ends).toBe(1);
+  });
+
+  it("the reviewer ends their own grant; another branch gets 404 and a grant of another meeting is not found", async () => {
+    const grantId = await ask();
+    expect((await t.http.get(pages().opinions, REVIEWER)).status).toBe(200);
+    expect((await end(grantId, DEMO.WU)).status).toBe(404);
+    const other = await t.meeting({ org: ORGS.B1, kind: "life_meeting", title: "另一次组织生活会", inMin: 60 });
+    expect((await t.http.submit(`/meetings/${other}/life`, { intent: "end-above", grantId }, SEC)).status).toBe(404);
+    const bad = await end("不是编号", SEC);
+    expect(bad.status).toBe(400);
+
+    expect((await end(grantId, REVIEWER)).status).toBe(200);
+    // Nobody to tell: the one who ended it is the one who held it.
+    const told =
+      await t.sql`select 1 from notifications where user_id = ${uid(REVIEWER)} and kind = 'life.access_ended'`;
+    expect(told).toHaveLength(1);
+    await refusedEverywhere();
   });
 });
