@@ -118,5 +118,9 @@ test("互评 on a phone, the 支委's 评定 on a desktop", async ({ browser, re
   await liu.page.goto(url);
   await expect(liu.page.getByTestId("my-outcome")).toContainText("刘洋同志本年度表现");
   await shoot(liu.page, "review-outcome");
+  // …and on his own 我的 page, with the meeting it came from.
+  await liu.page.goto("/me");
+  await expect(liu.page.getByTestId("my-review-outcomes")).toContainText("刘洋同志本年度表现");
+  await shoot(liu.page, "me-review-outcome");
   for (const p of [sec, liu]) expect(p.problems).toEqual([]);
 });
