@@ -43,6 +43,7 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "examination.accept": "通过对照检查材料",
   "examination.settings": "修改对照检查设置",
   "rectification.create": "添加整改事项",
+  "rectification.edit": "修改整改事项",
   "rectification.report": "报告整改完成",
   "rectification.confirm": "整改对单销号",
   "rectification.return": "退回整改事项",

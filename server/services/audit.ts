@@ -31,6 +31,7 @@ export type AuditAction =
   | "minutes.editor_removed"
   | "problem.create"
   | "rectification.create"
+  | "rectification.edit"
   | "rectification.report"
   | "rectification.confirm"
   | "rectification.return"

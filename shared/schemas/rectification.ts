@@ -69,6 +69,15 @@ export const RectificationActionSchema = z.discriminatedUnion(
       opinionId: optionalId("来源意见无效"),
     }),
     z.object({
+      intent: z.literal("edit"),
+      itemId: idField("整改事项无效"),
+      problem: text("问题", LIMITS.problem),
+      measures: text("整改措施", LIMITS.measures),
+      ownerId: owner,
+      deadline,
+      commitment: text("整改承诺", LIMITS.commitment),
+    }),
+    z.object({
       intent: z.literal("problem"),
       text: text("问题", LIMITS.problem),
       personId: optionalId("请选择相关党员"),

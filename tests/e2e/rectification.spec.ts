@@ -36,6 +36,20 @@ test("an item is created, reminded, reported with a note and confirmed by the �
   await expect(sec.page.getByText("已加入整改清单")).toBeVisible();
   const card = sec.page.getByTestId("rect-item").filter({ hasText: problem });
   await expect(card).toHaveAttribute("data-status", "open");
+  // The 书记 corrects it: an emptied field is refused with the rest kept, then the deadline moves.
+  await card.getByText("修改", { exact: true }).click();
+  const edit = card.getByTestId("rect-edit");
+  await edit.getByLabel("整改措施").fill("");
+  await edit.getByLabel("整改承诺").fill("两周内落实，接受支部监督");
+  await edit.getByRole("button", { name: "保存修改" }).click();
+  await expect(edit.getByText("请填写整改措施")).toBeVisible();
+  await expect(edit.getByLabel("整改承诺")).toHaveValue("两周内落实，接受支部监督");
+  await shoot(sec.page, "rectification-edit");
+  await edit.getByLabel("整改措施").fill("每次会前一周发学习材料，党小组先学一遍，会上抽查");
+  await edit.getByLabel("完成时限").fill(chinaDateKey(new Date(Date.now() + 4 * 86_400_000)));
+  await edit.getByRole("button", { name: "保存修改" }).click();
+  await expect(card.getByText("已保存修改")).toBeVisible();
+  await expect(card).toContainText("会上抽查");
 
   const sent = (await (await request.post("/__e2e/rectification-reminders")).json()) as { due: number };
   expect(sent.due).toBeGreaterThanOrEqual(1);

@@ -491,6 +491,17 @@ const TABLE: Record<string, Record<string, Cell>> = {
       }),
     },
     problem: { allowed: RECTIFIERS, body: () => ({ text: "矩阵问题" }) },
+    edit: {
+      allowed: RECTIFIERS,
+      body: () => ({
+        itemId: f.rectification,
+        problem: "矩阵问题（改）",
+        measures: "矩阵措施",
+        ownerId: "",
+        deadline: "2099-12-31",
+        commitment: "矩阵承诺",
+      }),
+    },
     report: { allowed: RECTIFIERS, body: () => ({ itemId: f.rectification, note: "已完成" }) },
     confirm: { allowed: ["branchManager"], body: () => ({ itemId: f.rectification }) },
     return: { allowed: ["branchManager"], body: () => ({ itemId: f.rectification, note: "请补充" }) },
