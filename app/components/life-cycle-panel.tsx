@@ -66,9 +66,9 @@ export function LifeStudyCard({ meetingId, study }: { meetingId: string; study: 
       <h2 className="h3" id="life-study-heading">
         学习与通知
       </h2>
-      <p className={study.notice.inTime ? "muted" : "life-warn"}>
-        {formatDate(study.notice.noticedAt)} 发出通知，提前 {study.notice.days} 天（规定至少 {study.notice.required}{" "}
-        天）
+      <p className={study.notice.inTime ? "muted" : "life-warn"} data-testid="life-notice">
+        {formatDate(study.notice.noticedAt)} 发出{study.notice.rescheduled ? "改期" : ""}通知，提前 {study.notice.days}{" "}
+        天（规定至少 {study.notice.required} 天）{study.notice.inTime ? "" : "，通知时间不足"}
       </p>
       {study.linked.length === 0 && study.offline.length === 0 ? <p className="muted">还没有关联集中学习。</p> : null}
       <ul className="life-list">
