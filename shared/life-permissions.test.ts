@@ -6,6 +6,7 @@ import {
   lifeStudyAccess,
   mayAskAboveAccess,
   mayAttendFromAbove,
+  mayEndAboveGrant,
   minutesAccess,
   type MeetingResource,
   type MinutesResource,
@@ -94,6 +95,22 @@ describe("reports, study, stages, asking and 列席 from above", () => {
     expect(mayAttendFromAbove(P.above, meeting, false)).toBe(false);
     expect(mayAttendFromAbove(P.above, meeting, true)).toBe(true);
     expect(mayAttendFromAbove(P.member, meeting, true)).toBe(false);
+  });
+  it.each([
+    ["secretary", true],
+    ["deputy", true],
+    ["organizer", false],
+    ["propaganda", false],
+    ["member", false],
+    ["aboveMember", false],
+    ["other", false],
+  ] as const)("ends a grant held by someone else: %s %s", (p, ends) => {
+    expect(mayEndAboveGrant(P[p], meeting, "above")).toBe(ends);
+  });
+  it("the holder ends their own grant; nobody signed out, and not another meeting's reader", () => {
+    expect(mayEndAboveGrant(P.above, meeting, "above")).toBe(true);
+    expect(mayEndAboveGrant(null, meeting, "above")).toBe(false);
+    expect(mayEndAboveGrant(P.other, meeting, "x")).toBe(false);
   });
 });
 

@@ -931,6 +931,20 @@ export function mayAskAboveAccess(subject: Subject | null, meeting: MeetingResou
   return !!subject && reviewsFromAbove(subject, meeting);
 }
 
+/** Who may end a running grant from above before its period: the branch's 书记 or 副书记. */
+export const GRANT_ENDERS: readonly Role[] = ["secretary", "deputy_secretary"];
+
+/**
+ * Ending a grant to read a 组织生活会's confidential records before its period (issue 16 §2): the
+ * 书记 or 副书记 of the meeting's organisation, or the committee member above who asked for it.
+ * Nobody else, and never someone who only reads the meeting.
+ */
+export function mayEndAboveGrant(subject: Subject | null, meeting: MeetingResource, grantHolderId: string): boolean {
+  if (!subject || meetingAccess(subject, meeting) === "none") return false;
+  if (subject.userId === grantHolderId) return true;
+  return subject.memberships.some((m) => m.orgId === meeting.orgId && GRANT_ENDERS.includes(m.role));
+}
+
 /** Who reports a 组织生活会 (or 民主生活会) upward: the 书记 of the meeting's organisation, or its 副书记. */
 export const LIFE_REPORTERS: readonly Role[] = ["secretary", "deputy_secretary"];
 

@@ -8,9 +8,10 @@ import lifeCss from "../styles/life-cycle.css?url";
 
 // The 组织生活会 cycle's cards on the meeting page (decision 036): the study (links to 党课 / 学习,
 // an offline study), the reports upward (plan before, outcome and 整改清单 after; 列席 from above)
-// and the confidential records: who from above asked to read them, until when, and the form for
-// a committee member above to ask. The forms post to meetings.$meetingId_.life with fetchers, so
-// a refusal shows beside its form and nothing typed is lost.
+// and the confidential records: who from above asked to read them, until when (ended early or
+// not), and the forms for a committee member above to ask and for the 书记 or the asker to end it.
+// The forms post to meetings.$meetingId_.life with fetchers, so a refusal shows beside its form
+// and nothing typed is lost.
 
 export const lifeCycleStyles = [{ rel: "stylesheet", href: lifeCss }];
 
@@ -65,9 +66,9 @@ export function LifeStudyCard({ meetingId, study }: { meetingId: string; study: 
       <h2 className="h3" id="life-study-heading">
         学习与通知
       </h2>
-      <p className={study.notice.inTime ? "muted" : "life-warn"}>
-        {formatDate(study.notice.noticedAt)} 发出通知，提前 {study.notice.days} 天（规定至少 {study.notice.required}{" "}
-        天）
+      <p className={study.notice.inTime ? "muted" : "life-warn"} data-testid="life-notice">
+        {formatDate(study.notice.noticedAt)} 发出{study.notice.rescheduled ? "改期" : ""}通知，提前 {study.notice.days}{" "}
+        天（规定至少 {study.notice.required} 天）{study.notice.inTime ? "" : "，通知时间不足"}
       </p>
       {study.linked.length === 0 && study.offline.length === 0 ? <p className="muted">还没有关联集中学习。</p> : null}
       <ul className="life-list">
@@ -219,6 +220,21 @@ export function LifeReportCard({ meetingId, reports }: { meetingId: string; repo
   );
 }
 
+/** Ends a running grant before its period (the branch's 书记 or the one who asked). */
+function EndGrant({ meetingId, grantId }: { meetingId: string; grantId: string }) {
+  const end = useFetcher<LifeResult>();
+  return (
+    <end.Form method="post" action={`/meetings/${meetingId}/life`} data-testid="life-grant-end">
+      <input type="hidden" name="intent" value="end-above" />
+      <input type="hidden" name="grantId" value={grantId} />
+      <button className="btn btn--small" disabled={end.state !== "idle"}>
+        结束调阅
+      </button>
+      <Message r={end.data} intent="end-above" />
+    </end.Form>
+  );
+}
+
 export function LifeAccessCard({ meetingId, panel }: { meetingId: string; panel: Panel }) {
   const ask = useFetcher<LifeResult>();
   const fe = ask.data?.intent === "ask-above" ? ask.data.fieldErrors : undefined;
@@ -234,14 +250,19 @@ export function LifeAccessCard({ meetingId, panel }: { meetingId: string; panel:
         <ul className="life-list" data-testid="life-grants">
           {panel.grants.map((g) => (
             <li key={g.id}>
-              <span className={g.active ? "tag tag--gold" : "tag tag--muted"}>{g.active ? "调阅中" : "已到期"}</span>
+              <span className={g.active ? "tag tag--gold" : "tag tag--muted"}>
+                {g.active ? "调阅中" : g.endedAt ? "已结束" : "已到期"}
+              </span>
               <span>
                 {g.userName}：{g.reason}
               </span>
               <span className="muted">
-                {formatDate(g.grantedAt)} {formatTime(g.grantedAt)} 至 {formatDate(g.expiresAt)}{" "}
-                {formatTime(g.expiresAt)}
+                {formatDate(g.grantedAt)} {formatTime(g.grantedAt)} 至{" "}
+                {g.endedAt
+                  ? `${formatDate(g.endedAt)} ${formatTime(g.endedAt)}（${g.endedByName ?? ""}提前结束）`
+                  : `${formatDate(g.expiresAt)} ${formatTime(g.expiresAt)}`}
               </span>
+              {g.mayEnd ? <EndGrant grantId={g.id} meetingId={meetingId} /> : null}
             </li>
           ))}
         </ul>

@@ -10,6 +10,9 @@ import {
   revokeFeed,
 } from "../../server/services/calendar/calendar-feed";
 import { getMemberFor } from "../../server/services/people/members";
+import { myReviewOutcomes } from "../../server/services/life/review-outcomes";
+import { GRADE_LABEL } from "../../shared/domain/review";
+import { formatDate } from "../lib/format";
 import { CATEGORY_LABEL, ROLE_LABEL } from "../../shared/domain/labels";
 import { PasswordSchema } from "../../shared/domain/people";
 import { AppShell } from "../components/app-shell";
@@ -32,6 +35,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     memberships: me!.memberships.filter((m) => m.active),
     otherSessions: await countOtherSessions(sql, user.id, context.session!.id),
     calendarFeedSince: await feedCreatedAt(sql, user.id),
+    outcomes: await myReviewOutcomes(sql, actor.subject),
   };
 }
 
@@ -92,7 +96,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 }
 
 export default function Me() {
-  const { userName, username, category, memberships, otherSessions, calendarFeedSince } =
+  const { userName, username, category, memberships, otherSessions, calendarFeedSince, outcomes } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Result | undefined;
   const busy = useNavigation().state === "submitting";
@@ -129,6 +133,27 @@ export default function Me() {
           ))}
         </ul>
       </section>
+
+      {outcomes.length > 0 ? (
+        <section className="section" aria-labelledby="outcomes-heading" data-testid="my-review-outcomes">
+          <h2 className="h3" id="outcomes-heading">
+            民主评议评定意见
+          </h2>
+          <p className="muted">支委会对你的评定等次和评定意见，只有你本人、支委和上级党组织能看到。</p>
+          {outcomes.map((o) => (
+            <article key={o.meetingId} className="card my-outcome">
+              <p className="row__sub">
+                <Link to={`/meetings/${o.meetingId}/review`}>{o.title}</Link> · {formatDate(o.startsAt)}
+              </p>
+              <p>
+                评定等次：<strong data-grade={o.grade}>{GRADE_LABEL[o.grade]}</strong>
+              </p>
+              <p className="my-outcome__text">{o.opinion}</p>
+              <p className="muted">记录于 {formatDate(o.decidedAt)}</p>
+            </article>
+          ))}
+        </section>
+      ) : null}
 
       <section className="card section" aria-labelledby="pw-heading">
         <h2 className="h3" id="pw-heading">

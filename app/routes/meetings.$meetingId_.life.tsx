@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useParams } from "@remix-run/react";
-import { askAboveAccess } from "../../server/services/life/above-access";
+import { askAboveAccess, endAboveGrant } from "../../server/services/life/above-access";
 import { attendFromAbove, reportOutcome, reportPlan } from "../../server/services/life/reports";
 import { linkStudy, recordOfflineStudy, unlinkStudy } from "../../server/services/life/study";
 import { LifeActionSchema } from "../../shared/schemas/life-cycle";
@@ -14,9 +14,10 @@ import { hasLifeCycle } from "../../shared/domain/life-cycle";
 
 // The forms of the 组织生活会 cycle on a meeting's page (app/components/life-cycle-panel.tsx posts
 // here with fetchers): link or unlink a study, record an offline study, 上报 the plan or the
-// outcome, join as 列席 from above, ask to read the confidential records from above. Each service
-// checks the rights itself (shared/permissions: lifeStudyAccess, lifeReportAccess,
-// mayAttendFromAbove, mayAskAboveAccess); refusals are a 4xx with the Chinese reason.
+// outcome, join as 列席 from above, ask to read the confidential records from above or end such a
+// grant early. Each service checks the rights itself (shared/permissions: lifeStudyAccess,
+// lifeReportAccess, mayAttendFromAbove, mayAskAboveAccess, mayEndAboveGrant); refusals are a 4xx
+// with the Chinese reason.
 
 // A GET has nothing of its own to show: the page offers the way back to the meeting. (A
 // redirect here would also answer every form post, which runs the loader after the action.)
@@ -61,6 +62,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         const g = await askAboveAccess(sql, actor, meetingId, { reason: input.reason, days: input.days });
         return { ok: `已调阅，至 ${chinaShort(g.expiresAt)} 止。`, intent: input.intent } satisfies LifeResult;
       }
+      case "end-above":
+        await endAboveGrant(sql, actor, meetingId, input.grantId);
+        return { ok: "已结束调阅。", intent: input.intent } satisfies LifeResult;
     }
   } catch (e) {
     // The forms post with fetchers from the meeting page: every refusal (404 and 403 included)

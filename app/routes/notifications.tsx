@@ -69,6 +69,7 @@ const KINDS: Record<NotificationKind, { label: string; icon: Icon; attention?: b
   "life.plan_reported": { label: "组织生活会方案", icon: BellIcon, attention: true },
   "life.outcome_reported": { label: "组织生活会上报", icon: BellIcon },
   "life.access_asked": { label: "上级调阅", icon: FlagIcon, attention: true },
+  "life.access_ended": { label: "调阅结束", icon: BellIcon },
 };
 const OTHER = { label: "通知", icon: BellIcon, attention: false };
 

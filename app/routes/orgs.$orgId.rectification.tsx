@@ -11,6 +11,7 @@ import {
   confirmRectification,
   createRectification,
   draftFromSource,
+  editRectification,
   rectificationPage,
   reportRectification,
   requireRectificationList,
@@ -91,6 +92,11 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       case "create":
         await createRectification(sql, actor, orgId, a, undefined, live);
         return { ok: "已加入整改清单，责任人会收到通知。", intent: a.intent } satisfies Reply;
+      case "edit": {
+        const { intent: _, itemId, ...edit } = a;
+        await editRectification(sql, actor, orgId, itemId, edit);
+        return { ok: "已保存修改。", intent: a.intent, itemId } satisfies Reply;
+      }
       case "problem":
         await addProblem(sql, actor, orgId, a);
         return { ok: "已加入问题清单。", intent: a.intent } satisfies Reply;
@@ -374,6 +380,9 @@ function ItemCard({
         ) : null}
       </dl>
       {result ? <FormAlert error={result.formError} ok={result.ok} /> : null}
+      {page.mayCreate && item.status !== "closed" ? (
+        <EditForm item={item} page={page} result={result?.intent === "edit" ? result : undefined} busy={busy} />
+      ) : null}
       {reportable ? (
         <Form
           method="post"
@@ -449,6 +458,107 @@ function ItemCard({
         </div>
       ) : null}
     </li>
+  );
+}
+
+/** Correcting an item not yet closed (whoever may add items); what was typed stays on a refusal. */
+function EditForm({
+  item,
+  page,
+  result,
+  busy,
+}: {
+  item: Page["items"][number];
+  page: Page;
+  result?: Reply;
+  busy: boolean;
+}) {
+  const v = result?.values ?? {};
+  const err = result?.fieldErrors ?? {};
+  const failed = !!result && !result.ok;
+  const val = (name: keyof typeof item, fallback?: string | null) => v[name] ?? fallback ?? "";
+  const id = (name: string) => `edit-${name}-${item.id}`;
+  return (
+    <details className="rect-edit" open={failed} data-testid="rect-edit">
+      <summary className="rect-edit__summary">修改</summary>
+      <Form method="post" className="form rect-form" action={`/orgs/${page.org.id}/rectification#item-${item.id}`}>
+        <input type="hidden" name="intent" value="edit" />
+        <input type="hidden" name="itemId" value={item.id} />
+        <label className="field">
+          <span className="field__label">问题</span>
+          <textarea
+            className="input"
+            name="problem"
+            rows={2}
+            maxLength={LIMITS.problem}
+            defaultValue={val("problem", item.problem)}
+            aria-describedby={id("problem")}
+          />
+          <FieldError id={id("problem")} message={err.problem} />
+        </label>
+        <label className="field">
+          <span className="field__label">整改措施</span>
+          <textarea
+            className="input"
+            name="measures"
+            rows={3}
+            maxLength={LIMITS.measures}
+            defaultValue={val("measures", item.measures)}
+            aria-describedby={id("measures")}
+          />
+          <FieldError id={id("measures")} message={err.measures} />
+        </label>
+        <div className="rect-form__row">
+          <label className="field">
+            <span className="field__label">责任人</span>
+            <select
+              className="select"
+              name="ownerId"
+              defaultValue={val("ownerId", item.ownerId)}
+              aria-describedby={id("owner")}
+            >
+              <option value="">本支部（支委负责）</option>
+              {/* An owner who has left the branch stays selectable until someone else is chosen. */}
+              {item.ownerId && !page.people.some((p) => p.id === item.ownerId) ? (
+                <option value={item.ownerId}>{item.ownerName}</option>
+              ) : null}
+              {page.people.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+            <FieldError id={id("owner")} message={err.ownerId} />
+          </label>
+          <label className="field">
+            <span className="field__label">完成时限</span>
+            <input
+              className="input"
+              type="date"
+              name="deadline"
+              defaultValue={val("deadline", item.deadline)}
+              aria-describedby={id("deadline")}
+            />
+            <FieldError id={id("deadline")} message={err.deadline} />
+          </label>
+        </div>
+        <label className="field">
+          <span className="field__label">整改承诺</span>
+          <textarea
+            className="input"
+            name="commitment"
+            rows={2}
+            maxLength={LIMITS.commitment}
+            defaultValue={val("commitment", item.commitment)}
+            aria-describedby={id("commitment")}
+          />
+          <FieldError id={id("commitment")} message={err.commitment} />
+        </label>
+        <button type="submit" className="btn btn--small btn--primary" disabled={busy}>
+          保存修改
+        </button>
+      </Form>
+    </details>
   );
 }
 

@@ -35,7 +35,8 @@ export type NotificationKind =
   | "examination.accepted"
   | "life.plan_reported"
   | "life.outcome_reported"
-  | "life.access_asked";
+  | "life.access_asked"
+  | "life.access_ended";
 
 /**
  * One notification each. With a dedupeKey, a person who already has a notification with that key

@@ -48,6 +48,7 @@ export const LifeActionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("report-outcome") }),
     z.object({ intent: z.literal("attend-above") }),
     AskAboveSchema.extend({ intent: z.literal("ask-above") }),
+    z.object({ intent: z.literal("end-above"), grantId: idField("请选择要结束的调阅") }),
   ],
   { error: "无法识别的操作" },
 );

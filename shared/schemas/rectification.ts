@@ -87,6 +87,15 @@ export const RectificationActionSchema = z.discriminatedUnion(
         .pipe(z.string().regex(CRITICISM_REF_RE, "来源批评意见无效").nullable()),
     }),
     z.object({
+      intent: z.literal("edit"),
+      itemId: idField("整改事项无效"),
+      problem: text("问题", LIMITS.problem),
+      measures: text("整改措施", LIMITS.measures),
+      ownerId: owner,
+      deadline,
+      commitment: text("整改承诺", LIMITS.commitment),
+    }),
+    z.object({
       intent: z.literal("problem"),
       text: text("问题", LIMITS.problem),
       personId: optionalId("请选择相关党员"),

@@ -83,6 +83,13 @@ test("the stages, the study, the plan reported, and the 党委 asks and reads", 
   await sec.page.reload();
   await expect(sec.page.getByTestId("life-grants")).toContainText("周志强");
   await expect(sec.page.getByTestId("life-grants")).toContainText("调阅中");
+  // The 书记 ends it before its period: listed as 已结束, and the reviewer no longer reads.
+  await sec.page.getByTestId("life-grant-end").getByRole("button", { name: "结束调阅" }).click();
+  await expect(sec.page.getByTestId("life-grants")).toContainText("已结束");
+  await expect(sec.page.getByTestId("life-grants")).toContainText("王建国提前结束");
+  await shoot(sec.page, "life-grant-ended");
+  await rev.page.reload();
+  await expect(rev.page.getByTestId("minutes-confidential")).toHaveCount(1);
 
   expect(sec.problems).toEqual([]);
   expect(rev.problems).toEqual([]);

@@ -374,6 +374,10 @@ test("a whole 组织生活会: opinions, talks, 对照检查材料, the meeting 
     await liu.page.goto("/notifications");
     await liu.page.getByText("支委会已记录你的民主评议评定意见").first().click();
     await expect(liu.page.getByTestId("my-outcome")).toContainText("刘洋同志本年度表现");
+    // …and on his own 我的 page, with the meeting it came from.
+    await liu.page.goto("/me");
+    await expect(liu.page.getByTestId("my-review-outcomes")).toContainText("刘洋同志本年度表现");
+    await shoot(liu.page, "whole-me-review-outcome");
   });
 
   await test.step("整改: one click from the 问题清单, reminded, reported, closed", async () => {
@@ -405,6 +409,20 @@ test("a whole 组织生活会: opinions, talks, 对照检查材料, the meeting 
     await expect(sec.page.getByText("已加入整改清单")).toBeVisible();
     const card = sec.page.getByTestId("rect-item").filter({ hasText: problem });
     await expect(card).toHaveAttribute("data-status", "open");
+    // The 书记 corrects it: an emptied field is refused with the rest kept, then the deadline moves.
+    await card.getByText("修改", { exact: true }).click();
+    const edit = card.getByTestId("rect-edit");
+    await edit.getByLabel("整改措施").fill("");
+    await edit.getByLabel("整改承诺").fill("两周内落实，接受支部监督");
+    await edit.getByRole("button", { name: "保存修改" }).click();
+    await expect(edit.getByText("请填写整改措施")).toBeVisible();
+    await expect(edit.getByLabel("整改承诺")).toHaveValue("两周内落实，接受支部监督");
+    await shoot(sec.page, "whole-rectification-edit");
+    await edit.getByLabel("整改措施").fill("每次会前列出发言提纲，党小组先议一遍，会上抽查");
+    await edit.getByLabel("完成时限").fill(chinaDateKey(new Date(Date.now() + 4 * 86_400_000)));
+    await edit.getByRole("button", { name: "保存修改" }).click();
+    await expect(card.getByText("已保存修改")).toBeVisible();
+    await expect(card).toContainText("会上抽查");
 
     const sent = (await (await request.post("/__e2e/rectification-reminders")).json()) as { due: number };
     expect(sent.due).toBeGreaterThanOrEqual(1);

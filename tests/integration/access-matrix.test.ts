@@ -310,7 +310,8 @@ const TABLE: Record<string, Record<string, Cell>> = {
     submit: { allowed: REVIEW_VOTERS, params: () => ({ meetingId: f.review }) },
   },
   // The 组织生活会 cycle (decision 036), on a 组织生活会 of the branch still to come: the study is
-  // arranged by those who convene, 上报 by the 书记, 列席 and 调阅 by the committee above.
+  // arranged by those who convene, 上报 by the 书记, 列席 and 调阅 by the committee above; a grant is
+  // ended early by the 书记 or by whoever holds it.
   "/meetings/:meetingId/life": {
     GET: { allowed: MEETING_READERS, params: () => ({ meetingId: f.life }) },
     "link-study": {
@@ -336,6 +337,12 @@ const TABLE: Record<string, Record<string, Cell>> = {
       allowed: ["reviewer", "partyLeaderInGroup"],
       params: () => ({ meetingId: f.lifeAsk }),
       body: () => ({ reason: "检查", days: "1" }),
+    },
+    // A grant the reviewer holds on a meeting of its own: ended early by the 书记 or by the reviewer.
+    "end-above": {
+      allowed: ["branchManager", "reviewer"],
+      params: () => ({ meetingId: f.lifeGranted }),
+      body: () => ({ grantId: f.grant }),
     },
   },
   // The 支委's results (自评, tallies once closed) and 评定: recorded by the branch's managers.
@@ -484,6 +491,17 @@ const TABLE: Record<string, Record<string, Cell>> = {
       }),
     },
     problem: { allowed: RECTIFIERS, body: () => ({ text: "矩阵问题" }) },
+    edit: {
+      allowed: RECTIFIERS,
+      body: () => ({
+        itemId: f.rectification,
+        problem: "矩阵问题（改）",
+        measures: "矩阵措施",
+        ownerId: "",
+        deadline: "2099-12-31",
+        commitment: "矩阵承诺",
+      }),
+    },
     report: { allowed: RECTIFIERS, body: () => ({ itemId: f.rectification, note: "已完成" }) },
     confirm: { allowed: ["branchManager"], body: () => ({ itemId: f.rectification }) },
     return: { allowed: ["branchManager"], body: () => ({ itemId: f.rectification, note: "请补充" }) },
@@ -642,6 +660,10 @@ beforeAll(async () => {
   f.lifePlanned = await t.meeting({ ...lifeSpec, title: "已上报方案的组织生活会" });
   f.lifeAsk = await t.meeting({ ...lifeSpec, title: "上级调阅的组织生活会" });
   await t.sql`insert into life_reports (meeting_id, stage, reported_by) values (${f.lifePlanned}, 'plan', ${t.ids.user[DEMO.SEC]})`;
+  f.lifeGranted = await t.meeting({ ...lifeSpec, title: "调阅中的组织生活会" });
+  [{ id: f.grant }] = await t.sql<{ id: string }[]>`
+    insert into life_above_grants (meeting_id, user_id, reason, expires_at)
+    values (${f.lifeGranted}, ${uid("reviewer")}, '矩阵调阅', now() + interval '3 days') returning id`;
   for (const m of [f.review, f.reviewClose])
     expect((await t.http.post(`/meetings/${m}/review`, { intent: "open" }, DEMO.SEC)).status).toBe(200);
   // 征求意见: a 组织生活会 in its preparation stage, with 刘洋's opinion about 黄磊.

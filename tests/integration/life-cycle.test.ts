@@ -337,3 +337,61 @@ describe("the minutes of a 组织生活会 and the grant from above", () => {
     expect(await ws(ended, REVIEWER)).toBe(404);
   });
 });
+
+describe("rescheduling a 组织生活会 inside its notice period", () => {
+  const dayAhead = (n: number) => chinaParts(new Date(Date.now() + n * DAY_MS)).date;
+  const edit = (id: string, date: string, startTime = "09:00") =>
+    t.http.post(
+      `/meetings/${id}/edit`,
+      {
+        intent: "save",
+        kind: "life_meeting",
+        title: "改期的组织生活会",
+        date,
+        startTime,
+        endTime: "11:30",
+        location: "党员活动室",
+        onlineUrl: "",
+        hostId: t.ids.user[SEC],
+        recorderId: t.ids.user[ORG],
+        agenda: "",
+        links: "",
+      },
+      SEC,
+    );
+  const studyStage = async (id: string) => (await lifeCyclePanel(t.sql, (await t.actor(SEC)).subject, id))!.stages[0];
+
+  it("counts the notice from the 改期 and warns as when it is scheduled late; moved far enough, in time again", async () => {
+    const m = await t.meeting({
+      org: ORGS.B1,
+      kind: "life_meeting",
+      title: "改期的组织生活会",
+      start: new Date(`${dayAhead(20)}T09:00:00+08:00`),
+      minutes: 150,
+      host: SEC,
+      recorder: ORG,
+      attendees: [SEC, ORG, LIU, CHEN],
+    });
+    expect((await studyStage(m)).done.join()).toContain("提前 20 天通知");
+    // Only the hour changes within the same day: the members learn the new time now, 20 days ahead.
+    expect((await edit(m, dayAhead(20), "09:30")).status).toBe(302);
+    expect((await studyStage(m)).done.join()).toContain("提前 20 天通知");
+
+    // Moved to 3 days from now: the 改期 notice is what the members get, 3 days ahead (10 required).
+    expect((await edit(m, dayAhead(3))).status).toBe(302);
+    const late = await studyStage(m);
+    expect(late.missing).toContain("通知只提前了 3 天，规定至少 10 天");
+    expect(late.done.join()).not.toContain("天通知");
+    const page = await t.http.getText(`/meetings/${m}`, SEC);
+    const line = /<p class="([^"]*)" data-testid="life-notice">(.*?)<\/p>/.exec(page.text)!;
+    expect(line[1]).toBe("life-warn");
+    const said = line[2].replaceAll("<!-- -->", "");
+    expect(said).toContain("发出改期通知，提前 3 天（规定至少 10 天），通知时间不足");
+
+    // Moved again to 25 days ahead: counted from this 改期, in time.
+    expect((await edit(m, dayAhead(25))).status).toBe(302);
+    const again = await studyStage(m);
+    expect(again.done.join()).toContain("提前 25 天通知");
+    expect(again.missing.join()).not.toContain("通知只提前了");
+  });
+});

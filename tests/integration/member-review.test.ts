@@ -274,6 +274,8 @@ describe("民主评议党员", () => {
       ...row(ZHAO, "basic", "赵敏同志预备期表现基本合格，需加强学习。"),
       ...over,
     });
+    // Nothing recorded yet: the member's own page has no 评定意见.
+    expect(await (await t.http.get("/me", LIU)).text()).not.toContain('data-testid="my-review-outcomes"');
     // Bad input first: nothing is saved.
     const cases: [string, Record<string, string>, number, string][] = [
       [LIU, all(), 403, "只有书记、副书记或组织委员"],
@@ -327,6 +329,32 @@ describe("民主评议党员", () => {
     const entries = await sql()<{ detail: unknown }[]>`select detail from audit_log where action = 'review.outcome'`;
     expect(entries.length).toBe(14);
     expect(JSON.stringify(entries)).not.toMatch(/excellent|unqualified|优秀|不合格/);
+  });
+
+  it("each member's own 我的 page shows their 评定 and opinion with the meeting and date; nobody else's", async () => {
+    const me = async (u: string) => {
+      const res = await t.http.get("/me", u);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const liu = await me(LIU);
+    expect(liu).toContain("民主评议评定意见");
+    expect(liu).toContain("刘洋同志业务突出，评定为优秀。");
+    expect(liu).toContain('data-grade="excellent"');
+    expect(liu).toContain("2026年度民主评议党员");
+    expect(liu).toContain(`/meetings/${meeting}/review`);
+    expect(liu).toMatch(/记录于 (?:<!-- -->)?[^<]*\d+月\d+日/);
+    for (const other of ["杨帆同志多次无故缺席", "陈静同志表现良好", "王建国同志带头履职"])
+      expect(liu).not.toContain(other);
+    const yang = await me(YANG);
+    expect(yang).toContain("杨帆同志多次无故缺席组织生活，评定为不合格。");
+    expect(yang).not.toContain("刘洋同志业务突出");
+    // Not graded in this ballot (流动党员, another branch, the 党委 above): no section at all.
+    for (const u of [ZHENG, WU, REVIEWER]) expect(await me(u)).not.toContain('data-testid="my-review-outcomes"');
+    // A member's own reads are not audited (as on the review page); the 支委's reads of the results are.
+    const [{ n }] = await sql()<{ n: number }[]>`
+      select count(*)::int as n from audit_log where actor_id in (${uid(LIU)}, ${uid(YANG)}) and action like 'review.%'`;
+    expect(n).toBe(0);
   });
 
   it("reports upward: the 党委 reads tallies and 评定 (not 自评), and the 评定 are final", async () => {

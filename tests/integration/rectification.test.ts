@@ -313,3 +313,130 @@ describe("回头看", () => {
     expect(await (await t.http.get(`/meetings/${other}`, DEMO.HUANG)).text()).not.toContain("回头看");
   });
 });
+
+describe("editing an item", () => {
+  const PROBLEM = "组织生活会发言准备不足";
+  let id: string;
+  const edit = (over: Record<string, string> = {}) => ({
+    intent: "edit",
+    itemId: id,
+    problem: PROBLEM,
+    measures: "会前一周列出发言提纲，交支委审阅",
+    ownerId: t.ids.user[DEMO.CHEN],
+    deadline: day(5),
+    commitment: "下次会前完成，请大家监督",
+    ...over,
+  });
+  const row = async () =>
+    (
+      await sql()<{ measures: string; owner_id: string | null; deadline: string; commitment: string }[]>`
+        select measures, owner_id, to_char(deadline, 'YYYY-MM-DD') as deadline, commitment
+        from rectification_items where id = ${id}`
+    )[0];
+  const reminded = async () =>
+    (
+      await sql()<{ dedupe_key: string }[]>`
+        select dedupe_key from notifications where dedupe_key like ${"%:" + id + ":%"} order by id`
+    ).map((n) => n.dedupe_key);
+
+  beforeAll(async () => {
+    expect((await t.http.post(page(), item({ problem: PROBLEM, deadline: day(20) }), DEMO.SEC)).status).toBe(200);
+    id = (await items()).find((i) => i.problem === PROBLEM)!.id;
+  });
+
+  it("only those who add items edit: the owner and the 党委 403, another branch 404; nothing changes", async () => {
+    const before = await row();
+    for (const [who, status] of [
+      [DEMO.LIU, 403],
+      [DEMO.REVIEWER, 403],
+      [DEMO.WU, 404],
+    ] as const) {
+      const res = await t.http.post(page(), edit(), who);
+      expect(res.status, who).toBe(status);
+      if (status === 403) expect(await res.text()).toContain("只有本支部的书记、副书记或组织委员可以修改整改事项");
+    }
+    expect(await row()).toEqual(before);
+    // The 书记 is offered the form; the owner is not.
+    expect(await (await t.http.get(page(), DEMO.SEC)).text()).toContain('data-testid="rect-edit"');
+    expect(await (await t.http.get(page(), DEMO.LIU)).text()).not.toContain('data-testid="rect-edit"');
+  });
+
+  it.each([
+    ["empty measures", { measures: " " }, "请填写整改措施"],
+    ["an over-long problem", { problem: "问".repeat(501) }, "问题最长 500 字"],
+    ["an over-long commitment", { commitment: "诺".repeat(501) }, "整改承诺最长 500 字"],
+    ["a deadline moved into the past", { deadline: day(-1) }, "完成时限不能早于今天"],
+    ["an owner from another branch", {}, "所选党员不在本支部"],
+  ])("refuses %s with a Chinese 400, keeps what was typed, saves nothing", async (_what, over, message) => {
+    const body = edit({ commitment: "这是刚刚输入的新承诺", ...over });
+    if (message === "所选党员不在本支部") body.ownerId = t.ids.user[DEMO.WU];
+    const before = await row();
+    const res = await t.http.post(page(), body, DEMO.SEC);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain(message);
+    // The form comes back open with the typed text in it.
+    if (!("commitment" in over)) expect(html).toContain("这是刚刚输入的新承诺");
+    expect(html).toMatch(/<details class="rect-edit" open=""/);
+    expect(await row()).toEqual(before);
+  });
+
+  it("the 书记 edits every field; logged with what changed; the new owner is told", async () => {
+    const res = await t.http.post(page(), edit(), DEMO.SEC);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("已保存修改");
+    expect(await row()).toEqual({
+      measures: "会前一周列出发言提纲，交支委审阅",
+      owner_id: t.ids.user[DEMO.CHEN],
+      deadline: day(5),
+      commitment: "下次会前完成，请大家监督",
+    });
+    const [a] = await sql()<{ detail: { itemId: string; changed: string[]; deadline: string; was: string } }[]>`
+      select detail from audit_log where action = 'rectification.edit' and actor_id = ${t.ids.user[DEMO.SEC]}`;
+    expect(a.detail).toEqual({
+      itemId: id,
+      changed: ["measures", "ownerId", "deadline", "commitment"],
+      deadline: day(5),
+      was: day(20),
+    });
+    const told = await notes(t.ids.user[DEMO.CHEN], "rectification.assigned");
+    expect(told.at(-1)?.title).toContain(PROBLEM);
+  });
+
+  it("a moved deadline re-arms the reminder once; moved out of the window, none", async () => {
+    await sendRectificationReminders(sql());
+    await sendRectificationReminders(sql());
+    expect(await reminded()).toEqual([`rectification.due:${id}:${day(5)}`]);
+    expect((await t.http.post(page(), edit({ deadline: day(6) }), DEMO.SEC)).status).toBe(200);
+    await Promise.all([sendRectificationReminders(sql()), sendRectificationReminders(sql())]);
+    expect(await reminded()).toEqual([`rectification.due:${id}:${day(5)}`, `rectification.due:${id}:${day(6)}`]);
+    expect((await t.http.post(page(), edit({ deadline: day(40) }), DEMO.SEC)).status).toBe(200);
+    await sendRectificationReminders(sql());
+    expect(await reminded()).toHaveLength(2);
+    // Each went to the owner, 陈静.
+    const [{ n }] = await sql()<{ n: number }[]>`
+      select count(*)::int as n from notifications where dedupe_key like ${"%:" + id + ":%"}
+        and user_id = ${t.ids.user[DEMO.CHEN]}`;
+    expect(n).toBe(2);
+  });
+
+  it("an overdue item is corrected without moving its deadline; a closed (销号) one is refused with 409", async () => {
+    await sql()`update rectification_items set deadline = ${day(-3)}::date where id = ${id}`;
+    const fix = await t.http.post(page(), edit({ deadline: day(-3), measures: "补充：每次会后复盘" }), DEMO.SEC);
+    expect(fix.status).toBe(200);
+    expect((await row()).measures).toBe("补充：每次会后复盘");
+
+    const closed = (await items()).find((i) => i.status === "closed")!;
+    const res = await t.http.post(page(), { ...edit(), itemId: closed.id }, DEMO.SEC);
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain("这项整改已经销号，不能再修改");
+    expect((await items()).find((i) => i.id === closed.id)?.problem).toBe(closed.problem);
+    // The page offers no form on it.
+    const html = await (await t.http.get(page(), DEMO.SEC)).text();
+    const card = html.slice(
+      html.indexOf(`id="item-${closed.id}"`),
+      html.indexOf("</li>", html.indexOf(`id="item-${closed.id}"`)),
+    );
+    expect(card).not.toContain("rect-edit");
+  });
+});

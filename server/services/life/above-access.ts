@@ -2,16 +2,16 @@ import type { Sql } from "../../../db/client";
 import { hasLifeCycle } from "../../../shared/domain/life-cycle";
 import { AskAboveSchema, type AskAbove } from "../../../shared/schemas/life-cycle";
 import { COMMITTEE_ROLES } from "../../../shared/domain/labels";
-import { mayAskAboveAccess, type Subject } from "../../../shared/permissions";
+import { mayAskAboveAccess, mayEndAboveGrant } from "../../../shared/permissions";
 import { DAY_MS } from "../../../shared/time";
 import type { Actor } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden } from "../errors";
-import { loadMeetingScope } from "../meeting-scope";
+import { loadMeetingScope, type MeetingScope } from "../meeting-scope";
 import { notify } from "../notifications";
 
 // The level above reads a 组织生活会's confidential records (对照检查材料, criticism notes, opinions
-// with senders, talks, the minutes) only while it holds a grant it asked for (issue 16 §2;
+// without their senders (opinionAccess), talks, the minutes) only while it holds a grant it asked for (issue 16 §2;
 // docs/decisions/036): an explicit action with a reason and a period of 1–30 days, written to the
 // audit log, told to the branch's 支委 and shown on the meeting page. Nobody approves it: the
 // level above has the right to look; what the rule adds is that looking is never silent.
@@ -26,6 +26,7 @@ export async function aboveGrantActive(
   const [row] = await sql`
     select 1 from life_above_grants
     where meeting_id = ${meetingId} and user_id = ${userId} and granted_at <= ${now} and expires_at > ${now}
+      and ended_at is null
     limit 1`;
   return !!row;
 }
@@ -37,7 +38,12 @@ export interface AboveGrant {
   reason: string;
   grantedAt: Date;
   expiresAt: Date;
+  /** Ended before its period (by the branch's 书记 or the one who asked); null while it runs or once expired. */
+  endedAt: Date | null;
+  endedByName: string | null;
   active: boolean;
+  /** The viewer may end it now (it runs, and mayEndAboveGrant). */
+  mayEnd: boolean;
 }
 
 /**
@@ -96,18 +102,61 @@ export async function askAboveAccess(
 
 /**
  * The grants asked for a meeting, newest first: shown on its page to the branch (who may read
- * the meeting). Expired ones stay listed, marked so.
+ * the meeting). Expired and ended ones stay listed, marked so.
  */
-export async function grantsFor(
-  sql: Sql,
-  _subject: Subject,
-  meetingId: string,
-  now = new Date(),
-): Promise<AboveGrant[]> {
-  const rows = await sql<Omit<AboveGrant, "active">[]>`
+export async function grantsFor(sql: Sql, scope: MeetingScope, now = new Date()): Promise<AboveGrant[]> {
+  const rows = await sql<Omit<AboveGrant, "active" | "mayEnd">[]>`
     select g.id, g.user_id as "userId", u.display_name as "userName", g.reason, g.granted_at as "grantedAt",
-      g.expires_at as "expiresAt"
-    from life_above_grants g join users u on u.id = g.user_id
-    where g.meeting_id = ${meetingId} order by g.granted_at desc, g.id`;
-  return rows.map((r) => ({ ...r, active: r.grantedAt <= now && r.expiresAt > now }));
+      g.expires_at as "expiresAt", g.ended_at as "endedAt", e.display_name as "endedByName"
+    from life_above_grants g join users u on u.id = g.user_id left join users e on e.id = g.ended_by
+    where g.meeting_id = ${scope.row.id} order by g.granted_at desc, g.id`;
+  return rows.map((r) => {
+    const active = r.endedAt === null && r.grantedAt <= now && r.expiresAt > now;
+    return { ...r, active, mayEnd: active && mayEndAboveGrant(scope.subject, scope.resource, r.userId) };
+  });
+}
+
+/**
+ * Ends a running grant before its period: the branch's 书记 (or 副书记) or the one who asked
+ * (mayEndAboveGrant). Reads stop at once, as aboveGrantActive asks on every page and socket.
+ * Logged (life.access_ended) in the branch's audit log; the holder is told when someone else ends it.
+ */
+export async function endAboveGrant(
+  sql: Sql,
+  actor: Actor,
+  meetingId: string,
+  grantId: string,
+  now = new Date(),
+): Promise<void> {
+  const scope = await loadMeetingScope(sql, actor.subject, meetingId);
+  if (!hasLifeCycle(scope.row.kind)) throw hidden();
+  const [g] = await sql<{ user_id: string; expires_at: Date; ended_at: Date | null; reason: string }[]>`
+    select user_id, expires_at, ended_at, reason from life_above_grants where id = ${grantId} and meeting_id = ${meetingId}`;
+  if (!g) throw hidden();
+  if (!mayEndAboveGrant(actor.subject, scope.resource, g.user_id))
+    throw new DomainError("只有本组织书记、副书记或调阅人本人可以结束调阅。", 403);
+  if (g.ended_at !== null || g.expires_at <= now) throw new DomainError("这次调阅已经结束。", 409);
+  await sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    // Only a grant still running is ended: two people ending it at once end it once.
+    const ended = await t`
+      update life_above_grants set ended_at = ${now}, ended_by = ${actor.userId}
+      where id = ${grantId} and ended_at is null returning id`;
+    if (ended.length === 0) throw new DomainError("这次调阅已经结束。", 409);
+    await audit(t, {
+      actorId: actor.userId,
+      action: "life.access_ended",
+      orgId: scope.org.id,
+      subjectUserId: g.user_id,
+      detail: { meeting: meetingId, title: scope.row.title, grant: grantId, reason: g.reason },
+      address: actor.address,
+    });
+    if (g.user_id !== actor.userId)
+      await notify(t, [g.user_id], {
+        kind: "life.access_ended",
+        title: `「${scope.row.title}」保密记录的调阅已由支部结束`,
+        link: `/meetings/${meetingId}`,
+        dedupeKey: `life.access_ended:${grantId}`,
+      });
+  });
 }

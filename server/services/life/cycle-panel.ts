@@ -40,7 +40,7 @@ export async function lifeCyclePanel(
     detail,
     study: await lifeStudy(sql, scope, now),
     reports: await lifeReports(sql, scope, now),
-    grants: await grantsFor(sql, subject, meetingId, now),
+    grants: await grantsFor(sql, scope, now),
     mayAsk,
     holdsGrant: mayAsk && (await aboveGrantActive(sql, subject.userId, meetingId, now)),
   };

@@ -419,6 +419,71 @@ async function lockItem(t: Sql, subject: Subject, itemId: string) {
   return { row, org, access };
 }
 
+export interface ItemEdit {
+  problem: string;
+  measures: string;
+  ownerId: string | null;
+  deadline: string;
+  commitment: string;
+}
+
+/**
+ * Corrects an item not yet closed: problem, measures, owner, deadline, 整改承诺, by whoever may
+ * add items (mayCreateRectification). A closed (销号) item stays as it was confirmed. A new
+ * deadline may not be past (an overdue item keeps its own if it is not changed). Reminders need
+ * nothing here: their dedupe key is per item, deadline and person (rectification-reminders.ts),
+ * so a moved deadline is reminded of afresh, and a new owner is reminded as well as told now.
+ */
+export async function editRectification(
+  sql: Sql,
+  actor: Actor,
+  orgId: string,
+  itemId: string,
+  input: ItemEdit,
+  now = new Date(),
+): Promise<void> {
+  const done = (await sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const { row, org } = await lockItem(t, actor.subject, itemId);
+    if (row.orgId !== orgId) throw hidden();
+    if (!mayCreateRectification(actor.subject, org.resource))
+      throw new DomainError("只有本支部的书记、副书记或组织委员可以修改整改事项。", 403);
+    if (row.status === "closed") throw new DomainError("这项整改已经销号，不能再修改。", 409);
+    const [before] = await t<ItemEdit[]>`
+      select problem, measures, owner_id as "ownerId", to_char(deadline, 'YYYY-MM-DD') as deadline, commitment
+      from rectification_items where id = ${row.id}`;
+    if (input.deadline !== before.deadline && input.deadline < today(now))
+      throw new DomainError("完成时限不能早于今天。", 400, "deadline");
+    if (input.ownerId !== before.ownerId) await requireBranchPerson(t, org.id, input.ownerId, "ownerId");
+    const changed = (Object.keys(input) as (keyof ItemEdit)[]).filter((k) => input[k] !== before[k]);
+    if (changed.length === 0) return { ...row, changed, before };
+    await t`
+      update rectification_items set problem = ${input.problem}, measures = ${input.measures},
+        owner_id = ${input.ownerId}, deadline = ${input.deadline}::date, commitment = ${input.commitment}
+      where id = ${row.id}`;
+    // Which fields changed and the dates, not the texts: the item itself shows those.
+    await audit(t, {
+      actorId: actor.userId,
+      action: "rectification.edit",
+      orgId: row.orgId,
+      subjectUserId: input.ownerId,
+      detail: {
+        itemId: row.id,
+        changed,
+        ...(changed.includes("deadline") ? { deadline: input.deadline, was: before.deadline } : {}),
+      },
+      address: actor.address,
+    });
+    return { ...row, changed, before };
+  })) as { id: string; orgName: string; changed: (keyof ItemEdit)[]; before: ItemEdit };
+  if (input.ownerId && input.ownerId !== actor.userId && done.changed.includes("ownerId"))
+    await notify(sql, [input.ownerId], {
+      kind: "rectification.assigned",
+      title: `${done.orgName}整改清单：请在${dateInWords(input.deadline)}前完成「${short(input.problem)}」的整改`,
+      link: `/orgs/${orgId}/rectification#item-${done.id}`,
+    });
+}
+
 /** Who confirms: the branch's 书记 and 副书记. */
 async function confirmers(sql: Sql, orgId: string): Promise<string[]> {
   const rows = await sql<{ user_id: string }[]>`

@@ -285,3 +285,41 @@ export async function reportReviewResults(sql: Sql, actor: Actor, meetingId: str
     );
   });
 }
+
+export interface MyOutcome {
+  meetingId: string;
+  title: string;
+  startsAt: Date;
+  grade: Grade;
+  opinion: string;
+  decidedAt: Date;
+}
+
+/**
+ * The 评定 and written opinion the 支委会 recorded about the subject, in every 民主评议 they were
+ * graded in, newest first: for their own "我的" page (issue 16 §3: each member receives theirs).
+ * Only their own rows are asked for, and each passes reviewOutcomeAccess as on the review page;
+ * a meeting they may no longer read (membership ended) drops out. Not audited, as the person's
+ * own reads of their records are not (the review page, their 对照检查材料); the 支委's reads of
+ * the results are (review.results_view).
+ */
+export async function myReviewOutcomes(sql: Sql, subject: Subject): Promise<MyOutcome[]> {
+  const rows = await sql<MyOutcome[]>`
+    select m.id as "meetingId", m.title, m.starts_at as "startsAt", g.final_grade as grade, g.opinion,
+      g.decided_at as "decidedAt"
+    from review_graded g join review_ballots b on b.id = g.ballot_id join meetings m on m.id = b.meeting_id
+    where g.user_id = ${subject.userId} and g.final_grade is not null
+    order by g.decided_at desc`;
+  const out: MyOutcome[] = [];
+  for (const row of rows) {
+    // A meeting hidden from them now (404 from reviewScope) is left out, not an error.
+    const scope = await reviewScope(sql, subject, row.meetingId).catch((e: unknown) => {
+      if (e instanceof DomainError) return null;
+      throw e;
+    });
+    if (!scope?.resource) continue;
+    const access = reviewOutcomeAccess(subject, { ...scope.resource, personId: subject.userId, recorded: true });
+    if (access !== "none") out.push(row);
+  }
+  return out;
+}

@@ -40,8 +40,8 @@ export interface LifeStudy {
   offline: OfflineStudyRow[];
   /** Study meetings that may still be linked (for those who manage). */
   candidates: LinkedStudy[];
-  /** When the meeting was put on the calendar, and the notice rule. */
-  notice: { noticedAt: Date; days: number; required: number; inTime: boolean };
+  /** When the meeting was put on the calendar (or last moved to another time), and the notice rule. */
+  notice: { noticedAt: Date; days: number; required: number; inTime: boolean; rescheduled: boolean };
   manage: boolean;
 }
 
@@ -79,7 +79,14 @@ export async function lifeStudy(sql: Sql, scope: MeetingScope, now = new Date())
     : [];
   const settings = await scopeSettings(sql, scope);
   const required = settings.kinds[scope.row.kind].noticeDays;
-  const noticedAt = scope.row.created_at;
+  // Moved to another start: the members learn the new time from the 改期 notice, so the notice
+  // period counts from the last such move, as it counts from scheduling (decision 036).
+  const [moved] = await sql<{ at: Date }[]>`
+    select at from meeting_history
+    where meeting_id = ${scope.row.id} and change = 'rescheduled'
+      and detail->'from'->>'startsAt' is distinct from detail->'to'->>'startsAt'
+    order by id desc limit 1`;
+  const noticedAt = moved && moved.at > scope.row.created_at ? moved.at : scope.row.created_at;
   return {
     linked,
     offline: offline.map((o) => ({ ...o, hours: Number(o.hours) })),
@@ -89,6 +96,7 @@ export async function lifeStudy(sql: Sql, scope: MeetingScope, now = new Date())
       days: Math.max(0, daysBetween(noticedAt, scope.row.starts_at)),
       required,
       inTime: noticeInTime(noticedAt, scope.row.starts_at, required),
+      rescheduled: noticedAt !== scope.row.created_at,
     },
     manage,
   };
