@@ -107,6 +107,7 @@ export function AuthoredSheet({
  */
 export function SubmitCard({
   authoring,
+  intent,
   noun,
   returned,
   minWords,
@@ -118,6 +119,8 @@ export function SubmitCard({
   confirmNote,
 }: {
   authoring: Authoring;
+  /** The form's intent, named by the page whose action reads it. */
+  intent: string;
   /** 心得体会 or 对照检查材料: the button and the dialog say it. */
   noun: string;
   returned: boolean;
@@ -158,7 +161,7 @@ export function SubmitCard({
           if (field) field.value = api.current?.encodeState() ?? "";
         }}
       >
-        <input type="hidden" name="intent" value="submit" />
+        <input type="hidden" name="intent" value={intent} />
         <input type="hidden" name="update" defaultValue="" />
         <ConfirmButton
           className="btn btn--primary btn--block"

@@ -122,6 +122,7 @@ export default function MyExaminationPage() {
           {view.canEdit ? (
             <SubmitCard
               authoring={authoring}
+              intent="submit"
               noun="对照检查材料"
               returned={status === "returned"}
               minWords={minWords}

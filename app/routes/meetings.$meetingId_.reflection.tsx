@@ -107,6 +107,7 @@ export default function MyReflectionPage() {
       {view.canEdit ? (
         <SubmitCard
           authoring={authoring}
+          intent="submit"
           noun="心得体会"
           returned={status === "returned"}
           minWords={minWords}

@@ -4,7 +4,7 @@ import { criticismNoteDoc } from "../../../shared/doc-names";
 import { canManage, criticismAuthorsVisible, criticismNoteAccess, type Subject } from "../../../shared/permissions";
 import type { LiveAccess } from "../actor";
 import { audit } from "../audit";
-import { hidden } from "../errors";
+import { hidden, UUID_RE } from "../errors";
 import { loadMeetingScope } from "../meeting-scope";
 import { criticismMeeting, noteResource } from "./criticism-records";
 import { composeNote } from "./criticism-note";
@@ -36,6 +36,8 @@ export async function criticismNotePage(
   address: string | null = null,
 ): Promise<NotePage> {
   const scope = await loadMeetingScope(sql, subject, meetingId);
+  // A malformed person id is no one's note: 404 before it reaches a uuid column.
+  if (!UUID_RE.test(personId)) throw hidden();
   const m = await criticismMeeting(sql, meetingId, subject.userId);
   if (!m) throw hidden();
   const [person] = await sql<{ name: string }[]>`
