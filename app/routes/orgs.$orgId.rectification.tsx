@@ -228,73 +228,18 @@ function CreateForm({
       <input type="hidden" name="opinionId" value={val("opinionId", draft?.opinionId ?? "")} />
       <input type="hidden" name="criticism" value={val("criticism", draft?.criticism ?? "")} />
       <FormAlert error={result?.formError} />
-      <label className="field">
-        <span className="field__label">问题</span>
-        <textarea
-          className="input"
-          name="problem"
-          rows={2}
-          maxLength={LIMITS.problem}
-          defaultValue={val("problem", draft?.problem)}
-          aria-describedby="problem-error"
-        />
-        <FieldError id="problem-error" message={err.problem} />
-      </label>
-      <label className="field">
-        <span className="field__label">整改措施</span>
-        <textarea
-          className="input"
-          name="measures"
-          rows={3}
-          maxLength={LIMITS.measures}
-          defaultValue={val("measures")}
-          aria-describedby="measures-error"
-        />
-        <FieldError id="measures-error" message={err.measures} />
-      </label>
-      <div className="rect-form__row">
-        <label className="field">
-          <span className="field__label">责任人</span>
-          <select
-            className="select"
-            name="ownerId"
-            defaultValue={val("ownerId", draft?.ownerId ?? "")}
-            aria-describedby="owner-error"
-          >
-            <option value="">本支部（支委负责）</option>
-            {page.people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-          <FieldError id="owner-error" message={err.ownerId} />
-        </label>
-        <label className="field">
-          <span className="field__label">完成时限</span>
-          <input
-            className="input"
-            type="date"
-            name="deadline"
-            min={page.today}
-            defaultValue={val("deadline")}
-            aria-describedby="deadline-error"
-          />
-          <FieldError id="deadline-error" message={err.deadline} />
-        </label>
-      </div>
-      <label className="field">
-        <span className="field__label">整改承诺</span>
-        <textarea
-          className="input"
-          name="commitment"
-          rows={2}
-          maxLength={LIMITS.commitment}
-          defaultValue={val("commitment")}
-          aria-describedby="commitment-error"
-        />
-        <FieldError id="commitment-error" message={err.commitment} />
-      </label>
+      <ItemFields
+        page={page}
+        idPrefix="new"
+        errors={err}
+        values={{
+          problem: val("problem", draft?.problem),
+          measures: val("measures"),
+          ownerId: val("ownerId", draft?.ownerId ?? ""),
+          deadline: val("deadline"),
+          commitment: val("commitment"),
+        }}
+      />
       {page.meetings.length > 0 ? (
         <label className="field">
           <span className="field__label">来自哪次会议（可不选）</span>
@@ -477,88 +422,104 @@ function EditForm({
   const err = result?.fieldErrors ?? {};
   const failed = !!result && !result.ok;
   const val = (name: keyof typeof item, fallback?: string | null) => v[name] ?? fallback ?? "";
-  const id = (name: string) => `edit-${name}-${item.id}`;
   return (
     <details className="rect-edit" open={failed} data-testid="rect-edit">
       <summary className="rect-edit__summary">修改</summary>
       <Form method="post" className="form rect-form" action={`/orgs/${page.org.id}/rectification#item-${item.id}`}>
         <input type="hidden" name="intent" value="edit" />
         <input type="hidden" name="itemId" value={item.id} />
-        <label className="field">
-          <span className="field__label">问题</span>
-          <textarea
-            className="input"
-            name="problem"
-            rows={2}
-            maxLength={LIMITS.problem}
-            defaultValue={val("problem", item.problem)}
-            aria-describedby={id("problem")}
-          />
-          <FieldError id={id("problem")} message={err.problem} />
-        </label>
-        <label className="field">
-          <span className="field__label">整改措施</span>
-          <textarea
-            className="input"
-            name="measures"
-            rows={3}
-            maxLength={LIMITS.measures}
-            defaultValue={val("measures", item.measures)}
-            aria-describedby={id("measures")}
-          />
-          <FieldError id={id("measures")} message={err.measures} />
-        </label>
-        <div className="rect-form__row">
-          <label className="field">
-            <span className="field__label">责任人</span>
-            <select
-              className="select"
-              name="ownerId"
-              defaultValue={val("ownerId", item.ownerId)}
-              aria-describedby={id("owner")}
-            >
-              <option value="">本支部（支委负责）</option>
-              {/* An owner who has left the branch stays selectable until someone else is chosen. */}
-              {item.ownerId && !page.people.some((p) => p.id === item.ownerId) ? (
-                <option value={item.ownerId}>{item.ownerName}</option>
-              ) : null}
-              {page.people.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-            <FieldError id={id("owner")} message={err.ownerId} />
-          </label>
-          <label className="field">
-            <span className="field__label">完成时限</span>
-            <input
-              className="input"
-              type="date"
-              name="deadline"
-              defaultValue={val("deadline", item.deadline)}
-              aria-describedby={id("deadline")}
-            />
-            <FieldError id={id("deadline")} message={err.deadline} />
-          </label>
-        </div>
-        <label className="field">
-          <span className="field__label">整改承诺</span>
-          <textarea
-            className="input"
-            name="commitment"
-            rows={2}
-            maxLength={LIMITS.commitment}
-            defaultValue={val("commitment", item.commitment)}
-            aria-describedby={id("commitment")}
-          />
-          <FieldError id={id("commitment")} message={err.commitment} />
-        </label>
+        <ItemFields
+          page={page}
+          idPrefix={`edit-${item.id}`}
+          errors={err}
+          values={{
+            problem: val("problem", item.problem),
+            measures: val("measures", item.measures),
+            ownerId: val("ownerId", item.ownerId),
+            deadline: val("deadline", item.deadline),
+            commitment: val("commitment", item.commitment),
+          }}
+          // An owner who has left the branch stays selectable until someone else is chosen.
+          formerOwner={
+            item.ownerId && !page.people.some((p) => p.id === item.ownerId)
+              ? { id: item.ownerId, name: item.ownerName ?? "" }
+              : null
+          }
+          minDeadline={null}
+        />
         <button type="submit" className="btn btn--small btn--primary" disabled={busy}>
           保存修改
         </button>
       </Form>
     </details>
+  );
+}
+
+/** The fields of an item, for adding one and for correcting one: what was typed comes back on a refusal. */
+function ItemFields({
+  page,
+  idPrefix,
+  values,
+  errors,
+  formerOwner = null,
+  minDeadline = page.today,
+}: {
+  page: Page;
+  idPrefix: string;
+  values: Record<"problem" | "measures" | "ownerId" | "deadline" | "commitment", string>;
+  errors: Record<string, string | undefined>;
+  formerOwner?: { id: string; name: string } | null;
+  /** Adding: not before today. Correcting: an overdue item keeps its past deadline if unchanged. */
+  minDeadline?: string | null;
+}) {
+  const id = (name: string) => `${idPrefix}-${name}-error`;
+  const text = (name: "problem" | "measures" | "commitment", label: string, rows: number) => (
+    <label className="field">
+      <span className="field__label">{label}</span>
+      <textarea
+        className="input"
+        name={name}
+        rows={rows}
+        maxLength={LIMITS[name]}
+        defaultValue={values[name]}
+        aria-describedby={id(name)}
+      />
+      <FieldError id={id(name)} message={errors[name]} />
+    </label>
+  );
+  return (
+    <>
+      {text("problem", "问题", 2)}
+      {text("measures", "整改措施", 3)}
+      <div className="rect-form__row">
+        <label className="field">
+          <span className="field__label">责任人</span>
+          <select className="select" name="ownerId" defaultValue={values.ownerId} aria-describedby={id("owner")}>
+            <option value="">本支部（支委负责）</option>
+            {formerOwner ? <option value={formerOwner.id}>{formerOwner.name}</option> : null}
+            {page.people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+          <FieldError id={id("owner")} message={errors.ownerId} />
+        </label>
+        <label className="field">
+          <span className="field__label">完成时限</span>
+          <input
+            className="input"
+            type="date"
+            name="deadline"
+            min={minDeadline ?? undefined}
+            defaultValue={values.deadline}
+            aria-describedby={id("deadline")}
+          />
+          <FieldError id={id("deadline")} message={errors.deadline} />
+        </label>
+      </div>
+      {text("commitment", "整改承诺", 2)}
+    </>
   );
 }
 
