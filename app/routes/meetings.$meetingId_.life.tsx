@@ -32,7 +32,7 @@ export type LifeResult = FormErrors & { ok?: string };
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const { actor } = await requireActor(context, request);
-  const { sql } = context.services;
+  const { sql, live } = context.services;
   const meetingId = params.meetingId ?? "";
   const form = Object.fromEntries(await request.formData());
   const parsed = LifeActionSchema.safeParse(form);
@@ -63,7 +63,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         return { ok: `已调阅，至 ${chinaShort(g.expiresAt)} 止。`, intent: input.intent } satisfies LifeResult;
       }
       case "end-above":
-        await endAboveGrant(sql, actor, meetingId, input.grantId);
+        await endAboveGrant(sql, live, actor, meetingId, input.grantId);
         return { ok: "已结束调阅。", intent: input.intent } satisfies LifeResult;
     }
   } catch (e) {

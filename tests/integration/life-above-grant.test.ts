@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { criticismAnswerDoc, criticismNoteDoc, examinationDoc } from "../../shared/doc-names";
 import { DEMO, ORGS, withDemoServer } from "../setup/demo";
-import { upgradeStatus } from "../setup/yclient";
+import { connectClient, until, upgradeStatus } from "../setup/yclient";
 
 // The level above reading a held 组织生活会 with a grant (issue 16 §2; docs/decisions/036): 周志强
 // (党委组织委员) reads the opinions (their text, never who sent them: opinionAccess gives the
@@ -164,8 +164,14 @@ describe("ending a grant before its period", () => {
   it("the 书记 ends it: logged, shown as 已结束 on the meeting page, the reviewer told; reads refused at once", async () => {
     const grantId = await ask();
     expect((await t.http.get(pages().examination, REVIEWER)).status).toBe(200);
-    // An open socket proves nothing after the end; the next connection must be refused.
     expect(await ws(examinationDoc(m, uid(LIU)), REVIEWER)).toBe(101);
+    // The reviewer has 刘洋's material open in the official client while the grant is ended.
+    const open = connectClient(t.url, examinationDoc(m, uid(LIU)), await t.http.cookie(REVIEWER));
+    const closes: number[] = [];
+    open.provider.on("connection-close", (ev) => {
+      if (ev) closes.push(ev.code);
+    });
+    await open.synced();
 
     // Neither another 支委 who is not 书记 nor a member may end it; the page offers no button to them.
     const org = await end(grantId, ORG);
@@ -178,6 +184,10 @@ describe("ending a grant before its period", () => {
     const ok = await end(grantId, SEC);
     expect(ok.status).toBe(200);
     expect(ok.text).toContain("已结束调阅");
+    // The open document closes at once with 4403 (access lost), not only the next connection.
+    await until(() => closes.length > 0, 3000, "the reviewer's open socket to close");
+    expect(closes[0]).toBe(4403);
+    open.destroy();
     const [a] = await t.sql<{ org_id: string; subject_user_id: string; detail: { grant: string } }[]>`
       select org_id, subject_user_id, detail from audit_log where action = 'life.access_ended' and actor_id = ${uid(SEC)}`;
     expect(a).toMatchObject({ org_id: t.ids.org[ORGS.B1], subject_user_id: uid(REVIEWER), detail: { grant: grantId } });

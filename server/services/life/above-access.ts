@@ -4,7 +4,7 @@ import { AskAboveSchema, type AskAbove } from "../../../shared/schemas/life-cycl
 import { COMMITTEE_ROLES } from "../../../shared/domain/labels";
 import { mayAskAboveAccess, mayEndAboveGrant } from "../../../shared/permissions";
 import { DAY_MS } from "../../../shared/time";
-import type { Actor } from "../actor";
+import type { Actor, LiveAccess } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden } from "../errors";
 import { loadMeetingScope, type MeetingScope } from "../meeting-scope";
@@ -118,11 +118,13 @@ export async function grantsFor(sql: Sql, scope: MeetingScope, now = new Date())
 
 /**
  * Ends a running grant before its period: the branch's 书记 (or 副书记) or the one who asked
- * (mayEndAboveGrant). Reads stop at once, as aboveGrantActive asks on every page and socket.
+ * (mayEndAboveGrant). Reads stop at once: aboveGrantActive is asked on every page and new socket,
+ * and the holder's open sockets are checked again.
  * Logged (life.access_ended) in the branch's audit log; the holder is told when someone else ends it.
  */
 export async function endAboveGrant(
   sql: Sql,
+  live: Pick<LiveAccess, "accessChanged">,
   actor: Actor,
   meetingId: string,
   grantId: string,
@@ -159,4 +161,6 @@ export async function endAboveGrant(
         dedupeKey: `life.access_ended:${grantId}`,
       });
   });
+  // A document the reviewer has open now is closed too (4403), not only the next connection.
+  live.accessChanged([g.user_id]);
 }
