@@ -33,6 +33,7 @@ import { storedStates } from "./collab/persistence";
 import { bumpSession } from "../shared/live-session";
 import { sendReminders } from "./services/calendar/reminders";
 import { sendRectificationReminders } from "./services/life/rectification-reminders";
+import { closeExpiredGrants } from "./services/life/above-access";
 
 export interface Tongxin {
   server: Server;
@@ -180,6 +181,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
   }));
   collab.attach(server);
   const reminders = config.REMINDERS ? remindPeriodically(db.sql) : undefined;
+  const grantSweep = sweepExpiredGrants(db.sql, live);
 
   let closed: Promise<void> | undefined;
   return {
@@ -204,6 +206,7 @@ export async function startTongxin({ config, mode, root = process.cwd() }: Start
         // Stop accepting, let live documents finish storing, then close the database.
         const stopped = new Promise<void>((r) => server.close(() => r()));
         await reminders?.stop();
+        grantSweep.stop();
         server.closeIdleConnections();
         await collab.close();
         await cluster?.close();
@@ -283,6 +286,22 @@ function remindPeriodically(sql: Sql) {
       await running;
     },
   };
+}
+
+/**
+ * Every minute, the 党委's reading grants that ran out close what their holders still have open
+ * (services/life/above-access.ts). Cheap (one query over a small table) and idempotent: every node runs it.
+ */
+function sweepExpiredGrants(sql: Sql, live: LiveAccess) {
+  let since = new Date();
+  const every = setInterval(() => {
+    const now = new Date();
+    closeExpiredGrants(sql, live, since, now).then(
+      () => void (since = now),
+      (e) => log.error("grants.sweep_failed", { error: e }),
+    );
+  }, 60_000).unref();
+  return { stop: () => clearInterval(every) };
 }
 
 function collabAuth(services: Services, live: LiveAccess): CollabAuth {

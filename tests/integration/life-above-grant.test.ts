@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { criticismAnswerDoc, criticismNoteDoc, examinationDoc } from "../../shared/doc-names";
+import { closeExpiredGrants } from "../../server/services/life/above-access";
 import { DEMO, ORGS, withDemoServer } from "../setup/demo";
 import { connectClient, until, upgradeStatus } from "../setup/yclient";
 
@@ -136,9 +137,25 @@ describe("the 党委 reading a held 组织生活会 with a grant", () => {
     expect(e).toEqual({ org_id: t.ids.org[ORGS.B1], subject_user_id: uid(LIU) });
   });
 
-  it("once the period has run out: 404 and refused again, and no new audit entries", async () => {
-    await t.sql`update life_above_grants set granted_at = now() - interval '4 days', expires_at = now() - interval '1 minute'
+  it("once the period has run out: 404 and refused again, open documents closed, no new audit entries", async () => {
+    // The reviewer still has 刘洋's material open when the period ends.
+    const open = connectClient(t.url, examinationDoc(m, uid(LIU)), await t.http.cookie(REVIEWER));
+    const closes: number[] = [];
+    open.provider.on("connection-close", (ev) => {
+      if (ev) closes.push(ev.code);
+    });
+    await open.synced();
+    const since = new Date();
+    await t.sql`update life_above_grants set granted_at = now() - interval '4 days', expires_at = now() - interval '1 second'
       where meeting_id = ${m} and user_id = ${uid(REVIEWER)}`;
+    // What the app's minute sweep does: the holder's open documents are checked again and closed.
+    const swept = await closeExpiredGrants(t.sql, t.app.services.live, new Date(since.getTime() - 60_000));
+    expect(swept).toEqual([uid(REVIEWER)]);
+    await until(() => closes.length > 0, 3000, "the reviewer's open socket to close");
+    expect(closes[0]).toBe(4403);
+    open.destroy();
+    // A later sweep finds nothing new.
+    expect(await closeExpiredGrants(t.sql, t.app.services.live, new Date())).toEqual([]);
     const before = await reviewerAudits();
     await refusedEverywhere();
     expect(await reviewerAudits()).toEqual(before);

@@ -164,3 +164,22 @@ export async function endAboveGrant(
   // A document the reviewer has open now is closed too (4403), not only the next connection.
   live.accessChanged([g.user_id]);
 }
+
+/**
+ * Grants that ran out since `since` (not ended early): their holders' open documents are checked
+ * again, so a period that ends closes what the reviewer still has open (server/app.ts runs this
+ * every minute). Returns the holders.
+ */
+export async function closeExpiredGrants(
+  sql: Sql,
+  live: Pick<LiveAccess, "accessChanged">,
+  since: Date,
+  now = new Date(),
+): Promise<string[]> {
+  const rows = await sql<{ user_id: string }[]>`
+    select distinct user_id from life_above_grants
+    where ended_at is null and expires_at > ${since} and expires_at <= ${now}`;
+  const holders = rows.map((r) => r.user_id);
+  if (holders.length > 0) live.accessChanged(holders);
+  return holders;
+}
