@@ -137,6 +137,23 @@ describe("the 党委 reading a held 组织生活会 with a grant", () => {
     expect(e).toEqual({ org_id: t.ids.org[ORGS.B1], subject_user_id: uid(LIU) });
   });
 
+  it("a phone reconnecting again and again is one audited read per document, not one per connection", async () => {
+    const liveReads = async () =>
+      (
+        await t.sql<{ n: number }[]>`
+          select count(*)::int as n from audit_log
+          where actor_id = ${uid(REVIEWER)} and action = 'examination.view' and detail->>'via' = 'live'`
+      )[0].n;
+    const before = await liveReads();
+    expect(before).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) {
+      const c = connectClient(t.url, examinationDoc(m, uid(LIU)), await t.http.cookie(REVIEWER));
+      await c.synced();
+      c.destroy();
+    }
+    expect(await liveReads()).toBe(before);
+  });
+
   it("once the period has run out: 404 and refused again, open documents closed, no new audit entries", async () => {
     // The reviewer still has 刘洋's material open when the period ends.
     const open = connectClient(t.url, examinationDoc(m, uid(LIU)), await t.http.cookie(REVIEWER));

@@ -130,13 +130,7 @@ export async function liveDocumentAccess(
 ): Promise<"none" | "read" | "write"> {
   const resource = await documentResource(sql, docName, userId);
   if (!resource) return "none";
-  const access = documentAccess(subject ?? (await loadSubject(sql, userId)), resource);
-  // A 对照检查材料 read over the WebSocket by someone other than its author is audited, as on the page.
-  if (resource.kind === "examination" && access !== "none" && userId !== resource.personId) {
-    const m = await lifeMeetingRecord(sql, resource.meeting.id);
-    if (m) await auditRead(sql, userId, m, resource.personId, "live");
-  }
-  return access;
+  return documentAccess(subject ?? (await loadSubject(sql, userId)), resource);
 }
 
 /**
@@ -145,6 +139,16 @@ export async function liveDocumentAccess(
  */
 export async function auditLiveRead(sql: Sql, userId: string, docName: string): Promise<void> {
   const doc = parseDocName(docName);
+  if (doc?.kind === "examination") {
+    // A 对照检查材料 read over the WebSocket by someone other than its author, as on the page.
+    if (doc.authorId === userId) return;
+    const resource = await documentResource(sql, docName, userId);
+    if (resource?.kind !== "examination") return;
+    if (documentAccess(await loadSubject(sql, userId), resource) === "none") return;
+    const m = await lifeMeetingRecord(sql, resource.meeting.id);
+    if (m) await auditRead(sql, userId, m, resource.personId, "live");
+    return;
+  }
   if (doc?.kind !== "meeting-minutes") return;
   const resource = await documentResource(sql, docName, userId);
   if (resource?.kind !== "meeting-minutes" || !resource.life) return;
