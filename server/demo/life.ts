@@ -313,6 +313,50 @@ const ROUND: Record<string, { self: string; criticisms: string[]; answer: string
   },
 };
 
+/** Last year's 对照检查材料, accepted before the meeting (郑华, away, never handed his in). */
+const LAST_MATERIALS: Record<string, string[]> = {
+  "13800000001": [
+    "按照党委通知要求，我带头对照党章和《准则》，把自己摆进去，把职责摆进去，查摆了抓支部建设方面的不足。",
+    "一、存在的问题。抓制度落实不够有力，“三会一课”记录有会后补记的现象；深入党员群众谈心不够经常，对个别同志的思想变化掌握不及时。",
+    "二、整改措施。会议记录当场整理、会后两天内审核；每季度到每个科室调研一次，每半年与每名党员谈心一次。",
+  ],
+  "13800000002": [
+    "作为组织委员，我重点对照支部组织工作条例，检查了组织生活、党员管理和发展党员工作。",
+    "一、存在的问题。组织工作满足于按部就班，通知有时发得晚；党员发展工作跟踪不细，培养考察记录不全。",
+    "二、整改措施。活动通知至少提前三天发出；建立发展对象培养台账，每季度更新一次，年底前补齐缺失的考察记录。",
+  ],
+  "13800000003": [
+    "结合党小组长的职责，我认真回顾了一年来党小组的工作和个人的思想实际。",
+    "一、存在的问题。党小组学习形式单一，多为读文件，组员参与度不高；自己对组员的工作困难关心不够。",
+    "二、整改措施。党小组会由组员轮流领学，每月安排一次专题讨论；组员遇到困难时主动了解情况，及时向支部反映。",
+  ],
+  "13800000004": [
+    "我对照合格党员的标准，从学习、工作、作风三个方面查找了自己的差距。",
+    "一、存在的问题。工作中存在等靠思想，遇到新情况习惯按老办法处理，主动创新不够；作为业务骨干，带新同志不主动。",
+    "二、整改措施。每季度提出一条改进业务流程的建议；明年与一名新入职同志结对，手把手传授办理业务的方法。",
+  ],
+  "13800000005": [
+    "对照党员义务，我重点检查了理论学习和发挥作用方面的情况。",
+    "一、存在的问题。理论学习坐不住，手机上碎片化阅读多，系统读原著少；学习笔记停留在摘抄，结合业务思考不够。",
+    "二、整改措施。制定个人学习计划，每周至少安排两个晚上系统学习；每月撰写一篇结合窗口业务的学习体会交党小组。",
+  ],
+  "13800000006": [
+    "我结合参加组织生活的情况，对自己的党性修养进行了检查。",
+    "一、存在的问题。参加组织生活有时因出差、业务忙请假，请假后补学拖得较久；对支部活动的安排提建议少。",
+    "二、整改措施。除因公出差外不请假；请假后一周内完成补学并向党小组长报告；每次主题党日前主动提一条建议。",
+  ],
+  "13800000007": [
+    "作为预备党员，我对照入党誓词和预备期的要求，检查了一年来的表现。",
+    "一、存在的问题。主动向党组织汇报思想不够，思想汇报常常拖到最后才交；在科室里发挥作用不明显。",
+    "二、整改措施。每季度第一周向支部交一次思想汇报；主动承担科室的急难任务，请入党介绍人随时提醒和监督。",
+  ],
+  "13800000008": [
+    "结合窗口服务岗位，我对照“全心全意为人民服务”的宗旨查摆了自己的问题。",
+    "一、存在的问题。服务群众有时急躁，业务高峰时对群众的反复询问不够耐心，解释政策简单化。",
+    "二、整改措施。参加一次服务礼仪培训；把常见政策问题整理成问答放在窗口；以服务对象满意度检验整改效果。",
+  ],
+};
+
 /** The 整改清单 of last year's meeting: three closed (对单销号), one reported, one open, one overdue. */
 const ITEMS: {
   problem: string;
@@ -323,8 +367,8 @@ const ITEMS: {
   deadline: number;
   status: "closed" | "reported" | "open";
   report?: string;
-  /** As a problem of the 问题清单 first (source_kind 'problem'). */
-  fromProblem?: boolean;
+  /** As a problem of the 问题清单 first (source_kind 'problem'), sorted from this opinion. */
+  fromProblem?: { sender: string; about: "committee" | "person"; opinion: string };
 }[] = [
   {
     problem: "“三会一课”记录不够规范，个别会议记录会后补记",
@@ -334,7 +378,11 @@ const ITEMS: {
     deadline: -260,
     status: "closed",
     report: "已建立会议记录当场整理、两日内审核制度，支委会已检查两个季度的记录。",
-    fromProblem: true,
+    fromProblem: {
+      sender: "13800000006",
+      about: "committee",
+      opinion: "支部有的会议记录是会后补的，内容简单，建议记录人当场记好。",
+    },
   },
   {
     problem: "党小组学习形式单一，组员参与度不高",
@@ -344,7 +392,11 @@ const ITEMS: {
     deadline: -200,
     status: "closed",
     report: "第一党小组已安排组员轮流领学，全年专题讨论 10 次。",
-    fromProblem: true,
+    fromProblem: {
+      sender: "13800000005",
+      about: "person",
+      opinion: "第一党小组的学习基本是读文件，希望张伟组长多组织讨论，让大家都参与进来。",
+    },
   },
   {
     problem: "理论学习碎片化，系统学习不够",
@@ -432,10 +484,20 @@ async function seedLastYear(t: Sql, c: LifeSeedContext) {
   for (const [i, it] of ITEMS.entries()) {
     let source: { kind: string; id: string | null } = { kind: "manual", id: null };
     if (it.fromProblem) {
-      const [p] = await t<{ id: string }[]>`
-        insert into problem_items (org_id, meeting_id, person_id, text, created_by, created_at)
-        values (${branchId}, ${m}, ${it.owner ? id(it.owner) : null}, ${it.problem}, ${SEC}, ${start})
+      // 征求意见 before the meeting, sorted into the 问题清单 by the 书记 (as sortOpinion does).
+      const o = it.fromProblem;
+      const sent = new Date(start.getTime() - (15 - i) * DAY);
+      const [op] = await t<{ id: string }[]>`
+        insert into life_opinions (meeting_id, about, about_person_id, sender_id, text, created_at)
+        values (${m}, ${o.about}, ${o.about === "person" && it.owner ? id(it.owner) : null}, ${id(o.sender)},
+          ${o.opinion}, ${sent})
         returning id`;
+      const sorted = new Date(sent.getTime() + DAY);
+      const [p] = await t<{ id: string }[]>`
+        insert into problem_items (org_id, meeting_id, person_id, source_kind, source_id, text, created_by, created_at)
+        values (${branchId}, ${m}, ${it.owner ? id(it.owner) : null}, 'opinion', ${op.id}, ${it.problem}, ${SEC}, ${sorted})
+        returning id`;
+      await t`update life_opinions set problem_id = ${p.id}, sorted_at = ${sorted} where id = ${op.id}`;
       source = { kind: "problem", id: p.id };
     }
     const owner = it.owner ? id(it.owner) : null;
@@ -451,6 +513,43 @@ async function seedLastYear(t: Sql, c: LifeSeedContext) {
         ${it.report ? reportedAt : null}, ${it.report ? (owner ?? SEC) : null},
         ${it.status === "closed" ? closedAt : null}, ${it.status === "closed" ? SEC : null}, ${SEC},
         ${new Date(made.getTime() + i * 60_000)})`;
+  }
+
+  // The preparation it had: an offline study, the 书记's talks with everyone, the materials accepted.
+  await t`
+    insert into life_offline_studies (meeting_id, studied_on, hours, topic, recorded_by, recorded_at)
+    values (${m}, ${chinaDateKey(new Date(start.getTime() - 9 * DAY))}, 4, '集中学习党章和《关于新形势下党内政治生活的若干准则》',
+      ${SEC}, ${new Date(start.getTime() - 9 * DAY)})`;
+  const talkers = Object.keys(LAST_MATERIALS)
+    .filter((u) => u !== "13800000001")
+    .concat("13800000012");
+  for (const [i, u] of talkers.entries()) {
+    const [a, b] = [SEC, id(u)].sort();
+    const on = new Date(start.getTime() - (12 - i) * DAY);
+    await t`
+      insert into talks (meeting_id, person_a, person_b, talked_on, place, online, summary, recorded_by, created_at)
+      values (${m}, ${a}, ${b}, ${chinaDateKey(on)}, ${u === "13800000012" ? null : "书记办公室"}, ${u === "13800000012"},
+        ${`会前谈心，听取${name(u)}对支部工作的意见，互相指出需要改进的地方。`}, ${SEC}, ${on})`;
+  }
+  for (const [i, [u, lines]] of Object.entries(LAST_MATERIALS).entries()) {
+    const { update, text } = paragraphsDoc(lines);
+    await storeWritten(t, examinationDoc(m, id(u)), update);
+    const at = new Date(start.getTime() - (6 - i * 0.25) * DAY);
+    const sim = await checkSimilarity(
+      t,
+      { row: { id: m, org_id: branchId, title: LIFE_LAST_TITLE, starts_at: start } },
+      id(u),
+      text,
+      at,
+    );
+    // The 书记's own is reviewed by the 党委 above (周志强), the others by the 书记.
+    const reviewer = u === "13800000001" ? id("13800000009") : SEC;
+    const reviewed = new Date(at.getTime() + DAY);
+    await t`
+      insert into examinations (meeting_id, user_id, status, submitted_text, word_count, submitted_at, reviewed_by,
+        reviewed_at, similarity, similarity_detail, updated_at)
+      values (${m}, ${id(u)}, 'accepted', ${text}, ${countWords(text)}, ${at}, ${reviewer}, ${reviewed},
+        ${sim.checked ? Math.min(1, sim.score) : null}, ${t.json(sim as never)}, ${reviewed})`;
   }
 
   // Reported upward: the plan before, the outcome with the 整改清单's counts after (reports.ts).
@@ -479,6 +578,8 @@ export async function shiftDemoLife(t: Sql, meetingIds: string[], from: Date, no
   const days = Math.round((chinaDate(chinaDateKey(now))!.getTime() - chinaDate(chinaDateKey(from))!.getTime()) / DAY);
   if (days === 0) return;
   await t`update talks set talked_on = talked_on + ${days}::int where meeting_id = any(${meetingIds}::uuid[])`;
+  await t`
+    update life_offline_studies set studied_on = studied_on + ${days}::int where meeting_id = any(${meetingIds}::uuid[])`;
   await t`
     update rectification_items set deadline = deadline + ${days}::int where meeting_id = any(${meetingIds}::uuid[])`;
 }

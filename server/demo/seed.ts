@@ -466,7 +466,7 @@ async function touched(sql: Sql): Promise<boolean> {
       or exists (select 1 from votes) or exists (select 1 from invitations)
       or exists (select 1 from meeting_series) or exists (select 1 from org_settings)
       or exists (select 1 from review_ballots) or exists (select 1 from life_criticism_rounds)
-      or exists (select 1 from life_study_links) or exists (select 1 from life_offline_studies)
+      or exists (select 1 from life_study_links)
       or exists (select 1 from life_above_grants) or exists (select 1 from talk_settings)
       or exists (select 1 from group_liaisons) or exists (select 1 from rectification_settings)
       or exists (select 1 from examination_settings) or exists (select 1 from examination_boilerplate)
@@ -500,6 +500,7 @@ async function touched(sql: Sql): Promise<boolean> {
         where created_at > (select at from l) or reported_at > (select at from l)
           or returned_at > (select at from l) or closed_at > (select at from l))
       or exists (select 1 from life_reports where reported_at > (select at from l))
+      or exists (select 1 from life_offline_studies where recorded_at > (select at from l))
     ) as changed`;
   return changed;
 }

@@ -130,6 +130,17 @@ describe("last year's 组织生活会, held", () => {
     }
   });
 
+  it("shows the preparation it had: a study, every required talk, the materials accepted", async () => {
+    const page = await html(`/meetings/${last}`, SEC);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("线下学习「集中学习党章和《关于新形势下党内政治生活的若干准则》」4 小时");
+    expect(page.text).toContain("已完成 8 对要求的谈话");
+    expect(page.text).toContain("已通过 8 份");
+    // 郑华, away, never handed his in.
+    expect(page.text).toContain("1 人未提交");
+    expect(page.text).toContain("收到意见 2 条");
+  });
+
   it("lists its 整改清单 on the branch's page and counts open and overdue on the 党委 overview", async () => {
     const page = await html(`/orgs/${B1}/rectification`, SEC);
     expect(page.status).toBe(200);
