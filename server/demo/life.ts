@@ -439,6 +439,8 @@ async function seedLastYear(t: Sql, c: LifeSeedContext) {
   const SEC = id("13800000001");
   const start = c.last.start;
   await t`update meetings set created_at = ${new Date(start.getTime() - 20 * DAY)} where id = ${m}`;
+  // Signed in with the room's code at a meeting held in a room: 现场, as attendance.ts records it.
+  await t`update attendance set mode = 'onsite' where meeting_id = ${m} and status in ('present', 'late', 'left_early')`;
 
   // The minutes follow the 组织生活会's outline (lifeMinutesSeed): nothing to look back on then (the
   // first year the branch kept it here), then each person in the round's order, then the decisions.
