@@ -390,7 +390,7 @@ test("a whole 组织生活会: opinions, talks, 对照检查材料, the meeting 
       .getByTestId("criticism-item-make")
       .click();
     const fromCriticism = sec.page.locator("#new form");
-    await expect(fromCriticism.getByLabel("问题")).toHaveValue(FROM_CHEN);
+    await expect(fromCriticism.locator('textarea[name="problem"]')).toHaveValue(FROM_CHEN);
     await expect(fromCriticism.getByLabel("责任人").locator("option:checked")).toHaveText(/刘洋/);
 
     await sec.page.goto(`/orgs/${branch}/rectification`);
