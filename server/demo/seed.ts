@@ -8,6 +8,7 @@ import { storeWritten } from "../collab/persistence";
 import { meetingMinutesDoc } from "../../shared/doc-names";
 import { EDITOR_FIELD } from "../../shared/editor/extensions";
 import { minutesOutline } from "../../shared/editor/minutes";
+import { LIFE_AGENDA, LIFE_LAST_TITLE, LIFE_PREP_TITLE, seedDemoLife, shiftDemoLife } from "./life";
 
 export interface DemoAccount {
   username: string;
@@ -254,6 +255,44 @@ const PLAN: Planned[] = [
     recorder: "13800000010",
     slot: onWeekday(4, 9, 0, 180),
   },
+  // The 组织生活会 cycle (server/demo/life.ts): this year's in preparation, past its 10-day notice,
+  // with opinions, talks and 对照检查材料; last year's held, with the 整改清单 the new one looks back on.
+  {
+    key: "life-prep",
+    org: "branch",
+    kind: "life_meeting",
+    title: LIFE_PREP_TITLE,
+    place: "机关办公楼三楼党员活动室",
+    host: "13800000001",
+    recorder: "13800000002",
+    slot: onWeekday(17, 14, 30, 180),
+    agenda: LIFE_AGENDA,
+  },
+  {
+    key: "life-last",
+    org: "branch",
+    kind: "life_meeting",
+    title: LIFE_LAST_TITLE,
+    place: "机关办公楼三楼党员活动室",
+    host: "13800000001",
+    recorder: "13800000002",
+    slot: onWeekday(-350, 14, 30, 180),
+    agenda: LIFE_AGENDA,
+    // 郑华, a 流动党员, was away; the minutes (life.ts) follow the 组织生活会's own outline.
+    held: {
+      present: [
+        "13800000001",
+        "13800000002",
+        "13800000003",
+        "13800000004",
+        "13800000005",
+        "13800000006",
+        "13800000007",
+        "13800000008",
+      ],
+      minutes: [],
+    },
+  },
 ];
 
 /**
@@ -377,8 +416,18 @@ export async function seedDemo(sql: Sql, password: string, now = new Date()): Pr
     }
     // The past meetings' minutes, as their 记录人 wrote them (stored as a person's writing).
     for (const m of PLAN)
-      if (m.held)
+      if (m.held && m.kind !== "life_meeting")
         await storeWritten(t, meetingMinutesDoc(laidOut[m.key]), writtenMinutes(m.agenda ?? [], m.held.minutes));
+    const last = PLAN.find((m) => m.key === "life-last")!;
+    await seedDemoLife(t, {
+      id,
+      name: (u) => PEOPLE.find((p) => p.username === u)?.name ?? u,
+      branchId: orgs.branch,
+      prepId: laidOut["life-prep"],
+      lastId: laidOut["life-last"],
+      last: { start: heldTimes(last.slot(now)).startedAt, present: last.held!.present },
+      now,
+    });
     await t`insert into demo_layout (meetings, laid_out_for) values (${t.json(laidOut)}, ${now})`;
 
     await alignDemoTracking(t, now);
@@ -416,7 +465,15 @@ async function touched(sql: Sql): Promise<boolean> {
       or exists (select 1 from makeup_tasks) or exists (select 1 from reflections)
       or exists (select 1 from votes) or exists (select 1 from invitations)
       or exists (select 1 from meeting_series) or exists (select 1 from org_settings)
-      or exists (select 1 from audit_log where action not in ('member.view', 'member.list', 'member.export', 'audit.view'))
+      or exists (select 1 from review_ballots) or exists (select 1 from life_criticism_rounds)
+      or exists (select 1 from life_study_links)
+      or exists (select 1 from life_above_grants) or exists (select 1 from talk_settings)
+      or exists (select 1 from group_liaisons) or exists (select 1 from rectification_settings)
+      or exists (select 1 from examination_settings) or exists (select 1 from examination_boilerplate)
+      -- Reading is not changing: reads of confidential records are audited, and stay a read.
+      or exists (select 1 from audit_log where action not in ('member.view', 'member.list', 'member.export',
+        'audit.view', 'opinion.view_senders', 'opinion.view_above', 'examination.view', 'criticism.read',
+        'life.minutes_view', 'talk.read', 'review.results_view'))
       -- Live documents: anything a person wrote since the layout (the collaboration store's read
       -- model; the minutes' outline and header are the server's, the past meetings' minutes the seed's).
       or exists (select 1 from live_doc_person_edits where last_written_at > (select at from l))
@@ -431,6 +488,19 @@ async function touched(sql: Sql): Promise<boolean> {
       or exists (select 1 from users where created_at > (select at from l))
       or exists (select 1 from memberships where started_at > (select at from l) or ended_at is not null)
       or exists (select 1 from organizations where created_at > (select at from l))
+      -- The 组织生活会 cycle's rows the seed writes (server/demo/life.ts), with times in the past.
+      or exists (
+        select 1 from life_opinions
+        where created_at > (select at from l) or sorted_at > (select at from l) or passed_at > (select at from l))
+      or exists (select 1 from problem_items where created_at > (select at from l))
+      or exists (select 1 from talks where created_at > (select at from l))
+      or exists (select 1 from examinations where updated_at > (select at from l))
+      or exists (
+        select 1 from rectification_items
+        where created_at > (select at from l) or reported_at > (select at from l)
+          or returned_at > (select at from l) or closed_at > (select at from l))
+      or exists (select 1 from life_reports where reported_at > (select at from l))
+      or exists (select 1 from life_offline_studies where recorded_at > (select at from l))
     ) as changed`;
   return changed;
 }
@@ -487,6 +557,13 @@ export async function refreshDemo(sql: Sql, now = new Date()): Promise<DemoMeeti
       row.starts_at = slot.start;
       row.ends_at = slot.end;
     }
+    // The 组织生活会's talk days and 整改 deadlines move with the days.
+    await shiftDemoLife(
+      t,
+      [layout.meetings["life-prep"], layout.meetings["life-last"]].filter(Boolean),
+      layout.laid_out_for,
+      now,
+    );
     // The tracking start moves with the history it judges (item 11: nothing owed before it).
     await alignDemoTracking(t, now);
     await t`update demo_layout set laid_out_for = ${now}, laid_out_at = now()`;

@@ -93,9 +93,18 @@ export async function myExamination(sql: Sql, subject: Subject, meetingId: strin
 
 const chinaYear = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).getUTCFullYear();
 
-async function checkSimilarity(
+/** The meeting fields the similarity check reads (the demo seed passes them without a reader). */
+export interface SimilarityMeeting {
+  row: { id: string; org_id: string; title: string; starts_at: Date };
+}
+
+/**
+ * The similarity check a submission stores: against the other members' submitted materials of this
+ * China-time year in this branch, the author's own of earlier years and the template texts.
+ */
+export async function checkSimilarity(
   sql: Sql,
-  m: Awaited<ReturnType<typeof lifeMeeting>>,
+  m: SimilarityMeeting,
   authorId: string,
   text: string,
   now: Date,
