@@ -385,6 +385,23 @@ test("an ended session reads as ended everywhere on the page", async ({ browser,
   await expect(bar.getByRole("link", { name: /考勤/ })).toHaveAttribute("href", `/meetings/${id}/attendance`);
   await shoot(page, "session-ended-host");
   await shoot(chen.page, "session-ended-member");
+  // The record (decision 038): the 记录人 has signed already; the host's click seals it.
+  await expect(bar).toContainText("直至主持人和记录人签字封存");
+  await q(
+    request,
+    `insert into meeting_signoffs (meeting_id, role, holder_id, signed_by, signed_by_name)
+     select $1::uuid, 'recorder', id, id, display_name from users where username = $2`,
+    [id, RECORDER],
+  );
+  await bar.getByRole("link", { name: "签字封存" }).click();
+  await expect(page.getByTestId("record-state")).toHaveText("待签字封存");
+  await expect(page.getByTestId("record-open")).toContainText("会议记录还是空的");
+  await page.getByTestId("record-sign").click();
+  await confirmDialog(page, "签字确认会议记录？", "签字");
+  await expect(page.locator(".alert--ok")).toContainText("会议记录已封存");
+  await expect(page.getByTestId("record-state")).toHaveText("已封存");
+  await expect(page.getByTestId("signoff-recorder")).toContainText("李秀英已签字");
+  await shoot(page, "record-sealed");
   for (const p of [host, chen]) {
     expect(p.problems).toEqual([]);
     await p.context.close();
