@@ -1112,9 +1112,7 @@ describe("documentAccess on a sealed meeting: at most read", () => {
     };
     expect(documentAccess(member, { kind: "criticism-answer", ...note })).toBe(r);
     const other = who("g1-other", [G1, "member"]);
-    expect(
-      documentAccess(other, { kind: "criticism", ...note, authorId: "g1-other", authorInvited: true }),
-    ).toBe(r);
+    expect(documentAccess(other, { kind: "criticism", ...note, authorId: "g1-other", authorInvited: true })).toBe(r);
   });
   it("sealing never opens what was closed", () => {
     const outsider = who("x-member", [X, "member"]);

@@ -1038,7 +1038,11 @@ export function recordAccess(subject: Subject | null, r: RecordResource): "none"
  * "behalf": a manager of the organisation (canManage of orgAccess) for a holder who left, or for
  * a role nobody was named to; recorded as such. Nobody signs for a holder who is still there.
  */
-export function signOffAccess(subject: Subject | null, r: RecordResource, role: SignOffRole): "none" | "self" | "behalf" {
+export function signOffAccess(
+  subject: Subject | null,
+  r: RecordResource,
+  role: SignOffRole,
+): "none" | "self" | "behalf" {
   if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
   const holder = role === "host" ? r.hostId : r.recorderId;
   if (holder !== null && holder === subject.userId && !r.left[role]) return "self";

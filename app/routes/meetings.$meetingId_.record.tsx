@@ -1,4 +1,9 @@
-import { type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { recordPreparation, signOff, type SignOffView } from "../../server/services/archive/signoff";
 import { MEETING_KIND_LABEL, SIGN_OFF_ROLE_LABEL as ROLE_LABEL, type MeetingKind } from "../../shared/domain/labels";
@@ -98,7 +103,8 @@ export default function RecordPage() {
             <ShieldIcon size={18} /> 已封存，只读
           </h2>
           <p>
-            {when(r.seal.sealedAt)} 由{r.seal.sealedByName}签字后封存。会议记录、心得体会、表决和考勤不能再修改；补学、整改清单和评定意见照常进行。
+            {when(r.seal.sealedAt)} 由{r.seal.sealedByName}
+            签字后封存。会议记录、心得体会、表决和考勤不能再修改；补学、整改清单和评定意见照常进行。
           </p>
           <dl className="record-hash">
             <dt>SHA-256</dt>
@@ -110,7 +116,9 @@ export default function RecordPage() {
           </dl>
         </section>
       ) : !r.ended ? (
-        <p className="card muted">{r.cancelled ? "会议已取消，没有需要封存的记录。" : "会议结束后，主持人和记录人在这里签字封存会议记录。"}</p>
+        <p className="card muted">
+          {r.cancelled ? "会议已取消，没有需要封存的记录。" : "会议结束后，主持人和记录人在这里签字封存会议记录。"}
+        </p>
       ) : null}
 
       <section className="section" aria-labelledby="open-heading">
@@ -163,7 +171,9 @@ export default function RecordPage() {
 
       <section className="section" aria-labelledby="sign-heading">
         <div className="section__head">
-          <h2 className="h3" id="sign-heading">签字</h2>
+          <h2 className="h3" id="sign-heading">
+            签字
+          </h2>
           <span className="muted small">主持人和记录人均签字后，会议记录即封存</span>
         </div>
         <ul className="list" data-testid="record-signoffs">

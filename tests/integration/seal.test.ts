@@ -198,7 +198,11 @@ describe("a sealed record is not changed", () => {
         DEMO.SEC,
       ],
       [`/meetings/${id}/attendance`, { intent: "close" }, DEMO.SEC],
-      [`/meetings/${id}/votes`, { intent: "open", title: "封存后的表决", matter: "other", secret: "", agendaItemId: "" }, DEMO.SEC],
+      [
+        `/meetings/${id}/votes`,
+        { intent: "open", title: "封存后的表决", matter: "other", secret: "", agendaItemId: "" },
+        DEMO.SEC,
+      ],
       [`/meetings/${id}/votes`, { intent: "cast", voteId: vote.id, choice: "for" }, DEMO.HUANG],
       [`/meetings/${id}/votes`, { intent: "written", voteId: vote.id, userId: u(DEMO.HUANG), choice: "for" }, DEMO.SEC],
       [`/meetings/${id}/votes`, { intent: "close", voteId: vote.id }, DEMO.SEC],
@@ -226,7 +230,11 @@ describe("a sealed record is not changed", () => {
     // 补学 of the sealed meeting goes on.
     const [task] = await t.sql<{ id: string }[]>`
       insert into makeup_tasks (meeting_id, user_id) values (${id}, ${u(DEMO.HUANG)}) returning id`;
-    const done = await t.http.submit("/makeup", { intent: "complete", taskId: task.id, note: "已自学会议材料" }, DEMO.HUANG);
+    const done = await t.http.submit(
+      "/makeup",
+      { intent: "complete", taskId: task.id, note: "已自学会议材料" },
+      DEMO.HUANG,
+    );
     expect(done.status).toBe(200);
     expect((await t.sql`select 1 from makeup_tasks where id = ${task.id} and completed_at is not null`).length).toBe(1);
   });

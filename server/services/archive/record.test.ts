@@ -3,7 +3,12 @@ import { canonicalJson, sha256Hex } from "./record";
 
 describe("canonicalJson", () => {
   it("sorts keys at every level, keeps array order, writes times in UTC and drops undefined", () => {
-    const a = canonicalJson({ b: 1, a: { d: [3, 1], c: "中" }, at: new Date("2026-12-08T01:00:00+08:00"), x: undefined });
+    const a = canonicalJson({
+      b: 1,
+      a: { d: [3, 1], c: "中" },
+      at: new Date("2026-12-08T01:00:00+08:00"),
+      x: undefined,
+    });
     expect(a).toBe('{"a":{"c":"中","d":[3,1]},"at":"2026-12-07T17:00:00.000Z","b":1}');
     expect(canonicalJson({ a: { c: "中", d: [3, 1] }, b: 1, at: new Date("2026-12-07T17:00:00Z") })).toBe(a);
   });

@@ -42,15 +42,13 @@ export async function sealRecord(t: Sql, actor: Actor, scope: MeetingScope, minu
   const prevSha256 = prev?.sha256 ?? null;
   const content: RecordContent = {
     ...(await recordBody(t, actor.subject, scope, minutes)),
-    signOffs: signOffs.map(
-      (s): RecordSignOff => ({
-        role: s.role,
-        holder: s.holder_id ? { id: s.holder_id, name: s.holder_name ?? "" } : null,
-        signedBy: { id: s.signed_by, name: s.signed_by_name },
-        onBehalf: s.on_behalf,
-        signedAt: s.signed_at.toISOString(),
-      }),
-    ),
+    signOffs: signOffs.map((s): RecordSignOff => ({
+      role: s.role,
+      holder: s.holder_id ? { id: s.holder_id, name: s.holder_name ?? "" } : null,
+      signedBy: { id: s.signed_by, name: s.signed_by_name },
+      onBehalf: s.on_behalf,
+      signedAt: s.signed_at.toISOString(),
+    })),
     seal: { version: 1, chainSeq, prevSha256, sealedAt: sealedAt.toISOString(), sealedBy: actor.userId },
   };
   const text = canonicalJson(content);

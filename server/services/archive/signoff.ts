@@ -188,7 +188,9 @@ export async function signOff(
         address: actor.address,
       });
     }
-    const [{ n }] = await t<{ n: number }[]>`select count(*)::int as n from meeting_signoffs where meeting_id = ${row.id}`;
+    const [{ n }] = await t<
+      { n: number }[]
+    >`select count(*)::int as n from meeting_signoffs where meeting_id = ${row.id}`;
     if (n < SIGN_OFF_ROLES.length) return { signed: roles, sealed: false, scope };
     await sealRecord(t, actor, scope, minutes);
     return { signed: roles, sealed: true, scope };

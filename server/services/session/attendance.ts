@@ -22,7 +22,13 @@ import type { Actor } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden, UUID_RE } from "../errors";
 import { notify } from "../notifications";
-import { forgetMeetingScope, loadMeetingScope, meetingRecord, refuseIfSealed, type MeetingRecord } from "../meeting-scope";
+import {
+  forgetMeetingScope,
+  loadMeetingScope,
+  meetingRecord,
+  refuseIfSealed,
+  type MeetingRecord,
+} from "../meeting-scope";
 import { loadSubjects } from "../people/subjects";
 import { CHINA_TIME_ZONE } from "../../../shared/time";
 
