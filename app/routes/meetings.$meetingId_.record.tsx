@@ -62,8 +62,12 @@ export default function RecordPage() {
   const busy = useNavigation().state === "submitting";
   const kind = MEETING_KIND_LABEL[r.meeting.kind as MeetingKind];
   const mineSelf = r.signOffs.filter((s) => s.mine === "self");
-  const openCount =
-    r.open.notSubmitted.length + r.open.openVotes.length + (r.open.minutesEmpty ? 1 : r.open.emptySections.length);
+  // Rows that need attention (the minutes, the votes, the 心得体会), not the people or sections in them.
+  const openCount = [
+    r.open.minutesEmpty || r.open.emptySections.length > 0,
+    r.open.openVotes.length > 0,
+    r.open.notSubmitted.length > 0,
+  ].filter(Boolean).length;
 
   return (
     <AppShell userName={userName}>

@@ -395,7 +395,7 @@ test("an ended session reads as ended everywhere on the page", async ({ browser,
   );
   await bar.getByRole("link", { name: "签字封存" }).click();
   await expect(page.getByTestId("record-state")).toHaveText("待签字封存");
-  await expect(page.getByTestId("record-open")).toContainText("会议记录还是空的");
+  await expect(page.getByTestId("record-open")).toContainText("以下部分未填写：一、学习党章第三章 · 发言要点");
   await page.getByTestId("record-sign").click();
   await confirmDialog(page, "签字确认会议记录？", "签字");
   await expect(page.locator(".alert--ok")).toContainText("会议记录已封存");
