@@ -204,7 +204,8 @@ export default function SessionPage() {
                 投屏
               </Link>
             ) : null}
-            {manage && !cancelled ? (
+            {/* A sealed record is kept, not corrected here (decision 038: 补正 is a new version). */}
+            {manage && !cancelled && !record?.sealed ? (
               <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small">
                 {/* Once started the meeting is on the record: only its place and agenda wording are corrected. */}
                 {session.phase === "scheduled" ? "编辑/改期/取消" : "更正"}

@@ -162,6 +162,8 @@ describe("signing off", () => {
     const meetingPage = await t.http.getText(`/meetings/${ended}`, DEMO.CHEN);
     expect(meetingPage.text).toContain("签字封存，只读");
     expect(meetingPage.text).not.toContain("直至书记归档");
+    // 更正 leads nowhere once sealed; the 书记 (who convenes) sees no such link.
+    expect((await t.http.getText(`/meetings/${ended}`, DEMO.SEC)).text).not.toContain(`/meetings/${ended}/edit`);
     expect((await sign(ended, DEMO.YANG)).status).toBe(409);
   });
 });
