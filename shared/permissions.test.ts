@@ -973,3 +973,159 @@ describe("examinationAccess: who reviews", () => {
     expect(allowed).toEqual(["支部 书记 (of B)", "支部 副书记 (of B)", "支部 组织委员 (of B)"]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Sign-off and seal of a meeting's record (issue 17 §1, docs/decisions/038)
+// ---------------------------------------------------------------------------------------------
+
+import { recordAccess, signOffAccess, type RecordResource } from "./permissions";
+
+describe("recordAccess (the record page; nobody named as 主持人 or 记录人)", () => {
+  matrix(
+    ORG_COLUMNS,
+    // prettier-ignore
+    [
+      //                                         C  B  G1 G2 X  GB Z  Y
+      // Managers of the organisation or above (they sign for a holder who left) and those who convene.
+      ["党委 administrator (组织委员 of C)",   [M, M, M, M, M, M, M, n]],
+      ["党委 书记 (of C)",                     [M, M, M, M, M, M, M, n]],
+      ["党委 ordinary 党员 (of C)",            [n, n, n, n, n, n, n, n]],
+      ["党总支 书记 (of GB)",                  [n, n, n, n, n, M, M, n]],
+      ["支部 书记 (of B)",                     [n, M, M, M, n, n, n, n]],
+      ["支部 副书记 (of B)",                   [n, M, M, M, n, n, n, n]],
+      ["支部 组织委员 (of B)",                 [n, M, M, M, n, n, n, n]],
+      // The page names who has not submitted: not for ordinary members, nor 委员 who do not convene.
+      ["支部 宣传委员 (of B)",                 [n, n, n, n, n, n, n, n]],
+      ["支部 纪检委员 (of B)",                 [n, n, n, n, n, n, n, n]],
+      ["党小组长 (of G1)",                     [n, n, M, n, n, n, n, n]],
+      ["党员 (in G1)",                         [n, n, n, n, n, n, n, n]],
+      ["预备党员 (in G1)",                     [n, n, n, n, n, n, n, n]],
+      ["双重组织生活 (书记 of X, 党员 in G1)", [n, n, n, n, M, n, n, n]],
+      ["党员 of sibling 支部 X",               [n, n, n, n, n, n, n, n]],
+      ["党员 of other 党委's 支部 Y",          [n, n, n, n, n, n, n, n]],
+      ["signed out",                           [n, n, n, n, n, n, n, n]],
+    ],
+    (at): RecordResource => ({
+      meeting: meetingAt(at as OrgId),
+      hostId: null,
+      recorderId: null,
+      left: { host: false, recorder: false },
+    }),
+    recordAccess,
+  );
+
+  const at = (p: Partial<RecordResource>): RecordResource => ({
+    meeting: meetingAt(B),
+    hostId: null,
+    recorderId: null,
+    left: { host: false, recorder: false },
+    ...p,
+  });
+  it("the 主持人 and the 记录人 open it while they take part; once gone, not", () => {
+    const member = who("g1-member", [G1, "member"]);
+    expect(recordAccess(member, at({ recorderId: "g1-member" }))).toBe(M);
+    expect(recordAccess(member, at({ hostId: "g1-member" }))).toBe(M);
+    expect(recordAccess(who("g1-member"), at({ recorderId: "g1-member", left: { host: false, recorder: true } }))).toBe(
+      n,
+    );
+  });
+  it("a committee member above who does not manage reads it (reviews records)", () => {
+    expect(recordAccess(who("c-propaganda", [C, "propaganda_member"]), at({}))).toBe(r);
+  });
+});
+
+describe("signOffAccess", () => {
+  const rec = (p: Partial<RecordResource>): RecordResource => ({
+    meeting: meetingAt(B),
+    hostId: "g1-leader",
+    recorderId: "g1-member",
+    left: { host: false, recorder: false },
+    ...p,
+  });
+  const member = who("g1-member", [G1, "member"]);
+  const secretary = who("b-secretary", [B, "secretary"]);
+  it("each holder signs their own role, and only theirs", () => {
+    expect(signOffAccess(member, rec({}), "recorder")).toBe("self");
+    expect(signOffAccess(member, rec({}), "host")).toBe("none");
+    expect(signOffAccess(member, rec({ hostId: "g1-member" }), "host")).toBe("self");
+  });
+  it("nobody signs for a holder who is still there, not even the 书记", () => {
+    expect(signOffAccess(secretary, rec({}), "recorder")).toBe("none");
+    expect(signOffAccess(who("g1-other", [G1, "member"]), rec({}), "recorder")).toBe("none");
+  });
+  it("a manager of the organisation (or above) signs for a holder who left, or a role nobody held", () => {
+    const left = rec({ left: { host: false, recorder: true } });
+    expect(signOffAccess(secretary, left, "recorder")).toBe("behalf");
+    expect(signOffAccess(who("b-organization", [B, "organization_member"]), left, "recorder")).toBe("behalf");
+    expect(signOffAccess(who("c-admin", [C, "organization_member"]), left, "recorder")).toBe("behalf");
+    expect(signOffAccess(secretary, rec({ recorderId: null }), "recorder")).toBe("behalf");
+    // Not a manager: a 宣传委员, a 党小组长, the other signer.
+    expect(signOffAccess(who("b-propaganda", [B, "propaganda_member"]), left, "recorder")).toBe("none");
+    expect(signOffAccess(who("g1-leader", [G1, "group_leader"]), left, "recorder")).toBe("none");
+  });
+  it("a holder who left signs nothing themselves; outsiders and the signed out nothing", () => {
+    const left = rec({ left: { host: false, recorder: true } });
+    expect(signOffAccess(who("g1-member"), left, "recorder")).toBe("none");
+    expect(signOffAccess(who("x-member", [X, "member"]), rec({ recorderId: "x-member" }), "recorder")).toBe("none");
+    expect(signOffAccess(null, rec({}), "host")).toBe("none");
+  });
+});
+
+describe("documentAccess on a sealed meeting: at most read", () => {
+  const sealed = { ...meetingAt(B), sealed: true };
+  const member = who("g1-member", [G1, "member"]);
+  const secretary = who("b-secretary", [B, "secretary"]);
+  it("the minutes: their 记录人 and the 书记 read", () => {
+    const minutes = { meeting: sealed, hostId: null, recorderId: "g1-member", editorIds: [] };
+    expect(documentAccess(member, { kind: "meeting-minutes", ...minutes })).toBe(r);
+    expect(documentAccess(secretary, { kind: "meeting-minutes", ...minutes })).toBe(r);
+    expect(documentAccess(member, { kind: "meeting-minutes", ...minutes, meeting: meetingAt(B) })).toBe(w);
+  });
+  it("a 心得体会 draft, a 对照检查材料 draft, a criticism and an answer while in progress: read", () => {
+    const reflection = {
+      meeting: sealed,
+      hostId: null,
+      authorId: "g1-member",
+      authorInvited: true,
+      status: "draft" as const,
+      visibility: "committee" as const,
+    };
+    expect(documentAccess(member, { kind: "reflection", ...reflection })).toBe(r);
+    const exam = {
+      meeting: sealed,
+      personId: "g1-member",
+      authorInvited: true,
+      status: "returned" as const,
+      attendingNow: false,
+      aboveGrant: false,
+      reviewerId: null,
+      authorIsSecretary: false,
+    };
+    expect(documentAccess(member, { kind: "examination", ...exam })).toBe(r);
+    const note = {
+      meeting: sealed,
+      personId: "g1-member",
+      attendingNow: true,
+      aboveGrant: false,
+      inProgress: true,
+      authors: "concerned" as const,
+    };
+    expect(documentAccess(member, { kind: "criticism-answer", ...note })).toBe(r);
+    const other = who("g1-other", [G1, "member"]);
+    expect(documentAccess(other, { kind: "criticism", ...note, authorId: "g1-other", authorInvited: true })).toBe(r);
+  });
+  it("sealing never opens what was closed", () => {
+    const outsider = who("x-member", [X, "member"]);
+    const minutes = { meeting: sealed, hostId: null, recorderId: null, editorIds: [] };
+    expect(documentAccess(outsider, { kind: "meeting-minutes", ...minutes })).toBe(n);
+    const draft = {
+      meeting: sealed,
+      hostId: null,
+      authorId: "g1-member",
+      authorInvited: true,
+      status: "draft" as const,
+      visibility: "branch" as const,
+    };
+    expect(documentAccess(secretary, { kind: "reflection", ...draft })).toBe(n);
+  });
+});

@@ -149,6 +149,11 @@ export interface MeetingResource {
   orgKind: OrgKind;
   /** Ids from the root of the tree down to and including orgId. */
   orgPath: string[];
+  /**
+   * The record is sealed (both sign-offs given, docs/decisions/038): its documents are read-only
+   * for everyone (documentAccess). Absent: not sealed.
+   */
+  sealed?: boolean;
 }
 
 /**
@@ -299,6 +304,12 @@ export type DocumentResource =
  * reflection; only its author writes it.
  */
 export function documentAccess(subject: Subject | null, doc: DocumentResource): "none" | "read" | "write" {
+  const a = liveDocumentLevel(subject, doc);
+  // A sealed record is kept, not edited (domain.md): at most read, whoever asks.
+  return a === "write" && doc.meeting.sealed ? "read" : a;
+}
+
+function liveDocumentLevel(subject: Subject | null, doc: DocumentResource): "none" | "read" | "write" {
   switch (doc.kind) {
     case "meeting-minutes":
       return minutesAccess(subject, doc);
@@ -990,4 +1001,51 @@ export function lifeStagesAccess(
  */
 export function mayAttendFromAbove(subject: Subject | null, meeting: MeetingResource, planReported: boolean): boolean {
   return planReported && mayAskAboveAccess(subject, meeting);
+}
+
+// ── Sign-off and seal of a meeting's record (issue 17 §1, docs/decisions/038) ──────────────────
+
+/** The two who sign a meeting's record off. */
+export type SignOffRole = "host" | "recorder";
+export const SIGN_OFF_ROLES: readonly SignOffRole[] = ["host", "recorder"];
+
+/** A meeting's record as the sign-off rules see it. */
+export interface RecordResource {
+  meeting: MeetingResource;
+  hostId: string | null;
+  recorderId: string | null;
+  /** Per role: its holder no longer takes part in the meeting's organisation (left the branch). */
+  left: Record<SignOffRole, boolean>;
+}
+
+/**
+ * The record page of a meeting (preparation, sign-offs, seal). manage: its 主持人 and 记录人 while
+ * they take part, those who convene the organisation and its managers (canManage of orgAccess,
+ * who sign for a holder who left). read: the committees above, who review records. Ordinary
+ * members: none (404): the page lists who has not submitted.
+ */
+export function recordAccess(subject: Subject | null, r: RecordResource): "none" | "read" | "manage" {
+  const meeting = meetingAccess(subject, r.meeting);
+  if (!subject || meeting === "none") return "none";
+  const holds = subject.userId === r.hostId || subject.userId === r.recorderId;
+  if ((holds && meeting === "write") || convenes(subject, orgOf(r.meeting))) return "manage";
+  if (canManage(orgAccess(subject, orgOf(r.meeting)))) return "manage";
+  return reviewsFromAbove(subject, r.meeting) ? "read" : "none";
+}
+
+/**
+ * Signing one role off. "self": its holder, while they take part in the meeting's organisation.
+ * "behalf": a manager of the organisation (canManage of orgAccess) for a holder who left, or for
+ * a role nobody was named to; recorded as such. Nobody signs for a holder who is still there.
+ */
+export function signOffAccess(
+  subject: Subject | null,
+  r: RecordResource,
+  role: SignOffRole,
+): "none" | "self" | "behalf" {
+  if (!subject || meetingAccess(subject, r.meeting) === "none") return "none";
+  const holder = role === "host" ? r.hostId : r.recorderId;
+  if (holder !== null && holder === subject.userId && !r.left[role]) return "self";
+  if ((holder === null || r.left[role]) && canManage(orgAccess(subject, orgOf(r.meeting)))) return "behalf";
+  return "none";
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useRevalidator } from "@remix-run/react";
 import { EditorContent, useEditor } from "@tiptap/react";
 import Collaboration from "@tiptap/extension-collaboration";
@@ -59,6 +59,15 @@ export default function CollabEditor({
   const [refused, setRefused] = useState<{ refusal: WriteRefusal; retry: () => void } | null>(null);
   const revalidator = useRevalidator();
   const revalidate = revalidator.revalidate;
+  // Write access taken away while the page is open (the record sealed, decision 038, or the host
+  // took the co-editing back): the socket closes with 4509, the data reloads read-only, and this
+  // says so. What was typed stays on this page; the server stores nothing more from it.
+  const [lostWrite, setLostWrite] = useState(false);
+  const wasWritable = useRef(!readOnly);
+  useEffect(() => {
+    if (readOnly && wasWritable.current) setLostWrite(true);
+    wasWritable.current = !readOnly;
+  }, [readOnly]);
 
   useEffect(() => {
     const doc = new Y.Doc();
@@ -128,6 +137,11 @@ export default function CollabEditor({
   return (
     <EditorFrame heading={heading} status={shown} statusText={refused ? "未能保存到服务器" : undefined}>
       {refused ? <RefusalNotice refusal={refused.refusal} onRetry={refused.retry} advice={MINUTES_ADVICE} /> : null}
+      {lostWrite && readOnly ? (
+        <p className="alert alert--error" role="status" data-testid="write-lost">
+          你对这份会议记录的编辑权限已变为只读（记录已签字封存，或主持人收回了协同记录）。之后的修改不会保存到服务器。
+        </p>
+      ) : null}
       {live ? (
         <BoundEditor
           key={docName}

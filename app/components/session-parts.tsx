@@ -22,6 +22,7 @@ export function HostBar({
   result,
   meetingId,
   canReview,
+  record,
 }: {
   phase: string;
   startRefusal: string | null;
@@ -30,6 +31,8 @@ export function HostBar({
   meetingId: string;
   /** May open the 心得体会 overview (whoever runs the session reviews them). */
   canReview: boolean;
+  /** After the end: the record page (sign-off and seal, decision 038), and whether it is sealed. */
+  record?: { sealed: boolean } | null;
 }) {
   const mine = result && (result.intent === "start" || result.intent === "end") ? result : undefined;
   return (
@@ -48,7 +51,11 @@ export function HostBar({
         ) : (
           <>
             <strong>会议已结束</strong>
-            <span>考勤已冻结，缺席的同志已安排补学。会议记录和心得体会仍可由各自作者修改，直至书记归档。</span>
+            <span data-testid="host-bar-record">
+              {record?.sealed
+                ? "考勤已冻结，缺席的同志已安排补学。会议记录已由主持人和记录人签字封存，只读。"
+                : "考勤已冻结，缺席的同志已安排补学。会议记录和心得体会仍可由各自作者修改，直至主持人和记录人签字封存。"}
+            </span>
           </>
         )}
       </div>
@@ -87,6 +94,11 @@ export function HostBar({
           <Link to={`/meetings/${meetingId}/attendance`} className="btn btn--small">
             考勤与补学
           </Link>
+          {record ? (
+            <Link to={`/meetings/${meetingId}/record`} className="btn btn--small" data-testid="record-link">
+              {record.sealed ? "封存记录" : "签字封存"}
+            </Link>
+          ) : null}
           {canReview ? (
             <Link to={`/meetings/${meetingId}/reflections`} className="btn btn--small">
               心得体会审阅

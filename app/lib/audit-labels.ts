@@ -31,6 +31,8 @@ export const AUDIT_LABEL: Record<AuditAction, string> = {
   "attendance.correct": "更正考勤",
   "minutes.editor_added": "指定协同记录人",
   "minutes.editor_removed": "取消协同记录人",
+  "record.signed": "会议记录签字",
+  "record.sealed": "会议记录封存",
   "org.settings": "修改组织生活规则",
   "org.tracking": "调整开始统计日期",
   "plan.confirm": "确认年度计划",

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { recordLink } from "../../server/services/archive/signoff";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { getMeetingFor } from "../../server/services/calendar/meetings";
@@ -78,7 +79,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const criticism = await criticismRound(sql, actor.subject, found.meeting.id);
   // The 组织生活会 cycle (decision 036): stages, study, reports upward, grants from above.
   const life = await lifeCyclePanel(sql, actor.subject, found.meeting.id);
+  // After the end: the record page (sign-off and seal, decision 038) for those who may open it.
+  const record = await recordLink(sql, actor.subject, found.scope);
   return {
+    record,
     life,
     lookBack,
     criticism,
@@ -138,7 +142,7 @@ const PHASE: Record<string, { label: string; tone: string }> = {
 };
 
 export default function SessionPage() {
-  const { meeting, detail, session, reflections, manage, docName, me, lookBack, criticism, life } =
+  const { meeting, detail, session, reflections, manage, docName, me, lookBack, criticism, life, record } =
     useLoaderData<typeof loader>();
   const result = useKeptActionData();
   const busy = useNavigation().state === "submitting";
@@ -200,7 +204,8 @@ export default function SessionPage() {
                 投屏
               </Link>
             ) : null}
-            {manage && !cancelled ? (
+            {/* A sealed record is kept, not corrected here (decision 038: 补正 is a new version). */}
+            {manage && !cancelled && !record?.sealed ? (
               <Link to={`/meetings/${meeting.id}/edit`} className="btn btn--small">
                 {/* Once started the meeting is on the record: only its place and agenda wording are corrected. */}
                 {session.phase === "scheduled" ? "编辑/改期/取消" : "更正"}
@@ -265,7 +270,13 @@ export default function SessionPage() {
           result={result}
           meetingId={meeting.id}
           canReview={reflections.review !== null}
+          record={record}
         />
+      ) : record ? (
+        <p className="card" data-testid="record-line">
+          {record.sealed ? "会议记录已签字封存，只读。" : "会议记录待主持人和记录人签字封存。"}{" "}
+          <Link to={`/meetings/${meeting.id}/record`}>{record.sealed ? "查看封存记录" : "签字封存"}</Link>
+        </p>
       ) : result?.formError && (result.intent === "start" || result.intent === "end") ? (
         <p className="alert alert--error" role="alert">
           {result.formError}

@@ -29,6 +29,8 @@ export type AuditAction =
   | "series.cancel"
   | "minutes.editor_added"
   | "minutes.editor_removed"
+  | "record.signed"
+  | "record.sealed"
   | "problem.create"
   | "rectification.create"
   | "rectification.edit"

@@ -63,6 +63,8 @@ export interface MeetingRecord {
   resource: MeetingResource;
   /** The person's place on the list (应到 attendee or 列席 guest), if any. */
   invited: { role: "attendee" | "guest" } | null;
+  /** Its record is sealed (docs/decisions/038): what changes the meeting's own record is refused (refuseIfSealed). */
+  sealed: boolean;
 }
 
 /** A meeting the subject may see, with what they may do in it. */
@@ -83,7 +85,7 @@ export interface ScopeOptions {
   fresh?: boolean;
 }
 
-type Loaded = MeetingRow & { org_path: string[] | null; invitee_role: "attendee" | "guest" | null };
+type Loaded = MeetingRow & { org_path: string[] | null; invitee_role: "attendee" | "guest" | null; sealed: boolean };
 
 /** One statement: the row, its organisation, the path from the root, the chairs' names, the person's list entry. */
 async function select(
@@ -104,20 +106,22 @@ async function select(
     )
     select m.*, o.name as org_name, o.kind as org_kind, h.display_name as host_name, r.display_name as recorder_name,
       (select up.path from up where up.parent_id is null limit 1) as org_path,
-      (select i.role from meeting_invitees i where i.meeting_id = m.id and i.user_id = ${userId}::uuid) as invitee_role
+      (select i.role from meeting_invitees i where i.meeting_id = m.id and i.user_id = ${userId}::uuid) as invitee_role,
+      exists (select 1 from meeting_records rec where rec.meeting_id = m.id) as sealed
     from meetings m join organizations o on o.id = m.org_id
       left join users h on h.id = m.host_id left join users r on r.id = m.recorder_id
     where m.id = ${meetingId}
     ${lock ? sql`for update of m` : sql``}`;
   if (!r) return null;
-  const { org_path, invitee_role, ...row } = r;
+  const { org_path, invitee_role, sealed, ...row } = r;
   const orgPath = org_path ?? [row.org_id];
   return {
     row,
     org: { id: row.org_id, name: row.org_name, kind: row.org_kind },
     orgPath,
-    resource: { id: row.id, orgId: row.org_id, orgKind: row.org_kind, orgPath },
+    resource: { id: row.id, orgId: row.org_id, orgKind: row.org_kind, orgPath, ...(sealed ? { sealed } : {}) },
     invited: invitee_role ? { role: invitee_role } : null,
+    sealed,
   };
 }
 
@@ -214,6 +218,15 @@ export async function findMeetingScope(
     if (isHidden(e)) return null;
     throw e;
   }
+}
+
+/**
+ * The one guard of everything that changes a meeting's own record (minutes co-editors, agenda,
+ * attendance, votes, 心得体会 and 对照检查材料, the meeting's details): a sealed record is kept,
+ * not edited (docs/decisions/038). Work after the meeting (补学, 整改清单, 评定意见) is not guarded.
+ */
+export function refuseIfSealed(m: Pick<MeetingRecord, "sealed">): void {
+  if (m.sealed) throw new DomainError("本次会议记录已签字封存，不能再修改。", 409);
 }
 
 const settingsMemo = new WeakMap<MeetingRecord, Promise<ResolvedSettings>>();

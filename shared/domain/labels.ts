@@ -127,3 +127,6 @@ export function kindsAnsweredFor(orgKind: OrgKind): readonly MeetingKind[] {
 export function ownOrgWord(orgKind: OrgKind): string {
   return orgKind === "branch" ? "本支部" : `本${ORG_KIND_LABEL[orgKind]}`;
 }
+
+/** The two who sign a meeting's record off (docs/decisions/038). */
+export const SIGN_OFF_ROLE_LABEL = { host: "主持人", recorder: "记录人" } as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { appendDecision, minutesOutline, plainText } from "./minutes";
+import { appendDecision, emptySections, minutesOutline, plainText } from "./minutes";
 
 const docWith = (update: Uint8Array) => {
   const doc = new Y.Doc();
@@ -62,5 +62,18 @@ describe("appendDecision", () => {
     frag.insert(frag.length, [tail]);
     appendDecision(doc, "结果");
     expect(plainText(doc).split("\n").slice(-3)).toEqual(["会议决议", "结果", "附：签到表"]);
+  });
+});
+
+describe("emptySections (what the record page lists as still open)", () => {
+  it("names each section nobody wrote under, with its parent heading; a filled one is not named", () => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, minutesOutline(["学习党章", "表决"]));
+    expect(emptySections(doc)).toEqual(["一、学习党章 · 发言要点", "二、表决 · 发言要点", "会议决议"]);
+    appendDecision(doc, "表决通过。");
+    expect(emptySections(doc)).toEqual(["一、学习党章 · 发言要点", "二、表决 · 发言要点"]);
+  });
+  it("an empty document has no sections to name", () => {
+    expect(emptySections(new Y.Doc())).toEqual([]);
   });
 });

@@ -159,3 +159,29 @@ export function fillCriticismSection(doc: Y.Doc, name: string, lines: readonly s
     frag.delete(at + 1, 1);
   frag.insert(at + 1, paragraphs);
 }
+
+/**
+ * The sections of the minutes nobody wrote anything under (issue 17 §1: what is still open before
+ * sealing): each heading whose own lines, up to the next heading, hold no text. A heading followed
+ * at once by a deeper one is a parent and is named with its child ("一、学习 · 发言要点").
+ */
+export function emptySections(doc: Y.Doc): string[] {
+  const nodes = doc.getXmlFragment(EDITOR_FIELD).toArray() as (Y.XmlElement | Y.XmlText)[];
+  const level = (n: unknown) =>
+    n instanceof Y.XmlElement && n.nodeName === "heading" ? Number(n.getAttribute("level")) || 1 : 0;
+  const out: string[] = [];
+  const parents: { level: number; title: string }[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    const l = level(nodes[i]);
+    if (!l) continue;
+    const title = textOf(nodes[i]).trim();
+    while (parents.length && parents[parents.length - 1].level >= l) parents.pop();
+    let end = i + 1;
+    while (end < nodes.length && !level(nodes[end])) end++;
+    const parent = end === i + 1 && end < nodes.length && level(nodes[end]) > l;
+    if (!parent && nodes.slice(i + 1, end).every((n) => textOf(n).trim() === ""))
+      out.push([...parents.map((p) => p.title), title].join(" · "));
+    parents.push({ level: l, title });
+  }
+  return out;
+}

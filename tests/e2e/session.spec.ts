@@ -373,7 +373,7 @@ test("an ended session reads as ended everywhere on the page", async ({ browser,
     await expect(page.getByText(/在线\s*0\s*人/)).toHaveCount(0);
   }
   // The host: nothing to run any more, only what still makes sense after the end.
-  const { page } = host;
+  let { page } = host;
   await expect(page.getByTestId("end-session")).toHaveCount(0);
   await expect(page.getByTestId("start-session")).toHaveCount(0);
   await expect(page.getByTestId("agenda-next")).toHaveCount(0);
@@ -385,6 +385,32 @@ test("an ended session reads as ended everywhere on the page", async ({ browser,
   await expect(bar.getByRole("link", { name: /考勤/ })).toHaveAttribute("href", `/meetings/${id}/attendance`);
   await shoot(page, "session-ended-host");
   await shoot(chen.page, "session-ended-member");
+  // The record (decision 038): the 记录人 has signed already; the host's click seals it.
+  await expect(bar).toContainText("直至主持人和记录人签字封存");
+  await q(
+    request,
+    `insert into meeting_signoffs (meeting_id, role, holder_id, signed_by, signed_by_name)
+     select $1::uuid, 'recorder', id, id, display_name from users where username = $2`,
+    [id, RECORDER],
+  );
+  // The host's meeting page stays open with the minutes writable; sealing (in another tab) turns it read-only.
+  await expect(page.getByText("已同步")).toBeVisible();
+  const meetingPage = page;
+  page = await host.context.newPage();
+  const tabProblems = guardConsole(page);
+  await page.goto(`/meetings/${id}`);
+  await page.getByRole("region", { name: "主持人操作" }).getByRole("link", { name: "签字封存" }).click();
+  await expect(page.getByTestId("record-state")).toHaveText("待签字封存");
+  await expect(page.getByTestId("record-open")).toContainText("以下部分未填写：一、学习党章第三章 · 发言要点");
+  await page.getByTestId("record-sign").click();
+  await confirmDialog(page, "签字确认会议记录？", "签字");
+  await expect(page.locator(".alert--ok")).toContainText("会议记录已封存");
+  await expect(page.getByTestId("record-state")).toHaveText("已封存");
+  await expect(page.getByTestId("signoff-recorder")).toContainText("李秀英已签字");
+  await shoot(page, "record-sealed");
+  await expect(meetingPage.getByTestId("write-lost")).toBeVisible();
+  await expect(meetingPage.getByTestId("host-bar-record")).toContainText("签字封存，只读");
+  expect(tabProblems).toEqual([]);
   for (const p of [host, chen]) {
     expect(p.problems).toEqual([]);
     await p.context.close();

@@ -287,6 +287,17 @@ const TABLE: Record<string, Record<string, Cell>> = {
       params: () => ({ meetingId: f.lifeEnded, personId: uid("attendee") }),
     },
   },
+  // The record of an ended 支部党员大会 (decision 038): opened by its 主持人 (陈静) and 记录人 (杨帆), those
+  // who convene the branch and the 党委's managers (who sign for a holder who left); ordinary members
+  // and a 党小组长 of another group: 404. 签字 without a role: only the two holders (the 书记 and the
+  // 党委 are refused, 403: nobody signs for a holder still there); the second signature seals it.
+  "/meetings/:meetingId/record": {
+    GET: {
+      allowed: ["host", "recorder", "branchManager", "peerManager", "partyLeaderInGroup", "reviewer"],
+      params: () => ({ meetingId: f.ended }),
+    },
+    sign: { allowed: ["host", "recorder"], params: () => ({ meetingId: f.ended }) },
+  },
   // 投屏: the room view; everyone who may read the meeting may open it (the sign-in code only for those who run it).
   "/meetings/:meetingId/screen": { GET: { allowed: MEETING_READERS } },
   "/meetings/:meetingId/votes": {
@@ -609,6 +620,7 @@ beforeAll(async () => {
     ended: true,
   });
   f.endable = await t.meeting({ ...spec, title: "可结束的会议" });
+  f.ended = await t.meeting({ ...spec, title: "已结束的会议", ended: true });
   f.future = await t.meeting({ ...spec, started: false, inMin: 3 * 24 * 60, title: "将来的会议" });
   f.lifeExam = await t.meeting({
     ...spec,

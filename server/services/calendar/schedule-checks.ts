@@ -11,7 +11,7 @@ import type { MeetingInput } from "../../../shared/schemas/meetings";
 import { chinaParts, chinaShort } from "../../../shared/time";
 import type { Actor } from "../actor";
 import { DomainError } from "../errors";
-import { findMeetingScope, loadMeetingScope, type MeetingRow } from "../meeting-scope";
+import { findMeetingScope, loadMeetingScope, refuseIfSealed, type MeetingRow } from "../meeting-scope";
 import { orgSettings } from "../people/org-settings";
 import { requireSchedulingOrg, type Org } from "../people/orgs";
 import type { Invitee } from "./invitees";
@@ -110,9 +110,12 @@ export function checkInvitees(list: Invitee[], allowed: (id: string) => boolean)
  * actor convenes its organisation (requireSchedulingOrg: scheduleAccess): 404 when they may not
  * even see the meeting, 403 when they see it but do not convene it. Whoever manages the
  * organisation from above sits on its committee chain and so reads the meeting (meetingAccess).
+ * A sealed meeting is refused (409) here, for everything that locks it.
  */
 export async function lockMeeting(t: Sql, actor: Actor, meetingId: string): Promise<{ row: MeetingRow; org: Org }> {
-  const { row } = await loadMeetingScope(t, actor.subject, meetingId, { lock: true });
-  const org = await requireSchedulingOrg(t, actor, row.org_id);
-  return { row, org };
+  const scope = await loadMeetingScope(t, actor.subject, meetingId, { lock: true });
+  const org = await requireSchedulingOrg(t, actor, scope.row.org_id);
+  // Editing, rescheduling, cancelling, correcting and materials: all change the sealed record.
+  refuseIfSealed(scope);
+  return { row: scope.row, org };
 }

@@ -14,7 +14,7 @@ import { RECTIFICATION_STATUS_LABEL } from "../../../shared/schemas/rectificatio
 import type { Actor, LiveAccess } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden } from "../errors";
-import { forgetMeetingScope, loadMeetingScope, type MeetingScope } from "../meeting-scope";
+import { forgetMeetingScope, loadMeetingScope, refuseIfSealed, type MeetingScope } from "../meeting-scope";
 import type { Subject } from "../../../shared/permissions";
 import { authorKey, inProgress, noteResource, roundSalt } from "./criticism-records";
 import { composeNote, noteForMinutes, refreshNote } from "./criticism-note";
@@ -199,6 +199,7 @@ async function forChange(sql: Sql, actor: Actor, meetingId: string) {
   // Another kind of meeting has no round: as if it did not exist.
   if (!holdsCriticismRound(scope.row.kind)) throw hidden();
   if (!canManage(scope.session)) throw NOT_RUNNER();
+  refuseIfSealed(scope);
   if (scope.row.status === "cancelled") throw new DomainError("会议已取消。", 409);
   if (scope.row.session_ended_at) throw new DomainError("会议已经结束，批评与自我批评不能再调整。", 409);
   const people = await roundPeople(sql, scope);

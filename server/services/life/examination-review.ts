@@ -13,7 +13,7 @@ import { REVIEW_COMMENT_MAX, REVIEW_COMMENT_MIN } from "../../../shared/schemas/
 import type { Actor, LiveAccess } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden, UUID_RE } from "../errors";
-import type { MeetingRecord, MeetingScope } from "../meeting-scope";
+import { refuseIfSealed, type MeetingRecord, type MeetingScope } from "../meeting-scope";
 import { notify } from "../notifications";
 import { aboveGrantActive } from "./above-access";
 import {
@@ -140,6 +140,7 @@ async function reviewable(sql: Sql, subject: Subject, meetingId: string, authorI
   if (subject.userId === authorId) throw new DomainError("不能审阅自己的对照检查材料。", 403);
   if (access !== "manage")
     throw new DomainError("只有审阅人（书记或支部指定的同志；书记本人的由上级党组织）可以审阅对照检查材料。", 403);
+  refuseIfSealed(m);
   return { m, row };
 }
 

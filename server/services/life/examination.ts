@@ -1,4 +1,5 @@
 import type { Sql } from "../../../db/client";
+import { refuseIfSealed } from "../meeting-scope";
 import { examinationDoc } from "../../../shared/doc-names";
 import { LIFE_CYCLE_KINDS } from "../../../shared/domain/life-cycle";
 import { countWords } from "../../../shared/domain/text";
@@ -82,7 +83,7 @@ export async function myExamination(sql: Sql, subject: Subject, meetingId: strin
     },
     docName: examinationDoc(meetingId, subject.userId),
     status,
-    canEdit: !cancelled && !done,
+    canEdit: !cancelled && !done && !m.sealed,
     wordCount: row?.word_count ?? 0,
     submittedAt: row?.submitted_at ?? null,
     submittedText: done ? (row?.submitted_text ?? null) : null,
@@ -202,6 +203,7 @@ export async function submitExamination(
 ) {
   const m = await lifeMeeting(sql, actor.subject, meetingId);
   if (!m.invited) throw new DomainError("你不在本次组织生活会的名单中，无需提交对照检查材料。", 403);
+  refuseIfSealed(m);
   if (m.row.status === "cancelled") throw new DomainError("会议已取消，不能提交对照检查材料。", 409);
   const row = await examinationRow(sql, meetingId, actor.userId);
   const status = row?.status ?? "draft";

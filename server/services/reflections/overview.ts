@@ -6,7 +6,7 @@ import { reflectionAccess, type Subject } from "../../../shared/permissions";
 import { chinaDateKey, chinaShort } from "../../../shared/time";
 import type { Actor, LiveAccess } from "../actor";
 import { DomainError, hidden } from "../errors";
-import { forgetMeetingScope } from "../meeting-scope";
+import { forgetMeetingScope, refuseIfSealed } from "../meeting-scope";
 import {
   deadlinePassed,
   isIn,
@@ -39,6 +39,7 @@ export async function setReflectionDeadline(
   const m = await readableMeeting(sql, actor.subject, meetingId);
   if (!reviews(actor.subject, m))
     throw new DomainError("只有主持人、书记、组织委员或党小组长可以设置心得体会的截止时间。", 403);
+  refuseIfSealed(m);
   if (m.row.status === "cancelled") throw new DomainError("会议已取消，无需设置截止时间。", 409);
   if (deadline) {
     if (deadline < m.row.starts_at)
@@ -61,6 +62,7 @@ export async function remindMissing(sql: Sql, actor: Actor, meetingId: string, n
   const m = await readableMeeting(sql, actor.subject, meetingId);
   if (!reviews(actor.subject, m))
     throw new DomainError("只有主持人、书记、组织委员或党小组长可以提醒提交心得体会。", 403);
+  refuseIfSealed(m);
   if (m.row.status === "cancelled") throw new DomainError("会议已取消，无需提醒。", 409);
   const passed = deadlinePassed(m, now);
   const pending = await sql<{ user_id: string; status: ReflectionStatus }[]>`

@@ -3,7 +3,7 @@ import { reflectionAccess, type Access, type Subject } from "../../../shared/per
 import { REVIEW_COMMENT_MAX, REVIEW_COMMENT_MIN } from "../../../shared/schemas/reflections";
 import type { Actor, LiveAccess } from "../actor";
 import { DomainError, hidden, UUID_RE } from "../errors";
-import { findMeetingScope, scopeSettings } from "../meeting-scope";
+import { findMeetingScope, refuseIfSealed, scopeSettings } from "../meeting-scope";
 import { notify } from "../notifications";
 import {
   inviteeRole,
@@ -34,6 +34,7 @@ async function reviewable(sql: Sql, subject: Subject, meetingId: string, authorI
   if (access === "none") throw hidden();
   if (subject.userId === authorId) throw new DomainError("不能审阅自己的心得体会，请由其他支委审阅。", 403);
   if (access !== "manage") throw new DomainError("只有主持人、书记、组织委员或党小组长可以审阅心得体会。", 403);
+  refuseIfSealed(m);
   return { m, row: row!, status };
 }
 

@@ -1,4 +1,5 @@
 import type { Sql } from "../../../db/client";
+import { refuseIfSealed } from "../meeting-scope";
 import { reflectionDoc } from "../../../shared/doc-names";
 import { countWords, REFLECTION_MAX_WORDS, REFLECTION_MIN_WORDS } from "../../../shared/domain/text";
 import { reflectionAccess, type Subject } from "../../../shared/permissions";
@@ -83,6 +84,7 @@ export async function myReflection(
   const passed = deadlinePassed(m, now);
   let submitBlocked: string | null = null;
   if (cancelled) submitBlocked = "会议已取消，无需提交心得体会。";
+  else if (m.sealed) submitBlocked = "本次会议记录已签字封存，不能再提交。";
   else if (status === "draft" && passed)
     submitBlocked = `已过提交截止时间（${chinaShort(m.row.reflection_deadline!)}），不能再提交。如有特殊情况，请联系主持人。`;
   let review: MyReflection["review"] = null;
@@ -96,7 +98,7 @@ export async function myReflection(
     docName: reflectionDoc(meetingId, subject.userId),
     role,
     status,
-    canEdit: !cancelled && !done,
+    canEdit: !cancelled && !done && !m.sealed,
     submitBlocked,
     deadline: m.row.reflection_deadline,
     deadlinePassed: passed,
@@ -221,6 +223,7 @@ export async function submitReflection(
   const m = await readableMeeting(sql, actor.subject, meetingId);
   const role = m.invited?.role ?? null;
   if (!role) throw new DomainError("你不在本次会议的应到或列席名单中，无需提交心得体会。", 403);
+  refuseIfSealed(m);
   if (m.row.status === "cancelled") throw new DomainError("会议已取消，不能提交心得体会。", 409);
   const row = await reflectionRow(sql, meetingId, actor.userId);
   const status = row?.status ?? "draft";

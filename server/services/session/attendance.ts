@@ -22,7 +22,13 @@ import type { Actor } from "../actor";
 import { audit } from "../audit";
 import { DomainError, hidden, UUID_RE } from "../errors";
 import { notify } from "../notifications";
-import { forgetMeetingScope, loadMeetingScope, meetingRecord, type MeetingRecord } from "../meeting-scope";
+import {
+  forgetMeetingScope,
+  loadMeetingScope,
+  meetingRecord,
+  refuseIfSealed,
+  type MeetingRecord,
+} from "../meeting-scope";
 import { loadSubjects } from "../people/subjects";
 import { CHINA_TIME_ZONE } from "../../../shared/time";
 
@@ -188,6 +194,7 @@ export async function correctAttendance(
   input: { userId: string; status: AttendanceStatus; mode?: AttendanceMode | null; reason: string },
 ) {
   const m = await requireManage(sql, actor, meetingId);
+  refuseIfSealed(m);
   if (!UUID_RE.test(input.userId)) throw hidden();
   const [inv] = await sql`select 1 from meeting_invitees where meeting_id = ${meetingId} and user_id = ${input.userId}`;
   if (!inv) throw new DomainError("此人不在本次会议的应到或列席名单中。", 400, "userId");
@@ -454,6 +461,7 @@ export async function startSession(sql: Sql, actor: Actor, meetingId: string, no
 
 export async function closeAttendance(sql: Sql, actor: Actor, meetingId: string, now = new Date()) {
   const m = await requireManage(sql, actor, meetingId);
+  refuseIfSealed(m);
   if (now < (m.row.session_started_at ?? m.row.starts_at)) throw new DomainError("会议还没有开始，不能结束考勤。", 409);
   await sql`update meetings set session_ended_at = coalesce(session_ended_at, ${now}) where id = ${meetingId}`;
   forgetMeetingScope(actor.subject, meetingId);

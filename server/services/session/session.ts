@@ -2,12 +2,12 @@ import type { AttendanceMode, MeetingForm } from "../../../shared/domain/attenda
 import type { Sql } from "../../../db/client";
 import { minutesHeader, type HeaderPerson, type MinutesHeader } from "../../../shared/domain/minutes-header";
 import type { MeetingKind } from "../../../shared/domain/labels";
-import { canManage, minutesAccess, type Subject } from "../../../shared/permissions";
+import { canManage, documentAccess, type Subject } from "../../../shared/permissions";
 import type { Actor, LiveAccess } from "../actor";
 import { attendanceSheet, closeAttendance, markOnlinePresence, SIGNIN_OPENS_MS, startSession } from "./attendance";
 import { audit } from "../audit";
 import { DomainError } from "../errors";
-import { forgetMeetingScope, loadMeetingScope, type MeetingRow } from "../meeting-scope";
+import { forgetMeetingScope, loadMeetingScope, refuseIfSealed, type MeetingRow } from "../meeting-scope";
 import { minutesResource } from "./documents";
 import { hasLifeCycle } from "../../../shared/domain/life-cycle";
 
@@ -116,7 +116,11 @@ export async function sessionView(
     }),
     minutes: {
       // A 组织生活会's minutes follow lifeRecordAccess (decision 036): minutesResource knows.
-      access: minutesAccess(subject, await minutesResource(sql, scope, subject.userId)),
+      // documentAccess: what the live socket allows, read-only once sealed (decision 038).
+      access: documentAccess(subject, {
+        kind: "meeting-minutes",
+        ...(await minutesResource(sql, scope, subject.userId)),
+      }),
       editors: [...editors],
     },
     people: sheet.rows.map((r) => ({
@@ -164,8 +168,9 @@ export async function endLiveSession(sql: Sql, live: LiveAccess, actor: Actor, m
 
 /** The host moves the session to an agenda item (or back to none); everyone's page follows. */
 export async function moveAgenda(sql: Sql, live: LiveAccess, actor: Actor, meetingId: string, itemId: string | null) {
-  const { row, run } = await load(sql, actor.subject, meetingId);
+  const { row, run, scope } = await load(sql, actor.subject, meetingId);
   if (!run) throw NOT_RUNNER();
+  refuseIfSealed(scope);
   if (row.status === "cancelled") throw new DomainError("会议已取消。", 409);
   if (row.session_ended_at) throw new DomainError("会议已经结束，议程不能再切换。", 409);
   if (itemId !== null) {
@@ -189,8 +194,9 @@ export async function setMinutesEditor(
   userId: string,
   allowed: boolean,
 ) {
-  const { row, run } = await load(sql, actor.subject, meetingId);
+  const { row, run, scope } = await load(sql, actor.subject, meetingId);
   if (!run) throw new DomainError("只有主持人、书记或组织委员可以指定协同记录人。", 403);
+  refuseIfSealed(scope);
   if (row.status === "cancelled") throw new DomainError("会议已取消。", 409);
   const [person] = await sql<{ name: string }[]>`
     select u.display_name as name from meeting_invitees i join users u on u.id = i.user_id

@@ -28,7 +28,7 @@ import {
 import type { Access, Subject } from "../../../shared/permissions";
 import type { Actor } from "../actor";
 import { DomainError, hidden, isUniqueViolation, UUID_RE } from "../errors";
-import { loadMeetingScope, type MeetingRow } from "../meeting-scope";
+import { loadMeetingScope, refuseIfSealed, type MeetingRow } from "../meeting-scope";
 
 // Votes at a 支部党员大会: open (host or managers, with a quorum), cast (present voting members,
 // once), written opinions of absent voters (where the matter counts them), close (freezes the
@@ -48,6 +48,8 @@ interface LoadedMeeting {
  */
 async function loadMeeting(t: Sql, subject: Subject, meetingId: string, lock = false): Promise<LoadedMeeting> {
   const scope = await loadMeetingScope(t, subject, meetingId, lock ? { lock } : { fresh: true });
+  // Every change to a vote comes through here: a sealed record's votes are final.
+  refuseIfSealed(scope);
   return { row: scope.row, access: scope.session };
 }
 
